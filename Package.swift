@@ -1,0 +1,60 @@
+// swift-tools-version: 6.0
+// Biloba: a terminal radiology workstation. The module map is docs/ARCHITECTURE.md.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "Biloba",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "biloba", targets: ["biloba"]),
+    .library(name: "DICOM", targets: ["DICOM"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // C shims: one module map and one header each.
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+    // The DICOM data layer: tags, VRs, dictionary, datasets, Part 10 reading and writing.
+    .target(
+      name: "DICOM",
+      dependencies: ["CZlib"],
+      exclude: ["Dictionary/generate_dictionary.py"],
+      swiftSettings: strictSettings
+    ),
+
+    // Synthetic studies made by the project's own code: samples, tests and benchmarks (no patient data).
+    .target(name: "SyntheticData", dependencies: ["DICOM"], swiftSettings: strictSettings),
+
+    .executableTarget(
+      name: "biloba",
+      dependencies: ["DICOM", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: strictSettings
+    ),
+    .executableTarget(
+      name: "biloba-samples",
+      dependencies: ["DICOM", "SyntheticData"],
+      swiftSettings: strictSettings
+    ),
+    .executableTarget(
+      name: "BilobaBenchmarks",
+      dependencies: ["DICOM", "SyntheticData"],
+      swiftSettings: strictSettings
+    ),
+
+    .testTarget(name: "DICOMTests", dependencies: ["DICOM", "SyntheticData"], swiftSettings: strictSettings),
+    // Interop tests run real peers (DCMTK) and need them installed; see .ci/run.
+    .testTarget(
+      name: "DICOMInteropTests",
+      dependencies: ["DICOM", "SyntheticData"],
+      swiftSettings: strictSettings
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

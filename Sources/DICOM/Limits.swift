@@ -1,0 +1,25 @@
+/// Bounds applied to untrusted input. One value is passed down through reading and decoding.
+public struct Limits: Sendable, Equatable {
+  /// Largest value held in memory (element value, fragment, inflated dataset part).
+  public var maxValueLength: Int
+  /// Deepest sequence nesting accepted (PS3.5 sets none; 64 is more than any real IOD needs).
+  public var maxSequenceDepth: Int
+  /// Cap on the output of inflating a deflated dataset (a deflate bomb reaches about 1000:1).
+  public var maxDecompressedSize: Int
+  /// Values at least this long are left on disk and read on demand (pixel data, overlays, waveforms).
+  public var bulkDataThreshold: Int
+
+  public init(
+    maxValueLength: Int = 1 << 30,
+    maxSequenceDepth: Int = 64,
+    maxDecompressedSize: Int = 1 << 30,
+    bulkDataThreshold: Int = 64 * 1024
+  ) {
+    self.maxValueLength = maxValueLength
+    self.maxSequenceDepth = maxSequenceDepth
+    self.maxDecompressedSize = maxDecompressedSize
+    self.bulkDataThreshold = bulkDataThreshold
+  }
+
+  public static let `default` = Limits()
+}
