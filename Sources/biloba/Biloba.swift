@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Biloba: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "biloba",
+    abstract: "A terminal radiology workstation.",
+    version: "0.1.0",
+    subcommands: [DumpCommand.self]
+  )
+}
