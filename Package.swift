@@ -48,11 +48,13 @@ let package = Package(
       swiftSettings: strictSettings
     ),
 
-    .testTarget(name: "DICOMTests", dependencies: ["DICOM", "SyntheticData"], swiftSettings: strictSettings),
+    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+    .testTarget(
+      name: "DICOMTests", dependencies: ["DICOM", "SyntheticData", "TestSupport"], swiftSettings: strictSettings),
     // Interop tests run real peers (DCMTK) and need them installed; see .ci/run.
     .testTarget(
       name: "DICOMInteropTests",
-      dependencies: ["DICOM", "SyntheticData"],
+      dependencies: ["DICOM", "SyntheticData", "TestSupport"],
       swiftSettings: strictSettings
     ),
   ],

@@ -139,8 +139,8 @@ public struct DICOMFile: Sendable, Equatable {
     let explicit = VR.from(input.byte(position + 4), input.byte(position + 5)) != nil
     let bigEndian = groupLE > 0x00FF && groupBE <= 0x00FF
     let group = bigEndian ? groupBE : groupLE
-    // A dataset starts with a small even group (0002..0008 in practice); anything else is not DICOM.
-    guard group >= 0x0002 && group <= 0x0010 && group & 1 == 0 else {
+    // A dataset starts with a standard (even) group; anything else is not DICOM.
+    guard group >= 0x0002 && group <= 0x7FE0 && group & 1 == 0 else {
       throw DICOMError.notDICOM(reason: "no DICM prefix and no recognizable dataset start")
     }
     if !explicit {
