@@ -91,8 +91,12 @@ public struct DumpFormatter: Sendable {
     switch e.vr {
     case .OB, .UN: return (hex(bytes, width: 1, order: order, total: length), 1)
     case .OW: return (hex(bytes, width: 2, order: order, total: length), 1)
-    case .OL: return (hex(bytes, width: 4, order: order, total: length), 1)
-    case .OV: return (hex(bytes, width: 8, order: order, total: length), 1)
+    case .OL, .OV:
+      // dcmdump prints OL and OV as unsigned numbers, not hex words.
+      let v = BinaryValues(bytes: bytes, vr: e.vr == .OL ? .UL : .UV, order: order)
+      let text = e.vr == .OL
+        ? (v?.integers ?? []).map(String.init) : (0..<(v?.count ?? 0)).map { String(BinaryValues.u64(bytes, $0 * 8, order)) }
+      return (cut(text.joined(separator: "\\")), 1)
     case .AT:
       let tags = dataset.attributeTags(e.tag) ?? []
       return (cut(tags.map(\.description).joined(separator: "\\")), tags.count)
