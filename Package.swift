@@ -51,6 +51,10 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
     .testTarget(
       name: "DICOMTests", dependencies: ["DICOM", "SyntheticData", "TestSupport"], swiftSettings: strictSettings),
+    // Runs the built `biloba` executable as a user would, and reads what it prints.
+    .testTarget(
+      name: "BilobaCLITests", dependencies: ["biloba", "DICOM", "SyntheticData", "TestSupport"],
+      swiftSettings: strictSettings),
     // Interop tests run real peers (DCMTK) and need them installed; see .ci/run.
     .testTarget(
       name: "DICOMInteropTests",

@@ -15,6 +15,8 @@ final class FileInput {
   /// The open file, or -1 for memory input.
   private let fd: Int32
   let path: String?
+  /// The first read is small (a header is a few KB); later reads grow, as values past it are wanted.
+  private static let firstWindow = 8 * 1024
   private static let windowSize = 64 * 1024
 
   /// Memory input: the whole buffer is the window.
@@ -64,7 +66,7 @@ final class FileInput {
 
   private func refill(at offset: Int, count: Int) throws(DICOMError) {
     guard fd >= 0 else { return }  // memory input always holds everything up to `end`
-    let size = min(max(count, Self.windowSize), end - offset)
+    let size = min(max(count, buffer.isEmpty ? Self.firstWindow : Self.windowSize), end - offset)
     buffer = try Self.preadFully(fd: fd, path: path ?? "", offset: offset, count: size)
     bufferStart = offset
   }

@@ -135,3 +135,35 @@ import Testing
     #expect(read.dataset.int(Tag(0x0028, 0x0106)) == -5)
   }
 }
+
+@Suite struct LargeFileTests {
+  /// A 1 GiB multi-frame file, sparse on disk: opening it must not read the pixel data.
+  @Test func a_one_gigabyte_multi_frame_file_opens_without_reading_its_pixels() throws {
+    let dir = try TemporaryDirectory()
+    var ds = try SyntheticData.multiFrame(frames: 1, rows: 1, columns: 2)
+    try ds.set(.numberOfFrames, .IS, "4096")
+    ds.set(Tag(0x0028, 0x0010), .US, integers: [UInt16(512)])
+    ds.set(Tag(0x0028, 0x0011), .US, integers: [UInt16(512)])
+    ds.remove(.pixelData)
+    let pixelLength = 4096 * 512 * 512
+    var header = try DICOMFile(dataset: ds, transferSyntax: .explicitVRLittleEndian).encoded()
+    header += [0xE0, 0x7F, 0x10, 0x00] + Array("OB".utf8) + [0, 0]
+    DatasetWriter.appendU32(UInt32(pixelLength), to: &header, order: .little)
+    let path = dir.file("big.dcm")
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(header)))
+    let handle = try #require(FileHandle(forWritingAtPath: path))
+    try handle.truncate(atOffset: UInt64(header.count + pixelLength))
+    try handle.close()
+
+    let file = try DICOMFile.read(path: path)
+    guard case .deferred(let reference)? = file.dataset[.pixelData]?.value else {
+      Issue.record("pixel data was not deferred")
+      return
+    }
+    #expect(reference.length == pixelLength)
+    #expect(file.dataset.numberOfFrames == 4096)
+    // One frame is read on demand, from its offset.
+    let frame = try BulkDataReference(path: path, offset: reference.offset + 512 * 512 * 4000, length: 512 * 512).load()
+    #expect(frame.count == 512 * 512)
+  }
+}

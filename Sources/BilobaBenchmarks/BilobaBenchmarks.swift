@@ -1,0 +1,28 @@
+import Foundation
+
+/// The benchmark executable: every figure of the performance table, each beside its peer, in one run.
+/// Usage: swift run -c release BilobaBenchmarks [--files N] [--repeats N] [--dir DIR]
+@main
+struct BilobaBenchmarks {
+  static func main() throws {
+    var files = 200
+    var repeats = 5
+    var directory = NSTemporaryDirectory() + "biloba-bench-ct"
+    var args = CommandLine.arguments.dropFirst().makeIterator()
+    while let a = args.next() {
+      switch a {
+      case "--files": files = Int(args.next() ?? "") ?? files
+      case "--repeats": repeats = Int(args.next() ?? "") ?? repeats
+      case "--dir": directory = args.next() ?? directory
+      default:
+        FileHandle.standardError.write(Data("usage: BilobaBenchmarks [--files N] [--repeats N] [--dir DIR]\n".utf8))
+        exit(2)
+      }
+    }
+    print("Biloba benchmarks: \(files) CT files 512x512, median of \(repeats) runs, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    print(Figure.row(["figure", "biloba", "peer", "unit", "peer", "speed-up"]))
+    for figure in try DICOMParsingBenchmark.run(files: files, repeats: repeats, directory: directory) {
+      print(figure.line)
+    }
+  }
+}
