@@ -19,7 +19,9 @@ struct BilobaBenchmarks {
         exit(2)
       }
     }
-    print("Biloba benchmarks: \(files) CT files 512x512, median of \(repeats) runs, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    print(
+      "Biloba benchmarks: \(files) CT files 512x512, median of \(repeats) runs, \(ProcessInfo.processInfo.activeProcessorCount) cores"
+    )
     print(Figure.row(["figure", "biloba", "peer", "unit", "peer", "speed-up"]))
     for figure in try DICOMParsingBenchmark.run(files: files, repeats: repeats, directory: directory) {
       print(figure.line)

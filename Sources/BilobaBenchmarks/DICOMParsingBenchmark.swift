@@ -69,12 +69,15 @@ enum DICOMParsingBenchmark {
     let n = Double(files)
     func perFile(_ s: Double) -> Double { s / n * 1e6 }
     return [
-      Figure(name: "header-only parse, per file", ours: perFile(header.seconds), peer: peer.first.map(perFile),
-             peerName: "pydicom", unit: "us"),
-      Figure(name: "full read with pixel data, per file", ours: perFile(full.seconds),
-             peer: peer.count > 1 ? perFile(peer[1]) : nil, peerName: "pydicom", unit: "us"),
-      Figure(name: "open with pixel data deferred, per file", ours: perFile(lazy.seconds), peer: nil,
-             peerName: "", unit: "us"),
+      Figure(
+        name: "header-only parse, per file", ours: perFile(header.seconds), peer: peer.first.map(perFile),
+        peerName: "pydicom", unit: "us"),
+      Figure(
+        name: "full read with pixel data, per file", ours: perFile(full.seconds),
+        peer: peer.count > 1 ? perFile(peer[1]) : nil, peerName: "pydicom", unit: "us"),
+      Figure(
+        name: "open with pixel data deferred, per file", ours: perFile(lazy.seconds), peer: nil,
+        peerName: "", unit: "us"),
     ]
   }
 }

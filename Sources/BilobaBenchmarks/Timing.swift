@@ -30,7 +30,9 @@ enum PythonPeer {
     try process.run()
     let data = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw BenchmarkError.peerFailed("python3 exited \(process.terminationStatus)") }
+    guard process.terminationStatus == 0 else {
+      throw BenchmarkError.peerFailed("python3 exited \(process.terminationStatus)")
+    }
     return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { Double($0) }
   }
 }

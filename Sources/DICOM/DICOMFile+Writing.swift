@@ -11,8 +11,9 @@ extension DICOMFile {
 
   /// A file for a dataset, with a meta group made from it (SOP Class/Instance UIDs and the syntax).
   public init(dataset: Dataset, transferSyntax: TransferSyntax) {
-    self.init(preamble: [UInt8](repeating: 0, count: 128), meta: Dataset(), dataset: dataset,
-              transferSyntax: transferSyntax)
+    self.init(
+      preamble: [UInt8](repeating: 0, count: 128), meta: Dataset(), dataset: dataset,
+      transferSyntax: transferSyntax)
     self.meta = completedMeta()
   }
 
@@ -30,7 +31,9 @@ extension DICOMFile {
     if m[.mediaStorageSOPInstanceUID] == nil, let uid = dataset[.sopInstanceUID]?.bytes {
       m.set(Element(tag: .mediaStorageSOPInstanceUID, vr: .UI, bytes: uid))
     }
-    let currentSyntax = m[.transferSyntaxUID]?.bytes.map { TransferSyntax.from(uid: String(decoding: $0, as: UTF8.self)) }
+    let currentSyntax = m[.transferSyntaxUID]?.bytes.map {
+      TransferSyntax.from(uid: String(decoding: $0, as: UTF8.self))
+    }
     if currentSyntax?.uid != transferSyntax.uid {
       m.set(Element(tag: .transferSyntaxUID, vr: .UI, bytes: Value.paddedUID(transferSyntax.uid)))
     }

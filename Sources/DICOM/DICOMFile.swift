@@ -67,7 +67,8 @@ public struct DICOMFile: Sendable, Equatable {
     var dataInput = input
     var dataStart = position
     if syntax.isDeflated {
-      dataInput = FileInput(bytes: try Inflate.raw(input.rest(from: position), offset: position, limits: options.limits))
+      dataInput = FileInput(
+        bytes: try Inflate.raw(input.rest(from: position), offset: position, limits: options.limits))
       dataStart = 0
     }
     let parser = DatasetParser(
@@ -99,8 +100,9 @@ public struct DICOMFile: Sendable, Equatable {
       try input.require(end, 8, tag: nil)
       guard input.u16(end, .little) == 0x0002 else { break }
       var cursor = end
-      let one = try parser.parseDataset(at: &cursor, end: try elementEnd(input, at: end, explicit: explicit),
-                                        delimited: false, depth: 1, charset: .default)
+      let one = try parser.parseDataset(
+        at: &cursor, end: try elementEnd(input, at: end, explicit: explicit),
+        delimited: false, depth: 1, charset: .default)
       elements += one.elements
       end = cursor
     }
@@ -113,8 +115,9 @@ public struct DICOMFile: Sendable, Equatable {
     let tag = Tag(input.u16(position, .little), input.u16(position + 2, .little))
     if !explicit { return min(input.end, position + 8 + Int(input.u32(position + 4, .little))) }
     guard let vr = VR.from(input.byte(position + 4), input.byte(position + 5)) else {
-      throw DICOMError.unknownVR(tag: tag, offset: position + 4,
-                                 bytes: DatasetParser.printable(input.byte(position + 4), input.byte(position + 5)))
+      throw DICOMError.unknownVR(
+        tag: tag, offset: position + 4,
+        bytes: DatasetParser.printable(input.byte(position + 4), input.byte(position + 5)))
     }
     if vr.hasLongLength {
       try input.require(position, 12, tag: tag)

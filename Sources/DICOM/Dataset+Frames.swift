@@ -8,7 +8,8 @@ extension Dataset {
     guard let e = self[.extendedOffsetTable] else { return nil }
     let bytes = try e.loadedBytes()
     guard bytes.count % 8 == 0 else {
-      throw DICOMError.malformed(tag: .extendedOffsetTable, offset: 0, reason: "\(bytes.count) bytes is not a multiple of 8")
+      throw DICOMError.malformed(
+        tag: .extendedOffsetTable, offset: 0, reason: "\(bytes.count) bytes is not a multiple of 8")
     }
     return (0..<(bytes.count / 8)).map { BinaryValues.u64(bytes, $0 * 8, byteOrder) }
   }

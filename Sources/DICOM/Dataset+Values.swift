@@ -132,8 +132,10 @@ extension Dataset {
   }
 
   public mutating func set(_ tag: Tag, items: [Dataset], undefinedLength: Bool = false) {
-    set(Element(tag: tag, vr: .SQ, value: .sequence(items.map { Item($0, undefinedLength: undefinedLength) }),
-                undefinedLength: undefinedLength))
+    set(
+      Element(
+        tag: tag, vr: .SQ, value: .sequence(items.map { Item($0, undefinedLength: undefinedLength) }),
+        undefinedLength: undefinedLength))
   }
 
   private func values(count: Int, vr: VR) -> Int { count * (vr.componentSize ?? 1) }

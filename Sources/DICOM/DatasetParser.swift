@@ -100,8 +100,9 @@ struct DatasetParser {
     }
 
     if length == Self.undefinedLength {
-      return try parseUndefinedLength(at: &position, tag: tag, vr: vr, start: start, end: end, depth: depth,
-                                      charset: charset)
+      return try parseUndefinedLength(
+        at: &position, tag: tag, vr: vr, start: start, end: end, depth: depth,
+        charset: charset)
     }
     let count = Int(length)
     guard count <= end - position else {
@@ -185,8 +186,9 @@ struct DatasetParser {
         guard count <= end - position else {
           throw DICOMError.lengthExceedsData(tag: .item, offset: position - 8, length: count, available: end - position)
         }
-        let ds = try parseDataset(at: &position, end: position + count, delimited: false, depth: depth + 1,
-                                  charset: charset)
+        let ds = try parseDataset(
+          at: &position, end: position + count, delimited: false, depth: depth + 1,
+          charset: charset)
         items.append(Item(ds))
       }
     }
@@ -233,8 +235,9 @@ struct DatasetParser {
   }
 
   private func implicitLittleEndian() -> DatasetParser {
-    DatasetParser(input: input, explicitVR: false, byteOrder: .little, limits: limits, deferBulkData: deferBulkData,
-                  stopBeforePixelData: false)
+    DatasetParser(
+      input: input, explicitVR: false, byteOrder: .little, limits: limits, deferBulkData: deferBulkData,
+      stopBeforePixelData: false)
   }
 
   /// The VR implicit encodings imply: the dictionary's, with US/SS chosen by Pixel Representation.

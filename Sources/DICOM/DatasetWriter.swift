@@ -34,8 +34,9 @@ public struct DatasetWriter: Sendable {
       if sourceOrder != order, let size = element.vr.componentSize {
         Self.swapComponents(&bytes, size: size)
       }
-      try appendHeader(tag: tag, vr: element.vr, length: UInt32(bytes.count), to: &out, explicit: explicit,
-                       order: order)
+      try appendHeader(
+        tag: tag, vr: element.vr, length: UInt32(bytes.count), to: &out, explicit: explicit,
+        order: order)
       out += bytes
     case .sequence(let items):
       var body: [UInt8] = []
@@ -43,25 +44,28 @@ public struct DatasetWriter: Sendable {
         var itemBody: [UInt8] = []
         try append(item.dataset, to: &itemBody, explicit: explicit, order: order)
         Self.appendTag(.item, to: &body, order: order)
-        Self.appendU32(item.undefinedLength ? DatasetParser.undefinedLength : UInt32(itemBody.count), to: &body,
-                       order: order)
+        Self.appendU32(
+          item.undefinedLength ? DatasetParser.undefinedLength : UInt32(itemBody.count), to: &body,
+          order: order)
         body += itemBody
         if item.undefinedLength {
           Self.appendTag(.itemDelimitation, to: &body, order: order)
           Self.appendU32(0, to: &body, order: order)
         }
       }
-      try appendHeader(tag: tag, vr: .SQ,
-                       length: element.undefinedLength ? DatasetParser.undefinedLength : UInt32(body.count),
-                       to: &out, explicit: explicit, order: order)
+      try appendHeader(
+        tag: tag, vr: .SQ,
+        length: element.undefinedLength ? DatasetParser.undefinedLength : UInt32(body.count),
+        to: &out, explicit: explicit, order: order)
       out += body
       if element.undefinedLength {
         Self.appendTag(.sequenceDelimitation, to: &out, order: order)
         Self.appendU32(0, to: &out, order: order)
       }
     case .fragments(let pixels):
-      try appendHeader(tag: tag, vr: element.vr, length: DatasetParser.undefinedLength, to: &out, explicit: explicit,
-                       order: order)
+      try appendHeader(
+        tag: tag, vr: element.vr, length: DatasetParser.undefinedLength, to: &out, explicit: explicit,
+        order: order)
       Self.appendTag(.item, to: &out, order: order)
       Self.appendU32(UInt32(pixels.basicOffsetTable.count), to: &out, order: order)
       out += pixels.basicOffsetTable

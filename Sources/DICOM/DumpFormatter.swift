@@ -37,30 +37,47 @@ public struct DumpFormatter: Sendable {
     switch e.value {
     case .sequence(let items):
       let kind = e.undefinedLength ? "undefined" : "explicit"
-      lines.append(line(e.tag, "SQ", "(Sequence with \(kind) length #=\(items.count))", length: e.undefinedLength ? nil : -1,
-                        vm: 1, keyword: keyword, depth: depth))
+      lines.append(
+        line(
+          e.tag, "SQ", "(Sequence with \(kind) length #=\(items.count))", length: e.undefinedLength ? nil : -1,
+          vm: 1, keyword: keyword, depth: depth))
       for item in items {
         let itemKind = item.undefinedLength ? "undefined" : "explicit"
-        lines.append(line(.item, "na", "(Item with \(itemKind) length #=\(item.dataset.count))", length: item.undefinedLength ? nil : -1,
-                          vm: 1, keyword: "Item", depth: depth + 1))
+        lines.append(
+          line(
+            .item, "na", "(Item with \(itemKind) length #=\(item.dataset.count))",
+            length: item.undefinedLength ? nil : -1,
+            vm: 1, keyword: "Item", depth: depth + 1))
         lines += format(item.dataset, depth: depth + 2)
-        lines.append(line(.itemDelimitation, "na", "(ItemDelimitationItem)", length: 0, vm: 0,
-                          keyword: "ItemDelimitationItem", depth: depth + 1))
+        lines.append(
+          line(
+            .itemDelimitation, "na", "(ItemDelimitationItem)", length: 0, vm: 0,
+            keyword: "ItemDelimitationItem", depth: depth + 1))
       }
-      lines.append(line(.sequenceDelimitation, "na", "(SequenceDelimitationItem)", length: 0, vm: 0,
-                        keyword: "SequenceDelimitationItem", depth: depth))
+      lines.append(
+        line(
+          .sequenceDelimitation, "na", "(SequenceDelimitationItem)", length: 0, vm: 0,
+          keyword: "SequenceDelimitationItem", depth: depth))
     case .fragments(let pixels):
-      lines.append(line(e.tag, e.vr.rawValue, "(PixelSequence #=\(pixels.fragments.count + 1))", length: nil, vm: 1,
-                        keyword: keyword, depth: depth))
-      lines.append(line(.item, "pi", hex(pixels.basicOffsetTable, width: 4, order: .little),
-                        length: pixels.basicOffsetTable.count, vm: 1, keyword: "Item", depth: depth + 1))
+      lines.append(
+        line(
+          e.tag, e.vr.rawValue, "(PixelSequence #=\(pixels.fragments.count + 1))", length: nil, vm: 1,
+          keyword: keyword, depth: depth))
+      lines.append(
+        line(
+          .item, "pi", hex(pixels.basicOffsetTable, width: 4, order: .little),
+          length: pixels.basicOffsetTable.count, vm: 1, keyword: "Item", depth: depth + 1))
       for f in pixels.fragments {
         let shown = (try? showAll ? f.load() : f.loadPrefix(maxValueCharacters)) ?? []
-        lines.append(line(.item, "pi", hex(shown, width: 1, order: .little, total: f.length), length: f.length,
-                          vm: 1, keyword: "Item", depth: depth + 1))
+        lines.append(
+          line(
+            .item, "pi", hex(shown, width: 1, order: .little, total: f.length), length: f.length,
+            vm: 1, keyword: "Item", depth: depth + 1))
       }
-      lines.append(line(.sequenceDelimitation, "na", "(SequenceDelimitationItem)", length: 0, vm: 0,
-                        keyword: "SequenceDelimitationItem", depth: depth))
+      lines.append(
+        line(
+          .sequenceDelimitation, "na", "(SequenceDelimitationItem)", length: 0, vm: 0,
+          keyword: "SequenceDelimitationItem", depth: depth))
     case .bytes, .deferred:
       let (text, vm) = valueText(e, in: dataset)
       lines.append(line(e.tag, e.vr.rawValue, text, length: e.valueLength ?? 0, vm: vm, keyword: keyword, depth: depth))
@@ -94,8 +111,10 @@ public struct DumpFormatter: Sendable {
     case .OL, .OV:
       // dcmdump prints OL and OV as unsigned numbers, not hex words.
       let v = BinaryValues(bytes: bytes, vr: e.vr == .OL ? .UL : .UV, order: order)
-      let text = e.vr == .OL
-        ? (v?.integers ?? []).map(String.init) : (0..<(v?.count ?? 0)).map { String(BinaryValues.u64(bytes, $0 * 8, order)) }
+      let text =
+        e.vr == .OL
+        ? (v?.integers ?? []).map(String.init)
+        : (0..<(v?.count ?? 0)).map { String(BinaryValues.u64(bytes, $0 * 8, order)) }
       return (cut(text.joined(separator: "\\")), 1)
     case .AT:
       let tags = dataset.attributeTags(e.tag) ?? []

@@ -31,10 +31,12 @@ enum Iconv {
     var src = input
     let ok: Bool = src.withUnsafeMutableBufferPointer { inBuf in
       chunk.withUnsafeMutableBufferPointer { outBuf in
-        var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress!).assumingMemoryBound(to: CChar.self)
+        var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress!).assumingMemoryBound(
+          to: CChar.self)
         var inLeft = inBuf.count
         while inLeft > 0 {
-          var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress!).assumingMemoryBound(to: CChar.self)
+          var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress!).assumingMemoryBound(
+            to: CChar.self)
           var outLeft = outBuf.count
           let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
           output.append(contentsOf: UnsafeRawBufferPointer(start: outBuf.baseAddress!, count: outBuf.count - outLeft))

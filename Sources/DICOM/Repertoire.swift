@@ -62,11 +62,15 @@ enum Repertoire: Sendable, Equatable {
     }
   }
 
-  static let escapable: [Repertoire] = [
-    .ascii, .latin1, .jisRoman, .jisKatakana, .jisX0208, .jisX0212, .ksX1001, .gb2312,
-  ] + [(0x42, "ISO-8859-2"), (0x43, "ISO-8859-3"), (0x44, "ISO-8859-4"), (0x4C, "ISO-8859-5"),
-       (0x47, "ISO-8859-6"), (0x46, "ISO-8859-7"), (0x48, "ISO-8859-8"), (0x4D, "ISO-8859-9"),
-       (0x62, "ISO-8859-15"), (0x54, "TIS-620")].map { .singleByte(iconvName: $0.1, escapeFinal: $0.0) }
+  static let escapable: [Repertoire] =
+    [
+      .ascii, .latin1, .jisRoman, .jisKatakana, .jisX0208, .jisX0212, .ksX1001, .gb2312,
+    ]
+    + [
+      (0x42, "ISO-8859-2"), (0x43, "ISO-8859-3"), (0x44, "ISO-8859-4"), (0x4C, "ISO-8859-5"),
+      (0x47, "ISO-8859-6"), (0x46, "ISO-8859-7"), (0x48, "ISO-8859-8"), (0x4D, "ISO-8859-9"),
+      (0x62, "ISO-8859-15"), (0x54, "TIS-620"),
+    ].map { .singleByte(iconvName: $0.1, escapeFinal: $0.0) }
 
   static func forEscape(_ sequence: [UInt8]) -> Repertoire? {
     escapable.first { $0.escape == sequence }
@@ -93,9 +97,11 @@ enum Repertoire: Sendable, Equatable {
           return [0x8F, a | 0x80, b | 0x80]
         }, from: "EUC-JP") ?? Self.latin1String(bytes)
     case .jisRoman:
-      String(String.UnicodeScalarView(bytes.map { b in
-        b == 0x5C ? "\u{A5}" : b == 0x7E ? "\u{203E}" : Unicode.Scalar(b)
-      }))
+      String(
+        String.UnicodeScalarView(
+          bytes.map { b in
+            b == 0x5C ? "\u{A5}" : b == 0x7E ? "\u{203E}" : Unicode.Scalar(b)
+          }))
     default: String(decoding: bytes, as: UTF8.self)
     }
   }
@@ -105,9 +111,11 @@ enum Repertoire: Sendable, Equatable {
     case .latin1: Self.latin1String(bytes)
     case .singleByte(let name, _): Iconv.decode(bytes, from: name) ?? Self.latin1String(bytes)
     case .jisKatakana:
-      String(String.UnicodeScalarView(bytes.map { b in
-        (0xA1...0xDF).contains(b) ? Unicode.Scalar(0xFF61 + UInt32(b - 0xA1))! : "\u{FFFD}"
-      }))
+      String(
+        String.UnicodeScalarView(
+          bytes.map { b in
+            (0xA1...0xDF).contains(b) ? Unicode.Scalar(0xFF61 + UInt32(b - 0xA1))! : "\u{FFFD}"
+          }))
     case .ksX1001: Iconv.decode(bytes, from: "EUC-KR") ?? Self.latin1String(bytes)
     case .gb2312: Iconv.decode(bytes, from: "GB2312") ?? Self.latin1String(bytes)
     default: Self.latin1String(bytes)

@@ -41,7 +41,8 @@ public struct SpecificCharacterSet: Sendable, Equatable, CustomStringConvertible
     }
     // ISO 2022: each non-ASCII run is introduced by the escape of the first extension repertoire that
     // can encode it; the text returns to ASCII before every delimiter.
-    let extensions = definedTerms.dropFirst().compactMap { Repertoire.forTerm($0) }
+    let extensions =
+      definedTerms.dropFirst().compactMap { Repertoire.forTerm($0) }
       + [definedTerms.first.flatMap { Repertoire.forTerm($0) } ?? .ascii]
     var out: [UInt8] = []
     var current: Repertoire? = nil

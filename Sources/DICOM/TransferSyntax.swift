@@ -13,8 +13,7 @@ public struct TransferSyntax: Hashable, Sendable, CustomStringConvertible {
   /// The dataset after the meta group is a raw deflate stream (PS3.5 A.5).
   public let isDeflated: Bool
 
-  public init(uid: String, isExplicitVR: Bool, byteOrder: ByteOrder, isEncapsulated: Bool, isDeflated: Bool = false)
-  {
+  public init(uid: String, isExplicitVR: Bool, byteOrder: ByteOrder, isEncapsulated: Bool, isDeflated: Bool = false) {
     self.uid = uid
     self.isExplicitVR = isExplicitVR
     self.byteOrder = byteOrder

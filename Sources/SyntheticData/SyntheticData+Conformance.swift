@@ -26,7 +26,8 @@ extension SyntheticData {
     try ds.set(tag("RetrieveURL"), .UR, "http://localhost/dicom-web/studies/1")
     try ds.set(tag("ReferencedFrameNumber"), .IS, ["1", "-2", "3"])
     try ds.set(tag("SliceThickness"), .DS, "1.25")
-    ds.set(Element(tag: tag("FrameIncrementPointer"), vr: .AT, bytes: [0x18, 0x00, 0x63, 0x10, 0x20, 0x00, 0x13, 0x00]))
+    ds.set(
+      Element(tag: tag("FrameIncrementPointer"), vr: .AT, bytes: [0x18, 0x00, 0x63, 0x10, 0x20, 0x00, 0x13, 0x00]))
     ds.set(tag("SelectorFDValue"), .FD, floats: [3.141592653589793, -2.5e-10])
     ds.set(tag("SelectorFLValue"), .FL, floats: [0.1, 1e20])
     ds.set(tag("SelectorSLValue"), .SL, integers: [Int32(-70000), 70000])

@@ -1,7 +1,6 @@
 import ArgumentParser
 import DICOM
 
-
 /// `biloba dump`: dcmdump for the terminal, or the DICOM JSON model with --json.
 struct DumpCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

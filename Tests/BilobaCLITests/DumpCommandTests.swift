@@ -57,8 +57,11 @@ import Testing
   @Test func long_values_are_cut_unless_all_is_asked_for() throws {
     let dir = try TemporaryDirectory()
     let path = dir.file("ct.dcm")
-    try DICOMFile(dataset: try SyntheticData.ctSlice(index: 0, of: 1, rows: 64, columns: 64), transferSyntax: .explicitVRLittleEndian)
-      .write(to: path)
+    try DICOMFile(
+      dataset: try SyntheticData.ctSlice(index: 0, of: 1, rows: 64, columns: 64),
+      transferSyntax: .explicitVRLittleEndian
+    )
+    .write(to: path)
     let short = try ProcessRunner.run(try Self.biloba(), ["dump", path])
     let pixelLine = try #require(short.stdout.split(separator: "\n").first { $0.hasPrefix("(7fe0,0010)") })
     #expect(pixelLine.contains("..."))

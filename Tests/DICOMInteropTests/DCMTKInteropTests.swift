@@ -13,7 +13,10 @@ import Testing
     ("multi-frame", { try SyntheticData.multiFrame(frames: 3, rows: 8, columns: 8) }),
     ("Latin-1 name", { try SyntheticData.everyVR(characterSet: "ISO_IR 100", patientName: "Müller^Jürgen") }),
     ("UTF-8 name", { try SyntheticData.everyVR(characterSet: "ISO_IR 192", patientName: "Wang^XiaoDong=王^小東=") }),
-    ("Korean name", { try SyntheticData.everyVR(characterSet: "\\ISO 2022 IR 149", patientName: "Hong^Gildong=洪^吉洞=홍^길동") }),
+    (
+      "Korean name",
+      { try SyntheticData.everyVR(characterSet: "\\ISO 2022 IR 149", patientName: "Hong^Gildong=洪^吉洞=홍^길동") }
+    ),
     ("Cyrillic name", { try SyntheticData.everyVR(characterSet: "ISO_IR 144", patientName: "Иванов^Иван") }),
   ]
 

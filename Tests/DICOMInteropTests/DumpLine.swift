@@ -12,7 +12,8 @@ struct DumpLine: Equatable, CustomStringConvertible {
 
   /// Parses the element lines of a listing (comments and delimiter lines skipped).
   static func parse(_ text: String) -> [DumpLine] {
-    let pattern = try! NSRegularExpression(pattern: #"^( *)(\([0-9a-f]{4},[0-9a-f]{4}\)) (\S\S) (.*?) *# *([^,]*), *\d+ .*$"#)
+    let pattern = try! NSRegularExpression(
+      pattern: #"^( *)(\([0-9a-f]{4},[0-9a-f]{4}\)) (\S\S) (.*?) *# *([^,]*), *\d+ .*$"#)
     var out: [DumpLine] = []
     for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
       let s = String(line)
@@ -21,7 +22,9 @@ struct DumpLine: Equatable, CustomStringConvertible {
       func g(_ i: Int) -> String { String(s[Range(m.range(at: i), in: s)!]) }
       let vr = g(3)
       if vr == "na" || vr == "pi" { continue }
-      out.append(DumpLine(depth: g(1).count / 2, tag: g(2), vr: vr, value: g(4), length: g(5).trimmingCharacters(in: .whitespaces)))
+      out.append(
+        DumpLine(
+          depth: g(1).count / 2, tag: g(2), vr: vr, value: g(4), length: g(5).trimmingCharacters(in: .whitespaces)))
     }
     return out
   }

@@ -16,8 +16,10 @@ import Testing
     var paths: [String] = []
     for (i, entry) in SyntheticData.internationalNames.enumerated() {
       let path = dir.file("name\(i).dcm")
-      try DICOMFile(dataset: try SyntheticData.everyVR(characterSet: entry.characterSet, patientName: entry.name),
-                    transferSyntax: .explicitVRLittleEndian).write(to: path)
+      try DICOMFile(
+        dataset: try SyntheticData.everyVR(characterSet: entry.characterSet, patientName: entry.name),
+        transferSyntax: .explicitVRLittleEndian
+      ).write(to: path)
       paths.append(path)
     }
     let script = """

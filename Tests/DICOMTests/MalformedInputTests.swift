@@ -30,8 +30,10 @@ import Testing
       let element = UInt16(b[p + 2]) | UInt16(b[p + 3]) << 8
       if group == 0xFFFE {
         let length = Int(readLE32(b, p + 4))
-        out.append(Boundary(offset: p, header: 8, length: length == 0xFFFF_FFFF ? 0 : length, lengthField: p + 4,
-                            shortLength: false))
+        out.append(
+          Boundary(
+            offset: p, header: 8, length: length == 0xFFFF_FFFF ? 0 : length, lengthField: p + 4,
+            shortLength: false))
         if element == 0xE000 && length != 0xFFFF_FFFF {
           boundaries(b, from: p + 8, to: p + 8 + length, into: &out)
           p += 8 + length
@@ -44,8 +46,10 @@ import Testing
       let long = vr.hasLongLength
       let length = long ? Int(readLE32(b, p + 8)) : Int(UInt16(b[p + 6]) | UInt16(b[p + 7]) << 8)
       let header = long ? 12 : 8
-      out.append(Boundary(offset: p, header: header, length: length == 0xFFFF_FFFF ? 0 : length,
-                          lengthField: long ? p + 8 : p + 6, shortLength: !long))
+      out.append(
+        Boundary(
+          offset: p, header: header, length: length == 0xFFFF_FFFF ? 0 : length,
+          lengthField: long ? p + 8 : p + 6, shortLength: !long))
       if vr == .SQ {
         p += header  // descend into items
       } else {
@@ -61,10 +65,13 @@ import Testing
     var cases: [Case] = []
     for (i, b) in found.enumerated() {
       cases.append(Case(name: "cut in tag of element \(i) at \(b.offset)", bytes: Array(valid[..<(b.offset + 2)])))
-      cases.append(Case(name: "cut in header of element \(i) at \(b.offset)", bytes: Array(valid[..<(b.offset + b.header - 1)])))
+      cases.append(
+        Case(name: "cut in header of element \(i) at \(b.offset)", bytes: Array(valid[..<(b.offset + b.header - 1)])))
       if b.length > 1 {
-        cases.append(Case(name: "cut in value of element \(i) at \(b.offset)",
-                          bytes: Array(valid[..<(b.offset + b.header + b.length / 2)])))
+        cases.append(
+          Case(
+            name: "cut in value of element \(i) at \(b.offset)",
+            bytes: Array(valid[..<(b.offset + b.header + b.length / 2)])))
       }
       var past = valid
       if b.shortLength {
@@ -81,8 +88,10 @@ import Testing
     return cases
   }
 
-  static func element(_ g: UInt16, _ e: UInt16, _ vr: String, _ value: [UInt8], long: Bool = false,
-                      length: UInt32? = nil) -> [UInt8] {
+  static func element(
+    _ g: UInt16, _ e: UInt16, _ vr: String, _ value: [UInt8], long: Bool = false,
+    length: UInt32? = nil
+  ) -> [UInt8] {
     var out: [UInt8] = []
     DatasetWriter.appendTag(Tag(g, e), to: &out, order: .little)
     out += Array(vr.utf8)
@@ -113,11 +122,13 @@ import Testing
     let modality = element(0x0008, 0x0060, "CS", Array("CT".utf8))
     let undefinedSQ = element(0x0008, 0x1140, "SQ", [], long: true, length: 0xFFFF_FFFF)
     let encapsulated = element(0x7FE0, 0x0010, "OB", [], long: true, length: 0xFFFF_FFFF)
-    let deflateMeta = Array(valid[0..<132]) + {
-      var m = Dataset()
-      m.set(Element(tag: .transferSyntaxUID, vr: .UI, bytes: Value.paddedUID("1.2.840.10008.1.2.1.99")))
-      return (try? DatasetWriter(transferSyntax: .explicitVRLittleEndian).encode(m)) ?? []
-    }()
+    let deflateMeta =
+      Array(valid[0..<132])
+      + {
+        var m = Dataset()
+        m.set(Element(tag: .transferSyntaxUID, vr: .UI, bytes: Value.paddedUID("1.2.840.10008.1.2.1.99")))
+        return (try? DatasetWriter(transferSyntax: .explicitVRLittleEndian).encode(m)) ?? []
+      }()
     return [
       Case(name: "empty file", bytes: []),
       Case(name: "one byte", bytes: [0x08]),
@@ -134,21 +145,35 @@ import Testing
       Case(name: "sequence delimiter inside an item", bytes: modality + undefinedSQ + item + sequenceEnd),
       Case(name: "unknown VR", bytes: modality + element(0x0010, 0x0010, "ZZ", Array("AB".utf8))),
       Case(name: "NUL VR bytes", bytes: modality + element(0x0010, 0x0010, "\0\0", Array("AB".utf8))),
-      Case(name: "undefined length on a US element",
-           bytes: modality + element(0x0028, 0x0010, "UL", [], long: false, length: 0xFFFF) + [1, 2]),
-      Case(name: "undefined length on an OB that is not pixel data",
-           bytes: modality + element(0x0009, 0x1010, "OB", [], long: true, length: 0xFFFF_FFFF)),
-      Case(name: "huge OB length", bytes: modality + element(0x0009, 0x1010, "OB", [1, 2], long: true, length: 0xFFFF_FFFE)),
+      Case(
+        name: "undefined length on a US element",
+        bytes: modality + element(0x0028, 0x0010, "UL", [], long: false, length: 0xFFFF) + [1, 2]),
+      Case(
+        name: "undefined length on an OB that is not pixel data",
+        bytes: modality + element(0x0009, 0x1010, "OB", [], long: true, length: 0xFFFF_FFFF)),
+      Case(
+        name: "huge OB length",
+        bytes: modality + element(0x0009, 0x1010, "OB", [1, 2], long: true, length: 0xFFFF_FFFE)),
       Case(name: "huge item length", bytes: modality + undefinedSQ + [0xFE, 0xFF, 0x00, 0xE0, 0xF0, 0xFF, 0xFF, 0xFF]),
-      Case(name: "huge basic offset table", bytes: modality + encapsulated + [0xFE, 0xFF, 0x00, 0xE0, 0xF0, 0xFF, 0xFF, 0x7F]),
-      Case(name: "huge fragment", bytes: modality + encapsulated + [0xFE, 0xFF, 0x00, 0xE0, 0, 0, 0, 0]
-           + [0xFE, 0xFF, 0x00, 0xE0, 0xF0, 0xFF, 0xFF, 0x7F, 1, 2, 3, 4]),
+      Case(
+        name: "huge basic offset table",
+        bytes: modality + encapsulated + [0xFE, 0xFF, 0x00, 0xE0, 0xF0, 0xFF, 0xFF, 0x7F]),
+      Case(
+        name: "huge fragment",
+        bytes: modality + encapsulated + [0xFE, 0xFF, 0x00, 0xE0, 0, 0, 0, 0]
+          + [0xFE, 0xFF, 0x00, 0xE0, 0xF0, 0xFF, 0xFF, 0x7F, 1, 2, 3, 4]),
       Case(name: "fragment with undefined length", bytes: modality + encapsulated + item),
-      Case(name: "basic offset table of odd size", bytes: modality + encapsulated + [0xFE, 0xFF, 0x00, 0xE0, 3, 0, 0, 0, 1, 2, 3] + sequenceEnd),
-      Case(name: "fragments without a sequence delimiter", bytes: modality + encapsulated + [0xFE, 0xFF, 0x00, 0xE0, 0, 0, 0, 0]),
+      Case(
+        name: "basic offset table of odd size",
+        bytes: modality + encapsulated + [0xFE, 0xFF, 0x00, 0xE0, 3, 0, 0, 0, 1, 2, 3] + sequenceEnd),
+      Case(
+        name: "fragments without a sequence delimiter",
+        bytes: modality + encapsulated + [0xFE, 0xFF, 0x00, 0xE0, 0, 0, 0, 0]),
       Case(name: "non-item inside encapsulated pixel data", bytes: modality + encapsulated + modality),
       Case(name: "damaged deflate stream", bytes: deflateMeta + [0xFF, 0xFF, 0xFF, 0x00, 0x12, 0x34]),
-      Case(name: "meta group with a huge element", bytes: Array(valid[0..<132]) + element(0x0002, 0x0001, "OB", [0, 1], long: true, length: 0x7FFF_FFFF)),
+      Case(
+        name: "meta group with a huge element",
+        bytes: Array(valid[0..<132]) + element(0x0002, 0x0001, "OB", [0, 1], long: true, length: 0x7FFF_FFFF)),
     ]
   }
 

@@ -72,7 +72,8 @@ import Testing
     var item = Dataset(inheritedCharacterSet: ds.characterSet)
     try item.set(Tag(0x0010, 0x0010), .PN, "Ødegård^Åse")
     withName.set(Tag(0x0008, 0x1120), items: [item])
-    let read = try DICOMFile.read(bytes: DICOMFile(dataset: withName, transferSyntax: .explicitVRLittleEndian).encoded())
+    let read = try DICOMFile.read(
+      bytes: DICOMFile(dataset: withName, transferSyntax: .explicitVRLittleEndian).encoded())
     #expect(read.dataset.items(Tag(0x0008, 0x1120))?.first?.string(Tag(0x0010, 0x0010)) == "Ødegård^Åse")
   }
 
@@ -98,7 +99,9 @@ import Testing
 
   @Test func encapsulated_pixel_data_round_trips_through_a_file() throws {
     var ds = try SyntheticData.multiFrame(frames: 2)
-    let frames = EncapsulatedPixelData(fragments: [.bytes([0xFF, 0xD8, 1, 0xFF, 0xD9, 0]), .bytes([0xFF, 0xD8, 2, 0xFF, 0xD9, 0])])
+    let frames = EncapsulatedPixelData(fragments: [
+      .bytes([0xFF, 0xD8, 1, 0xFF, 0xD9, 0]), .bytes([0xFF, 0xD8, 2, 0xFF, 0xD9, 0]),
+    ])
     ds.set(Element(tag: .pixelData, vr: .OB, value: .fragments(frames), undefinedLength: true))
     let syntax = TransferSyntax.from(uid: "1.2.840.10008.1.2.4.70")
     let dir = try TemporaryDirectory()
@@ -110,7 +113,8 @@ import Testing
     }
     #expect(pixels.fragments.count == 2)
     #expect(try pixels.frame(1, numberOfFrames: 2) == [0xFF, 0xD8, 2, 0xFF, 0xD9, 0])
-    #expect(try DICOMFile.read(path: dir.file("e.dcm")).encoded() == DICOMFile(dataset: ds, transferSyntax: syntax).encoded())
+    #expect(
+      try DICOMFile.read(path: dir.file("e.dcm")).encoded() == DICOMFile(dataset: ds, transferSyntax: syntax).encoded())
   }
 
   @Test func a_deflate_bomb_stops_at_the_decompressed_size_limit() throws {

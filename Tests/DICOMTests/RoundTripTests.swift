@@ -11,8 +11,10 @@ import Testing
   ]
 
   static func samples() throws -> [Dataset] {
-    [try SyntheticData.everyVR(), try SyntheticData.multiFrame(),
-     try SyntheticData.ctSlice(index: 3, of: 8, rows: 32, columns: 32)]
+    [
+      try SyntheticData.everyVR(), try SyntheticData.multiFrame(),
+      try SyntheticData.ctSlice(index: 3, of: 8, rows: 32, columns: 32),
+    ]
   }
 
   @Test(arguments: syntaxes)
@@ -53,8 +55,9 @@ import Testing
     #expect(d.ints(DataDictionary.tag(forKeyword: "SelectorSLValue")!) == [-70000, 70000])
     #expect(d.ints(DataDictionary.tag(forKeyword: "SelectorSVValue")!) == [-9_000_000_000_000, 42])
     #expect(d.doubles(DataDictionary.tag(forKeyword: "SelectorFDValue")!) == [3.141592653589793, -2.5e-10])
-    #expect(d.attributeTags(DataDictionary.tag(forKeyword: "FrameIncrementPointer")!)
-      == [Tag(0x0018, 0x1063), Tag(0x0020, 0x0013)])
+    #expect(
+      d.attributeTags(DataDictionary.tag(forKeyword: "FrameIncrementPointer")!)
+        == [Tag(0x0018, 0x1063), Tag(0x0020, 0x0013)])
   }
 
   @Test func writing_is_atomic_and_leaves_no_temporary_file() throws {

@@ -62,7 +62,11 @@ final class LockedData: @unchecked Sendable {
   private let lock = NSLock()
   private var data = Data()
   private var done = false
-  func set(_ d: Data) { lock.withLock { data = d; done = true } }
+  func set(_ d: Data) {
+    lock.withLock {
+      data = d; done = true
+    }
+  }
   var isSet: Bool { lock.withLock { done } }
   var value: Data { lock.withLock { data } }
 }

@@ -4,4997 +4,4997 @@
 // Rows: tag, VR (DCMTK's ambiguous codes xs/ox/px/lt/up kept), keyword, VM, retired.
 extension DataDictionary {
   static let exactTable = #"""
-00000000	UL	CommandGroupLength	1	0
-00000001	UL	CommandLengthToEnd	1	1
-00000002	UI	AffectedSOPClassUID	1	0
-00000003	UI	RequestedSOPClassUID	1	0
-00000010	SH	CommandRecognitionCode	1	1
-00000100	US	CommandField	1	0
-00000110	US	MessageID	1	0
-00000120	US	MessageIDBeingRespondedTo	1	0
-00000200	AE	Initiator	1	1
-00000300	AE	Receiver	1	1
-00000400	AE	FindLocation	1	1
-00000600	AE	MoveDestination	1	0
-00000700	US	Priority	1	0
-00000800	US	CommandDataSetType	1	0
-00000850	US	NumberOfMatches	1	1
-00000860	US	ResponseSequenceNumber	1	1
-00000900	US	Status	1	0
-00000901	AT	OffendingElement	1-n	0
-00000902	LO	ErrorComment	1	0
-00000903	US	ErrorID	1	0
-00001000	UI	AffectedSOPInstanceUID	1	0
-00001001	UI	RequestedSOPInstanceUID	1	0
-00001002	US	EventTypeID	1	0
-00001005	AT	AttributeIdentifierList	1-n	0
-00001008	US	ActionTypeID	1	0
-00001020	US	NumberOfRemainingSuboperations	1	0
-00001021	US	NumberOfCompletedSuboperations	1	0
-00001022	US	NumberOfFailedSuboperations	1	0
-00001023	US	NumberOfWarningSuboperations	1	0
-00001030	AE	MoveOriginatorApplicationEntityTitle	1	0
-00001031	US	MoveOriginatorMessageID	1	0
-00004000	LT	DialogReceiver	1	1
-00004010	LT	TerminalType	1	1
-00005010	SH	MessageSetID	1	1
-00005020	SH	EndMessageID	1	1
-00005110	LT	DisplayFormat	1	1
-00005120	LT	PagePositionID	1	1
-00005130	CS	TextFormatID	1	1
-00005140	CS	NormalReverse	1	1
-00005150	CS	AddGrayScale	1	1
-00005160	CS	Borders	1	1
-00005170	IS	Copies	1	1
-00005180	CS	CommandMagnificationType	1	1
-00005190	CS	Erase	1	1
-000051A0	CS	Print	1	1
-000051B0	US	Overlays	1-n	1
-00020000	UL	FileMetaInformationGroupLength	1	0
-00020001	OB	FileMetaInformationVersion	1	0
-00020002	UI	MediaStorageSOPClassUID	1	0
-00020003	UI	MediaStorageSOPInstanceUID	1	0
-00020010	UI	TransferSyntaxUID	1	0
-00020012	UI	ImplementationClassUID	1	0
-00020013	SH	ImplementationVersionName	1	0
-00020016	AE	SourceApplicationEntityTitle	1	0
-00020017	AE	SendingApplicationEntityTitle	1	0
-00020018	AE	ReceivingApplicationEntityTitle	1	0
-00020026	UR	SourcePresentationAddress	1	0
-00020027	UR	SendingPresentationAddress	1	0
-00020028	UR	ReceivingPresentationAddress	1	0
-00020031	OB	RTVMetaInformationVersion	1	0
-00020032	UI	RTVCommunicationSOPClassUID	1	0
-00020033	UI	RTVCommunicationSOPInstanceUID	1	0
-00020035	OB	RTVSourceIdentifier	1	0
-00020036	OB	RTVFlowIdentifier	1	0
-00020037	UL	RTVFlowRTPSamplingRate	1	0
-00020038	FD	RTVFlowActualFrameDuration	1	0
-00020100	UI	PrivateInformationCreatorUID	1	0
-00020102	OB	PrivateInformation	1	0
-00041130	CS	FileSetID	1	0
-00041141	CS	FileSetDescriptorFileID	1-8	0
-00041142	CS	SpecificCharacterSetOfFileSetDescriptorFile	1	0
-00041200	up	OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity	1	0
-00041202	up	OffsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity	1	0
-00041212	US	FileSetConsistencyFlag	1	0
-00041220	SQ	DirectoryRecordSequence	1	0
-00041400	up	OffsetOfTheNextDirectoryRecord	1	0
-00041410	US	RecordInUseFlag	1	0
-00041420	up	OffsetOfReferencedLowerLevelDirectoryEntity	1	0
-00041430	CS	DirectoryRecordType	1	0
-00041432	UI	PrivateRecordUID	1	0
-00041500	CS	ReferencedFileID	1-8	0
-00041504	up	MRDRDirectoryRecordOffset	1	1
-00041510	UI	ReferencedSOPClassUIDInFile	1	0
-00041511	UI	ReferencedSOPInstanceUIDInFile	1	0
-00041512	UI	ReferencedTransferSyntaxUIDInFile	1	0
-0004151A	UI	ReferencedRelatedGeneralSOPClassUIDInFile	1-n	0
-00041600	UL	NumberOfReferences	1	1
-00060001	SQ	CurrentFrameFunctionalGroupsSequence	1	0
-00080001	UL	LengthToEnd	1	1
-00080005	CS	SpecificCharacterSet	1-n	0
-00080006	SQ	LanguageCodeSequence	1	0
-00080008	CS	ImageType	2-n	0
-00080010	SH	RecognitionCode	1	1
-00080012	DA	InstanceCreationDate	1	0
-00080013	TM	InstanceCreationTime	1	0
-00080014	UI	InstanceCreatorUID	1	0
-00080015	DT	InstanceCoercionDateTime	1	0
-00080016	UI	SOPClassUID	1	0
-00080017	UI	AcquisitionUID	1	0
-00080018	UI	SOPInstanceUID	1	0
-00080019	UI	PyramidUID	1	0
-0008001A	UI	RelatedGeneralSOPClassUID	1-n	0
-0008001B	UI	OriginalSpecializedSOPClassUID	1	0
-00080020	DA	StudyDate	1	0
-00080021	DA	SeriesDate	1	0
-00080022	DA	AcquisitionDate	1	0
-00080023	DA	ContentDate	1	0
-00080024	DA	OverlayDate	1	1
-00080025	DA	CurveDate	1	1
-0008002A	DT	AcquisitionDateTime	1	0
-00080030	TM	StudyTime	1	0
-00080031	TM	SeriesTime	1	0
-00080032	TM	AcquisitionTime	1	0
-00080033	TM	ContentTime	1	0
-00080034	TM	OverlayTime	1	1
-00080035	TM	CurveTime	1	1
-00080040	US	DataSetType	1	1
-00080041	LO	DataSetSubtype	1	1
-00080042	CS	NuclearMedicineSeriesType	1	1
-00080050	SH	AccessionNumber	1	0
-00080051	SQ	IssuerOfAccessionNumberSequence	1	0
-00080052	CS	QueryRetrieveLevel	1	0
-00080053	CS	QueryRetrieveView	1	0
-00080054	AE	RetrieveAETitle	1-n	0
-00080055	AE	StationAETitle	1	0
-00080056	CS	InstanceAvailability	1	0
-00080058	UI	FailedSOPInstanceUIDList	1-n	0
-00080060	CS	Modality	1	0
-00080061	CS	ModalitiesInStudy	1-n	0
-00080062	UI	SOPClassesInStudy	1-n	0
-00080063	SQ	AnatomicRegionsInStudyCodeSequence	1	0
-00080064	CS	ConversionType	1	0
-00080068	CS	PresentationIntentType	1	0
-00080070	LO	Manufacturer	1	0
-00080080	LO	InstitutionName	1	0
-00080081	ST	InstitutionAddress	1	0
-00080082	SQ	InstitutionCodeSequence	1	0
-00080090	PN	ReferringPhysicianName	1	0
-00080092	ST	ReferringPhysicianAddress	1	0
-00080094	SH	ReferringPhysicianTelephoneNumbers	1-n	0
-00080096	SQ	ReferringPhysicianIdentificationSequence	1	0
-0008009C	PN	ConsultingPhysicianName	1-n	0
-0008009D	SQ	ConsultingPhysicianIdentificationSequence	1	0
-00080100	SH	CodeValue	1	0
-00080101	LO	ExtendedCodeValue	1	0
-00080102	SH	CodingSchemeDesignator	1	0
-00080103	SH	CodingSchemeVersion	1	0
-00080104	LO	CodeMeaning	1	0
-00080105	CS	MappingResource	1	0
-00080106	DT	ContextGroupVersion	1	0
-00080107	DT	ContextGroupLocalVersion	1	0
-00080108	LT	ExtendedCodeMeaning	1	0
-00080109	SQ	CodingSchemeResourcesSequence	1	0
-0008010A	CS	CodingSchemeURLType	1	0
-0008010B	CS	ContextGroupExtensionFlag	1	0
-0008010C	UI	CodingSchemeUID	1	0
-0008010D	UI	ContextGroupExtensionCreatorUID	1	0
-0008010E	UR	CodingSchemeURL	1	0
-0008010F	CS	ContextIdentifier	1	0
-00080110	SQ	CodingSchemeIdentificationSequence	1	0
-00080112	LO	CodingSchemeRegistry	1	0
-00080114	ST	CodingSchemeExternalID	1	0
-00080115	ST	CodingSchemeName	1	0
-00080116	ST	CodingSchemeResponsibleOrganization	1	0
-00080117	UI	ContextUID	1	0
-00080118	UI	MappingResourceUID	1	0
-00080119	UC	LongCodeValue	1	0
-00080120	UR	URNCodeValue	1	0
-00080121	SQ	EquivalentCodeSequence	1	0
-00080122	LO	MappingResourceName	1	0
-00080123	SQ	ContextGroupIdentificationSequence	1	0
-00080124	SQ	MappingResourceIdentificationSequence	1	0
-00080201	SH	TimezoneOffsetFromUTC	1	0
-00080220	SQ	ResponsibleGroupCodeSequence	1	0
-00080221	CS	EquipmentModality	1	0
-00080222	LO	ManufacturerRelatedModelGroup	1	0
-00080300	SQ	PrivateDataElementCharacteristicsSequence	1	0
-00080301	US	PrivateGroupReference	1	0
-00080302	LO	PrivateCreatorReference	1	0
-00080303	CS	BlockIdentifyingInformationStatus	1	0
-00080304	US	NonidentifyingPrivateElements	1-n	0
-00080305	SQ	DeidentificationActionSequence	1	0
-00080306	US	IdentifyingPrivateElements	1-n	0
-00080307	CS	DeidentificationAction	1	0
-00080308	US	PrivateDataElement	1	0
-00080309	UL	PrivateDataElementValueMultiplicity	1-3	0
-0008030A	CS	PrivateDataElementValueRepresentation	1	0
-0008030B	UL	PrivateDataElementNumberOfItems	1-2	0
-0008030C	UC	PrivateDataElementName	1	0
-0008030D	UC	PrivateDataElementKeyword	1	0
-0008030E	UT	PrivateDataElementDescription	1	0
-0008030F	UT	PrivateDataElementEncoding	1	0
-00080310	SQ	PrivateDataElementDefinitionSequence	1	0
-00081000	AE	NetworkID	1	1
-00081010	SH	StationName	1	0
-00081030	LO	StudyDescription	1	0
-00081032	SQ	ProcedureCodeSequence	1	0
-0008103E	LO	SeriesDescription	1	0
-0008103F	SQ	SeriesDescriptionCodeSequence	1	0
-00081040	LO	InstitutionalDepartmentName	1	0
-00081041	SQ	InstitutionalDepartmentTypeCodeSequence	1	0
-00081048	PN	PhysiciansOfRecord	1-n	0
-00081049	SQ	PhysiciansOfRecordIdentificationSequence	1	0
-00081050	PN	PerformingPhysicianName	1-n	0
-00081052	SQ	PerformingPhysicianIdentificationSequence	1	0
-00081060	PN	NameOfPhysiciansReadingStudy	1-n	0
-00081062	SQ	PhysiciansReadingStudyIdentificationSequence	1	0
-00081070	PN	OperatorsName	1-n	0
-00081072	SQ	OperatorIdentificationSequence	1	0
-00081080	LO	AdmittingDiagnosesDescription	1-n	0
-00081084	SQ	AdmittingDiagnosesCodeSequence	1	0
-00081088	LO	PyramidDescription	1	0
-00081090	LO	ManufacturerModelName	1	0
-00081100	SQ	ReferencedResultsSequence	1	1
-00081110	SQ	ReferencedStudySequence	1	0
-00081111	SQ	ReferencedPerformedProcedureStepSequence	1	0
-00081115	SQ	ReferencedSeriesSequence	1	0
-00081120	SQ	ReferencedPatientSequence	1	0
-00081125	SQ	ReferencedVisitSequence	1	0
-00081130	SQ	ReferencedOverlaySequence	1	1
-00081134	SQ	ReferencedStereometricInstanceSequence	1	0
-0008113A	SQ	ReferencedWaveformSequence	1	0
-00081140	SQ	ReferencedImageSequence	1	0
-00081145	SQ	ReferencedCurveSequence	1	1
-0008114A	SQ	ReferencedInstanceSequence	1	0
-0008114B	SQ	ReferencedRealWorldValueMappingInstanceSequence	1	0
-00081150	UI	ReferencedSOPClassUID	1	0
-00081155	UI	ReferencedSOPInstanceUID	1	0
-00081156	SQ	DefinitionSourceSequence	1	0
-0008115A	UI	SOPClassesSupported	1-n	0
-00081160	IS	ReferencedFrameNumber	1-n	0
-00081161	UL	SimpleFrameList	1-n	0
-00081162	UL	CalculatedFrameList	3-3n	0
-00081163	FD	TimeRange	2	0
-00081164	SQ	FrameExtractionSequence	1	0
-00081167	UI	MultiFrameSourceSOPInstanceUID	1	0
-00081190	UR	RetrieveURL	1	0
-00081195	UI	TransactionUID	1	0
-00081196	US	WarningReason	1	0
-00081197	US	FailureReason	1	0
-00081198	SQ	FailedSOPSequence	1	0
-00081199	SQ	ReferencedSOPSequence	1	0
-0008119A	SQ	OtherFailuresSequence	1	0
-00081200	SQ	StudiesContainingOtherReferencedInstancesSequence	1	0
-00081250	SQ	RelatedSeriesSequence	1	0
-00082110	CS	LossyImageCompressionRetired	1	1
-00082111	ST	DerivationDescription	1	0
-00082112	SQ	SourceImageSequence	1	0
-00082120	SH	StageName	1	0
-00082122	IS	StageNumber	1	0
-00082124	IS	NumberOfStages	1	0
-00082127	SH	ViewName	1	0
-00082128	IS	ViewNumber	1	0
-00082129	IS	NumberOfEventTimers	1	0
-0008212A	IS	NumberOfViewsInStage	1	0
-00082130	DS	EventElapsedTimes	1-n	0
-00082132	LO	EventTimerNames	1-n	0
-00082133	SQ	EventTimerSequence	1	0
-00082134	FD	EventTimeOffset	1	0
-00082135	SQ	EventCodeSequence	1	0
-00082142	IS	StartTrim	1	0
-00082143	IS	StopTrim	1	0
-00082144	IS	RecommendedDisplayFrameRate	1	0
-00082200	CS	TransducerPosition	1	1
-00082204	CS	TransducerOrientation	1	1
-00082208	CS	AnatomicStructure	1	1
-00082218	SQ	AnatomicRegionSequence	1	0
-00082220	SQ	AnatomicRegionModifierSequence	1	0
-00082228	SQ	PrimaryAnatomicStructureSequence	1	0
-00082229	SQ	AnatomicStructureSpaceOrRegionSequence	1	1
-00082230	SQ	PrimaryAnatomicStructureModifierSequence	1	0
-00082240	SQ	TransducerPositionSequence	1	1
-00082242	SQ	TransducerPositionModifierSequence	1	1
-00082244	SQ	TransducerOrientationSequence	1	1
-00082246	SQ	TransducerOrientationModifierSequence	1	1
-00082251	SQ	AnatomicStructureSpaceOrRegionCodeSequenceTrial	1	1
-00082253	SQ	AnatomicPortalOfEntranceCodeSequenceTrial	1	1
-00082255	SQ	AnatomicApproachDirectionCodeSequenceTrial	1	1
-00082256	ST	AnatomicPerspectiveDescriptionTrial	1	1
-00082257	SQ	AnatomicPerspectiveCodeSequenceTrial	1	1
-00082258	ST	AnatomicLocationOfExaminingInstrumentDescriptionTrial	1	1
-00082259	SQ	AnatomicLocationOfExaminingInstrumentCodeSequenceTrial	1	1
-0008225A	SQ	AnatomicStructureSpaceOrRegionModifierCodeSequenceTrial	1	1
-0008225C	SQ	OnAxisBackgroundAnatomicStructureCodeSequenceTrial	1	1
-00083001	SQ	AlternateRepresentationSequence	1	0
-00083002	UI	AvailableTransferSyntaxUID	1-n	0
-00083010	UI	IrradiationEventUID	1-n	0
-00083011	SQ	SourceIrradiationEventSequence	1	0
-00083012	UI	RadiopharmaceuticalAdministrationEventUID	1	0
-00084000	LT	IdentifyingComments	1	1
-00089007	CS	FrameType	4	0
-00089092	SQ	ReferencedImageEvidenceSequence	1	0
-00089121	SQ	ReferencedRawDataSequence	1	0
-00089123	UI	CreatorVersionUID	1	0
-00089124	SQ	DerivationImageSequence	1	0
-00089154	SQ	SourceImageEvidenceSequence	1	0
-00089205	CS	PixelPresentation	1	0
-00089206	CS	VolumetricProperties	1	0
-00089207	CS	VolumeBasedCalculationTechnique	1	0
-00089208	CS	ComplexImageComponent	1	0
-00089209	CS	AcquisitionContrast	1	0
-00089215	SQ	DerivationCodeSequence	1	0
-00089237	SQ	ReferencedPresentationStateSequence	1	0
-00089410	SQ	ReferencedOtherPlaneSequence	1	0
-00089458	SQ	FrameDisplaySequence	1	0
-00089459	FL	RecommendedDisplayFrameRateInFloat	1	0
-00089460	CS	SkipFrameRangeFlag	1	0
-00100010	PN	PatientName	1	0
-00100020	LO	PatientID	1	0
-00100021	LO	IssuerOfPatientID	1	0
-00100022	CS	TypeOfPatientID	1	0
-00100024	SQ	IssuerOfPatientIDQualifiersSequence	1	0
-00100026	SQ	SourcePatientGroupIdentificationSequence	1	0
-00100027	SQ	GroupOfPatientsIdentificationSequence	1	0
-00100028	US	SubjectRelativePositionInImage	3	0
-00100030	DA	PatientBirthDate	1	0
-00100032	TM	PatientBirthTime	1	0
-00100033	LO	PatientBirthDateInAlternativeCalendar	1	0
-00100034	LO	PatientDeathDateInAlternativeCalendar	1	0
-00100035	CS	PatientAlternativeCalendar	1	0
-00100040	CS	PatientSex	1	0
-00100050	SQ	PatientInsurancePlanCodeSequence	1	0
-00100101	SQ	PatientPrimaryLanguageCodeSequence	1	0
-00100102	SQ	PatientPrimaryLanguageModifierCodeSequence	1	0
-00100200	CS	QualityControlSubject	1	0
-00100201	SQ	QualityControlSubjectTypeCodeSequence	1	0
-00100212	UC	StrainDescription	1	0
-00100213	LO	StrainNomenclature	1	0
-00100214	LO	StrainStockNumber	1	0
-00100215	SQ	StrainSourceRegistryCodeSequence	1	0
-00100216	SQ	StrainStockSequence	1	0
-00100217	LO	StrainSource	1	0
-00100218	UT	StrainAdditionalInformation	1	0
-00100219	SQ	StrainCodeSequence	1	0
-00100221	SQ	GeneticModificationsSequence	1	0
-00100222	UC	GeneticModificationsDescription	1	0
-00100223	LO	GeneticModificationsNomenclature	1	0
-00100229	SQ	GeneticModificationsCodeSequence	1	0
-00101000	LO	OtherPatientIDs	1-n	1
-00101001	PN	OtherPatientNames	1-n	0
-00101002	SQ	OtherPatientIDsSequence	1	0
-00101005	PN	PatientBirthName	1	0
-00101010	AS	PatientAge	1	0
-00101020	DS	PatientSize	1	0
-00101021	SQ	PatientSizeCodeSequence	1	0
-00101022	DS	PatientBodyMassIndex	1	0
-00101023	DS	MeasuredAPDimension	1	0
-00101024	DS	MeasuredLateralDimension	1	0
-00101030	DS	PatientWeight	1	0
-00101040	LO	PatientAddress	1	0
-00101050	LO	InsurancePlanIdentification	1-n	1
-00101060	PN	PatientMotherBirthName	1	0
-00101080	LO	MilitaryRank	1	0
-00101081	LO	BranchOfService	1	0
-00101090	LO	MedicalRecordLocator	1	1
-00101100	SQ	ReferencedPatientPhotoSequence	1	0
-00102000	LO	MedicalAlerts	1-n	0
-00102110	LO	Allergies	1-n	0
-00102150	LO	CountryOfResidence	1	0
-00102152	LO	RegionOfResidence	1	0
-00102154	SH	PatientTelephoneNumbers	1-n	0
-00102155	LT	PatientTelecomInformation	1	0
-00102160	SH	EthnicGroup	1	0
-00102180	SH	Occupation	1	0
-001021A0	CS	SmokingStatus	1	0
-001021B0	LT	AdditionalPatientHistory	1	0
-001021C0	US	PregnancyStatus	1	0
-001021D0	DA	LastMenstrualDate	1	0
-001021F0	LO	PatientReligiousPreference	1	0
-00102201	LO	PatientSpeciesDescription	1	0
-00102202	SQ	PatientSpeciesCodeSequence	1	0
-00102203	CS	PatientSexNeutered	1	0
-00102210	CS	AnatomicalOrientationType	1	0
-00102292	LO	PatientBreedDescription	1	0
-00102293	SQ	PatientBreedCodeSequence	1	0
-00102294	SQ	BreedRegistrationSequence	1	0
-00102295	LO	BreedRegistrationNumber	1	0
-00102296	SQ	BreedRegistryCodeSequence	1	0
-00102297	PN	ResponsiblePerson	1	0
-00102298	CS	ResponsiblePersonRole	1	0
-00102299	LO	ResponsibleOrganization	1	0
-00104000	LT	PatientComments	1	0
-00109431	FL	ExaminedBodyThickness	1	0
-00120010	LO	ClinicalTrialSponsorName	1	0
-00120020	LO	ClinicalTrialProtocolID	1	0
-00120021	LO	ClinicalTrialProtocolName	1	0
-00120030	LO	ClinicalTrialSiteID	1	0
-00120031	LO	ClinicalTrialSiteName	1	0
-00120040	LO	ClinicalTrialSubjectID	1	0
-00120042	LO	ClinicalTrialSubjectReadingID	1	0
-00120050	LO	ClinicalTrialTimePointID	1	0
-00120051	ST	ClinicalTrialTimePointDescription	1	0
-00120052	FD	LongitudinalTemporalOffsetFromEvent	1	0
-00120053	CS	LongitudinalTemporalEventType	1	0
-00120060	LO	ClinicalTrialCoordinatingCenterName	1	0
-00120062	CS	PatientIdentityRemoved	1	0
-00120063	LO	DeidentificationMethod	1-n	0
-00120064	SQ	DeidentificationMethodCodeSequence	1	0
-00120071	LO	ClinicalTrialSeriesID	1	0
-00120072	LO	ClinicalTrialSeriesDescription	1	0
-00120081	LO	ClinicalTrialProtocolEthicsCommitteeName	1	0
-00120082	LO	ClinicalTrialProtocolEthicsCommitteeApprovalNumber	1	0
-00120083	SQ	ConsentForClinicalTrialUseSequence	1	0
-00120084	CS	DistributionType	1	0
-00120085	CS	ConsentForDistributionFlag	1	0
-00120086	DA	EthicsCommitteeApprovalEffectivenessStartDate	1	0
-00120087	DA	EthicsCommitteeApprovalEffectivenessEndDate	1	0
-00140023	ST	CADFileFormat	1	1
-00140024	ST	ComponentReferenceSystem	1	1
-00140025	ST	ComponentManufacturingProcedure	1	0
-00140028	ST	ComponentManufacturer	1	0
-00140030	DS	MaterialThickness	1-n	0
-00140032	DS	MaterialPipeDiameter	1-n	0
-00140034	DS	MaterialIsolationDiameter	1-n	0
-00140042	ST	MaterialGrade	1	0
-00140044	ST	MaterialPropertiesDescription	1	0
-00140045	ST	MaterialPropertiesFileFormatRetired	1	1
-00140046	LT	MaterialNotes	1	0
-00140050	CS	ComponentShape	1	0
-00140052	CS	CurvatureType	1	0
-00140054	DS	OuterDiameter	1	0
-00140056	DS	InnerDiameter	1	0
-00140100	LO	ComponentWelderIDs	1-n	0
-00140101	CS	SecondaryApprovalStatus	1	0
-00140102	DA	SecondaryReviewDate	1	0
-00140103	TM	SecondaryReviewTime	1	0
-00140104	PN	SecondaryReviewerName	1	0
-00140105	ST	RepairID	1	0
-00140106	SQ	MultipleComponentApprovalSequence	1	0
-00140107	CS	OtherApprovalStatus	1-n	0
-00140108	CS	OtherSecondaryApprovalStatus	1-n	0
-00141010	ST	ActualEnvironmentalConditions	1	0
-00141020	DA	ExpiryDate	1	0
-00141040	ST	EnvironmentalConditions	1	0
-00142002	SQ	EvaluatorSequence	1	0
-00142004	IS	EvaluatorNumber	1	0
-00142006	PN	EvaluatorName	1	0
-00142008	IS	EvaluationAttempt	1	0
-00142012	SQ	IndicationSequence	1	0
-00142014	IS	IndicationNumber	1	0
-00142016	SH	IndicationLabel	1	0
-00142018	ST	IndicationDescription	1	0
-0014201A	CS	IndicationType	1-n	0
-0014201C	CS	IndicationDisposition	1	0
-0014201E	SQ	IndicationROISequence	1	0
-00142030	SQ	IndicationPhysicalPropertySequence	1	0
-00142032	SH	PropertyLabel	1	0
-00142202	IS	CoordinateSystemNumberOfAxes	1	0
-00142204	SQ	CoordinateSystemAxesSequence	1	0
-00142206	ST	CoordinateSystemAxisDescription	1	0
-00142208	CS	CoordinateSystemDataSetMapping	1	0
-0014220A	IS	CoordinateSystemAxisNumber	1	0
-0014220C	CS	CoordinateSystemAxisType	1	0
-0014220E	CS	CoordinateSystemAxisUnits	1	0
-00142210	OB	CoordinateSystemAxisValues	1	0
-00142220	SQ	CoordinateSystemTransformSequence	1	0
-00142222	ST	TransformDescription	1	0
-00142224	IS	TransformNumberOfAxes	1	0
-00142226	IS	TransformOrderOfAxes	1-n	0
-00142228	CS	TransformedAxisUnits	1	0
-0014222A	DS	CoordinateSystemTransformRotationAndScaleMatrix	1-n	0
-0014222C	DS	CoordinateSystemTransformTranslationMatrix	1-n	0
-00143011	DS	InternalDetectorFrameTime	1	0
-00143012	DS	NumberOfFramesIntegrated	1	0
-00143020	SQ	DetectorTemperatureSequence	1	0
-00143022	ST	SensorName	1	0
-00143024	DS	HorizontalOffsetOfSensor	1	0
-00143026	DS	VerticalOffsetOfSensor	1	0
-00143028	DS	SensorTemperature	1	0
-00143040	SQ	DarkCurrentSequence	1	0
-00143050	ox	DarkCurrentCounts	1	0
-00143060	SQ	GainCorrectionReferenceSequence	1	0
-00143070	ox	AirCounts	1	0
-00143071	DS	KVUsedInGainCalibration	1	0
-00143072	DS	MAUsedInGainCalibration	1	0
-00143073	DS	NumberOfFramesUsedForIntegration	1	0
-00143074	LO	FilterMaterialUsedInGainCalibration	1	0
-00143075	DS	FilterThicknessUsedInGainCalibration	1	0
-00143076	DA	DateOfGainCalibration	1	0
-00143077	TM	TimeOfGainCalibration	1	0
-00143080	OB	BadPixelImage	1	0
-00143099	LT	CalibrationNotes	1	0
-00143100	LT	LinearityCorrectionTechnique	1	0
-00143101	LT	BeamHardeningCorrectionTechnique	1	0
-00144002	SQ	PulserEquipmentSequence	1	0
-00144004	CS	PulserType	1	0
-00144006	LT	PulserNotes	1	0
-00144008	SQ	ReceiverEquipmentSequence	1	0
-0014400A	CS	AmplifierType	1	0
-0014400C	LT	ReceiverNotes	1	0
-0014400E	SQ	PreAmplifierEquipmentSequence	1	0
-0014400F	LT	PreAmplifierNotes	1	0
-00144010	SQ	TransmitTransducerSequence	1	0
-00144011	SQ	ReceiveTransducerSequence	1	0
-00144012	US	NumberOfElements	1	0
-00144013	CS	ElementShape	1	0
-00144014	DS	ElementDimensionA	1	0
-00144015	DS	ElementDimensionB	1	0
-00144016	DS	ElementPitchA	1	0
-00144017	DS	MeasuredBeamDimensionA	1	0
-00144018	DS	MeasuredBeamDimensionB	1	0
-00144019	DS	LocationOfMeasuredBeamDiameter	1	0
-0014401A	DS	NominalFrequency	1	0
-0014401B	DS	MeasuredCenterFrequency	1	0
-0014401C	DS	MeasuredBandwidth	1	0
-0014401D	DS	ElementPitchB	1	0
-00144020	SQ	PulserSettingsSequence	1	0
-00144022	DS	PulseWidth	1	0
-00144024	DS	ExcitationFrequency	1	0
-00144026	CS	ModulationType	1	0
-00144028	DS	Damping	1	0
-00144030	SQ	ReceiverSettingsSequence	1	0
-00144031	DS	AcquiredSoundpathLength	1	0
-00144032	CS	AcquisitionCompressionType	1	0
-00144033	IS	AcquisitionSampleSize	1	0
-00144034	DS	RectifierSmoothing	1	0
-00144035	SQ	DACSequence	1	0
-00144036	CS	DACType	1	0
-00144038	DS	DACGainPoints	1-n	0
-0014403A	DS	DACTimePoints	1-n	0
-0014403C	DS	DACAmplitude	1-n	0
-00144040	SQ	PreAmplifierSettingsSequence	1	0
-00144050	SQ	TransmitTransducerSettingsSequence	1	0
-00144051	SQ	ReceiveTransducerSettingsSequence	1	0
-00144052	DS	IncidentAngle	1	0
-00144054	ST	CouplingTechnique	1	0
-00144056	ST	CouplingMedium	1	0
-00144057	DS	CouplingVelocity	1	0
-00144058	DS	ProbeCenterLocationX	1	0
-00144059	DS	ProbeCenterLocationZ	1	0
-0014405A	DS	SoundPathLength	1	0
-0014405C	ST	DelayLawIdentifier	1	0
-00144060	SQ	GateSettingsSequence	1	0
-00144062	DS	GateThreshold	1	0
-00144064	DS	VelocityOfSound	1	0
-00144070	SQ	CalibrationSettingsSequence	1	0
-00144072	ST	CalibrationProcedure	1	0
-00144074	SH	ProcedureVersion	1	0
-00144076	DA	ProcedureCreationDate	1	0
-00144078	DA	ProcedureExpirationDate	1	0
-0014407A	DA	ProcedureLastModifiedDate	1	0
-0014407C	TM	CalibrationTime	1-n	0
-0014407E	DA	CalibrationDate	1-n	0
-00144080	SQ	ProbeDriveEquipmentSequence	1	0
-00144081	CS	DriveType	1	0
-00144082	LT	ProbeDriveNotes	1	0
-00144083	SQ	DriveProbeSequence	1	0
-00144084	DS	ProbeInductance	1	0
-00144085	DS	ProbeResistance	1	0
-00144086	SQ	ReceiveProbeSequence	1	0
-00144087	SQ	ProbeDriveSettingsSequence	1	0
-00144088	DS	BridgeResistors	1	0
-00144089	DS	ProbeOrientationAngle	1	0
-0014408B	DS	UserSelectedGainY	1	0
-0014408C	DS	UserSelectedPhase	1	0
-0014408D	DS	UserSelectedOffsetX	1	0
-0014408E	DS	UserSelectedOffsetY	1	0
-00144091	SQ	ChannelSettingsSequence	1	0
-00144092	DS	ChannelThreshold	1	0
-0014409A	SQ	ScannerSettingsSequence	1	0
-0014409B	ST	ScanProcedure	1	0
-0014409C	DS	TranslationRateX	1	0
-0014409D	DS	TranslationRateY	1	0
-0014409F	DS	ChannelOverlap	1	0
-001440A0	LO	ImageQualityIndicatorType	1-n	0
-001440A1	LO	ImageQualityIndicatorMaterial	1-n	0
-001440A2	LO	ImageQualityIndicatorSize	1-n	0
-00145002	IS	LINACEnergy	1	0
-00145004	IS	LINACOutput	1	0
-00145100	US	ActiveAperture	1	0
-00145101	DS	TotalAperture	1	0
-00145102	DS	ApertureElevation	1	0
-00145103	DS	MainLobeAngle	1	0
-00145104	DS	MainRoofAngle	1	0
-00145105	CS	ConnectorType	1	0
-00145106	SH	WedgeModelNumber	1	0
-00145107	DS	WedgeAngleFloat	1	0
-00145108	DS	WedgeRoofAngle	1	0
-00145109	CS	WedgeElement1Position	1	0
-0014510A	DS	WedgeMaterialVelocity	1	0
-0014510B	SH	WedgeMaterial	1	0
-0014510C	DS	WedgeOffsetZ	1	0
-0014510D	DS	WedgeOriginOffsetX	1	0
-0014510E	DS	WedgeTimeDelay	1	0
-0014510F	SH	WedgeName	1	0
-00145110	SH	WedgeManufacturerName	1	0
-00145111	LO	WedgeDescription	1	0
-00145112	DS	NominalBeamAngle	1	0
-00145113	DS	WedgeOffsetX	1	0
-00145114	DS	WedgeOffsetY	1	0
-00145115	DS	WedgeTotalLength	1	0
-00145116	DS	WedgeInContactLength	1	0
-00145117	DS	WedgeFrontGap	1	0
-00145118	DS	WedgeTotalHeight	1	0
-00145119	DS	WedgeFrontHeight	1	0
-0014511A	DS	WedgeRearHeight	1	0
-0014511B	DS	WedgeTotalWidth	1	0
-0014511C	DS	WedgeInContactWidth	1	0
-0014511D	DS	WedgeChamferHeight	1	0
-0014511E	CS	WedgeCurve	1	0
-0014511F	DS	RadiusAlongWedge	1	0
-00160001	DS	WhitePoint	1	0
-00160002	DS	PrimaryChromaticities	3	0
-00160003	UT	BatteryLevel	1	0
-00160004	DS	ExposureTimeInSeconds	1	0
-00160005	DS	FNumber	1	0
-00160006	IS	OECFRows	1	0
-00160007	IS	OECFColumns	1	0
-00160008	UC	OECFColumnNames	1-n	0
-00160009	DS	OECFValues	1-n	0
-0016000A	IS	SpatialFrequencyResponseRows	1	0
-0016000B	IS	SpatialFrequencyResponseColumns	1	0
-0016000C	UC	SpatialFrequencyResponseColumnNames	1-n	0
-0016000D	DS	SpatialFrequencyResponseValues	1-n	0
-0016000E	IS	ColorFilterArrayPatternRows	1	0
-0016000F	IS	ColorFilterArrayPatternColumns	1	0
-00160010	DS	ColorFilterArrayPatternValues	1-n	0
-00160011	US	FlashFiringStatus	1	0
-00160012	US	FlashReturnStatus	1	0
-00160013	US	FlashMode	1	0
-00160014	US	FlashFunctionPresent	1	0
-00160015	US	FlashRedEyeMode	1	0
-00160016	US	ExposureProgram	1	0
-00160017	UT	SpectralSensitivity	1	0
-00160018	IS	PhotographicSensitivity	1	0
-00160019	IS	SelfTimerMode	1	0
-0016001A	US	SensitivityType	1	0
-0016001B	IS	StandardOutputSensitivity	1	0
-0016001C	IS	RecommendedExposureIndex	1	0
-0016001D	IS	ISOSpeed	1	0
-0016001E	IS	ISOSpeedLatitudeyyy	1	0
-0016001F	IS	ISOSpeedLatitudezzz	1	0
-00160020	UT	EXIFVersion	1	0
-00160021	DS	ShutterSpeedValue	1	0
-00160022	DS	ApertureValue	1	0
-00160023	DS	BrightnessValue	1	0
-00160024	DS	ExposureBiasValue	1	0
-00160025	DS	MaxApertureValue	1	0
-00160026	DS	SubjectDistance	1	0
-00160027	US	MeteringMode	1	0
-00160028	US	LightSource	1	0
-00160029	DS	FocalLength	1	0
-0016002A	IS	SubjectArea	2-4	0
-0016002B	OB	MakerNote	1	0
-00160030	DS	Temperature	1	0
-00160031	DS	Humidity	1	0
-00160032	DS	Pressure	1	0
-00160033	DS	WaterDepth	1	0
-00160034	DS	Acceleration	1	0
-00160035	DS	CameraElevationAngle	1	0
-00160036	DS	FlashEnergy	1-2	0
-00160037	IS	SubjectLocation	2	0
-00160038	DS	PhotographicExposureIndex	1	0
-00160039	US	SensingMethod	1	0
-0016003A	US	FileSource	1	0
-0016003B	US	SceneType	1	0
-00160041	US	CustomRendered	1	0
-00160042	US	ExposureMode	1	0
-00160043	US	WhiteBalance	1	0
-00160044	DS	DigitalZoomRatio	1	0
-00160045	IS	FocalLengthIn35mmFilm	1	0
-00160046	US	SceneCaptureType	1	0
-00160047	US	GainControl	1	0
-00160048	US	Contrast	1	0
-00160049	US	Saturation	1	0
-0016004A	US	Sharpness	1	0
-0016004B	OB	DeviceSettingDescription	1	0
-0016004C	US	SubjectDistanceRange	1	0
-0016004D	UT	CameraOwnerName	1	0
-0016004E	DS	LensSpecification	4	0
-0016004F	UT	LensMake	1	0
-00160050	UT	LensModel	1	0
-00160051	UT	LensSerialNumber	1	0
-00160061	CS	InteroperabilityIndex	1	0
-00160062	OB	InteroperabilityVersion	1	0
-00160070	OB	GPSVersionID	1	0
-00160071	CS	GPSLatitudeRef	1	0
-00160072	DS	GPSLatitude	3	0
-00160073	CS	GPSLongitudeRef	1	0
-00160074	DS	GPSLongitude	3	0
-00160075	US	GPSAltitudeRef	1	0
-00160076	DS	GPSAltitude	1	0
-00160077	DT	GPSTimeStamp	1	0
-00160078	UT	GPSSatellites	1	0
-00160079	CS	GPSStatus	1	0
-0016007A	CS	GPSMeasureMode	1	0
-0016007B	DS	GPSDOP	1	0
-0016007C	CS	GPSSpeedRef	1	0
-0016007D	DS	GPSSpeed	1	0
-0016007E	CS	GPSTrackRef	1	0
-0016007F	DS	GPSTrack	1	0
-00160080	CS	GPSImgDirectionRef	1	0
-00160081	DS	GPSImgDirection	1	0
-00160082	UT	GPSMapDatum	1	0
-00160083	CS	GPSDestLatitudeRef	1	0
-00160084	DS	GPSDestLatitude	3	0
-00160085	CS	GPSDestLongitudeRef	1	0
-00160086	DS	GPSDestLongitude	3	0
-00160087	CS	GPSDestBearingRef	1	0
-00160088	DS	GPSDestBearing	1	0
-00160089	CS	GPSDestDistanceRef	1	0
-0016008A	DS	GPSDestDistance	1	0
-0016008B	OB	GPSProcessingMethod	1	0
-0016008C	OB	GPSAreaInformation	1	0
-0016008D	DT	GPSDateStamp	1	0
-0016008E	IS	GPSDifferential	1	0
-00161001	CS	LightSourcePolarization	1	0
-00161002	DS	EmitterColorTemperature	1	0
-00161003	CS	ContactMethod	1	0
-00161004	CS	ImmersionMedia	1-n	0
-00161005	DS	OpticalMagnificationFactor	1	0
-00180010	LO	ContrastBolusAgent	1	0
-00180012	SQ	ContrastBolusAgentSequence	1	0
-00180013	FL	ContrastBolusT1Relaxivity	1	0
-00180014	SQ	ContrastBolusAdministrationRouteSequence	1	0
-00180015	CS	BodyPartExamined	1	0
-00180020	CS	ScanningSequence	1-n	0
-00180021	CS	SequenceVariant	1-n	0
-00180022	CS	ScanOptions	1-n	0
-00180023	CS	MRAcquisitionType	1	0
-00180024	SH	SequenceName	1	0
-00180025	CS	AngioFlag	1	0
-00180026	SQ	InterventionDrugInformationSequence	1	0
-00180027	TM	InterventionDrugStopTime	1	0
-00180028	DS	InterventionDrugDose	1	0
-00180029	SQ	InterventionDrugCodeSequence	1	0
-0018002A	SQ	AdditionalDrugSequence	1	0
-00180030	LO	Radionuclide	1-n	1
-00180031	LO	Radiopharmaceutical	1	0
-00180032	DS	EnergyWindowCenterline	1	1
-00180033	DS	EnergyWindowTotalWidth	1-n	1
-00180034	LO	InterventionDrugName	1	0
-00180035	TM	InterventionDrugStartTime	1	0
-00180036	SQ	InterventionSequence	1	0
-00180037	CS	TherapyType	1	1
-00180038	CS	InterventionStatus	1	0
-00180039	CS	TherapyDescription	1	1
-0018003A	ST	InterventionDescription	1	0
-00180040	IS	CineRate	1	0
-00180042	CS	InitialCineRunState	1	0
-00180050	DS	SliceThickness	1	0
-00180060	DS	KVP	1	0
-00180070	IS	CountsAccumulated	1	0
-00180071	CS	AcquisitionTerminationCondition	1	0
-00180072	DS	EffectiveDuration	1	0
-00180073	CS	AcquisitionStartCondition	1	0
-00180074	IS	AcquisitionStartConditionData	1	0
-00180075	IS	AcquisitionTerminationConditionData	1	0
-00180080	DS	RepetitionTime	1	0
-00180081	DS	EchoTime	1	0
-00180082	DS	InversionTime	1	0
-00180083	DS	NumberOfAverages	1	0
-00180084	DS	ImagingFrequency	1	0
-00180085	SH	ImagedNucleus	1	0
-00180086	IS	EchoNumbers	1-n	0
-00180087	DS	MagneticFieldStrength	1	0
-00180088	DS	SpacingBetweenSlices	1	0
-00180089	IS	NumberOfPhaseEncodingSteps	1	0
-00180090	DS	DataCollectionDiameter	1	0
-00180091	IS	EchoTrainLength	1	0
-00180093	DS	PercentSampling	1	0
-00180094	DS	PercentPhaseFieldOfView	1	0
-00180095	DS	PixelBandwidth	1	0
-00181000	LO	DeviceSerialNumber	1	0
-00181002	UI	DeviceUID	1	0
-00181003	LO	DeviceID	1	0
-00181004	LO	PlateID	1	0
-00181005	LO	GeneratorID	1	0
-00181006	LO	GridID	1	0
-00181007	LO	CassetteID	1	0
-00181008	LO	GantryID	1	0
-00181009	UT	UniqueDeviceIdentifier	1	0
-0018100A	SQ	UDISequence	1	0
-0018100B	UI	ManufacturerDeviceClassUID	1-n	0
-00181010	LO	SecondaryCaptureDeviceID	1	0
-00181011	LO	HardcopyCreationDeviceID	1	1
-00181012	DA	DateOfSecondaryCapture	1	0
-00181014	TM	TimeOfSecondaryCapture	1	0
-00181016	LO	SecondaryCaptureDeviceManufacturer	1	0
-00181017	LO	HardcopyDeviceManufacturer	1	1
-00181018	LO	SecondaryCaptureDeviceManufacturerModelName	1	0
-00181019	LO	SecondaryCaptureDeviceSoftwareVersions	1-n	0
-0018101A	LO	HardcopyDeviceSoftwareVersion	1-n	1
-0018101B	LO	HardcopyDeviceManufacturerModelName	1	1
-00181020	LO	SoftwareVersions	1-n	0
-00181022	SH	VideoImageFormatAcquired	1	0
-00181023	LO	DigitalImageFormatAcquired	1	0
-00181030	LO	ProtocolName	1	0
-00181040	LO	ContrastBolusRoute	1	0
-00181041	DS	ContrastBolusVolume	1	0
-00181042	TM	ContrastBolusStartTime	1	0
-00181043	TM	ContrastBolusStopTime	1	0
-00181044	DS	ContrastBolusTotalDose	1	0
-00181045	IS	SyringeCounts	1	0
-00181046	DS	ContrastFlowRate	1-n	0
-00181047	DS	ContrastFlowDuration	1-n	0
-00181048	CS	ContrastBolusIngredient	1	0
-00181049	DS	ContrastBolusIngredientConcentration	1	0
-00181050	DS	SpatialResolution	1	0
-00181060	DS	TriggerTime	1	0
-00181061	LO	TriggerSourceOrType	1	0
-00181062	IS	NominalInterval	1	0
-00181063	DS	FrameTime	1	0
-00181064	LO	CardiacFramingType	1	0
-00181065	DS	FrameTimeVector	1-n	0
-00181066	DS	FrameDelay	1	0
-00181067	DS	ImageTriggerDelay	1	0
-00181068	DS	MultiplexGroupTimeOffset	1	0
-00181069	DS	TriggerTimeOffset	1	0
-0018106A	CS	SynchronizationTrigger	1	0
-0018106C	US	SynchronizationChannel	2	0
-0018106E	UL	TriggerSamplePosition	1	0
-00181070	LO	RadiopharmaceuticalRoute	1	0
-00181071	DS	RadiopharmaceuticalVolume	1	0
-00181072	TM	RadiopharmaceuticalStartTime	1	0
-00181073	TM	RadiopharmaceuticalStopTime	1	0
-00181074	DS	RadionuclideTotalDose	1	0
-00181075	DS	RadionuclideHalfLife	1	0
-00181076	DS	RadionuclidePositronFraction	1	0
-00181077	DS	RadiopharmaceuticalSpecificActivity	1	0
-00181078	DT	RadiopharmaceuticalStartDateTime	1	0
-00181079	DT	RadiopharmaceuticalStopDateTime	1	0
-00181080	CS	BeatRejectionFlag	1	0
-00181081	IS	LowRRValue	1	0
-00181082	IS	HighRRValue	1	0
-00181083	IS	IntervalsAcquired	1	0
-00181084	IS	IntervalsRejected	1	0
-00181085	LO	PVCRejection	1	0
-00181086	IS	SkipBeats	1	0
-00181088	IS	HeartRate	1	0
-00181090	IS	CardiacNumberOfImages	1	0
-00181094	IS	TriggerWindow	1	0
-00181100	DS	ReconstructionDiameter	1	0
-00181110	DS	DistanceSourceToDetector	1	0
-00181111	DS	DistanceSourceToPatient	1	0
-00181114	DS	EstimatedRadiographicMagnificationFactor	1	0
-00181120	DS	GantryDetectorTilt	1	0
-00181121	DS	GantryDetectorSlew	1	0
-00181130	DS	TableHeight	1	0
-00181131	DS	TableTraverse	1	0
-00181134	CS	TableMotion	1	0
-00181135	DS	TableVerticalIncrement	1-n	0
-00181136	DS	TableLateralIncrement	1-n	0
-00181137	DS	TableLongitudinalIncrement	1-n	0
-00181138	DS	TableAngle	1	0
-0018113A	CS	TableType	1	0
-00181140	CS	RotationDirection	1	0
-00181141	DS	AngularPosition	1	1
-00181142	DS	RadialPosition	1-n	0
-00181143	DS	ScanArc	1	0
-00181144	DS	AngularStep	1	0
-00181145	DS	CenterOfRotationOffset	1	0
-00181146	DS	RotationOffset	1-n	1
-00181147	CS	FieldOfViewShape	1	0
-00181149	IS	FieldOfViewDimensions	1-2	0
-00181150	IS	ExposureTime	1	0
-00181151	IS	XRayTubeCurrent	1	0
-00181152	IS	Exposure	1	0
-00181153	IS	ExposureInuAs	1	0
-00181154	DS	AveragePulseWidth	1	0
-00181155	CS	RadiationSetting	1	0
-00181156	CS	RectificationType	1	0
-0018115A	CS	RadiationMode	1	0
-0018115E	DS	ImageAndFluoroscopyAreaDoseProduct	1	0
-00181160	SH	FilterType	1	0
-00181161	LO	TypeOfFilters	1-n	0
-00181162	DS	IntensifierSize	1	0
-00181164	DS	ImagerPixelSpacing	2	0
-00181166	CS	Grid	1-n	0
-00181170	IS	GeneratorPower	1	0
-00181180	SH	CollimatorGridName	1	0
-00181181	CS	CollimatorType	1	0
-00181182	IS	FocalDistance	1-2	0
-00181183	DS	XFocusCenter	1-2	0
-00181184	DS	YFocusCenter	1-2	0
-00181190	DS	FocalSpots	1-n	0
-00181191	CS	AnodeTargetMaterial	1	0
-001811A0	DS	BodyPartThickness	1	0
-001811A2	DS	CompressionForce	1	0
-001811A3	DS	CompressionPressure	1	0
-001811A4	LO	PaddleDescription	1	0
-001811A5	DS	CompressionContactArea	1	0
-001811B0	LO	AcquisitionMode	1	0
-001811B1	LO	DoseModeName	1	0
-001811B2	CS	AcquiredSubtractionMaskFlag	1	0
-001811B3	CS	FluoroscopyPersistenceFlag	1	0
-001811B4	CS	FluoroscopyLastImageHoldPersistenceFlag	1	0
-001811B5	IS	UpperLimitNumberOfPersistentFluoroscopyFrames	1	0
-001811B6	CS	ContrastBolusAutoInjectionTriggerFlag	1	0
-001811B7	FD	ContrastBolusInjectionDelay	1	0
-001811B8	SQ	XAAcquisitionPhaseDetailsSequence	1	0
-001811B9	FD	XAAcquisitionFrameRate	1	0
-001811BA	SQ	XAPlaneDetailsSequence	1	0
-001811BB	LO	AcquisitionFieldOfViewLabel	1	0
-001811BC	SQ	XRayFilterDetailsSequence	1	0
-001811BD	FD	XAAcquisitionDuration	1	0
-001811BE	CS	ReconstructionPipelineType	1	0
-001811BF	SQ	ImageFilterDetailsSequence	1	0
-001811C0	CS	AppliedMaskSubtractionFlag	1	0
-001811C1	SQ	RequestedSeriesDescriptionCodeSequence	1	0
-00181200	DA	DateOfLastCalibration	1-n	0
-00181201	TM	TimeOfLastCalibration	1-n	0
-00181202	DT	DateTimeOfLastCalibration	1	0
-00181203	DT	CalibrationDateTime	1	0
-00181210	SH	ConvolutionKernel	1-n	0
-00181240	IS	UpperLowerPixelValues	1-n	1
-00181242	IS	ActualFrameDuration	1	0
-00181243	IS	CountRate	1	0
-00181244	US	PreferredPlaybackSequencing	1	0
-00181250	SH	ReceiveCoilName	1	0
-00181251	SH	TransmitCoilName	1	0
-00181260	SH	PlateType	1	0
-00181261	LO	PhosphorType	1	0
-00181271	FD	WaterEquivalentDiameter	1	0
-00181272	SQ	WaterEquivalentDiameterCalculationMethodCodeSequence	1	0
-00181300	DS	ScanVelocity	1	0
-00181301	CS	WholeBodyTechnique	1-n	0
-00181302	IS	ScanLength	1	0
-00181310	US	AcquisitionMatrix	4	0
-00181312	CS	InPlanePhaseEncodingDirection	1	0
-00181314	DS	FlipAngle	1	0
-00181315	CS	VariableFlipAngleFlag	1	0
-00181316	DS	SAR	1	0
-00181318	DS	dBdt	1	0
-00181320	FL	B1rms	1	0
-00181400	LO	AcquisitionDeviceProcessingDescription	1	0
-00181401	LO	AcquisitionDeviceProcessingCode	1	0
-00181402	CS	CassetteOrientation	1	0
-00181403	CS	CassetteSize	1	0
-00181404	US	ExposuresOnPlate	1	0
-00181405	IS	RelativeXRayExposure	1	0
-00181411	DS	ExposureIndex	1	0
-00181412	DS	TargetExposureIndex	1	0
-00181413	DS	DeviationIndex	1	0
-00181450	DS	ColumnAngulation	1	0
-00181460	DS	TomoLayerHeight	1	0
-00181470	DS	TomoAngle	1	0
-00181480	DS	TomoTime	1	0
-00181490	CS	TomoType	1	0
-00181491	CS	TomoClass	1	0
-00181495	IS	NumberOfTomosynthesisSourceImages	1	0
-00181500	CS	PositionerMotion	1	0
-00181508	CS	PositionerType	1	0
-00181510	DS	PositionerPrimaryAngle	1	0
-00181511	DS	PositionerSecondaryAngle	1	0
-00181520	DS	PositionerPrimaryAngleIncrement	1-n	0
-00181521	DS	PositionerSecondaryAngleIncrement	1-n	0
-00181530	DS	DetectorPrimaryAngle	1	0
-00181531	DS	DetectorSecondaryAngle	1	0
-00181600	CS	ShutterShape	1-3	0
-00181602	IS	ShutterLeftVerticalEdge	1	0
-00181604	IS	ShutterRightVerticalEdge	1	0
-00181606	IS	ShutterUpperHorizontalEdge	1	0
-00181608	IS	ShutterLowerHorizontalEdge	1	0
-00181610	IS	CenterOfCircularShutter	2	0
-00181612	IS	RadiusOfCircularShutter	1	0
-00181620	IS	VerticesOfThePolygonalShutter	2-2n	0
-00181622	US	ShutterPresentationValue	1	0
-00181623	US	ShutterOverlayGroup	1	0
-00181624	US	ShutterPresentationColorCIELabValue	3	0
-00181630	CS	OutlineShapeType	1	0
-00181631	FD	OutlineLeftVerticalEdge	1	0
-00181632	FD	OutlineRightVerticalEdge	1	0
-00181633	FD	OutlineUpperHorizontalEdge	1	0
-00181634	FD	OutlineLowerHorizontalEdge	1	0
-00181635	FD	CenterOfCircularOutline	2	0
-00181636	FD	DiameterOfCircularOutline	1	0
-00181637	UL	NumberOfPolygonalVertices	1	0
-00181638	OF	VerticesOfThePolygonalOutline	1	0
-00181700	CS	CollimatorShape	1-3	0
-00181702	IS	CollimatorLeftVerticalEdge	1	0
-00181704	IS	CollimatorRightVerticalEdge	1	0
-00181706	IS	CollimatorUpperHorizontalEdge	1	0
-00181708	IS	CollimatorLowerHorizontalEdge	1	0
-00181710	IS	CenterOfCircularCollimator	2	0
-00181712	IS	RadiusOfCircularCollimator	1	0
-00181720	IS	VerticesOfThePolygonalCollimator	2-2n	0
-00181800	CS	AcquisitionTimeSynchronized	1	0
-00181801	SH	TimeSource	1	0
-00181802	CS	TimeDistributionProtocol	1	0
-00181803	LO	NTPSourceAddress	1	0
-00182001	IS	PageNumberVector	1-n	0
-00182002	SH	FrameLabelVector	1-n	0
-00182003	DS	FramePrimaryAngleVector	1-n	0
-00182004	DS	FrameSecondaryAngleVector	1-n	0
-00182005	DS	SliceLocationVector	1-n	0
-00182006	SH	DisplayWindowLabelVector	1-n	0
-00182010	DS	NominalScannedPixelSpacing	2	0
-00182020	CS	DigitizingDeviceTransportDirection	1	0
-00182030	DS	RotationOfScannedFilm	1	0
-00182041	SQ	BiopsyTargetSequence	1	0
-00182042	UI	TargetUID	1	0
-00182043	FL	LocalizingCursorPosition	2	0
-00182044	FL	CalculatedTargetPosition	3	0
-00182045	SH	TargetLabel	1	0
-00182046	FL	DisplayedZValue	1	0
-00183100	CS	IVUSAcquisition	1	0
-00183101	DS	IVUSPullbackRate	1	0
-00183102	DS	IVUSGatedRate	1	0
-00183103	IS	IVUSPullbackStartFrameNumber	1	0
-00183104	IS	IVUSPullbackStopFrameNumber	1	0
-00183105	IS	LesionNumber	1-n	0
-00184000	LT	AcquisitionComments	1	1
-00185000	SH	OutputPower	1-n	0
-00185010	LO	TransducerData	1-n	0
-00185011	SQ	TransducerIdentificationSequence	1	0
-00185012	DS	FocusDepth	1	0
-00185020	LO	ProcessingFunction	1	0
-00185021	LO	PostprocessingFunction	1	1
-00185022	DS	MechanicalIndex	1	0
-00185024	DS	BoneThermalIndex	1	0
-00185026	DS	CranialThermalIndex	1	0
-00185027	DS	SoftTissueThermalIndex	1	0
-00185028	DS	SoftTissueFocusThermalIndex	1	0
-00185029	DS	SoftTissueSurfaceThermalIndex	1	0
-00185030	DS	DynamicRange	1	1
-00185040	DS	TotalGain	1	1
-00185050	IS	DepthOfScanField	1	0
-00185100	CS	PatientPosition	1	0
-00185101	CS	ViewPosition	1	0
-00185104	SQ	ProjectionEponymousNameCodeSequence	1	0
-00185210	DS	ImageTransformationMatrix	6	1
-00185212	DS	ImageTranslationVector	3	1
-00186000	DS	Sensitivity	1	0
-00186011	SQ	SequenceOfUltrasoundRegions	1	0
-00186012	US	RegionSpatialFormat	1	0
-00186014	US	RegionDataType	1	0
-00186016	UL	RegionFlags	1	0
-00186018	UL	RegionLocationMinX0	1	0
-0018601A	UL	RegionLocationMinY0	1	0
-0018601C	UL	RegionLocationMaxX1	1	0
-0018601E	UL	RegionLocationMaxY1	1	0
-00186020	SL	ReferencePixelX0	1	0
-00186022	SL	ReferencePixelY0	1	0
-00186024	US	PhysicalUnitsXDirection	1	0
-00186026	US	PhysicalUnitsYDirection	1	0
-00186028	FD	ReferencePixelPhysicalValueX	1	0
-0018602A	FD	ReferencePixelPhysicalValueY	1	0
-0018602C	FD	PhysicalDeltaX	1	0
-0018602E	FD	PhysicalDeltaY	1	0
-00186030	UL	TransducerFrequency	1	0
-00186031	CS	TransducerType	1	0
-00186032	UL	PulseRepetitionFrequency	1	0
-00186034	FD	DopplerCorrectionAngle	1	0
-00186036	FD	SteeringAngle	1	0
-00186038	UL	DopplerSampleVolumeXPositionRetired	1	1
-00186039	SL	DopplerSampleVolumeXPosition	1	0
-0018603A	UL	DopplerSampleVolumeYPositionRetired	1	1
-0018603B	SL	DopplerSampleVolumeYPosition	1	0
-0018603C	UL	TMLinePositionX0Retired	1	1
-0018603D	SL	TMLinePositionX0	1	0
-0018603E	UL	TMLinePositionY0Retired	1	1
-0018603F	SL	TMLinePositionY0	1	0
-00186040	UL	TMLinePositionX1Retired	1	1
-00186041	SL	TMLinePositionX1	1	0
-00186042	UL	TMLinePositionY1Retired	1	1
-00186043	SL	TMLinePositionY1	1	0
-00186044	US	PixelComponentOrganization	1	0
-00186046	UL	PixelComponentMask	1	0
-00186048	UL	PixelComponentRangeStart	1	0
-0018604A	UL	PixelComponentRangeStop	1	0
-0018604C	US	PixelComponentPhysicalUnits	1	0
-0018604E	US	PixelComponentDataType	1	0
-00186050	UL	NumberOfTableBreakPoints	1	0
-00186052	UL	TableOfXBreakPoints	1-n	0
-00186054	FD	TableOfYBreakPoints	1-n	0
-00186056	UL	NumberOfTableEntries	1	0
-00186058	UL	TableOfPixelValues	1-n	0
-0018605A	FL	TableOfParameterValues	1-n	0
-00186060	FL	RWaveTimeVector	1-n	0
-00186070	US	ActiveImageAreaOverlayGroup	1	0
-00187000	CS	DetectorConditionsNominalFlag	1	0
-00187001	DS	DetectorTemperature	1	0
-00187004	CS	DetectorType	1	0
-00187005	CS	DetectorConfiguration	1	0
-00187006	LT	DetectorDescription	1	0
-00187008	LT	DetectorMode	1	0
-0018700A	SH	DetectorID	1	0
-0018700C	DA	DateOfLastDetectorCalibration	1	0
-0018700E	TM	TimeOfLastDetectorCalibration	1	0
-00187010	IS	ExposuresOnDetectorSinceLastCalibration	1	0
-00187011	IS	ExposuresOnDetectorSinceManufactured	1	0
-00187012	DS	DetectorTimeSinceLastExposure	1	0
-00187014	DS	DetectorActiveTime	1	0
-00187016	DS	DetectorActivationOffsetFromExposure	1	0
-0018701A	DS	DetectorBinning	2	0
-00187020	DS	DetectorElementPhysicalSize	2	0
-00187022	DS	DetectorElementSpacing	2	0
-00187024	CS	DetectorActiveShape	1	0
-00187026	DS	DetectorActiveDimensions	1-2	0
-00187028	DS	DetectorActiveOrigin	2	0
-0018702A	LO	DetectorManufacturerName	1	0
-0018702B	LO	DetectorManufacturerModelName	1	0
-00187030	DS	FieldOfViewOrigin	2	0
-00187032	DS	FieldOfViewRotation	1	0
-00187034	CS	FieldOfViewHorizontalFlip	1	0
-00187036	FL	PixelDataAreaOriginRelativeToFOV	2	0
-00187038	FL	PixelDataAreaRotationAngleRelativeToFOV	1	0
-00187040	LT	GridAbsorbingMaterial	1	0
-00187041	LT	GridSpacingMaterial	1	0
-00187042	DS	GridThickness	1	0
-00187044	DS	GridPitch	1	0
-00187046	IS	GridAspectRatio	2	0
-00187048	DS	GridPeriod	1	0
-0018704C	DS	GridFocalDistance	1	0
-00187050	CS	FilterMaterial	1-n	0
-00187052	DS	FilterThicknessMinimum	1-n	0
-00187054	DS	FilterThicknessMaximum	1-n	0
-00187056	FL	FilterBeamPathLengthMinimum	1-n	0
-00187058	FL	FilterBeamPathLengthMaximum	1-n	0
-00187060	CS	ExposureControlMode	1	0
-00187062	LT	ExposureControlModeDescription	1	0
-00187064	CS	ExposureStatus	1	0
-00187065	DS	PhototimerSetting	1	0
-00188150	DS	ExposureTimeInuS	1	0
-00188151	DS	XRayTubeCurrentInuA	1	0
-00189004	CS	ContentQualification	1	0
-00189005	SH	PulseSequenceName	1	0
-00189006	SQ	MRImagingModifierSequence	1	0
-00189008	CS	EchoPulseSequence	1	0
-00189009	CS	InversionRecovery	1	0
-00189010	CS	FlowCompensation	1	0
-00189011	CS	MultipleSpinEcho	1	0
-00189012	CS	MultiPlanarExcitation	1	0
-00189014	CS	PhaseContrast	1	0
-00189015	CS	TimeOfFlightContrast	1	0
-00189016	CS	Spoiling	1	0
-00189017	CS	SteadyStatePulseSequence	1	0
-00189018	CS	EchoPlanarPulseSequence	1	0
-00189019	FD	TagAngleFirstAxis	1	0
-00189020	CS	MagnetizationTransfer	1	0
-00189021	CS	T2Preparation	1	0
-00189022	CS	BloodSignalNulling	1	0
-00189024	CS	SaturationRecovery	1	0
-00189025	CS	SpectrallySelectedSuppression	1	0
-00189026	CS	SpectrallySelectedExcitation	1	0
-00189027	CS	SpatialPresaturation	1	0
-00189028	CS	Tagging	1	0
-00189029	CS	OversamplingPhase	1	0
-00189030	FD	TagSpacingFirstDimension	1	0
-00189032	CS	GeometryOfKSpaceTraversal	1	0
-00189033	CS	SegmentedKSpaceTraversal	1	0
-00189034	CS	RectilinearPhaseEncodeReordering	1	0
-00189035	FD	TagThickness	1	0
-00189036	CS	PartialFourierDirection	1	0
-00189037	CS	CardiacSynchronizationTechnique	1	0
-00189041	LO	ReceiveCoilManufacturerName	1	0
-00189042	SQ	MRReceiveCoilSequence	1	0
-00189043	CS	ReceiveCoilType	1	0
-00189044	CS	QuadratureReceiveCoil	1	0
-00189045	SQ	MultiCoilDefinitionSequence	1	0
-00189046	LO	MultiCoilConfiguration	1	0
-00189047	SH	MultiCoilElementName	1	0
-00189048	CS	MultiCoilElementUsed	1	0
-00189049	SQ	MRTransmitCoilSequence	1	0
-00189050	LO	TransmitCoilManufacturerName	1	0
-00189051	CS	TransmitCoilType	1	0
-00189052	FD	SpectralWidth	1-2	0
-00189053	FD	ChemicalShiftReference	1-2	0
-00189054	CS	VolumeLocalizationTechnique	1	0
-00189058	US	MRAcquisitionFrequencyEncodingSteps	1	0
-00189059	CS	Decoupling	1	0
-00189060	CS	DecoupledNucleus	1-2	0
-00189061	FD	DecouplingFrequency	1-2	0
-00189062	CS	DecouplingMethod	1	0
-00189063	FD	DecouplingChemicalShiftReference	1-2	0
-00189064	CS	KSpaceFiltering	1	0
-00189065	CS	TimeDomainFiltering	1-2	0
-00189066	US	NumberOfZeroFills	1-2	0
-00189067	CS	BaselineCorrection	1	0
-00189069	FD	ParallelReductionFactorInPlane	1	0
-00189070	FD	CardiacRRIntervalSpecified	1	0
-00189073	FD	AcquisitionDuration	1	0
-00189074	DT	FrameAcquisitionDateTime	1	0
-00189075	CS	DiffusionDirectionality	1	0
-00189076	SQ	DiffusionGradientDirectionSequence	1	0
-00189077	CS	ParallelAcquisition	1	0
-00189078	CS	ParallelAcquisitionTechnique	1	0
-00189079	FD	InversionTimes	1-n	0
-00189080	ST	MetaboliteMapDescription	1	0
-00189081	CS	PartialFourier	1	0
-00189082	FD	EffectiveEchoTime	1	0
-00189083	SQ	MetaboliteMapCodeSequence	1	0
-00189084	SQ	ChemicalShiftSequence	1	0
-00189085	CS	CardiacSignalSource	1	0
-00189087	FD	DiffusionBValue	1	0
-00189089	FD	DiffusionGradientOrientation	3	0
-00189090	FD	VelocityEncodingDirection	3	0
-00189091	FD	VelocityEncodingMinimumValue	1	0
-00189092	SQ	VelocityEncodingAcquisitionSequence	1	0
-00189093	US	NumberOfKSpaceTrajectories	1	0
-00189094	CS	CoverageOfKSpace	1	0
-00189095	UL	SpectroscopyAcquisitionPhaseRows	1	0
-00189096	FD	ParallelReductionFactorInPlaneRetired	1	1
-00189098	FD	TransmitterFrequency	1-2	0
-00189100	CS	ResonantNucleus	1-2	0
-00189101	CS	FrequencyCorrection	1	0
-00189103	SQ	MRSpectroscopyFOVGeometrySequence	1	0
-00189104	FD	SlabThickness	1	0
-00189105	FD	SlabOrientation	3	0
-00189106	FD	MidSlabPosition	3	0
-00189107	SQ	MRSpatialSaturationSequence	1	0
-00189112	SQ	MRTimingAndRelatedParametersSequence	1	0
-00189114	SQ	MREchoSequence	1	0
-00189115	SQ	MRModifierSequence	1	0
-00189117	SQ	MRDiffusionSequence	1	0
-00189118	SQ	CardiacSynchronizationSequence	1	0
-00189119	SQ	MRAveragesSequence	1	0
-00189125	SQ	MRFOVGeometrySequence	1	0
-00189126	SQ	VolumeLocalizationSequence	1	0
-00189127	UL	SpectroscopyAcquisitionDataColumns	1	0
-00189147	CS	DiffusionAnisotropyType	1	0
-00189151	DT	FrameReferenceDateTime	1	0
-00189152	SQ	MRMetaboliteMapSequence	1	0
-00189155	FD	ParallelReductionFactorOutOfPlane	1	0
-00189159	UL	SpectroscopyAcquisitionOutOfPlanePhaseSteps	1	0
-00189166	CS	BulkMotionStatus	1	1
-00189168	FD	ParallelReductionFactorSecondInPlane	1	0
-00189169	CS	CardiacBeatRejectionTechnique	1	0
-00189170	CS	RespiratoryMotionCompensationTechnique	1	0
-00189171	CS	RespiratorySignalSource	1	0
-00189172	CS	BulkMotionCompensationTechnique	1	0
-00189173	CS	BulkMotionSignalSource	1	0
-00189174	CS	ApplicableSafetyStandardAgency	1	0
-00189175	LO	ApplicableSafetyStandardDescription	1	0
-00189176	SQ	OperatingModeSequence	1	0
-00189177	CS	OperatingModeType	1	0
-00189178	CS	OperatingMode	1	0
-00189179	CS	SpecificAbsorptionRateDefinition	1	0
-00189180	CS	GradientOutputType	1	0
-00189181	FD	SpecificAbsorptionRateValue	1	0
-00189182	FD	GradientOutput	1	0
-00189183	CS	FlowCompensationDirection	1	0
-00189184	FD	TaggingDelay	1	0
-00189185	ST	RespiratoryMotionCompensationTechniqueDescription	1	0
-00189186	SH	RespiratorySignalSourceID	1	0
-00189195	FD	ChemicalShiftMinimumIntegrationLimitInHz	1	1
-00189196	FD	ChemicalShiftMaximumIntegrationLimitInHz	1	1
-00189197	SQ	MRVelocityEncodingSequence	1	0
-00189198	CS	FirstOrderPhaseCorrection	1	0
-00189199	CS	WaterReferencedPhaseCorrection	1	0
-00189200	CS	MRSpectroscopyAcquisitionType	1	0
-00189214	CS	RespiratoryCyclePosition	1	0
-00189217	FD	VelocityEncodingMaximumValue	1	0
-00189218	FD	TagSpacingSecondDimension	1	0
-00189219	SS	TagAngleSecondAxis	1	0
-00189220	FD	FrameAcquisitionDuration	1	0
-00189226	SQ	MRImageFrameTypeSequence	1	0
-00189227	SQ	MRSpectroscopyFrameTypeSequence	1	0
-00189231	US	MRAcquisitionPhaseEncodingStepsInPlane	1	0
-00189232	US	MRAcquisitionPhaseEncodingStepsOutOfPlane	1	0
-00189234	UL	SpectroscopyAcquisitionPhaseColumns	1	0
-00189236	CS	CardiacCyclePosition	1	0
-00189239	SQ	SpecificAbsorptionRateSequence	1	0
-00189240	US	RFEchoTrainLength	1	0
-00189241	US	GradientEchoTrainLength	1	0
-00189250	CS	ArterialSpinLabelingContrast	1	0
-00189251	SQ	MRArterialSpinLabelingSequence	1	0
-00189252	LO	ASLTechniqueDescription	1	0
-00189253	US	ASLSlabNumber	1	0
-00189254	FD	ASLSlabThickness	1	0
-00189255	FD	ASLSlabOrientation	3	0
-00189256	FD	ASLMidSlabPosition	3	0
-00189257	CS	ASLContext	1	0
-00189258	UL	ASLPulseTrainDuration	1	0
-00189259	CS	ASLCrusherFlag	1	0
-0018925A	FD	ASLCrusherFlowLimit	1	0
-0018925B	LO	ASLCrusherDescription	1	0
-0018925C	CS	ASLBolusCutoffFlag	1	0
-0018925D	SQ	ASLBolusCutoffTimingSequence	1	0
-0018925E	LO	ASLBolusCutoffTechnique	1	0
-0018925F	UL	ASLBolusCutoffDelayTime	1	0
-00189260	SQ	ASLSlabSequence	1	0
-00189295	FD	ChemicalShiftMinimumIntegrationLimitInppm	1	0
-00189296	FD	ChemicalShiftMaximumIntegrationLimitInppm	1	0
-00189297	CS	WaterReferenceAcquisition	1	0
-00189298	IS	EchoPeakPosition	1	0
-00189301	SQ	CTAcquisitionTypeSequence	1	0
-00189302	CS	AcquisitionType	1	0
-00189303	FD	TubeAngle	1	0
-00189304	SQ	CTAcquisitionDetailsSequence	1	0
-00189305	FD	RevolutionTime	1	0
-00189306	FD	SingleCollimationWidth	1	0
-00189307	FD	TotalCollimationWidth	1	0
-00189308	SQ	CTTableDynamicsSequence	1	0
-00189309	FD	TableSpeed	1	0
-00189310	FD	TableFeedPerRotation	1	0
-00189311	FD	SpiralPitchFactor	1	0
-00189312	SQ	CTGeometrySequence	1	0
-00189313	FD	DataCollectionCenterPatient	3	0
-00189314	SQ	CTReconstructionSequence	1	0
-00189315	CS	ReconstructionAlgorithm	1	0
-00189316	CS	ConvolutionKernelGroup	1	0
-00189317	FD	ReconstructionFieldOfView	2	0
-00189318	FD	ReconstructionTargetCenterPatient	3	0
-00189319	FD	ReconstructionAngle	1	0
-00189320	SH	ImageFilter	1	0
-00189321	SQ	CTExposureSequence	1	0
-00189322	FD	ReconstructionPixelSpacing	2	0
-00189323	CS	ExposureModulationType	1-n	0
-00189324	FD	EstimatedDoseSaving	1	1
-00189325	SQ	CTXRayDetailsSequence	1	0
-00189326	SQ	CTPositionSequence	1	0
-00189327	FD	TablePosition	1	0
-00189328	FD	ExposureTimeInms	1	0
-00189329	SQ	CTImageFrameTypeSequence	1	0
-00189330	FD	XRayTubeCurrentInmA	1	0
-00189332	FD	ExposureInmAs	1	0
-00189333	CS	ConstantVolumeFlag	1	0
-00189334	CS	FluoroscopyFlag	1	0
-00189335	FD	DistanceSourceToDataCollectionCenter	1	0
-00189337	US	ContrastBolusAgentNumber	1	0
-00189338	SQ	ContrastBolusIngredientCodeSequence	1	0
-00189340	SQ	ContrastAdministrationProfileSequence	1	0
-00189341	SQ	ContrastBolusUsageSequence	1	0
-00189342	CS	ContrastBolusAgentAdministered	1	0
-00189343	CS	ContrastBolusAgentDetected	1	0
-00189344	CS	ContrastBolusAgentPhase	1	0
-00189345	FD	CTDIvol	1	0
-00189346	SQ	CTDIPhantomTypeCodeSequence	1	0
-00189351	FL	CalciumScoringMassFactorPatient	1	0
-00189352	FL	CalciumScoringMassFactorDevice	3	0
-00189353	FL	EnergyWeightingFactor	1	0
-00189360	SQ	CTAdditionalXRaySourceSequence	1	0
-00189361	CS	MultienergyCTAcquisition	1	0
-00189362	SQ	MultienergyCTAcquisitionSequence	1	0
-00189363	SQ	MultienergyCTProcessingSequence	1	0
-00189364	SQ	MultienergyCTCharacteristicsSequence	1	0
-00189365	SQ	MultienergyCTXRaySourceSequence	1	0
-00189366	US	XRaySourceIndex	1	0
-00189367	UC	XRaySourceID	1	0
-00189368	CS	MultienergySourceTechnique	1	0
-00189369	DT	SourceStartDateTime	1	0
-0018936A	DT	SourceEndDateTime	1	0
-0018936B	US	SwitchingPhaseNumber	1	0
-0018936C	DS	SwitchingPhaseNominalDuration	1	0
-0018936D	DS	SwitchingPhaseTransitionDuration	1	0
-0018936E	DS	EffectiveBinEnergy	1	0
-0018936F	SQ	MultienergyCTXRayDetectorSequence	1	0
-00189370	US	XRayDetectorIndex	1	0
-00189371	UC	XRayDetectorID	1	0
-00189372	CS	MultienergyDetectorType	1	0
-00189373	ST	XRayDetectorLabel	1	0
-00189374	DS	NominalMaxEnergy	1	0
-00189375	DS	NominalMinEnergy	1	0
-00189376	US	ReferencedXRayDetectorIndex	1-n	0
-00189377	US	ReferencedXRaySourceIndex	1-n	0
-00189378	US	ReferencedPathIndex	1-n	0
-00189379	SQ	MultienergyCTPathSequence	1	0
-0018937A	US	MultienergyCTPathIndex	1	0
-0018937B	UT	MultienergyAcquisitionDescription	1	0
-0018937C	FD	MonoenergeticEnergyEquivalent	1	0
-0018937D	SQ	MaterialCodeSequence	1	0
-0018937E	CS	DecompositionMethod	1	0
-0018937F	UT	DecompositionDescription	1	0
-00189380	SQ	DecompositionAlgorithmIdentificationSequence	1	0
-00189381	SQ	DecompositionMaterialSequence	1	0
-00189382	SQ	MaterialAttenuationSequence	1	0
-00189383	DS	PhotonEnergy	1	0
-00189384	DS	XRayMassAttenuationCoefficient	1	0
-00189401	SQ	ProjectionPixelCalibrationSequence	1	0
-00189402	FL	DistanceSourceToIsocenter	1	0
-00189403	FL	DistanceObjectToTableTop	1	0
-00189404	FL	ObjectPixelSpacingInCenterOfBeam	2	0
-00189405	SQ	PositionerPositionSequence	1	0
-00189406	SQ	TablePositionSequence	1	0
-00189407	SQ	CollimatorShapeSequence	1	0
-00189410	CS	PlanesInAcquisition	1	0
-00189412	SQ	XAXRFFrameCharacteristicsSequence	1	0
-00189417	SQ	FrameAcquisitionSequence	1	0
-00189420	CS	XRayReceptorType	1	0
-00189423	LO	AcquisitionProtocolName	1	0
-00189424	LT	AcquisitionProtocolDescription	1	0
-00189425	CS	ContrastBolusIngredientOpaque	1	0
-00189426	FL	DistanceReceptorPlaneToDetectorHousing	1	0
-00189427	CS	IntensifierActiveShape	1	0
-00189428	FL	IntensifierActiveDimensions	1-2	0
-00189429	FL	PhysicalDetectorSize	2	0
-00189430	FL	PositionOfIsocenterProjection	2	0
-00189432	SQ	FieldOfViewSequence	1	0
-00189433	LO	FieldOfViewDescription	1	0
-00189434	SQ	ExposureControlSensingRegionsSequence	1	0
-00189435	CS	ExposureControlSensingRegionShape	1	0
-00189436	SS	ExposureControlSensingRegionLeftVerticalEdge	1	0
-00189437	SS	ExposureControlSensingRegionRightVerticalEdge	1	0
-00189438	SS	ExposureControlSensingRegionUpperHorizontalEdge	1	0
-00189439	SS	ExposureControlSensingRegionLowerHorizontalEdge	1	0
-00189440	SS	CenterOfCircularExposureControlSensingRegion	2	0
-00189441	US	RadiusOfCircularExposureControlSensingRegion	1	0
-00189442	SS	VerticesOfThePolygonalExposureControlSensingRegion	2-n	0
-00189447	FL	ColumnAngulationPatient	1	0
-00189449	FL	BeamAngle	1	0
-00189451	SQ	FrameDetectorParametersSequence	1	0
-00189452	FL	CalculatedAnatomyThickness	1	0
-00189455	SQ	CalibrationSequence	1	0
-00189456	SQ	ObjectThicknessSequence	1	0
-00189457	CS	PlaneIdentification	1	0
-00189461	FL	FieldOfViewDimensionsInFloat	1-2	0
-00189462	SQ	IsocenterReferenceSystemSequence	1	0
-00189463	FL	PositionerIsocenterPrimaryAngle	1	0
-00189464	FL	PositionerIsocenterSecondaryAngle	1	0
-00189465	FL	PositionerIsocenterDetectorRotationAngle	1	0
-00189466	FL	TableXPositionToIsocenter	1	0
-00189467	FL	TableYPositionToIsocenter	1	0
-00189468	FL	TableZPositionToIsocenter	1	0
-00189469	FL	TableHorizontalRotationAngle	1	0
-00189470	FL	TableHeadTiltAngle	1	0
-00189471	FL	TableCradleTiltAngle	1	0
-00189472	SQ	FrameDisplayShutterSequence	1	0
-00189473	FL	AcquiredImageAreaDoseProduct	1	0
-00189474	CS	CArmPositionerTabletopRelationship	1	0
-00189476	SQ	XRayGeometrySequence	1	0
-00189477	SQ	IrradiationEventIdentificationSequence	1	0
-00189504	SQ	XRay3DFrameTypeSequence	1	0
-00189506	SQ	ContributingSourcesSequence	1	0
-00189507	SQ	XRay3DAcquisitionSequence	1	0
-00189508	FL	PrimaryPositionerScanArc	1	0
-00189509	FL	SecondaryPositionerScanArc	1	0
-00189510	FL	PrimaryPositionerScanStartAngle	1	0
-00189511	FL	SecondaryPositionerScanStartAngle	1	0
-00189514	FL	PrimaryPositionerIncrement	1	0
-00189515	FL	SecondaryPositionerIncrement	1	0
-00189516	DT	StartAcquisitionDateTime	1	0
-00189517	DT	EndAcquisitionDateTime	1	0
-00189518	SS	PrimaryPositionerIncrementSign	1	0
-00189519	SS	SecondaryPositionerIncrementSign	1	0
-00189524	LO	ApplicationName	1	0
-00189525	LO	ApplicationVersion	1	0
-00189526	LO	ApplicationManufacturer	1	0
-00189527	CS	AlgorithmType	1	0
-00189528	LO	AlgorithmDescription	1	0
-00189530	SQ	XRay3DReconstructionSequence	1	0
-00189531	LO	ReconstructionDescription	1	0
-00189538	SQ	PerProjectionAcquisitionSequence	1	0
-00189541	SQ	DetectorPositionSequence	1	0
-00189542	SQ	XRayAcquisitionDoseSequence	1	0
-00189543	FD	XRaySourceIsocenterPrimaryAngle	1	0
-00189544	FD	XRaySourceIsocenterSecondaryAngle	1	0
-00189545	FD	BreastSupportIsocenterPrimaryAngle	1	0
-00189546	FD	BreastSupportIsocenterSecondaryAngle	1	0
-00189547	FD	BreastSupportXPositionToIsocenter	1	0
-00189548	FD	BreastSupportYPositionToIsocenter	1	0
-00189549	FD	BreastSupportZPositionToIsocenter	1	0
-00189550	FD	DetectorIsocenterPrimaryAngle	1	0
-00189551	FD	DetectorIsocenterSecondaryAngle	1	0
-00189552	FD	DetectorXPositionToIsocenter	1	0
-00189553	FD	DetectorYPositionToIsocenter	1	0
-00189554	FD	DetectorZPositionToIsocenter	1	0
-00189555	SQ	XRayGridSequence	1	0
-00189556	SQ	XRayFilterSequence	1	0
-00189557	FD	DetectorActiveAreaTLHCPosition	3	0
-00189558	FD	DetectorActiveAreaOrientation	6	0
-00189559	CS	PositionerPrimaryAngleDirection	1	0
-00189601	SQ	DiffusionBMatrixSequence	1	0
-00189602	FD	DiffusionBValueXX	1	0
-00189603	FD	DiffusionBValueXY	1	0
-00189604	FD	DiffusionBValueXZ	1	0
-00189605	FD	DiffusionBValueYY	1	0
-00189606	FD	DiffusionBValueYZ	1	0
-00189607	FD	DiffusionBValueZZ	1	0
-00189621	SQ	FunctionalMRSequence	1	0
-00189622	CS	FunctionalSettlingPhaseFramesPresent	1	0
-00189623	DT	FunctionalSyncPulse	1	0
-00189624	CS	SettlingPhaseFrame	1	0
-00189701	DT	DecayCorrectionDateTime	1	0
-00189715	FD	StartDensityThreshold	1	0
-00189716	FD	StartRelativeDensityDifferenceThreshold	1	0
-00189717	FD	StartCardiacTriggerCountThreshold	1	0
-00189718	FD	StartRespiratoryTriggerCountThreshold	1	0
-00189719	FD	TerminationCountsThreshold	1	0
-00189720	FD	TerminationDensityThreshold	1	0
-00189721	FD	TerminationRelativeDensityThreshold	1	0
-00189722	FD	TerminationTimeThreshold	1	0
-00189723	FD	TerminationCardiacTriggerCountThreshold	1	0
-00189724	FD	TerminationRespiratoryTriggerCountThreshold	1	0
-00189725	CS	DetectorGeometry	1	0
-00189726	FD	TransverseDetectorSeparation	1	0
-00189727	FD	AxialDetectorDimension	1	0
-00189729	US	RadiopharmaceuticalAgentNumber	1	0
-00189732	SQ	PETFrameAcquisitionSequence	1	0
-00189733	SQ	PETDetectorMotionDetailsSequence	1	0
-00189734	SQ	PETTableDynamicsSequence	1	0
-00189735	SQ	PETPositionSequence	1	0
-00189736	SQ	PETFrameCorrectionFactorsSequence	1	0
-00189737	SQ	RadiopharmaceuticalUsageSequence	1	0
-00189738	CS	AttenuationCorrectionSource	1	0
-00189739	US	NumberOfIterations	1	0
-00189740	US	NumberOfSubsets	1	0
-00189749	SQ	PETReconstructionSequence	1	0
-00189751	SQ	PETFrameTypeSequence	1	0
-00189755	CS	TimeOfFlightInformationUsed	1	0
-00189756	CS	ReconstructionType	1	0
-00189758	CS	DecayCorrected	1	0
-00189759	CS	AttenuationCorrected	1	0
-00189760	CS	ScatterCorrected	1	0
-00189761	CS	DeadTimeCorrected	1	0
-00189762	CS	GantryMotionCorrected	1	0
-00189763	CS	PatientMotionCorrected	1	0
-00189764	CS	CountLossNormalizationCorrected	1	0
-00189765	CS	RandomsCorrected	1	0
-00189766	CS	NonUniformRadialSamplingCorrected	1	0
-00189767	CS	SensitivityCalibrated	1	0
-00189768	CS	DetectorNormalizationCorrection	1	0
-00189769	CS	IterativeReconstructionMethod	1	0
-00189770	CS	AttenuationCorrectionTemporalRelationship	1	0
-00189771	SQ	PatientPhysiologicalStateSequence	1	0
-00189772	SQ	PatientPhysiologicalStateCodeSequence	1	0
-00189801	FD	DepthsOfFocus	1-n	0
-00189803	SQ	ExcludedIntervalsSequence	1	0
-00189804	DT	ExclusionStartDateTime	1	0
-00189805	FD	ExclusionDuration	1	0
-00189806	SQ	USImageDescriptionSequence	1	0
-00189807	SQ	ImageDataTypeSequence	1	0
-00189808	CS	DataType	1	0
-00189809	SQ	TransducerScanPatternCodeSequence	1	0
-0018980B	CS	AliasedDataType	1	0
-0018980C	CS	PositionMeasuringDeviceUsed	1	0
-0018980D	SQ	TransducerGeometryCodeSequence	1	0
-0018980E	SQ	TransducerBeamSteeringCodeSequence	1	0
-0018980F	SQ	TransducerApplicationCodeSequence	1	0
-00189810	xs	ZeroVelocityPixelValue	1	0
-00189900	LO	ReferenceLocationLabel	1	0
-00189901	UT	ReferenceLocationDescription	1	0
-00189902	SQ	ReferenceBasisCodeSequence	1	0
-00189903	SQ	ReferenceGeometryCodeSequence	1	0
-00189904	DS	OffsetDistance	1	0
-00189905	CS	OffsetDirection	1	0
-00189906	SQ	PotentialScheduledProtocolCodeSequence	1	0
-00189907	SQ	PotentialRequestedProcedureCodeSequence	1	0
-00189908	UC	PotentialReasonsForProcedure	1-n	0
-00189909	SQ	PotentialReasonsForProcedureCodeSequence	1	0
-0018990A	UC	PotentialDiagnosticTasks	1-n	0
-0018990B	SQ	ContraindicationsCodeSequence	1	0
-0018990C	SQ	ReferencedDefinedProtocolSequence	1	0
-0018990D	SQ	ReferencedPerformedProtocolSequence	1	0
-0018990E	SQ	PredecessorProtocolSequence	1	0
-0018990F	UT	ProtocolPlanningInformation	1	0
-00189910	UT	ProtocolDesignRationale	1	0
-00189911	SQ	PatientSpecificationSequence	1	0
-00189912	SQ	ModelSpecificationSequence	1	0
-00189913	SQ	ParametersSpecificationSequence	1	0
-00189914	SQ	InstructionSequence	1	0
-00189915	US	InstructionIndex	1	0
-00189916	LO	InstructionText	1	0
-00189917	UT	InstructionDescription	1	0
-00189918	CS	InstructionPerformedFlag	1	0
-00189919	DT	InstructionPerformedDateTime	1	0
-0018991A	UT	InstructionPerformanceComment	1	0
-0018991B	SQ	PatientPositioningInstructionSequence	1	0
-0018991C	SQ	PositioningMethodCodeSequence	1	0
-0018991D	SQ	PositioningLandmarkSequence	1	0
-0018991E	UI	TargetFrameOfReferenceUID	1	0
-0018991F	SQ	AcquisitionProtocolElementSpecificationSequence	1	0
-00189920	SQ	AcquisitionProtocolElementSequence	1	0
-00189921	US	ProtocolElementNumber	1	0
-00189922	LO	ProtocolElementName	1	0
-00189923	UT	ProtocolElementCharacteristicsSummary	1	0
-00189924	UT	ProtocolElementPurpose	1	0
-00189930	CS	AcquisitionMotion	1	0
-00189931	SQ	AcquisitionStartLocationSequence	1	0
-00189932	SQ	AcquisitionEndLocationSequence	1	0
-00189933	SQ	ReconstructionProtocolElementSpecificationSequence	1	0
-00189934	SQ	ReconstructionProtocolElementSequence	1	0
-00189935	SQ	StorageProtocolElementSpecificationSequence	1	0
-00189936	SQ	StorageProtocolElementSequence	1	0
-00189937	LO	RequestedSeriesDescription	1	0
-00189938	US	SourceAcquisitionProtocolElementNumber	1-n	0
-00189939	US	SourceAcquisitionBeamNumber	1-n	0
-0018993A	US	SourceReconstructionProtocolElementNumber	1-n	0
-0018993B	SQ	ReconstructionStartLocationSequence	1	0
-0018993C	SQ	ReconstructionEndLocationSequence	1	0
-0018993D	SQ	ReconstructionAlgorithmSequence	1	0
-0018993E	SQ	ReconstructionTargetCenterLocationSequence	1	0
-00189941	UT	ImageFilterDescription	1	0
-00189942	FD	CTDIvolNotificationTrigger	1	0
-00189943	FD	DLPNotificationTrigger	1	0
-00189944	CS	AutoKVPSelectionType	1	0
-00189945	FD	AutoKVPUpperBound	1	0
-00189946	FD	AutoKVPLowerBound	1	0
-00189947	CS	ProtocolDefinedPatientPosition	1	0
-0018A001	SQ	ContributingEquipmentSequence	1	0
-0018A002	DT	ContributionDateTime	1	0
-0018A003	ST	ContributionDescription	1	0
-0020000D	UI	StudyInstanceUID	1	0
-0020000E	UI	SeriesInstanceUID	1	0
-00200010	SH	StudyID	1	0
-00200011	IS	SeriesNumber	1	0
-00200012	IS	AcquisitionNumber	1	0
-00200013	IS	InstanceNumber	1	0
-00200014	IS	IsotopeNumber	1	1
-00200015	IS	PhaseNumber	1	1
-00200016	IS	IntervalNumber	1	1
-00200017	IS	TimeSlotNumber	1	1
-00200018	IS	AngleNumber	1	1
-00200019	IS	ItemNumber	1	0
-00200020	CS	PatientOrientation	2	0
-00200022	IS	OverlayNumber	1	1
-00200024	IS	CurveNumber	1	1
-00200026	IS	LUTNumber	1	1
-00200027	LO	PyramidLabel	1	0
-00200030	DS	ImagePosition	3	1
-00200032	DS	ImagePositionPatient	3	0
-00200035	DS	ImageOrientation	6	1
-00200037	DS	ImageOrientationPatient	6	0
-00200050	DS	Location	1	1
-00200052	UI	FrameOfReferenceUID	1	0
-00200060	CS	Laterality	1	0
-00200062	CS	ImageLaterality	1	0
-00200070	LO	ImageGeometryType	1	1
-00200080	CS	MaskingImage	1-n	1
-002000AA	IS	ReportNumber	1	1
-00200100	IS	TemporalPositionIdentifier	1	0
-00200105	IS	NumberOfTemporalPositions	1	0
-00200110	DS	TemporalResolution	1	0
-00200200	UI	SynchronizationFrameOfReferenceUID	1	0
-00200242	UI	SOPInstanceUIDOfConcatenationSource	1	0
-00201000	IS	SeriesInStudy	1	1
-00201001	IS	AcquisitionsInSeries	1	1
-00201002	IS	ImagesInAcquisition	1	0
-00201003	IS	ImagesInSeries	1	1
-00201004	IS	AcquisitionsInStudy	1	1
-00201005	IS	ImagesInStudy	1	1
-00201020	LO	Reference	1-n	1
-0020103F	LO	TargetPositionReferenceIndicator	1	0
-00201040	LO	PositionReferenceIndicator	1	0
-00201041	DS	SliceLocation	1	0
-00201070	IS	OtherStudyNumbers	1-n	1
-00201200	IS	NumberOfPatientRelatedStudies	1	0
-00201202	IS	NumberOfPatientRelatedSeries	1	0
-00201204	IS	NumberOfPatientRelatedInstances	1	0
-00201206	IS	NumberOfStudyRelatedSeries	1	0
-00201208	IS	NumberOfStudyRelatedInstances	1	0
-00201209	IS	NumberOfSeriesRelatedInstances	1	0
-00203401	CS	ModifyingDeviceID	1	1
-00203402	CS	ModifiedImageID	1	1
-00203403	DA	ModifiedImageDate	1	1
-00203404	LO	ModifyingDeviceManufacturer	1	1
-00203405	TM	ModifiedImageTime	1	1
-00203406	LO	ModifiedImageDescription	1	1
-00204000	LT	ImageComments	1	0
-00205000	AT	OriginalImageIdentification	1-n	1
-00205002	LO	OriginalImageIdentificationNomenclature	1-n	1
-00209056	SH	StackID	1	0
-00209057	UL	InStackPositionNumber	1	0
-00209071	SQ	FrameAnatomySequence	1	0
-00209072	CS	FrameLaterality	1	0
-00209111	SQ	FrameContentSequence	1	0
-00209113	SQ	PlanePositionSequence	1	0
-00209116	SQ	PlaneOrientationSequence	1	0
-00209128	UL	TemporalPositionIndex	1	0
-00209153	FD	NominalCardiacTriggerDelayTime	1	0
-00209154	FL	NominalCardiacTriggerTimePriorToRPeak	1	0
-00209155	FL	ActualCardiacTriggerTimePriorToRPeak	1	0
-00209156	US	FrameAcquisitionNumber	1	0
-00209157	UL	DimensionIndexValues	1-n	0
-00209158	LT	FrameComments	1	0
-00209161	UI	ConcatenationUID	1	0
-00209162	US	InConcatenationNumber	1	0
-00209163	US	InConcatenationTotalNumber	1	0
-00209164	UI	DimensionOrganizationUID	1	0
-00209165	AT	DimensionIndexPointer	1	0
-00209167	AT	FunctionalGroupPointer	1	0
-00209170	SQ	UnassignedSharedConvertedAttributesSequence	1	0
-00209171	SQ	UnassignedPerFrameConvertedAttributesSequence	1	0
-00209172	SQ	ConversionSourceAttributesSequence	1	0
-00209213	LO	DimensionIndexPrivateCreator	1	0
-00209221	SQ	DimensionOrganizationSequence	1	0
-00209222	SQ	DimensionIndexSequence	1	0
-00209228	UL	ConcatenationFrameOffsetNumber	1	0
-00209238	LO	FunctionalGroupPrivateCreator	1	0
-00209241	FL	NominalPercentageOfCardiacPhase	1	0
-00209245	FL	NominalPercentageOfRespiratoryPhase	1	0
-00209246	FL	StartingRespiratoryAmplitude	1	0
-00209247	CS	StartingRespiratoryPhase	1	0
-00209248	FL	EndingRespiratoryAmplitude	1	0
-00209249	CS	EndingRespiratoryPhase	1	0
-00209250	CS	RespiratoryTriggerType	1	0
-00209251	FD	RRIntervalTimeNominal	1	0
-00209252	FD	ActualCardiacTriggerDelayTime	1	0
-00209253	SQ	RespiratorySynchronizationSequence	1	0
-00209254	FD	RespiratoryIntervalTime	1	0
-00209255	FD	NominalRespiratoryTriggerDelayTime	1	0
-00209256	FD	RespiratoryTriggerDelayThreshold	1	0
-00209257	FD	ActualRespiratoryTriggerDelayTime	1	0
-00209301	FD	ImagePositionVolume	3	0
-00209302	FD	ImageOrientationVolume	6	0
-00209307	CS	UltrasoundAcquisitionGeometry	1	0
-00209308	FD	ApexPosition	3	0
-00209309	FD	VolumeToTransducerMappingMatrix	16	0
-0020930A	FD	VolumeToTableMappingMatrix	16	0
-0020930B	CS	VolumeToTransducerRelationship	1	0
-0020930C	CS	PatientFrameOfReferenceSource	1	0
-0020930D	FD	TemporalPositionTimeOffset	1	0
-0020930E	SQ	PlanePositionVolumeSequence	1	0
-0020930F	SQ	PlaneOrientationVolumeSequence	1	0
-00209310	SQ	TemporalPositionSequence	1	0
-00209311	CS	DimensionOrganizationType	1	0
-00209312	UI	VolumeFrameOfReferenceUID	1	0
-00209313	UI	TableFrameOfReferenceUID	1	0
-00209421	LO	DimensionDescriptionLabel	1	0
-00209450	SQ	PatientOrientationInFrameSequence	1	0
-00209453	LO	FrameLabel	1	0
-00209518	US	AcquisitionIndex	1-n	0
-00209529	SQ	ContributingSOPInstancesReferenceSequence	1	0
-00209536	US	ReconstructionIndex	1	0
-00220001	US	LightPathFilterPassThroughWavelength	1	0
-00220002	US	LightPathFilterPassBand	2	0
-00220003	US	ImagePathFilterPassThroughWavelength	1	0
-00220004	US	ImagePathFilterPassBand	2	0
-00220005	CS	PatientEyeMovementCommanded	1	0
-00220006	SQ	PatientEyeMovementCommandCodeSequence	1	0
-00220007	FL	SphericalLensPower	1	0
-00220008	FL	CylinderLensPower	1	0
-00220009	FL	CylinderAxis	1	0
-0022000A	FL	EmmetropicMagnification	1	0
-0022000B	FL	IntraOcularPressure	1	0
-0022000C	FL	HorizontalFieldOfView	1	0
-0022000D	CS	PupilDilated	1	0
-0022000E	FL	DegreeOfDilation	1	0
-00220010	FL	StereoBaselineAngle	1	0
-00220011	FL	StereoBaselineDisplacement	1	0
-00220012	FL	StereoHorizontalPixelOffset	1	0
-00220013	FL	StereoVerticalPixelOffset	1	0
-00220014	FL	StereoRotation	1	0
-00220015	SQ	AcquisitionDeviceTypeCodeSequence	1	0
-00220016	SQ	IlluminationTypeCodeSequence	1	0
-00220017	SQ	LightPathFilterTypeStackCodeSequence	1	0
-00220018	SQ	ImagePathFilterTypeStackCodeSequence	1	0
-00220019	SQ	LensesCodeSequence	1	0
-0022001A	SQ	ChannelDescriptionCodeSequence	1	0
-0022001B	SQ	RefractiveStateSequence	1	0
-0022001C	SQ	MydriaticAgentCodeSequence	1	0
-0022001D	SQ	RelativeImagePositionCodeSequence	1	0
-0022001E	FL	CameraAngleOfView	1	0
-00220020	SQ	StereoPairsSequence	1	0
-00220021	SQ	LeftImageSequence	1	0
-00220022	SQ	RightImageSequence	1	0
-00220028	CS	StereoPairsPresent	1	0
-00220030	FL	AxialLengthOfTheEye	1	0
-00220031	SQ	OphthalmicFrameLocationSequence	1	0
-00220032	FL	ReferenceCoordinates	2-2n	0
-00220035	FL	DepthSpatialResolution	1	0
-00220036	FL	MaximumDepthDistortion	1	0
-00220037	FL	AlongScanSpatialResolution	1	0
-00220038	FL	MaximumAlongScanDistortion	1	0
-00220039	CS	OphthalmicImageOrientation	1	0
-00220041	FL	DepthOfTransverseImage	1	0
-00220042	SQ	MydriaticAgentConcentrationUnitsSequence	1	0
-00220048	FL	AcrossScanSpatialResolution	1	0
-00220049	FL	MaximumAcrossScanDistortion	1	0
-0022004E	DS	MydriaticAgentConcentration	1	0
-00220055	FL	IlluminationWaveLength	1	0
-00220056	FL	IlluminationPower	1	0
-00220057	FL	IlluminationBandwidth	1	0
-00220058	SQ	MydriaticAgentSequence	1	0
-00221007	SQ	OphthalmicAxialMeasurementsRightEyeSequence	1	0
-00221008	SQ	OphthalmicAxialMeasurementsLeftEyeSequence	1	0
-00221009	CS	OphthalmicAxialMeasurementsDeviceType	1	0
-00221010	CS	OphthalmicAxialLengthMeasurementsType	1	0
-00221012	SQ	OphthalmicAxialLengthSequence	1	0
-00221019	FL	OphthalmicAxialLength	1	0
-00221024	SQ	LensStatusCodeSequence	1	0
-00221025	SQ	VitreousStatusCodeSequence	1	0
-00221028	SQ	IOLFormulaCodeSequence	1	0
-00221029	LO	IOLFormulaDetail	1	0
-00221033	FL	KeratometerIndex	1	0
-00221035	SQ	SourceOfOphthalmicAxialLengthCodeSequence	1	0
-00221036	SQ	SourceOfCornealSizeDataCodeSequence	1	0
-00221037	FL	TargetRefraction	1	0
-00221039	CS	RefractiveProcedureOccurred	1	0
-00221040	SQ	RefractiveSurgeryTypeCodeSequence	1	0
-00221044	SQ	OphthalmicUltrasoundMethodCodeSequence	1	0
-00221045	SQ	SurgicallyInducedAstigmatismSequence	1	0
-00221046	CS	TypeOfOpticalCorrection	1	0
-00221047	SQ	ToricIOLPowerSequence	1	0
-00221048	SQ	PredictedToricErrorSequence	1	0
-00221049	CS	PreSelectedForImplantation	1	0
-0022104A	SQ	ToricIOLPowerForExactEmmetropiaSequence	1	0
-0022104B	SQ	ToricIOLPowerForExactTargetRefractionSequence	1	0
-00221050	SQ	OphthalmicAxialLengthMeasurementsSequence	1	0
-00221053	FL	IOLPower	1	0
-00221054	FL	PredictedRefractiveError	1	0
-00221059	FL	OphthalmicAxialLengthVelocity	1	0
-00221065	LO	LensStatusDescription	1	0
-00221066	LO	VitreousStatusDescription	1	0
-00221090	SQ	IOLPowerSequence	1	0
-00221092	SQ	LensConstantSequence	1	0
-00221093	LO	IOLManufacturer	1	0
-00221094	LO	LensConstantDescription	1	1
-00221095	LO	ImplantName	1	0
-00221096	SQ	KeratometryMeasurementTypeCodeSequence	1	0
-00221097	LO	ImplantPartNumber	1	0
-00221100	SQ	ReferencedOphthalmicAxialMeasurementsSequence	1	0
-00221101	SQ	OphthalmicAxialLengthMeasurementsSegmentNameCodeSequence	1	0
-00221103	SQ	RefractiveErrorBeforeRefractiveSurgeryCodeSequence	1	0
-00221121	FL	IOLPowerForExactEmmetropia	1	0
-00221122	FL	IOLPowerForExactTargetRefraction	1	0
-00221125	SQ	AnteriorChamberDepthDefinitionCodeSequence	1	0
-00221127	SQ	LensThicknessSequence	1	0
-00221128	SQ	AnteriorChamberDepthSequence	1	0
-0022112A	SQ	CalculationCommentSequence	1	0
-0022112B	CS	CalculationCommentType	1	0
-0022112C	LT	CalculationComment	1	0
-00221130	FL	LensThickness	1	0
-00221131	FL	AnteriorChamberDepth	1	0
-00221132	SQ	SourceOfLensThicknessDataCodeSequence	1	0
-00221133	SQ	SourceOfAnteriorChamberDepthDataCodeSequence	1	0
-00221134	SQ	SourceOfRefractiveMeasurementsSequence	1	0
-00221135	SQ	SourceOfRefractiveMeasurementsCodeSequence	1	0
-00221140	CS	OphthalmicAxialLengthMeasurementModified	1	0
-00221150	SQ	OphthalmicAxialLengthDataSourceCodeSequence	1	0
-00221153	SQ	OphthalmicAxialLengthAcquisitionMethodCodeSequence	1	1
-00221155	FL	SignalToNoiseRatio	1	0
-00221159	LO	OphthalmicAxialLengthDataSourceDescription	1	0
-00221210	SQ	OphthalmicAxialLengthMeasurementsTotalLengthSequence	1	0
-00221211	SQ	OphthalmicAxialLengthMeasurementsSegmentalLengthSequence	1	0
-00221212	SQ	OphthalmicAxialLengthMeasurementsLengthSummationSequence	1	0
-00221220	SQ	UltrasoundOphthalmicAxialLengthMeasurementsSequence	1	0
-00221225	SQ	OpticalOphthalmicAxialLengthMeasurementsSequence	1	0
-00221230	SQ	UltrasoundSelectedOphthalmicAxialLengthSequence	1	0
-00221250	SQ	OphthalmicAxialLengthSelectionMethodCodeSequence	1	0
-00221255	SQ	OpticalSelectedOphthalmicAxialLengthSequence	1	0
-00221257	SQ	SelectedSegmentalOphthalmicAxialLengthSequence	1	0
-00221260	SQ	SelectedTotalOphthalmicAxialLengthSequence	1	0
-00221262	SQ	OphthalmicAxialLengthQualityMetricSequence	1	0
-00221265	SQ	OphthalmicAxialLengthQualityMetricTypeCodeSequence	1	1
-00221273	LO	OphthalmicAxialLengthQualityMetricTypeDescription	1	1
-00221300	SQ	IntraocularLensCalculationsRightEyeSequence	1	0
-00221310	SQ	IntraocularLensCalculationsLeftEyeSequence	1	0
-00221330	SQ	ReferencedOphthalmicAxialLengthMeasurementQCImageSequence	1	0
-00221415	CS	OphthalmicMappingDeviceType	1	0
-00221420	SQ	AcquisitionMethodCodeSequence	1	0
-00221423	SQ	AcquisitionMethodAlgorithmSequence	1	0
-00221436	SQ	OphthalmicThicknessMapTypeCodeSequence	1	0
-00221443	SQ	OphthalmicThicknessMappingNormalsSequence	1	0
-00221445	SQ	RetinalThicknessDefinitionCodeSequence	1	0
-00221450	SQ	PixelValueMappingToCodedConceptSequence	1	0
-00221452	xs	MappedPixelValue	1	0
-00221454	LO	PixelValueMappingExplanation	1	0
-00221458	SQ	OphthalmicThicknessMapQualityThresholdSequence	1	0
-00221460	FL	OphthalmicThicknessMapThresholdQualityRating	1	0
-00221463	FL	AnatomicStructureReferencePoint	2	0
-00221465	SQ	RegistrationToLocalizerSequence	1	0
-00221466	CS	RegisteredLocalizerUnits	1	0
-00221467	FL	RegisteredLocalizerTopLeftHandCorner	2	0
-00221468	FL	RegisteredLocalizerBottomRightHandCorner	2	0
-00221470	SQ	OphthalmicThicknessMapQualityRatingSequence	1	0
-00221472	SQ	RelevantOPTAttributesSequence	1	0
-00221512	SQ	TransformationMethodCodeSequence	1	0
-00221513	SQ	TransformationAlgorithmSequence	1	0
-00221515	CS	OphthalmicAxialLengthMethod	1	0
-00221517	FL	OphthalmicFOV	1	0
-00221518	SQ	TwoDimensionalToThreeDimensionalMapSequence	1	0
-00221525	SQ	WideFieldOphthalmicPhotographyQualityRatingSequence	1	0
-00221526	SQ	WideFieldOphthalmicPhotographyQualityThresholdSequence	1	0
-00221527	FL	WideFieldOphthalmicPhotographyThresholdQualityRating	1	0
-00221528	FL	XCoordinatesCenterPixelViewAngle	1	0
-00221529	FL	YCoordinatesCenterPixelViewAngle	1	0
-00221530	UL	NumberOfMapPoints	1	0
-00221531	OF	TwoDimensionalToThreeDimensionalMapData	1	0
-00221612	SQ	DerivationAlgorithmSequence	1	0
-00221615	SQ	OphthalmicImageTypeCodeSequence	1	0
-00221616	LO	OphthalmicImageTypeDescription	1	0
-00221618	SQ	ScanPatternTypeCodeSequence	1	0
-00221620	SQ	ReferencedSurfaceMeshIdentificationSequence	1	0
-00221622	CS	OphthalmicVolumetricPropertiesFlag	1	0
-00221624	FL	OphthalmicAnatomicReferencePointXCoordinate	1	0
-00221626	FL	OphthalmicAnatomicReferencePointYCoordinate	1	0
-00221628	SQ	OphthalmicEnFaceImageQualityRatingSequence	1	0
-00221630	DS	QualityThreshold	1	0
-00221640	SQ	OCTBscanAnalysisAcquisitionParametersSequence	1	0
-00221642	UL	NumberOfBscansPerFrame	1	0
-00221643	FL	BscanSlabThickness	1	0
-00221644	FL	DistanceBetweenBscanSlabs	1	0
-00221645	FL	BscanCycleTime	1	0
-00221646	FL	BscanCycleTimeVector	1-n	0
-00221649	FL	AscanRate	1	0
-00221650	FL	BscanRate	1	0
-00221658	UL	SurfaceMeshZPixelOffset	1	0
-00240010	FL	VisualFieldHorizontalExtent	1	0
-00240011	FL	VisualFieldVerticalExtent	1	0
-00240012	CS	VisualFieldShape	1	0
-00240016	SQ	ScreeningTestModeCodeSequence	1	0
-00240018	FL	MaximumStimulusLuminance	1	0
-00240020	FL	BackgroundLuminance	1	0
-00240021	SQ	StimulusColorCodeSequence	1	0
-00240024	SQ	BackgroundIlluminationColorCodeSequence	1	0
-00240025	FL	StimulusArea	1	0
-00240028	FL	StimulusPresentationTime	1	0
-00240032	SQ	FixationSequence	1	0
-00240033	SQ	FixationMonitoringCodeSequence	1	0
-00240034	SQ	VisualFieldCatchTrialSequence	1	0
-00240035	US	FixationCheckedQuantity	1	0
-00240036	US	PatientNotProperlyFixatedQuantity	1	0
-00240037	CS	PresentedVisualStimuliDataFlag	1	0
-00240038	US	NumberOfVisualStimuli	1	0
-00240039	CS	ExcessiveFixationLossesDataFlag	1	0
-00240040	CS	ExcessiveFixationLosses	1	0
-00240042	US	StimuliRetestingQuantity	1	0
-00240044	LT	CommentsOnPatientPerformanceOfVisualField	1	0
-00240045	CS	FalseNegativesEstimateFlag	1	0
-00240046	FL	FalseNegativesEstimate	1	0
-00240048	US	NegativeCatchTrialsQuantity	1	0
-00240050	US	FalseNegativesQuantity	1	0
-00240051	CS	ExcessiveFalseNegativesDataFlag	1	0
-00240052	CS	ExcessiveFalseNegatives	1	0
-00240053	CS	FalsePositivesEstimateFlag	1	0
-00240054	FL	FalsePositivesEstimate	1	0
-00240055	CS	CatchTrialsDataFlag	1	0
-00240056	US	PositiveCatchTrialsQuantity	1	0
-00240057	CS	TestPointNormalsDataFlag	1	0
-00240058	SQ	TestPointNormalsSequence	1	0
-00240059	CS	GlobalDeviationProbabilityNormalsFlag	1	0
-00240060	US	FalsePositivesQuantity	1	0
-00240061	CS	ExcessiveFalsePositivesDataFlag	1	0
-00240062	CS	ExcessiveFalsePositives	1	0
-00240063	CS	VisualFieldTestNormalsFlag	1	0
-00240064	SQ	ResultsNormalsSequence	1	0
-00240065	SQ	AgeCorrectedSensitivityDeviationAlgorithmSequence	1	0
-00240066	FL	GlobalDeviationFromNormal	1	0
-00240067	SQ	GeneralizedDefectSensitivityDeviationAlgorithmSequence	1	0
-00240068	FL	LocalizedDeviationFromNormal	1	0
-00240069	LO	PatientReliabilityIndicator	1	0
-00240070	FL	VisualFieldMeanSensitivity	1	0
-00240071	FL	GlobalDeviationProbability	1	0
-00240072	CS	LocalDeviationProbabilityNormalsFlag	1	0
-00240073	FL	LocalizedDeviationProbability	1	0
-00240074	CS	ShortTermFluctuationCalculated	1	0
-00240075	FL	ShortTermFluctuation	1	0
-00240076	CS	ShortTermFluctuationProbabilityCalculated	1	0
-00240077	FL	ShortTermFluctuationProbability	1	0
-00240078	CS	CorrectedLocalizedDeviationFromNormalCalculated	1	0
-00240079	FL	CorrectedLocalizedDeviationFromNormal	1	0
-00240080	CS	CorrectedLocalizedDeviationFromNormalProbabilityCalculated	1	0
-00240081	FL	CorrectedLocalizedDeviationFromNormalProbability	1	0
-00240083	SQ	GlobalDeviationProbabilitySequence	1	0
-00240085	SQ	LocalizedDeviationProbabilitySequence	1	0
-00240086	CS	FovealSensitivityMeasured	1	0
-00240087	FL	FovealSensitivity	1	0
-00240088	FL	VisualFieldTestDuration	1	0
-00240089	SQ	VisualFieldTestPointSequence	1	0
-00240090	FL	VisualFieldTestPointXCoordinate	1	0
-00240091	FL	VisualFieldTestPointYCoordinate	1	0
-00240092	FL	AgeCorrectedSensitivityDeviationValue	1	0
-00240093	CS	StimulusResults	1	0
-00240094	FL	SensitivityValue	1	0
-00240095	CS	RetestStimulusSeen	1	0
-00240096	FL	RetestSensitivityValue	1	0
-00240097	SQ	VisualFieldTestPointNormalsSequence	1	0
-00240098	FL	QuantifiedDefect	1	0
-00240100	FL	AgeCorrectedSensitivityDeviationProbabilityValue	1	0
-00240102	CS	GeneralizedDefectCorrectedSensitivityDeviationFlag	1	0
-00240103	FL	GeneralizedDefectCorrectedSensitivityDeviationValue	1	0
-00240104	FL	GeneralizedDefectCorrectedSensitivityDeviationProbabilityValue	1	0
-00240105	FL	MinimumSensitivityValue	1	0
-00240106	CS	BlindSpotLocalized	1	0
-00240107	FL	BlindSpotXCoordinate	1	0
-00240108	FL	BlindSpotYCoordinate	1	0
-00240110	SQ	VisualAcuityMeasurementSequence	1	0
-00240112	SQ	RefractiveParametersUsedOnPatientSequence	1	0
-00240113	CS	MeasurementLaterality	1	0
-00240114	SQ	OphthalmicPatientClinicalInformationLeftEyeSequence	1	0
-00240115	SQ	OphthalmicPatientClinicalInformationRightEyeSequence	1	0
-00240117	CS	FovealPointNormativeDataFlag	1	0
-00240118	FL	FovealPointProbabilityValue	1	0
-00240120	CS	ScreeningBaselineMeasured	1	0
-00240122	SQ	ScreeningBaselineMeasuredSequence	1	0
-00240124	CS	ScreeningBaselineType	1	0
-00240126	FL	ScreeningBaselineValue	1	0
-00240202	LO	AlgorithmSource	1	0
-00240306	LO	DataSetName	1	0
-00240307	LO	DataSetVersion	1	0
-00240308	LO	DataSetSource	1	0
-00240309	LO	DataSetDescription	1	0
-00240317	SQ	VisualFieldTestReliabilityGlobalIndexSequence	1	0
-00240320	SQ	VisualFieldGlobalResultsIndexSequence	1	0
-00240325	SQ	DataObservationSequence	1	0
-00240338	CS	IndexNormalsFlag	1	0
-00240341	FL	IndexProbability	1	0
-00240344	SQ	IndexProbabilitySequence	1	0
-00280002	US	SamplesPerPixel	1	0
-00280003	US	SamplesPerPixelUsed	1	0
-00280004	CS	PhotometricInterpretation	1	0
-00280005	US	ImageDimensions	1	1
-00280006	US	PlanarConfiguration	1	0
-00280008	IS	NumberOfFrames	1	0
-00280009	AT	FrameIncrementPointer	1-n	0
-0028000A	AT	FrameDimensionPointer	1-n	0
-00280010	US	Rows	1	0
-00280011	US	Columns	1	0
-00280012	US	Planes	1	1
-00280014	US	UltrasoundColorDataPresent	1	0
-00280030	DS	PixelSpacing	2	0
-00280031	DS	ZoomFactor	2	0
-00280032	DS	ZoomCenter	2	0
-00280034	IS	PixelAspectRatio	2	0
-00280040	CS	ImageFormat	1	1
-00280050	LO	ManipulatedImage	1-n	1
-00280051	CS	CorrectedImage	1-n	0
-0028005F	LO	CompressionRecognitionCode	1	1
-00280060	CS	CompressionCode	1	1
-00280061	SH	CompressionOriginator	1	1
-00280062	LO	CompressionLabel	1	1
-00280063	SH	CompressionDescription	1	1
-00280065	CS	CompressionSequence	1-n	1
-00280066	AT	CompressionStepPointers	1-n	1
-00280068	US	RepeatInterval	1	1
-00280069	US	BitsGrouped	1	1
-00280070	US	PerimeterTable	1-n	1
-00280071	xs	PerimeterValue	1	1
-00280080	US	PredictorRows	1	1
-00280081	US	PredictorColumns	1	1
-00280082	US	PredictorConstants	1-n	1
-00280090	CS	BlockedPixels	1	1
-00280091	US	BlockRows	1	1
-00280092	US	BlockColumns	1	1
-00280093	US	RowOverlap	1	1
-00280094	US	ColumnOverlap	1	1
-00280100	US	BitsAllocated	1	0
-00280101	US	BitsStored	1	0
-00280102	US	HighBit	1	0
-00280103	US	PixelRepresentation	1	0
-00280104	xs	SmallestValidPixelValue	1	1
-00280105	xs	LargestValidPixelValue	1	1
-00280106	xs	SmallestImagePixelValue	1	0
-00280107	xs	LargestImagePixelValue	1	0
-00280108	xs	SmallestPixelValueInSeries	1	0
-00280109	xs	LargestPixelValueInSeries	1	0
-00280110	xs	SmallestImagePixelValueInPlane	1	1
-00280111	xs	LargestImagePixelValueInPlane	1	1
-00280120	xs	PixelPaddingValue	1	0
-00280121	xs	PixelPaddingRangeLimit	1	0
-00280122	FL	FloatPixelPaddingValue	1	0
-00280123	FD	DoubleFloatPixelPaddingValue	1	0
-00280124	FL	FloatPixelPaddingRangeLimit	1	0
-00280125	FD	DoubleFloatPixelPaddingRangeLimit	1	0
-00280200	US	ImageLocation	1	1
-00280300	CS	QualityControlImage	1	0
-00280301	CS	BurnedInAnnotation	1	0
-00280302	CS	RecognizableVisualFeatures	1	0
-00280303	CS	LongitudinalTemporalInformationModified	1	0
-00280304	UI	ReferencedColorPaletteInstanceUID	1	0
-00280400	LO	TransformLabel	1	1
-00280401	LO	TransformVersionNumber	1	1
-00280402	US	NumberOfTransformSteps	1	1
-00280403	LO	SequenceOfCompressedData	1-n	1
-00280404	AT	DetailsOfCoefficients	1-n	1
-00280410	US	RowsForNthOrderCoefficients	1	1
-00280411	US	ColumnsForNthOrderCoefficients	1	1
-00280412	LO	CoefficientCoding	1-n	1
-00280413	AT	CoefficientCodingPointers	1-n	1
-00280700	LO	DCTLabel	1	1
-00280701	CS	DataBlockDescription	1-n	1
-00280702	AT	DataBlock	1-n	1
-00280710	US	NormalizationFactorFormat	1	1
-00280720	US	ZonalMapNumberFormat	1	1
-00280721	AT	ZonalMapLocation	1-n	1
-00280722	US	ZonalMapFormat	1	1
-00280730	US	AdaptiveMapFormat	1	1
-00280740	US	CodeNumberFormat	1	1
-00280800	CS	CodeLabel	1-n	1
-00280802	US	NumberOfTables	1	1
-00280803	AT	CodeTableLocation	1-n	1
-00280804	US	BitsForCodeWord	1	1
-00280808	AT	ImageDataLocation	1-n	1
-00280A02	CS	PixelSpacingCalibrationType	1	0
-00280A04	LO	PixelSpacingCalibrationDescription	1	0
-00281040	CS	PixelIntensityRelationship	1	0
-00281041	SS	PixelIntensityRelationshipSign	1	0
-00281050	DS	WindowCenter	1-n	0
-00281051	DS	WindowWidth	1-n	0
-00281052	DS	RescaleIntercept	1	0
-00281053	DS	RescaleSlope	1	0
-00281054	LO	RescaleType	1	0
-00281055	LO	WindowCenterWidthExplanation	1-n	0
-00281056	CS	VOILUTFunction	1	0
-00281080	CS	GrayScale	1	1
-00281090	CS	RecommendedViewingMode	1	0
-00281100	xs	GrayLookupTableDescriptor	3	1
-00281101	xs	RedPaletteColorLookupTableDescriptor	3	0
-00281102	xs	GreenPaletteColorLookupTableDescriptor	3	0
-00281103	xs	BluePaletteColorLookupTableDescriptor	3	0
-00281104	US	AlphaPaletteColorLookupTableDescriptor	3	0
-00281111	xs	LargeRedPaletteColorLookupTableDescriptor	4	1
-00281112	xs	LargeGreenPaletteColorLookupTableDescriptor	4	1
-00281113	xs	LargeBluePaletteColorLookupTableDescriptor	4	1
-00281199	UI	PaletteColorLookupTableUID	1	0
-00281200	lt	GrayLookupTableData	1-n	1
-00281201	OW	RedPaletteColorLookupTableData	1	0
-00281202	OW	GreenPaletteColorLookupTableData	1	0
-00281203	OW	BluePaletteColorLookupTableData	1	0
-00281204	OW	AlphaPaletteColorLookupTableData	1	0
-00281211	OW	LargeRedPaletteColorLookupTableData	1	1
-00281212	OW	LargeGreenPaletteColorLookupTableData	1	1
-00281213	OW	LargeBluePaletteColorLookupTableData	1	1
-00281214	UI	LargePaletteColorLookupTableUID	1	1
-00281221	OW	SegmentedRedPaletteColorLookupTableData	1	0
-00281222	OW	SegmentedGreenPaletteColorLookupTableData	1	0
-00281223	OW	SegmentedBluePaletteColorLookupTableData	1	0
-00281224	OW	SegmentedAlphaPaletteColorLookupTableData	1	0
-00281230	SQ	StoredValueColorRangeSequence	1	0
-00281231	FD	MinimumStoredValueMapped	1	0
-00281232	FD	MaximumStoredValueMapped	1	0
-00281300	CS	BreastImplantPresent	1	0
-00281350	CS	PartialView	1	0
-00281351	ST	PartialViewDescription	1	0
-00281352	SQ	PartialViewCodeSequence	1	0
-0028135A	CS	SpatialLocationsPreserved	1	0
-00281401	SQ	DataFrameAssignmentSequence	1	0
-00281402	CS	DataPathAssignment	1	0
-00281403	US	BitsMappedToColorLookupTable	1	0
-00281404	SQ	BlendingLUT1Sequence	1	0
-00281405	CS	BlendingLUT1TransferFunction	1	0
-00281406	FD	BlendingWeightConstant	1	0
-00281407	US	BlendingLookupTableDescriptor	3	0
-00281408	OW	BlendingLookupTableData	1	0
-0028140B	SQ	EnhancedPaletteColorLookupTableSequence	1	0
-0028140C	SQ	BlendingLUT2Sequence	1	0
-0028140D	CS	BlendingLUT2TransferFunction	1	0
-0028140E	CS	DataPathID	1	0
-0028140F	CS	RGBLUTTransferFunction	1	0
-00281410	CS	AlphaLUTTransferFunction	1	0
-00282000	OB	ICCProfile	1	0
-00282002	CS	ColorSpace	1	0
-00282110	CS	LossyImageCompression	1	0
-00282112	DS	LossyImageCompressionRatio	1-n	0
-00282114	CS	LossyImageCompressionMethod	1-n	0
-00283000	SQ	ModalityLUTSequence	1	0
-00283002	xs	LUTDescriptor	3	0
-00283003	LO	LUTExplanation	1	0
-00283004	LO	ModalityLUTType	1	0
-00283006	lt	LUTData	1-n	0
-00283010	SQ	VOILUTSequence	1	0
-00283110	SQ	SoftcopyVOILUTSequence	1	0
-00284000	LT	ImagePresentationComments	1	1
-00285000	SQ	BiPlaneAcquisitionSequence	1	1
-00286010	US	RepresentativeFrameNumber	1	0
-00286020	US	FrameNumbersOfInterest	1-n	0
-00286022	LO	FrameOfInterestDescription	1-n	0
-00286023	CS	FrameOfInterestType	1-n	0
-00286030	US	MaskPointers	1-n	1
-00286040	US	RWavePointer	1-n	0
-00286100	SQ	MaskSubtractionSequence	1	0
-00286101	CS	MaskOperation	1	0
-00286102	US	ApplicableFrameRange	2-2n	0
-00286110	US	MaskFrameNumbers	1-n	0
-00286112	US	ContrastFrameAveraging	1	0
-00286114	FL	MaskSubPixelShift	2	0
-00286120	SS	TIDOffset	1	0
-00286190	ST	MaskOperationExplanation	1	0
-00287000	SQ	EquipmentAdministratorSequence	1	0
-00287001	US	NumberOfDisplaySubsystems	1	0
-00287002	US	CurrentConfigurationID	1	0
-00287003	US	DisplaySubsystemID	1	0
-00287004	SH	DisplaySubsystemName	1	0
-00287005	LO	DisplaySubsystemDescription	1	0
-00287006	CS	SystemStatus	1	0
-00287007	LO	SystemStatusComment	1	0
-00287008	SQ	TargetLuminanceCharacteristicsSequence	1	0
-00287009	US	LuminanceCharacteristicsID	1	0
-0028700A	SQ	DisplaySubsystemConfigurationSequence	1	0
-0028700B	US	ConfigurationID	1	0
-0028700C	SH	ConfigurationName	1	0
-0028700D	LO	ConfigurationDescription	1	0
-0028700E	US	ReferencedTargetLuminanceCharacteristicsID	1	0
-0028700F	SQ	QAResultsSequence	1	0
-00287010	SQ	DisplaySubsystemQAResultsSequence	1	0
-00287011	SQ	ConfigurationQAResultsSequence	1	0
-00287012	SQ	MeasurementEquipmentSequence	1	0
-00287013	CS	MeasurementFunctions	1-n	0
-00287014	CS	MeasurementEquipmentType	1	0
-00287015	SQ	VisualEvaluationResultSequence	1	0
-00287016	SQ	DisplayCalibrationResultSequence	1	0
-00287017	US	DDLValue	1	0
-00287018	FL	CIExyWhitePoint	2	0
-00287019	CS	DisplayFunctionType	1	0
-0028701A	FL	GammaValue	1	0
-0028701B	US	NumberOfLuminancePoints	1	0
-0028701C	SQ	LuminanceResponseSequence	1	0
-0028701D	FL	TargetMinimumLuminance	1	0
-0028701E	FL	TargetMaximumLuminance	1	0
-0028701F	FL	LuminanceValue	1	0
-00287020	LO	LuminanceResponseDescription	1	0
-00287021	CS	WhitePointFlag	1	0
-00287022	SQ	DisplayDeviceTypeCodeSequence	1	0
-00287023	SQ	DisplaySubsystemSequence	1	0
-00287024	SQ	LuminanceResultSequence	1	0
-00287025	CS	AmbientLightValueSource	1	0
-00287026	CS	MeasuredCharacteristics	1-n	0
-00287027	SQ	LuminanceUniformityResultSequence	1	0
-00287028	SQ	VisualEvaluationTestSequence	1	0
-00287029	CS	TestResult	1	0
-0028702A	LO	TestResultComment	1	0
-0028702B	CS	TestImageValidation	1	0
-0028702C	SQ	TestPatternCodeSequence	1	0
-0028702D	SQ	MeasurementPatternCodeSequence	1	0
-0028702E	SQ	VisualEvaluationMethodCodeSequence	1	0
-00287FE0	UR	PixelDataProviderURL	1	0
-00289001	UL	DataPointRows	1	0
-00289002	UL	DataPointColumns	1	0
-00289003	CS	SignalDomainColumns	1	0
-00289099	US	LargestMonochromePixelValue	1	1
-00289108	CS	DataRepresentation	1	0
-00289110	SQ	PixelMeasuresSequence	1	0
-00289132	SQ	FrameVOILUTSequence	1	0
-00289145	SQ	PixelValueTransformationSequence	1	0
-00289235	CS	SignalDomainRows	1	0
-00289411	FL	DisplayFilterPercentage	1	0
-00289415	SQ	FramePixelShiftSequence	1	0
-00289416	US	SubtractionItemID	1	0
-00289422	SQ	PixelIntensityRelationshipLUTSequence	1	0
-00289443	SQ	FramePixelDataPropertiesSequence	1	0
-00289444	CS	GeometricalProperties	1	0
-00289445	FL	GeometricMaximumDistortion	1	0
-00289446	CS	ImageProcessingApplied	1-n	0
-00289454	CS	MaskSelectionMode	1	0
-00289474	CS	LUTFunction	1	0
-00289478	FL	MaskVisibilityPercentage	1	0
-00289501	SQ	PixelShiftSequence	1	0
-00289502	SQ	RegionPixelShiftSequence	1	0
-00289503	SS	VerticesOfTheRegion	2-2n	0
-00289505	SQ	MultiFramePresentationSequence	1	0
-00289506	US	PixelShiftFrameRange	2-2n	0
-00289507	US	LUTFrameRange	2-2n	0
-00289520	DS	ImageToEquipmentMappingMatrix	16	0
-00289537	CS	EquipmentCoordinateSystemIdentification	1	0
-0032000A	CS	StudyStatusID	1	1
-0032000C	CS	StudyPriorityID	1	1
-00320012	LO	StudyIDIssuer	1	1
-00320032	DA	StudyVerifiedDate	1	1
-00320033	TM	StudyVerifiedTime	1	1
-00320034	DA	StudyReadDate	1	1
-00320035	TM	StudyReadTime	1	1
-00321000	DA	ScheduledStudyStartDate	1	1
-00321001	TM	ScheduledStudyStartTime	1	1
-00321010	DA	ScheduledStudyStopDate	1	1
-00321011	TM	ScheduledStudyStopTime	1	1
-00321020	LO	ScheduledStudyLocation	1	1
-00321021	AE	ScheduledStudyLocationAETitle	1-n	1
-00321030	LO	ReasonForStudy	1	1
-00321031	SQ	RequestingPhysicianIdentificationSequence	1	0
-00321032	PN	RequestingPhysician	1	0
-00321033	LO	RequestingService	1	0
-00321034	SQ	RequestingServiceCodeSequence	1	0
-00321040	DA	StudyArrivalDate	1	1
-00321041	TM	StudyArrivalTime	1	1
-00321050	DA	StudyCompletionDate	1	1
-00321051	TM	StudyCompletionTime	1	1
-00321055	CS	StudyComponentStatusID	1	1
-00321060	LO	RequestedProcedureDescription	1	0
-00321064	SQ	RequestedProcedureCodeSequence	1	0
-00321065	SQ	RequestedLateralityCodeSequence	1	0
-00321066	UT	ReasonForVisit	1	0
-00321067	SQ	ReasonForVisitCodeSequence	1	0
-00321070	LO	RequestedContrastAgent	1	0
-00324000	LT	StudyComments	1	1
-00340001	SQ	FlowIdentifierSequence	1	0
-00340002	OB	FlowIdentifier	1	0
-00340003	UI	FlowTransferSyntaxUID	1	0
-00340004	UL	FlowRTPSamplingRate	1	0
-00340005	OB	SourceIdentifier	1	0
-00340007	OB	FrameOriginTimestamp	1	0
-00340008	CS	IncludesImagingSubject	1	0
-00340009	SQ	FrameUsefulnessGroupSequence	1	0
-0034000A	SQ	RealTimeBulkDataFlowSequence	1	0
-0034000B	SQ	CameraPositionGroupSequence	1	0
-0034000C	CS	IncludesInformation	1	0
-0034000D	SQ	TimeOfFrameGroupSequence	1	0
-00380004	SQ	ReferencedPatientAliasSequence	1	0
-00380008	CS	VisitStatusID	1	0
-00380010	LO	AdmissionID	1	0
-00380011	LO	IssuerOfAdmissionID	1	1
-00380014	SQ	IssuerOfAdmissionIDSequence	1	0
-00380016	LO	RouteOfAdmissions	1	0
-0038001A	DA	ScheduledAdmissionDate	1	1
-0038001B	TM	ScheduledAdmissionTime	1	1
-0038001C	DA	ScheduledDischargeDate	1	1
-0038001D	TM	ScheduledDischargeTime	1	1
-0038001E	LO	ScheduledPatientInstitutionResidence	1	1
-00380020	DA	AdmittingDate	1	0
-00380021	TM	AdmittingTime	1	0
-00380030	DA	DischargeDate	1	1
-00380032	TM	DischargeTime	1	1
-00380040	LO	DischargeDiagnosisDescription	1	1
-00380044	SQ	DischargeDiagnosisCodeSequence	1	1
-00380050	LO	SpecialNeeds	1	0
-00380060	LO	ServiceEpisodeID	1	0
-00380061	LO	IssuerOfServiceEpisodeID	1	1
-00380062	LO	ServiceEpisodeDescription	1	0
-00380064	SQ	IssuerOfServiceEpisodeIDSequence	1	0
-00380100	SQ	PertinentDocumentsSequence	1	0
-00380101	SQ	PertinentResourcesSequence	1	0
-00380102	LO	ResourceDescription	1	0
-00380300	LO	CurrentPatientLocation	1	0
-00380400	LO	PatientInstitutionResidence	1	0
-00380500	LO	PatientState	1	0
-00380502	SQ	PatientClinicalTrialParticipationSequence	1	0
-00384000	LT	VisitComments	1	0
-003A0004	CS	WaveformOriginality	1	0
-003A0005	US	NumberOfWaveformChannels	1	0
-003A0010	UL	NumberOfWaveformSamples	1	0
-003A001A	DS	SamplingFrequency	1	0
-003A0020	SH	MultiplexGroupLabel	1	0
-003A0200	SQ	ChannelDefinitionSequence	1	0
-003A0202	IS	WaveformChannelNumber	1	0
-003A0203	SH	ChannelLabel	1	0
-003A0205	CS	ChannelStatus	1-n	0
-003A0208	SQ	ChannelSourceSequence	1	0
-003A0209	SQ	ChannelSourceModifiersSequence	1	0
-003A020A	SQ	SourceWaveformSequence	1	0
-003A020C	LO	ChannelDerivationDescription	1	0
-003A0210	DS	ChannelSensitivity	1	0
-003A0211	SQ	ChannelSensitivityUnitsSequence	1	0
-003A0212	DS	ChannelSensitivityCorrectionFactor	1	0
-003A0213	DS	ChannelBaseline	1	0
-003A0214	DS	ChannelTimeSkew	1	0
-003A0215	DS	ChannelSampleSkew	1	0
-003A0218	DS	ChannelOffset	1	0
-003A021A	US	WaveformBitsStored	1	0
-003A0220	DS	FilterLowFrequency	1	0
-003A0221	DS	FilterHighFrequency	1	0
-003A0222	DS	NotchFilterFrequency	1	0
-003A0223	DS	NotchFilterBandwidth	1	0
-003A0230	FL	WaveformDataDisplayScale	1	0
-003A0231	US	WaveformDisplayBackgroundCIELabValue	3	0
-003A0240	SQ	WaveformPresentationGroupSequence	1	0
-003A0241	US	PresentationGroupNumber	1	0
-003A0242	SQ	ChannelDisplaySequence	1	0
-003A0244	US	ChannelRecommendedDisplayCIELabValue	3	0
-003A0245	FL	ChannelPosition	1	0
-003A0246	CS	DisplayShadingFlag	1	0
-003A0247	FL	FractionalChannelDisplayScale	1	0
-003A0248	FL	AbsoluteChannelDisplayScale	1	0
-003A0300	SQ	MultiplexedAudioChannelsDescriptionCodeSequence	1	0
-003A0301	IS	ChannelIdentificationCode	1	0
-003A0302	CS	ChannelMode	1	0
-003A0310	UI	MultiplexGroupUID	1	0
-003A0311	DS	PowerlineFrequency	1	0
-003A0312	SQ	ChannelImpedanceSequence	1	0
-003A0313	DS	ImpedanceValue	1	0
-003A0314	DT	ImpedanceMeasurementDateTime	1	0
-003A0315	DS	ImpedanceMeasurementFrequency	1	0
-003A0316	CS	ImpedanceMeasurementCurrentType	1	0
-00400001	AE	ScheduledStationAETitle	1-n	0
-00400002	DA	ScheduledProcedureStepStartDate	1	0
-00400003	TM	ScheduledProcedureStepStartTime	1	0
-00400004	DA	ScheduledProcedureStepEndDate	1	0
-00400005	TM	ScheduledProcedureStepEndTime	1	0
-00400006	PN	ScheduledPerformingPhysicianName	1	0
-00400007	LO	ScheduledProcedureStepDescription	1	0
-00400008	SQ	ScheduledProtocolCodeSequence	1	0
-00400009	SH	ScheduledProcedureStepID	1	0
-0040000A	SQ	StageCodeSequence	1	0
-0040000B	SQ	ScheduledPerformingPhysicianIdentificationSequence	1	0
-00400010	SH	ScheduledStationName	1-n	0
-00400011	SH	ScheduledProcedureStepLocation	1	0
-00400012	LO	PreMedication	1	0
-00400020	CS	ScheduledProcedureStepStatus	1	0
-00400026	SQ	OrderPlacerIdentifierSequence	1	0
-00400027	SQ	OrderFillerIdentifierSequence	1	0
-00400031	UT	LocalNamespaceEntityID	1	0
-00400032	UT	UniversalEntityID	1	0
-00400033	CS	UniversalEntityIDType	1	0
-00400035	CS	IdentifierTypeCode	1	0
-00400036	SQ	AssigningFacilitySequence	1	0
-00400039	SQ	AssigningJurisdictionCodeSequence	1	0
-0040003A	SQ	AssigningAgencyOrDepartmentCodeSequence	1	0
-00400100	SQ	ScheduledProcedureStepSequence	1	0
-00400220	SQ	ReferencedNonImageCompositeSOPInstanceSequence	1	0
-00400241	AE	PerformedStationAETitle	1	0
-00400242	SH	PerformedStationName	1	0
-00400243	SH	PerformedLocation	1	0
-00400244	DA	PerformedProcedureStepStartDate	1	0
-00400245	TM	PerformedProcedureStepStartTime	1	0
-00400250	DA	PerformedProcedureStepEndDate	1	0
-00400251	TM	PerformedProcedureStepEndTime	1	0
-00400252	CS	PerformedProcedureStepStatus	1	0
-00400253	SH	PerformedProcedureStepID	1	0
-00400254	LO	PerformedProcedureStepDescription	1	0
-00400255	LO	PerformedProcedureTypeDescription	1	0
-00400260	SQ	PerformedProtocolCodeSequence	1	0
-00400261	CS	PerformedProtocolType	1	0
-00400270	SQ	ScheduledStepAttributesSequence	1	0
-00400275	SQ	RequestAttributesSequence	1	0
-00400280	ST	CommentsOnThePerformedProcedureStep	1	0
-00400281	SQ	PerformedProcedureStepDiscontinuationReasonCodeSequence	1	0
-00400293	SQ	QuantitySequence	1	0
-00400294	DS	Quantity	1	0
-00400295	SQ	MeasuringUnitsSequence	1	0
-00400296	SQ	BillingItemSequence	1	0
-00400300	US	TotalTimeOfFluoroscopy	1	1
-00400301	US	TotalNumberOfExposures	1	1
-00400302	US	EntranceDose	1	0
-00400303	US	ExposedArea	1-2	0
-00400306	DS	DistanceSourceToEntrance	1	0
-00400307	DS	DistanceSourceToSupport	1	1
-0040030E	SQ	ExposureDoseSequence	1	1
-00400310	ST	CommentsOnRadiationDose	1	0
-00400312	DS	XRayOutput	1	0
-00400314	DS	HalfValueLayer	1	0
-00400316	DS	OrganDose	1	0
-00400318	CS	OrganExposed	1	0
-00400320	SQ	BillingProcedureStepSequence	1	0
-00400321	SQ	FilmConsumptionSequence	1	0
-00400324	SQ	BillingSuppliesAndDevicesSequence	1	0
-00400330	SQ	ReferencedProcedureStepSequence	1	1
-00400340	SQ	PerformedSeriesSequence	1	0
-00400400	LT	CommentsOnTheScheduledProcedureStep	1	0
-00400440	SQ	ProtocolContextSequence	1	0
-00400441	SQ	ContentItemModifierSequence	1	0
-00400500	SQ	ScheduledSpecimenSequence	1	0
-0040050A	LO	SpecimenAccessionNumber	1	1
-00400512	LO	ContainerIdentifier	1	0
-00400513	SQ	IssuerOfTheContainerIdentifierSequence	1	0
-00400515	SQ	AlternateContainerIdentifierSequence	1	0
-00400518	SQ	ContainerTypeCodeSequence	1	0
-0040051A	LO	ContainerDescription	1	0
-00400520	SQ	ContainerComponentSequence	1	0
-00400550	SQ	SpecimenSequence	1	1
-00400551	LO	SpecimenIdentifier	1	0
-00400552	SQ	SpecimenDescriptionSequenceTrial	1	1
-00400553	ST	SpecimenDescriptionTrial	1	1
-00400554	UI	SpecimenUID	1	0
-00400555	SQ	AcquisitionContextSequence	1	0
-00400556	ST	AcquisitionContextDescription	1	0
-00400560	SQ	SpecimenDescriptionSequence	1	0
-00400562	SQ	IssuerOfTheSpecimenIdentifierSequence	1	0
-0040059A	SQ	SpecimenTypeCodeSequence	1	0
-00400600	LO	SpecimenShortDescription	1	0
-00400602	UT	SpecimenDetailedDescription	1	0
-00400610	SQ	SpecimenPreparationSequence	1	0
-00400612	SQ	SpecimenPreparationStepContentItemSequence	1	0
-00400620	SQ	SpecimenLocalizationContentItemSequence	1	0
-004006FA	LO	SlideIdentifier	1	1
-00400710	SQ	WholeSlideMicroscopyImageFrameTypeSequence	1	0
-0040071A	SQ	ImageCenterPointCoordinatesSequence	1	0
-0040072A	DS	XOffsetInSlideCoordinateSystem	1	0
-0040073A	DS	YOffsetInSlideCoordinateSystem	1	0
-0040074A	DS	ZOffsetInSlideCoordinateSystem	1	0
-004008D8	SQ	PixelSpacingSequence	1	1
-004008DA	SQ	CoordinateSystemAxisCodeSequence	1	1
-004008EA	SQ	MeasurementUnitsCodeSequence	1	0
-004009F8	SQ	VitalStainCodeSequenceTrial	1	1
-00401001	SH	RequestedProcedureID	1	0
-00401002	LO	ReasonForTheRequestedProcedure	1	0
-00401003	SH	RequestedProcedurePriority	1	0
-00401004	LO	PatientTransportArrangements	1	0
-00401005	LO	RequestedProcedureLocation	1	0
-00401006	SH	PlacerOrderNumberProcedure	1	1
-00401007	SH	FillerOrderNumberProcedure	1	1
-00401008	LO	ConfidentialityCode	1	0
-00401009	SH	ReportingPriority	1	0
-0040100A	SQ	ReasonForRequestedProcedureCodeSequence	1	0
-00401010	PN	NamesOfIntendedRecipientsOfResults	1-n	0
-00401011	SQ	IntendedRecipientsOfResultsIdentificationSequence	1	0
-00401012	SQ	ReasonForPerformedProcedureCodeSequence	1	0
-00401060	LO	RequestedProcedureDescriptionTrial	1	1
-00401101	SQ	PersonIdentificationCodeSequence	1	0
-00401102	ST	PersonAddress	1	0
-00401103	LO	PersonTelephoneNumbers	1-n	0
-00401104	LT	PersonTelecomInformation	1	0
-00401400	LT	RequestedProcedureComments	1	0
-00402001	LO	ReasonForTheImagingServiceRequest	1	1
-00402004	DA	IssueDateOfImagingServiceRequest	1	0
-00402005	TM	IssueTimeOfImagingServiceRequest	1	0
-00402006	SH	PlacerOrderNumberImagingServiceRequestRetired	1	1
-00402007	SH	FillerOrderNumberImagingServiceRequestRetired	1	1
-00402008	PN	OrderEnteredBy	1	0
-00402009	SH	OrderEntererLocation	1	0
-00402010	SH	OrderCallbackPhoneNumber	1	0
-00402011	LT	OrderCallbackTelecomInformation	1	0
-00402016	LO	PlacerOrderNumberImagingServiceRequest	1	0
-00402017	LO	FillerOrderNumberImagingServiceRequest	1	0
-00402400	LT	ImagingServiceRequestComments	1	0
-00403001	LO	ConfidentialityConstraintOnPatientDataDescription	1	0
-00404001	CS	GeneralPurposeScheduledProcedureStepStatus	1	1
-00404002	CS	GeneralPurposePerformedProcedureStepStatus	1	1
-00404003	CS	GeneralPurposeScheduledProcedureStepPriority	1	1
-00404004	SQ	ScheduledProcessingApplicationsCodeSequence	1	1
-00404005	DT	ScheduledProcedureStepStartDateTime	1	0
-00404006	CS	MultipleCopiesFlag	1	1
-00404007	SQ	PerformedProcessingApplicationsCodeSequence	1	1
-00404008	DT	ScheduledProcedureStepExpirationDateTime	1	0
-00404009	SQ	HumanPerformerCodeSequence	1	0
-00404010	DT	ScheduledProcedureStepModificationDateTime	1	0
-00404011	DT	ExpectedCompletionDateTime	1	0
-00404015	SQ	ResultingGeneralPurposePerformedProcedureStepsSequence	1	1
-00404016	SQ	ReferencedGeneralPurposeScheduledProcedureStepSequence	1	1
-00404018	SQ	ScheduledWorkitemCodeSequence	1	0
-00404019	SQ	PerformedWorkitemCodeSequence	1	0
-00404020	CS	InputAvailabilityFlag	1	1
-00404021	SQ	InputInformationSequence	1	0
-00404022	SQ	RelevantInformationSequence	1	1
-00404023	UI	ReferencedGeneralPurposeScheduledProcedureStepTransactionUID	1	1
-00404025	SQ	ScheduledStationNameCodeSequence	1	0
-00404026	SQ	ScheduledStationClassCodeSequence	1	0
-00404027	SQ	ScheduledStationGeographicLocationCodeSequence	1	0
-00404028	SQ	PerformedStationNameCodeSequence	1	0
-00404029	SQ	PerformedStationClassCodeSequence	1	0
-00404030	SQ	PerformedStationGeographicLocationCodeSequence	1	0
-00404031	SQ	RequestedSubsequentWorkitemCodeSequence	1	1
-00404032	SQ	NonDICOMOutputCodeSequence	1	1
-00404033	SQ	OutputInformationSequence	1	0
-00404034	SQ	ScheduledHumanPerformersSequence	1	0
-00404035	SQ	ActualHumanPerformersSequence	1	0
-00404036	LO	HumanPerformerOrganization	1	0
-00404037	PN	HumanPerformerName	1	0
-00404040	CS	RawDataHandling	1	0
-00404041	CS	InputReadinessState	1	0
-00404050	DT	PerformedProcedureStepStartDateTime	1	0
-00404051	DT	PerformedProcedureStepEndDateTime	1	0
-00404052	DT	ProcedureStepCancellationDateTime	1	0
-00404070	SQ	OutputDestinationSequence	1	0
-00404071	SQ	DICOMStorageSequence	1	0
-00404072	SQ	STOWRSStorageSequence	1	0
-00404073	UR	StorageURL	1	0
-00404074	SQ	XDSStorageSequence	1	0
-00408302	DS	EntranceDoseInmGy	1	0
-00408303	CS	EntranceDoseDerivation	1	0
-00409092	SQ	ParametricMapFrameTypeSequence	1	0
-00409094	SQ	ReferencedImageRealWorldValueMappingSequence	1	0
-00409096	SQ	RealWorldValueMappingSequence	1	0
-00409098	SQ	PixelValueMappingCodeSequence	1	0
-00409210	SH	LUTLabel	1	0
-00409211	xs	RealWorldValueLastValueMapped	1	0
-00409212	FD	RealWorldValueLUTData	1-n	0
-00409213	FD	DoubleFloatRealWorldValueLastValueMapped	1	0
-00409214	FD	DoubleFloatRealWorldValueFirstValueMapped	1	0
-00409216	xs	RealWorldValueFirstValueMapped	1	0
-00409220	SQ	QuantityDefinitionSequence	1	0
-00409224	FD	RealWorldValueIntercept	1	0
-00409225	FD	RealWorldValueSlope	1	0
-0040A007	CS	FindingsFlagTrial	1	1
-0040A010	CS	RelationshipType	1	0
-0040A020	SQ	FindingsSequenceTrial	1	1
-0040A021	UI	FindingsGroupUIDTrial	1	1
-0040A022	UI	ReferencedFindingsGroupUIDTrial	1	1
-0040A023	DA	FindingsGroupRecordingDateTrial	1	1
-0040A024	TM	FindingsGroupRecordingTimeTrial	1	1
-0040A026	SQ	FindingsSourceCategoryCodeSequenceTrial	1	1
-0040A027	LO	VerifyingOrganization	1	0
-0040A028	SQ	DocumentingOrganizationIdentifierCodeSequenceTrial	1	1
-0040A030	DT	VerificationDateTime	1	0
-0040A032	DT	ObservationDateTime	1	0
-0040A033	DT	ObservationStartDateTime	1	0
-0040A040	CS	ValueType	1	0
-0040A043	SQ	ConceptNameCodeSequence	1	0
-0040A047	LO	MeasurementPrecisionDescriptionTrial	1	1
-0040A050	CS	ContinuityOfContent	1	0
-0040A057	CS	UrgencyOrPriorityAlertsTrial	1-n	1
-0040A060	LO	SequencingIndicatorTrial	1	1
-0040A066	SQ	DocumentIdentifierCodeSequenceTrial	1	1
-0040A067	PN	DocumentAuthorTrial	1	1
-0040A068	SQ	DocumentAuthorIdentifierCodeSequenceTrial	1	1
-0040A070	SQ	IdentifierCodeSequenceTrial	1	1
-0040A073	SQ	VerifyingObserverSequence	1	0
-0040A074	OB	ObjectBinaryIdentifierTrial	1	1
-0040A075	PN	VerifyingObserverName	1	0
-0040A076	SQ	DocumentingObserverIdentifierCodeSequenceTrial	1	1
-0040A078	SQ	AuthorObserverSequence	1	0
-0040A07A	SQ	ParticipantSequence	1	0
-0040A07C	SQ	CustodialOrganizationSequence	1	0
-0040A080	CS	ParticipationType	1	0
-0040A082	DT	ParticipationDateTime	1	0
-0040A084	CS	ObserverType	1	0
-0040A085	SQ	ProcedureIdentifierCodeSequenceTrial	1	1
-0040A088	SQ	VerifyingObserverIdentificationCodeSequence	1	0
-0040A089	OB	ObjectDirectoryBinaryIdentifierTrial	1	1
-0040A090	SQ	EquivalentCDADocumentSequence	1	1
-0040A0B0	US	ReferencedWaveformChannels	2-2n	0
-0040A110	DA	DateOfDocumentOrVerbalTransactionTrial	1	1
-0040A112	TM	TimeOfDocumentCreationOrVerbalTransactionTrial	1	1
-0040A120	DT	DateTime	1	0
-0040A121	DA	Date	1	0
-0040A122	TM	Time	1	0
-0040A123	PN	PersonName	1	0
-0040A124	UI	UID	1	0
-0040A125	CS	ReportStatusIDTrial	2	1
-0040A130	CS	TemporalRangeType	1	0
-0040A132	UL	ReferencedSamplePositions	1-n	0
-0040A136	US	ReferencedFrameNumbers	1-n	1
-0040A138	DS	ReferencedTimeOffsets	1-n	0
-0040A13A	DT	ReferencedDateTime	1-n	0
-0040A160	UT	TextValue	1	0
-0040A161	FD	FloatingPointValue	1-n	0
-0040A162	SL	RationalNumeratorValue	1-n	0
-0040A163	UL	RationalDenominatorValue	1-n	0
-0040A167	SQ	ObservationCategoryCodeSequenceTrial	1	1
-0040A168	SQ	ConceptCodeSequence	1	0
-0040A16A	ST	BibliographicCitationTrial	1	1
-0040A170	SQ	PurposeOfReferenceCodeSequence	1	0
-0040A171	UI	ObservationUID	1	0
-0040A172	UI	ReferencedObservationUIDTrial	1	1
-0040A173	CS	ReferencedObservationClassTrial	1	1
-0040A174	CS	ReferencedObjectObservationClassTrial	1	1
-0040A180	US	AnnotationGroupNumber	1	0
-0040A192	DA	ObservationDateTrial	1	1
-0040A193	TM	ObservationTimeTrial	1	1
-0040A194	CS	MeasurementAutomationTrial	1	1
-0040A195	SQ	ModifierCodeSequence	1	0
-0040A224	ST	IdentificationDescriptionTrial	1	1
-0040A290	CS	CoordinatesSetGeometricTypeTrial	1	1
-0040A296	SQ	AlgorithmCodeSequenceTrial	1	1
-0040A297	ST	AlgorithmDescriptionTrial	1	1
-0040A29A	SL	PixelCoordinatesSetTrial	2-2n	1
-0040A300	SQ	MeasuredValueSequence	1	0
-0040A301	SQ	NumericValueQualifierCodeSequence	1	0
-0040A307	PN	CurrentObserverTrial	1	1
-0040A30A	DS	NumericValue	1-n	0
-0040A313	SQ	ReferencedAccessionSequenceTrial	1	1
-0040A33A	ST	ReportStatusCommentTrial	1	1
-0040A340	SQ	ProcedureContextSequenceTrial	1	1
-0040A352	PN	VerbalSourceTrial	1	1
-0040A353	ST	AddressTrial	1	1
-0040A354	LO	TelephoneNumberTrial	1	1
-0040A358	SQ	VerbalSourceIdentifierCodeSequenceTrial	1	1
-0040A360	SQ	PredecessorDocumentsSequence	1	0
-0040A370	SQ	ReferencedRequestSequence	1	0
-0040A372	SQ	PerformedProcedureCodeSequence	1	0
-0040A375	SQ	CurrentRequestedProcedureEvidenceSequence	1	0
-0040A380	SQ	ReportDetailSequenceTrial	1	1
-0040A385	SQ	PertinentOtherEvidenceSequence	1	0
-0040A390	SQ	HL7StructuredDocumentReferenceSequence	1	0
-0040A402	UI	ObservationSubjectUIDTrial	1	1
-0040A403	CS	ObservationSubjectClassTrial	1	1
-0040A404	SQ	ObservationSubjectTypeCodeSequenceTrial	1	1
-0040A491	CS	CompletionFlag	1	0
-0040A492	LO	CompletionFlagDescription	1	0
-0040A493	CS	VerificationFlag	1	0
-0040A494	CS	ArchiveRequested	1	0
-0040A496	CS	PreliminaryFlag	1	0
-0040A504	SQ	ContentTemplateSequence	1	0
-0040A525	SQ	IdenticalDocumentsSequence	1	0
-0040A600	CS	ObservationSubjectContextFlagTrial	1	1
-0040A601	CS	ObserverContextFlagTrial	1	1
-0040A603	CS	ProcedureContextFlagTrial	1	1
-0040A730	SQ	ContentSequence	1	0
-0040A731	SQ	RelationshipSequenceTrial	1	1
-0040A732	SQ	RelationshipTypeCodeSequenceTrial	1	1
-0040A744	SQ	LanguageCodeSequenceTrial	1	1
-0040A801	SQ	TabulatedValuesSequence	1	0
-0040A802	UL	NumberOfTableRows	1	0
-0040A803	UL	NumberOfTableColumns	1	0
-0040A804	UL	TableRowNumber	1	0
-0040A805	UL	TableColumnNumber	1	0
-0040A806	SQ	TableRowDefinitionSequence	1	0
-0040A807	SQ	TableColumnDefinitionSequence	1	0
-0040A808	SQ	CellValuesSequence	1	0
-0040A992	ST	UniformResourceLocatorTrial	1	1
-0040B020	SQ	WaveformAnnotationSequence	1	0
-0040DB00	CS	TemplateIdentifier	1	0
-0040DB06	DT	TemplateVersion	1	1
-0040DB07	DT	TemplateLocalVersion	1	1
-0040DB0B	CS	TemplateExtensionFlag	1	1
-0040DB0C	UI	TemplateExtensionOrganizationUID	1	1
-0040DB0D	UI	TemplateExtensionCreatorUID	1	1
-0040DB73	UL	ReferencedContentItemIdentifier	1-n	0
-0040E001	ST	HL7InstanceIdentifier	1	0
-0040E004	DT	HL7DocumentEffectiveTime	1	0
-0040E006	SQ	HL7DocumentTypeCodeSequence	1	0
-0040E008	SQ	DocumentClassCodeSequence	1	0
-0040E010	UR	RetrieveURI	1	0
-0040E011	UI	RetrieveLocationUID	1	0
-0040E020	CS	TypeOfInstances	1	0
-0040E021	SQ	DICOMRetrievalSequence	1	0
-0040E022	SQ	DICOMMediaRetrievalSequence	1	0
-0040E023	SQ	WADORetrievalSequence	1	0
-0040E024	SQ	XDSRetrievalSequence	1	0
-0040E025	SQ	WADORSRetrievalSequence	1	0
-0040E030	UI	RepositoryUniqueID	1	0
-0040E031	UI	HomeCommunityID	1	0
-00420010	ST	DocumentTitle	1	0
-00420011	OB	EncapsulatedDocument	1	0
-00420012	LO	MIMETypeOfEncapsulatedDocument	1	0
-00420013	SQ	SourceInstanceSequence	1	0
-00420014	LO	ListOfMIMETypes	1-n	0
-00420015	UL	EncapsulatedDocumentLength	1	0
-00440001	ST	ProductPackageIdentifier	1	0
-00440002	CS	SubstanceAdministrationApproval	1	0
-00440003	LT	ApprovalStatusFurtherDescription	1	0
-00440004	DT	ApprovalStatusDateTime	1	0
-00440007	SQ	ProductTypeCodeSequence	1	0
-00440008	LO	ProductName	1-n	0
-00440009	LT	ProductDescription	1	0
-0044000A	LO	ProductLotIdentifier	1	0
-0044000B	DT	ProductExpirationDateTime	1	0
-00440010	DT	SubstanceAdministrationDateTime	1	0
-00440011	LO	SubstanceAdministrationNotes	1	0
-00440012	LO	SubstanceAdministrationDeviceID	1	0
-00440013	SQ	ProductParameterSequence	1	0
-00440019	SQ	SubstanceAdministrationParameterSequence	1	0
-00440100	SQ	ApprovalSequence	1	0
-00440101	SQ	AssertionCodeSequence	1	0
-00440102	UI	AssertionUID	1	0
-00440103	SQ	AsserterIdentificationSequence	1	0
-00440104	DT	AssertionDateTime	1	0
-00440105	DT	AssertionExpirationDateTime	1	0
-00440106	UT	AssertionComments	1	0
-00440107	SQ	RelatedAssertionSequence	1	0
-00440108	UI	ReferencedAssertionUID	1	0
-00440109	SQ	ApprovalSubjectSequence	1	0
-0044010A	SQ	OrganizationalRoleCodeSequence	1	0
-00460012	LO	LensDescription	1	0
-00460014	SQ	RightLensSequence	1	0
-00460015	SQ	LeftLensSequence	1	0
-00460016	SQ	UnspecifiedLateralityLensSequence	1	0
-00460018	SQ	CylinderSequence	1	0
-00460028	SQ	PrismSequence	1	0
-00460030	FD	HorizontalPrismPower	1	0
-00460032	CS	HorizontalPrismBase	1	0
-00460034	FD	VerticalPrismPower	1	0
-00460036	CS	VerticalPrismBase	1	0
-00460038	CS	LensSegmentType	1	0
-00460040	FD	OpticalTransmittance	1	0
-00460042	FD	ChannelWidth	1	0
-00460044	FD	PupilSize	1	0
-00460046	FD	CornealSize	1	0
-00460047	SQ	CornealSizeSequence	1	0
-00460050	SQ	AutorefractionRightEyeSequence	1	0
-00460052	SQ	AutorefractionLeftEyeSequence	1	0
-00460060	FD	DistancePupillaryDistance	1	0
-00460062	FD	NearPupillaryDistance	1	0
-00460063	FD	IntermediatePupillaryDistance	1	0
-00460064	FD	OtherPupillaryDistance	1	0
-00460070	SQ	KeratometryRightEyeSequence	1	0
-00460071	SQ	KeratometryLeftEyeSequence	1	0
-00460074	SQ	SteepKeratometricAxisSequence	1	0
-00460075	FD	RadiusOfCurvature	1	0
-00460076	FD	KeratometricPower	1	0
-00460077	FD	KeratometricAxis	1	0
-00460080	SQ	FlatKeratometricAxisSequence	1	0
-00460092	CS	BackgroundColor	1	0
-00460094	CS	Optotype	1	0
-00460095	CS	OptotypePresentation	1	0
-00460097	SQ	SubjectiveRefractionRightEyeSequence	1	0
-00460098	SQ	SubjectiveRefractionLeftEyeSequence	1	0
-00460100	SQ	AddNearSequence	1	0
-00460101	SQ	AddIntermediateSequence	1	0
-00460102	SQ	AddOtherSequence	1	0
-00460104	FD	AddPower	1	0
-00460106	FD	ViewingDistance	1	0
-00460110	SQ	CorneaMeasurementsSequence	1	0
-00460111	SQ	SourceOfCorneaMeasurementDataCodeSequence	1	0
-00460112	SQ	SteepCornealAxisSequence	1	0
-00460113	SQ	FlatCornealAxisSequence	1	0
-00460114	FD	CornealPower	1	0
-00460115	FD	CornealAxis	1	0
-00460116	SQ	CorneaMeasurementMethodCodeSequence	1	0
-00460117	FL	RefractiveIndexOfCornea	1	0
-00460118	FL	RefractiveIndexOfAqueousHumor	1	0
-00460121	SQ	VisualAcuityTypeCodeSequence	1	0
-00460122	SQ	VisualAcuityRightEyeSequence	1	0
-00460123	SQ	VisualAcuityLeftEyeSequence	1	0
-00460124	SQ	VisualAcuityBothEyesOpenSequence	1	0
-00460125	CS	ViewingDistanceType	1	0
-00460135	SS	VisualAcuityModifiers	2	0
-00460137	FD	DecimalVisualAcuity	1	0
-00460139	LO	OptotypeDetailedDefinition	1	0
-00460145	SQ	ReferencedRefractiveMeasurementsSequence	1	0
-00460146	FD	SpherePower	1	0
-00460147	FD	CylinderPower	1	0
-00460201	CS	CornealTopographySurface	1	0
-00460202	FL	CornealVertexLocation	2	0
-00460203	FL	PupilCentroidXCoordinate	1	0
-00460204	FL	PupilCentroidYCoordinate	1	0
-00460205	FL	EquivalentPupilRadius	1	0
-00460207	SQ	CornealTopographyMapTypeCodeSequence	1	0
-00460208	IS	VerticesOfTheOutlineOfPupil	2-2n	0
-00460210	SQ	CornealTopographyMappingNormalsSequence	1	0
-00460211	SQ	MaximumCornealCurvatureSequence	1	0
-00460212	FL	MaximumCornealCurvature	1	0
-00460213	FL	MaximumCornealCurvatureLocation	2	0
-00460215	SQ	MinimumKeratometricSequence	1	0
-00460218	SQ	SimulatedKeratometricCylinderSequence	1	0
-00460220	FL	AverageCornealPower	1	0
-00460224	FL	CornealISValue	1	0
-00460227	FL	AnalyzedArea	1	0
-00460230	FL	SurfaceRegularityIndex	1	0
-00460232	FL	SurfaceAsymmetryIndex	1	0
-00460234	FL	CornealEccentricityIndex	1	0
-00460236	FL	KeratoconusPredictionIndex	1	0
-00460238	FL	DecimalPotentialVisualAcuity	1	0
-00460242	CS	CornealTopographyMapQualityEvaluation	1	0
-00460244	SQ	SourceImageCornealProcessedDataSequence	1	0
-00460247	FL	CornealPointLocation	3	0
-00460248	CS	CornealPointEstimated	1	0
-00460249	FL	AxialPower	1	0
-00460250	FL	TangentialPower	1	0
-00460251	FL	RefractivePower	1	0
-00460252	FL	RelativeElevation	1	0
-00460253	FL	CornealWavefront	1	0
-00480001	FL	ImagedVolumeWidth	1	0
-00480002	FL	ImagedVolumeHeight	1	0
-00480003	FL	ImagedVolumeDepth	1	0
-00480006	UL	TotalPixelMatrixColumns	1	0
-00480007	UL	TotalPixelMatrixRows	1	0
-00480008	SQ	TotalPixelMatrixOriginSequence	1	0
-00480010	CS	SpecimenLabelInImage	1	0
-00480011	CS	FocusMethod	1	0
-00480012	CS	ExtendedDepthOfField	1	0
-00480013	US	NumberOfFocalPlanes	1	0
-00480014	FL	DistanceBetweenFocalPlanes	1	0
-00480015	US	RecommendedAbsentPixelCIELabValue	3	0
-00480100	SQ	IlluminatorTypeCodeSequence	1	0
-00480102	DS	ImageOrientationSlide	6	0
-00480105	SQ	OpticalPathSequence	1	0
-00480106	SH	OpticalPathIdentifier	1	0
-00480107	ST	OpticalPathDescription	1	0
-00480108	SQ	IlluminationColorCodeSequence	1	0
-00480110	SQ	SpecimenReferenceSequence	1	0
-00480111	DS	CondenserLensPower	1	0
-00480112	DS	ObjectiveLensPower	1	0
-00480113	DS	ObjectiveLensNumericalAperture	1	0
-00480120	SQ	PaletteColorLookupTableSequence	1	0
-00480200	SQ	ReferencedImageNavigationSequence	1	1
-00480201	US	TopLeftHandCornerOfLocalizerArea	2	1
-00480202	US	BottomRightHandCornerOfLocalizerArea	2	1
-00480207	SQ	OpticalPathIdentificationSequence	1	0
-0048021A	SQ	PlanePositionSlideSequence	1	0
-0048021E	SL	ColumnPositionInTotalImagePixelMatrix	1	0
-0048021F	SL	RowPositionInTotalImagePixelMatrix	1	0
-00480301	CS	PixelOriginInterpretation	1	0
-00480302	UL	NumberOfOpticalPaths	1	0
-00480303	UL	TotalPixelMatrixFocalPlanes	1	0
-00500004	CS	CalibrationImage	1	0
-00500010	SQ	DeviceSequence	1	0
-00500012	SQ	ContainerComponentTypeCodeSequence	1	0
-00500013	FD	ContainerComponentThickness	1	0
-00500014	DS	DeviceLength	1	0
-00500015	FD	ContainerComponentWidth	1	0
-00500016	DS	DeviceDiameter	1	0
-00500017	CS	DeviceDiameterUnits	1	0
-00500018	DS	DeviceVolume	1	0
-00500019	DS	InterMarkerDistance	1	0
-0050001A	CS	ContainerComponentMaterial	1	0
-0050001B	LO	ContainerComponentID	1	0
-0050001C	FD	ContainerComponentLength	1	0
-0050001D	FD	ContainerComponentDiameter	1	0
-0050001E	LO	ContainerComponentDescription	1	0
-00500020	LO	DeviceDescription	1	0
-00500021	ST	LongDeviceDescription	1	0
-00520001	FL	ContrastBolusIngredientPercentByVolume	1	0
-00520002	FD	OCTFocalDistance	1	0
-00520003	FD	BeamSpotSize	1	0
-00520004	FD	EffectiveRefractiveIndex	1	0
-00520006	CS	OCTAcquisitionDomain	1	0
-00520007	FD	OCTOpticalCenterWavelength	1	0
-00520008	FD	AxialResolution	1	0
-00520009	FD	RangingDepth	1	0
-00520011	FD	ALineRate	1	0
-00520012	US	ALinesPerFrame	1	0
-00520013	FD	CatheterRotationalRate	1	0
-00520014	FD	ALinePixelSpacing	1	0
-00520016	SQ	ModeOfPercutaneousAccessSequence	1	0
-00520025	SQ	IntravascularOCTFrameTypeSequence	1	0
-00520026	CS	OCTZOffsetApplied	1	0
-00520027	SQ	IntravascularFrameContentSequence	1	0
-00520028	FD	IntravascularLongitudinalDistance	1	0
-00520029	SQ	IntravascularOCTFrameContentSequence	1	0
-00520030	SS	OCTZOffsetCorrection	1	0
-00520031	CS	CatheterDirectionOfRotation	1	0
-00520033	FD	SeamLineLocation	1	0
-00520034	FD	FirstALineLocation	1	0
-00520036	US	SeamLineIndex	1	0
-00520038	US	NumberOfPaddedALines	1	0
-00520039	CS	InterpolationType	1	0
-0052003A	CS	RefractiveIndexApplied	1	0
-00540010	US	EnergyWindowVector	1-n	0
-00540011	US	NumberOfEnergyWindows	1	0
-00540012	SQ	EnergyWindowInformationSequence	1	0
-00540013	SQ	EnergyWindowRangeSequence	1	0
-00540014	DS	EnergyWindowLowerLimit	1	0
-00540015	DS	EnergyWindowUpperLimit	1	0
-00540016	SQ	RadiopharmaceuticalInformationSequence	1	0
-00540017	IS	ResidualSyringeCounts	1	0
-00540018	SH	EnergyWindowName	1	0
-00540020	US	DetectorVector	1-n	0
-00540021	US	NumberOfDetectors	1	0
-00540022	SQ	DetectorInformationSequence	1	0
-00540030	US	PhaseVector	1-n	0
-00540031	US	NumberOfPhases	1	0
-00540032	SQ	PhaseInformationSequence	1	0
-00540033	US	NumberOfFramesInPhase	1	0
-00540036	IS	PhaseDelay	1	0
-00540038	IS	PauseBetweenFrames	1	0
-00540039	CS	PhaseDescription	1	0
-00540050	US	RotationVector	1-n	0
-00540051	US	NumberOfRotations	1	0
-00540052	SQ	RotationInformationSequence	1	0
-00540053	US	NumberOfFramesInRotation	1	0
-00540060	US	RRIntervalVector	1-n	0
-00540061	US	NumberOfRRIntervals	1	0
-00540062	SQ	GatedInformationSequence	1	0
-00540063	SQ	DataInformationSequence	1	0
-00540070	US	TimeSlotVector	1-n	0
-00540071	US	NumberOfTimeSlots	1	0
-00540072	SQ	TimeSlotInformationSequence	1	0
-00540073	DS	TimeSlotTime	1	0
-00540080	US	SliceVector	1-n	0
-00540081	US	NumberOfSlices	1	0
-00540090	US	AngularViewVector	1-n	0
-00540100	US	TimeSliceVector	1-n	0
-00540101	US	NumberOfTimeSlices	1	0
-00540200	DS	StartAngle	1	0
-00540202	CS	TypeOfDetectorMotion	1	0
-00540210	IS	TriggerVector	1-n	0
-00540211	US	NumberOfTriggersInPhase	1	0
-00540220	SQ	ViewCodeSequence	1	0
-00540222	SQ	ViewModifierCodeSequence	1	0
-00540300	SQ	RadionuclideCodeSequence	1	0
-00540302	SQ	AdministrationRouteCodeSequence	1	0
-00540304	SQ	RadiopharmaceuticalCodeSequence	1	0
-00540306	SQ	CalibrationDataSequence	1	0
-00540308	US	EnergyWindowNumber	1	0
-00540400	SH	ImageID	1	0
-00540410	SQ	PatientOrientationCodeSequence	1	0
-00540412	SQ	PatientOrientationModifierCodeSequence	1	0
-00540414	SQ	PatientGantryRelationshipCodeSequence	1	0
-00540500	CS	SliceProgressionDirection	1	0
-00540501	CS	ScanProgressionDirection	1	0
-00541000	CS	SeriesType	2	0
-00541001	CS	Units	1	0
-00541002	CS	CountsSource	1	0
-00541004	CS	ReprojectionMethod	1	0
-00541006	CS	SUVType	1	0
-00541100	CS	RandomsCorrectionMethod	1	0
-00541101	LO	AttenuationCorrectionMethod	1	0
-00541102	CS	DecayCorrection	1	0
-00541103	LO	ReconstructionMethod	1	0
-00541104	LO	DetectorLinesOfResponseUsed	1	0
-00541105	LO	ScatterCorrectionMethod	1	0
-00541200	DS	AxialAcceptance	1	0
-00541201	IS	AxialMash	2	0
-00541202	IS	TransverseMash	1	0
-00541203	DS	DetectorElementSize	2	0
-00541210	DS	CoincidenceWindowWidth	1	0
-00541220	CS	SecondaryCountsType	1-n	0
-00541300	DS	FrameReferenceTime	1	0
-00541310	IS	PrimaryPromptsCountsAccumulated	1	0
-00541311	IS	SecondaryCountsAccumulated	1-n	0
-00541320	DS	SliceSensitivityFactor	1	0
-00541321	DS	DecayFactor	1	0
-00541322	DS	DoseCalibrationFactor	1	0
-00541323	DS	ScatterFractionFactor	1	0
-00541324	DS	DeadTimeFactor	1	0
-00541330	US	ImageIndex	1	0
-00541400	CS	CountsIncluded	1-n	1
-00541401	CS	DeadTimeCorrectionFlag	1	1
-00603000	SQ	HistogramSequence	1	0
-00603002	US	HistogramNumberOfBins	1	0
-00603004	xs	HistogramFirstBinValue	1	0
-00603006	xs	HistogramLastBinValue	1	0
-00603008	US	HistogramBinWidth	1	0
-00603010	LO	HistogramExplanation	1	0
-00603020	UL	HistogramData	1-n	0
-00620001	CS	SegmentationType	1	0
-00620002	SQ	SegmentSequence	1	0
-00620003	SQ	SegmentedPropertyCategoryCodeSequence	1	0
-00620004	US	SegmentNumber	1	0
-00620005	LO	SegmentLabel	1	0
-00620006	ST	SegmentDescription	1	0
-00620007	SQ	SegmentationAlgorithmIdentificationSequence	1	0
-00620008	CS	SegmentAlgorithmType	1	0
-00620009	LO	SegmentAlgorithmName	1-n	0
-0062000A	SQ	SegmentIdentificationSequence	1	0
-0062000B	US	ReferencedSegmentNumber	1-n	0
-0062000C	US	RecommendedDisplayGrayscaleValue	1	0
-0062000D	US	RecommendedDisplayCIELabValue	3	0
-0062000E	US	MaximumFractionalValue	1	0
-0062000F	SQ	SegmentedPropertyTypeCodeSequence	1	0
-00620010	CS	SegmentationFractionalType	1	0
-00620011	SQ	SegmentedPropertyTypeModifierCodeSequence	1	0
-00620012	SQ	UsedSegmentsSequence	1	0
-00620013	CS	SegmentsOverlap	1	0
-00620020	UT	TrackingID	1	0
-00620021	UI	TrackingUID	1	0
-00640002	SQ	DeformableRegistrationSequence	1	0
-00640003	UI	SourceFrameOfReferenceUID	1	0
-00640005	SQ	DeformableRegistrationGridSequence	1	0
-00640007	UL	GridDimensions	3	0
-00640008	FD	GridResolution	3	0
-00640009	OF	VectorGridData	1	0
-0064000F	SQ	PreDeformationMatrixRegistrationSequence	1	0
-00640010	SQ	PostDeformationMatrixRegistrationSequence	1	0
-00660001	UL	NumberOfSurfaces	1	0
-00660002	SQ	SurfaceSequence	1	0
-00660003	UL	SurfaceNumber	1	0
-00660004	LT	SurfaceComments	1	0
-00660009	CS	SurfaceProcessing	1	0
-0066000A	FL	SurfaceProcessingRatio	1	0
-0066000B	LO	SurfaceProcessingDescription	1	0
-0066000C	FL	RecommendedPresentationOpacity	1	0
-0066000D	CS	RecommendedPresentationType	1	0
-0066000E	CS	FiniteVolume	1	0
-00660010	CS	Manifold	1	0
-00660011	SQ	SurfacePointsSequence	1	0
-00660012	SQ	SurfacePointsNormalsSequence	1	0
-00660013	SQ	SurfaceMeshPrimitivesSequence	1	0
-00660015	UL	NumberOfSurfacePoints	1	0
-00660016	OF	PointCoordinatesData	1	0
-00660017	FL	PointPositionAccuracy	3	0
-00660018	FL	MeanPointDistance	1	0
-00660019	FL	MaximumPointDistance	1	0
-0066001A	FL	PointsBoundingBoxCoordinates	6	0
-0066001B	FL	AxisOfRotation	3	0
-0066001C	FL	CenterOfRotation	3	0
-0066001E	UL	NumberOfVectors	1	0
-0066001F	US	VectorDimensionality	1	0
-00660020	FL	VectorAccuracy	1-n	0
-00660021	OF	VectorCoordinateData	1	0
-00660022	OD	DoublePointCoordinatesData	1	0
-00660023	OW	TrianglePointIndexList	1	1
-00660024	OW	EdgePointIndexList	1	1
-00660025	OW	VertexPointIndexList	1	1
-00660026	SQ	TriangleStripSequence	1	0
-00660027	SQ	TriangleFanSequence	1	0
-00660028	SQ	LineSequence	1	0
-00660029	OW	PrimitivePointIndexList	1	1
-0066002A	UL	SurfaceCount	1	0
-0066002B	SQ	ReferencedSurfaceSequence	1	0
-0066002C	UL	ReferencedSurfaceNumber	1	0
-0066002D	SQ	SegmentSurfaceGenerationAlgorithmIdentificationSequence	1	0
-0066002E	SQ	SegmentSurfaceSourceInstanceSequence	1	0
-0066002F	SQ	AlgorithmFamilyCodeSequence	1	0
-00660030	SQ	AlgorithmNameCodeSequence	1	0
-00660031	LO	AlgorithmVersion	1	0
-00660032	LT	AlgorithmParameters	1	0
-00660034	SQ	FacetSequence	1	0
-00660035	SQ	SurfaceProcessingAlgorithmIdentificationSequence	1	0
-00660036	LO	AlgorithmName	1	0
-00660037	FL	RecommendedPointRadius	1	0
-00660038	FL	RecommendedLineThickness	1	0
-00660040	OL	LongPrimitivePointIndexList	1	0
-00660041	OL	LongTrianglePointIndexList	1	0
-00660042	OL	LongEdgePointIndexList	1	0
-00660043	OL	LongVertexPointIndexList	1	0
-00660101	SQ	TrackSetSequence	1	0
-00660102	SQ	TrackSequence	1	0
-00660103	OW	RecommendedDisplayCIELabValueList	1	0
-00660104	SQ	TrackingAlgorithmIdentificationSequence	1	0
-00660105	UL	TrackSetNumber	1	0
-00660106	LO	TrackSetLabel	1	0
-00660107	UT	TrackSetDescription	1	0
-00660108	SQ	TrackSetAnatomicalTypeCodeSequence	1	0
-00660121	SQ	MeasurementsSequence	1	0
-00660124	SQ	TrackSetStatisticsSequence	1	0
-00660125	OF	FloatingPointValues	1	0
-00660129	OL	TrackPointIndexList	1	0
-00660130	SQ	TrackStatisticsSequence	1	0
-00660132	SQ	MeasurementValuesSequence	1	0
-00660133	SQ	DiffusionAcquisitionCodeSequence	1	0
-00660134	SQ	DiffusionModelCodeSequence	1	0
-00686210	LO	ImplantSize	1	0
-00686221	LO	ImplantTemplateVersion	1	0
-00686222	SQ	ReplacedImplantTemplateSequence	1	0
-00686223	CS	ImplantType	1	0
-00686224	SQ	DerivationImplantTemplateSequence	1	0
-00686225	SQ	OriginalImplantTemplateSequence	1	0
-00686226	DT	EffectiveDateTime	1	0
-00686230	SQ	ImplantTargetAnatomySequence	1	0
-00686260	SQ	InformationFromManufacturerSequence	1	0
-00686265	SQ	NotificationFromManufacturerSequence	1	0
-00686270	DT	InformationIssueDateTime	1	0
-00686280	ST	InformationSummary	1	0
-006862A0	SQ	ImplantRegulatoryDisapprovalCodeSequence	1	0
-006862A5	FD	OverallTemplateSpatialTolerance	1	0
-006862C0	SQ	HPGLDocumentSequence	1	0
-006862D0	US	HPGLDocumentID	1	0
-006862D5	LO	HPGLDocumentLabel	1	0
-006862E0	SQ	ViewOrientationCodeSequence	1	0
-006862F0	SQ	ViewOrientationModifierCodeSequence	1	0
-006862F2	FD	HPGLDocumentScaling	1	0
-00686300	OB	HPGLDocument	1	0
-00686310	US	HPGLContourPenNumber	1	0
-00686320	SQ	HPGLPenSequence	1	0
-00686330	US	HPGLPenNumber	1	0
-00686340	LO	HPGLPenLabel	1	0
-00686345	ST	HPGLPenDescription	1	0
-00686346	FD	RecommendedRotationPoint	2	0
-00686347	FD	BoundingRectangle	4	0
-00686350	US	ImplantTemplate3DModelSurfaceNumber	1-n	0
-00686360	SQ	SurfaceModelDescriptionSequence	1	0
-00686380	LO	SurfaceModelLabel	1	0
-00686390	FD	SurfaceModelScalingFactor	1	0
-006863A0	SQ	MaterialsCodeSequence	1	0
-006863A4	SQ	CoatingMaterialsCodeSequence	1	0
-006863A8	SQ	ImplantTypeCodeSequence	1	0
-006863AC	SQ	FixationMethodCodeSequence	1	0
-006863B0	SQ	MatingFeatureSetsSequence	1	0
-006863C0	US	MatingFeatureSetID	1	0
-006863D0	LO	MatingFeatureSetLabel	1	0
-006863E0	SQ	MatingFeatureSequence	1	0
-006863F0	US	MatingFeatureID	1	0
-00686400	SQ	MatingFeatureDegreeOfFreedomSequence	1	0
-00686410	US	DegreeOfFreedomID	1	0
-00686420	CS	DegreeOfFreedomType	1	0
-00686430	SQ	TwoDMatingFeatureCoordinatesSequence	1	0
-00686440	US	ReferencedHPGLDocumentID	1	0
-00686450	FD	TwoDMatingPoint	2	0
-00686460	FD	TwoDMatingAxes	4	0
-00686470	SQ	TwoDDegreeOfFreedomSequence	1	0
-00686490	FD	ThreeDDegreeOfFreedomAxis	3	0
-006864A0	FD	RangeOfFreedom	2	0
-006864C0	FD	ThreeDMatingPoint	3	0
-006864D0	FD	ThreeDMatingAxes	9	0
-006864F0	FD	TwoDDegreeOfFreedomAxis	3	0
-00686500	SQ	PlanningLandmarkPointSequence	1	0
-00686510	SQ	PlanningLandmarkLineSequence	1	0
-00686520	SQ	PlanningLandmarkPlaneSequence	1	0
-00686530	US	PlanningLandmarkID	1	0
-00686540	LO	PlanningLandmarkDescription	1	0
-00686545	SQ	PlanningLandmarkIdentificationCodeSequence	1	0
-00686550	SQ	TwoDPointCoordinatesSequence	1	0
-00686560	FD	TwoDPointCoordinates	2	0
-00686590	FD	ThreeDPointCoordinates	3	0
-006865A0	SQ	TwoDLineCoordinatesSequence	1	0
-006865B0	FD	TwoDLineCoordinates	4	0
-006865D0	FD	ThreeDLineCoordinates	6	0
-006865E0	SQ	TwoDPlaneCoordinatesSequence	1	0
-006865F0	FD	TwoDPlaneIntersection	4	0
-00686610	FD	ThreeDPlaneOrigin	3	0
-00686620	FD	ThreeDPlaneNormal	3	0
-00687001	CS	ModelModification	1	0
-00687002	CS	ModelMirroring	1	0
-00687003	SQ	ModelUsageCodeSequence	1	0
-00687004	UI	ModelGroupUID	1	0
-00687005	UR	RelativeURIReferenceWithinEncapsulatedDocument	1	0
-006A0001	CS	AnnotationCoordinateType	1	0
-006A0002	SQ	AnnotationGroupSequence	1	0
-006A0003	UI	AnnotationGroupUID	1	0
-006A0005	LO	AnnotationGroupLabel	1	0
-006A0006	UT	AnnotationGroupDescription	1	0
-006A0007	CS	AnnotationGroupGenerationType	1	0
-006A0008	SQ	AnnotationGroupAlgorithmIdentificationSequence	1	0
-006A0009	SQ	AnnotationPropertyCategoryCodeSequence	1	0
-006A000A	SQ	AnnotationPropertyTypeCodeSequence	1	0
-006A000B	SQ	AnnotationPropertyTypeModifierCodeSequence	1	0
-006A000C	UL	NumberOfAnnotations	1	0
-006A000D	CS	AnnotationAppliesToAllOpticalPaths	1	0
-006A000E	SH	ReferencedOpticalPathIdentifier	1-n	0
-006A000F	CS	AnnotationAppliesToAllZPlanes	1	0
-006A0010	FD	CommonZCoordinateValue	1-n	0
-006A0011	OL	AnnotationIndexList	1	0
-00700001	SQ	GraphicAnnotationSequence	1	0
-00700002	CS	GraphicLayer	1	0
-00700003	CS	BoundingBoxAnnotationUnits	1	0
-00700004	CS	AnchorPointAnnotationUnits	1	0
-00700005	CS	GraphicAnnotationUnits	1	0
-00700006	ST	UnformattedTextValue	1	0
-00700008	SQ	TextObjectSequence	1	0
-00700009	SQ	GraphicObjectSequence	1	0
-00700010	FL	BoundingBoxTopLeftHandCorner	2	0
-00700011	FL	BoundingBoxBottomRightHandCorner	2	0
-00700012	CS	BoundingBoxTextHorizontalJustification	1	0
-00700014	FL	AnchorPoint	2	0
-00700015	CS	AnchorPointVisibility	1	0
-00700020	US	GraphicDimensions	1	0
-00700021	US	NumberOfGraphicPoints	1	0
-00700022	FL	GraphicData	2-n	0
-00700023	CS	GraphicType	1	0
-00700024	CS	GraphicFilled	1	0
-00700040	IS	ImageRotationRetired	1	1
-00700041	CS	ImageHorizontalFlip	1	0
-00700042	US	ImageRotation	1	0
-00700050	US	DisplayedAreaTopLeftHandCornerTrial	2	1
-00700051	US	DisplayedAreaBottomRightHandCornerTrial	2	1
-00700052	SL	DisplayedAreaTopLeftHandCorner	2	0
-00700053	SL	DisplayedAreaBottomRightHandCorner	2	0
-0070005A	SQ	DisplayedAreaSelectionSequence	1	0
-00700060	SQ	GraphicLayerSequence	1	0
-00700062	IS	GraphicLayerOrder	1	0
-00700066	US	GraphicLayerRecommendedDisplayGrayscaleValue	1	0
-00700067	US	GraphicLayerRecommendedDisplayRGBValue	3	1
-00700068	LO	GraphicLayerDescription	1	0
-00700080	CS	ContentLabel	1	0
-00700081	LO	ContentDescription	1	0
-00700082	DA	PresentationCreationDate	1	0
-00700083	TM	PresentationCreationTime	1	0
-00700084	PN	ContentCreatorName	1	0
-00700086	SQ	ContentCreatorIdentificationCodeSequence	1	0
-00700087	SQ	AlternateContentDescriptionSequence	1	0
-00700100	CS	PresentationSizeMode	1	0
-00700101	DS	PresentationPixelSpacing	2	0
-00700102	IS	PresentationPixelAspectRatio	2	0
-00700103	FL	PresentationPixelMagnificationRatio	1	0
-00700207	LO	GraphicGroupLabel	1	0
-00700208	ST	GraphicGroupDescription	1	0
-00700209	SQ	CompoundGraphicSequence	1	0
-00700226	UL	CompoundGraphicInstanceID	1	0
-00700227	LO	FontName	1	0
-00700228	CS	FontNameType	1	0
-00700229	LO	CSSFontName	1	0
-00700230	FD	RotationAngle	1	0
-00700231	SQ	TextStyleSequence	1	0
-00700232	SQ	LineStyleSequence	1	0
-00700233	SQ	FillStyleSequence	1	0
-00700234	SQ	GraphicGroupSequence	1	0
-00700241	US	TextColorCIELabValue	3	0
-00700242	CS	HorizontalAlignment	1	0
-00700243	CS	VerticalAlignment	1	0
-00700244	CS	ShadowStyle	1	0
-00700245	FL	ShadowOffsetX	1	0
-00700246	FL	ShadowOffsetY	1	0
-00700247	US	ShadowColorCIELabValue	3	0
-00700248	CS	Underlined	1	0
-00700249	CS	Bold	1	0
-00700250	CS	Italic	1	0
-00700251	US	PatternOnColorCIELabValue	3	0
-00700252	US	PatternOffColorCIELabValue	3	0
-00700253	FL	LineThickness	1	0
-00700254	CS	LineDashingStyle	1	0
-00700255	UL	LinePattern	1	0
-00700256	OB	FillPattern	1	0
-00700257	CS	FillMode	1	0
-00700258	FL	ShadowOpacity	1	0
-00700261	FL	GapLength	1	0
-00700262	FL	DiameterOfVisibility	1	0
-00700273	FL	RotationPoint	2	0
-00700274	CS	TickAlignment	1	0
-00700278	CS	ShowTickLabel	1	0
-00700279	CS	TickLabelAlignment	1	0
-00700282	CS	CompoundGraphicUnits	1	0
-00700284	FL	PatternOnOpacity	1	0
-00700285	FL	PatternOffOpacity	1	0
-00700287	SQ	MajorTicksSequence	1	0
-00700288	FL	TickPosition	1	0
-00700289	SH	TickLabel	1	0
-00700294	CS	CompoundGraphicType	1	0
-00700295	UL	GraphicGroupID	1	0
-00700306	CS	ShapeType	1	0
-00700308	SQ	RegistrationSequence	1	0
-00700309	SQ	MatrixRegistrationSequence	1	0
-0070030A	SQ	MatrixSequence	1	0
-0070030B	FD	FrameOfReferenceToDisplayedCoordinateSystemTransformationMatrix	16	0
-0070030C	CS	FrameOfReferenceTransformationMatrixType	1	0
-0070030D	SQ	RegistrationTypeCodeSequence	1	0
-0070030F	ST	FiducialDescription	1	0
-00700310	SH	FiducialIdentifier	1	0
-00700311	SQ	FiducialIdentifierCodeSequence	1	0
-00700312	FD	ContourUncertaintyRadius	1	0
-00700314	SQ	UsedFiducialsSequence	1	0
-00700318	SQ	GraphicCoordinatesDataSequence	1	0
-0070031A	UI	FiducialUID	1	0
-0070031B	UI	ReferencedFiducialUID	1	0
-0070031C	SQ	FiducialSetSequence	1	0
-0070031E	SQ	FiducialSequence	1	0
-0070031F	SQ	FiducialsPropertyCategoryCodeSequence	1	0
-00700401	US	GraphicLayerRecommendedDisplayCIELabValue	3	0
-00700402	SQ	BlendingSequence	1	0
-00700403	FL	RelativeOpacity	1	0
-00700404	SQ	ReferencedSpatialRegistrationSequence	1	0
-00700405	CS	BlendingPosition	1	0
-00701101	UI	PresentationDisplayCollectionUID	1	0
-00701102	UI	PresentationSequenceCollectionUID	1	0
-00701103	US	PresentationSequencePositionIndex	1	0
-00701104	SQ	RenderedImageReferenceSequence	1	0
-00701201	SQ	VolumetricPresentationStateInputSequence	1	0
-00701202	CS	PresentationInputType	1	0
-00701203	US	InputSequencePositionIndex	1	0
-00701204	CS	Crop	1	0
-00701205	US	CroppingSpecificationIndex	1-n	0
-00701206	CS	CompositingMethod	1	1
-00701207	US	VolumetricPresentationInputNumber	1	0
-00701208	CS	ImageVolumeGeometry	1	0
-00701209	UI	VolumetricPresentationInputSetUID	1	0
-0070120A	SQ	VolumetricPresentationInputSetSequence	1	0
-0070120B	CS	GlobalCrop	1	0
-0070120C	US	GlobalCroppingSpecificationIndex	1-n	0
-0070120D	CS	RenderingMethod	1	0
-00701301	SQ	VolumeCroppingSequence	1	0
-00701302	CS	VolumeCroppingMethod	1	0
-00701303	FD	BoundingBoxCrop	6	0
-00701304	SQ	ObliqueCroppingPlaneSequence	1	0
-00701305	FD	Plane	4	0
-00701306	FD	PlaneNormal	3	0
-00701309	US	CroppingSpecificationNumber	1	0
-00701501	CS	MultiPlanarReconstructionStyle	1	0
-00701502	CS	MPRThicknessType	1	0
-00701503	FD	MPRSlabThickness	1	0
-00701505	FD	MPRTopLeftHandCorner	3	0
-00701507	FD	MPRViewWidthDirection	3	0
-00701508	FD	MPRViewWidth	1	0
-0070150C	UL	NumberOfVolumetricCurvePoints	1	0
-0070150D	OD	VolumetricCurvePoints	1	0
-00701511	FD	MPRViewHeightDirection	3	0
-00701512	FD	MPRViewHeight	1	0
-00701602	CS	RenderProjection	1	0
-00701603	FD	ViewpointPosition	3	0
-00701604	FD	ViewpointLookAtPoint	3	0
-00701605	FD	ViewpointUpDirection	3	0
-00701606	FD	RenderFieldOfView	6	0
-00701607	FD	SamplingStepSize	1	0
-00701701	CS	ShadingStyle	1	0
-00701702	FD	AmbientReflectionIntensity	1	0
-00701703	FD	LightDirection	3	0
-00701704	FD	DiffuseReflectionIntensity	1	0
-00701705	FD	SpecularReflectionIntensity	1	0
-00701706	FD	Shininess	1	0
-00701801	SQ	PresentationStateClassificationComponentSequence	1	0
-00701802	CS	ComponentType	1	0
-00701803	SQ	ComponentInputSequence	1	0
-00701804	US	VolumetricPresentationInputIndex	1	0
-00701805	SQ	PresentationStateCompositorComponentSequence	1	0
-00701806	SQ	WeightingTransferFunctionSequence	1	0
-00701807	US	WeightingLookupTableDescriptor	3	0
-00701808	OB	WeightingLookupTableData	1	0
-00701901	SQ	VolumetricAnnotationSequence	1	0
-00701903	SQ	ReferencedStructuredContextSequence	1	0
-00701904	UI	ReferencedContentItem	1	0
-00701905	SQ	VolumetricPresentationInputAnnotationSequence	1	0
-00701907	CS	AnnotationClipping	1	0
-00701A01	CS	PresentationAnimationStyle	1	0
-00701A03	FD	RecommendedAnimationRate	1	0
-00701A04	SQ	AnimationCurveSequence	1	0
-00701A05	FD	AnimationStepSize	1	0
-00701A06	FD	SwivelRange	1	0
-00701A07	OD	VolumetricCurveUpDirections	1	0
-00701A08	SQ	VolumeStreamSequence	1	0
-00701A09	LO	RGBATransferFunctionDescription	1	0
-00701B01	SQ	AdvancedBlendingSequence	1	0
-00701B02	US	BlendingInputNumber	1	0
-00701B03	SQ	BlendingDisplayInputSequence	1	0
-00701B04	SQ	BlendingDisplaySequence	1	0
-00701B06	CS	BlendingMode	1	0
-00701B07	CS	TimeSeriesBlending	1	0
-00701B08	CS	GeometryForDisplay	1	0
-00701B11	SQ	ThresholdSequence	1	0
-00701B12	SQ	ThresholdValueSequence	1	0
-00701B13	CS	ThresholdType	1	0
-00701B14	FD	ThresholdValue	1	0
-00720002	SH	HangingProtocolName	1	0
-00720004	LO	HangingProtocolDescription	1	0
-00720006	CS	HangingProtocolLevel	1	0
-00720008	LO	HangingProtocolCreator	1	0
-0072000A	DT	HangingProtocolCreationDateTime	1	0
-0072000C	SQ	HangingProtocolDefinitionSequence	1	0
-0072000E	SQ	HangingProtocolUserIdentificationCodeSequence	1	0
-00720010	LO	HangingProtocolUserGroupName	1	0
-00720012	SQ	SourceHangingProtocolSequence	1	0
-00720014	US	NumberOfPriorsReferenced	1	0
-00720020	SQ	ImageSetsSequence	1	0
-00720022	SQ	ImageSetSelectorSequence	1	0
-00720024	CS	ImageSetSelectorUsageFlag	1	0
-00720026	AT	SelectorAttribute	1	0
-00720028	US	SelectorValueNumber	1	0
-00720030	SQ	TimeBasedImageSetsSequence	1	0
-00720032	US	ImageSetNumber	1	0
-00720034	CS	ImageSetSelectorCategory	1	0
-00720038	US	RelativeTime	2	0
-0072003A	CS	RelativeTimeUnits	1	0
-0072003C	SS	AbstractPriorValue	2	0
-0072003E	SQ	AbstractPriorCodeSequence	1	0
-00720040	LO	ImageSetLabel	1	0
-00720050	CS	SelectorAttributeVR	1	0
-00720052	AT	SelectorSequencePointer	1-n	0
-00720054	LO	SelectorSequencePointerPrivateCreator	1-n	0
-00720056	LO	SelectorAttributePrivateCreator	1	0
-0072005E	AE	SelectorAEValue	1-n	0
-0072005F	AS	SelectorASValue	1-n	0
-00720060	AT	SelectorATValue	1-n	0
-00720061	DA	SelectorDAValue	1-n	0
-00720062	CS	SelectorCSValue	1-n	0
-00720063	DT	SelectorDTValue	1-n	0
-00720064	IS	SelectorISValue	1-n	0
-00720065	OB	SelectorOBValue	1	0
-00720066	LO	SelectorLOValue	1-n	0
-00720067	OF	SelectorOFValue	1	0
-00720068	LT	SelectorLTValue	1	0
-00720069	OW	SelectorOWValue	1	0
-0072006A	PN	SelectorPNValue	1-n	0
-0072006B	TM	SelectorTMValue	1-n	0
-0072006C	SH	SelectorSHValue	1-n	0
-0072006D	UN	SelectorUNValue	1	0
-0072006E	ST	SelectorSTValue	1	0
-0072006F	UC	SelectorUCValue	1-n	0
-00720070	UT	SelectorUTValue	1	0
-00720071	UR	SelectorURValue	1	0
-00720072	DS	SelectorDSValue	1-n	0
-00720073	OD	SelectorODValue	1	0
-00720074	FD	SelectorFDValue	1-n	0
-00720075	OL	SelectorOLValue	1	0
-00720076	FL	SelectorFLValue	1-n	0
-00720078	UL	SelectorULValue	1-n	0
-0072007A	US	SelectorUSValue	1-n	0
-0072007C	SL	SelectorSLValue	1-n	0
-0072007E	SS	SelectorSSValue	1-n	0
-0072007F	UI	SelectorUIValue	1-n	0
-00720080	SQ	SelectorCodeSequenceValue	1	0
-00720081	OV	SelectorOVValue	1	0
-00720082	SV	SelectorSVValue	1-n	0
-00720083	UV	SelectorUVValue	1-n	0
-00720100	US	NumberOfScreens	1	0
-00720102	SQ	NominalScreenDefinitionSequence	1	0
-00720104	US	NumberOfVerticalPixels	1	0
-00720106	US	NumberOfHorizontalPixels	1	0
-00720108	FD	DisplayEnvironmentSpatialPosition	4	0
-0072010A	US	ScreenMinimumGrayscaleBitDepth	1	0
-0072010C	US	ScreenMinimumColorBitDepth	1	0
-0072010E	US	ApplicationMaximumRepaintTime	1	0
-00720200	SQ	DisplaySetsSequence	1	0
-00720202	US	DisplaySetNumber	1	0
-00720203	LO	DisplaySetLabel	1	0
-00720204	US	DisplaySetPresentationGroup	1	0
-00720206	LO	DisplaySetPresentationGroupDescription	1	0
-00720208	CS	PartialDataDisplayHandling	1	0
-00720210	SQ	SynchronizedScrollingSequence	1	0
-00720212	US	DisplaySetScrollingGroup	2-n	0
-00720214	SQ	NavigationIndicatorSequence	1	0
-00720216	US	NavigationDisplaySet	1	0
-00720218	US	ReferenceDisplaySets	1-n	0
-00720300	SQ	ImageBoxesSequence	1	0
-00720302	US	ImageBoxNumber	1	0
-00720304	CS	ImageBoxLayoutType	1	0
-00720306	US	ImageBoxTileHorizontalDimension	1	0
-00720308	US	ImageBoxTileVerticalDimension	1	0
-00720310	CS	ImageBoxScrollDirection	1	0
-00720312	CS	ImageBoxSmallScrollType	1	0
-00720314	US	ImageBoxSmallScrollAmount	1	0
-00720316	CS	ImageBoxLargeScrollType	1	0
-00720318	US	ImageBoxLargeScrollAmount	1	0
-00720320	US	ImageBoxOverlapPriority	1	0
-00720330	FD	CineRelativeToRealTime	1	0
-00720400	SQ	FilterOperationsSequence	1	0
-00720402	CS	FilterByCategory	1	0
-00720404	CS	FilterByAttributePresence	1	0
-00720406	CS	FilterByOperator	1	0
-00720420	US	StructuredDisplayBackgroundCIELabValue	3	0
-00720421	US	EmptyImageBoxCIELabValue	3	0
-00720422	SQ	StructuredDisplayImageBoxSequence	1	0
-00720424	SQ	StructuredDisplayTextBoxSequence	1	0
-00720427	SQ	ReferencedFirstFrameSequence	1	0
-00720430	SQ	ImageBoxSynchronizationSequence	1	0
-00720432	US	SynchronizedImageBoxList	2-n	0
-00720434	CS	TypeOfSynchronization	1	0
-00720500	CS	BlendingOperationType	1	0
-00720510	CS	ReformattingOperationType	1	0
-00720512	FD	ReformattingThickness	1	0
-00720514	FD	ReformattingInterval	1	0
-00720516	CS	ReformattingOperationInitialViewDirection	1	0
-00720520	CS	ThreeDRenderingType	1-n	0
-00720600	SQ	SortingOperationsSequence	1	0
-00720602	CS	SortByCategory	1	0
-00720604	CS	SortingDirection	1	0
-00720700	CS	DisplaySetPatientOrientation	2	0
-00720702	CS	VOIType	1	0
-00720704	CS	PseudoColorType	1	0
-00720705	SQ	PseudoColorPaletteInstanceReferenceSequence	1	0
-00720706	CS	ShowGrayscaleInverted	1	0
-00720710	CS	ShowImageTrueSizeFlag	1	0
-00720712	CS	ShowGraphicAnnotationFlag	1	0
-00720714	CS	ShowPatientDemographicsFlag	1	0
-00720716	CS	ShowAcquisitionTechniquesFlag	1	0
-00720717	CS	DisplaySetHorizontalJustification	1	0
-00720718	CS	DisplaySetVerticalJustification	1	0
-00740120	FD	ContinuationStartMeterset	1	0
-00740121	FD	ContinuationEndMeterset	1	0
-00741000	CS	ProcedureStepState	1	0
-00741002	SQ	ProcedureStepProgressInformationSequence	1	0
-00741004	DS	ProcedureStepProgress	1	0
-00741006	ST	ProcedureStepProgressDescription	1	0
-00741007	SQ	ProcedureStepProgressParametersSequence	1	0
-00741008	SQ	ProcedureStepCommunicationsURISequence	1	0
-0074100A	UR	ContactURI	1	0
-0074100C	LO	ContactDisplayName	1	0
-0074100E	SQ	ProcedureStepDiscontinuationReasonCodeSequence	1	0
-00741020	SQ	BeamTaskSequence	1	0
-00741022	CS	BeamTaskType	1	0
-00741024	IS	BeamOrderIndexTrial	1	1
-00741025	CS	AutosequenceFlag	1	0
-00741026	FD	TableTopVerticalAdjustedPosition	1	0
-00741027	FD	TableTopLongitudinalAdjustedPosition	1	0
-00741028	FD	TableTopLateralAdjustedPosition	1	0
-0074102A	FD	PatientSupportAdjustedAngle	1	0
-0074102B	FD	TableTopEccentricAdjustedAngle	1	0
-0074102C	FD	TableTopPitchAdjustedAngle	1	0
-0074102D	FD	TableTopRollAdjustedAngle	1	0
-00741030	SQ	DeliveryVerificationImageSequence	1	0
-00741032	CS	VerificationImageTiming	1	0
-00741034	CS	DoubleExposureFlag	1	0
-00741036	CS	DoubleExposureOrdering	1	0
-00741038	DS	DoubleExposureMetersetTrial	1	1
-0074103A	DS	DoubleExposureFieldDeltaTrial	4	1
-00741040	SQ	RelatedReferenceRTImageSequence	1	0
-00741042	SQ	GeneralMachineVerificationSequence	1	0
-00741044	SQ	ConventionalMachineVerificationSequence	1	0
-00741046	SQ	IonMachineVerificationSequence	1	0
-00741048	SQ	FailedAttributesSequence	1	0
-0074104A	SQ	OverriddenAttributesSequence	1	0
-0074104C	SQ	ConventionalControlPointVerificationSequence	1	0
-0074104E	SQ	IonControlPointVerificationSequence	1	0
-00741050	SQ	AttributeOccurrenceSequence	1	0
-00741052	AT	AttributeOccurrencePointer	1	0
-00741054	UL	AttributeItemSelector	1	0
-00741056	LO	AttributeOccurrencePrivateCreator	1	0
-00741057	IS	SelectorSequencePointerItems	1-n	0
-00741200	CS	ScheduledProcedureStepPriority	1	0
-00741202	LO	WorklistLabel	1	0
-00741204	LO	ProcedureStepLabel	1	0
-00741210	SQ	ScheduledProcessingParametersSequence	1	0
-00741212	SQ	PerformedProcessingParametersSequence	1	0
-00741216	SQ	UnifiedProcedureStepPerformedProcedureSequence	1	0
-00741220	SQ	RelatedProcedureStepSequence	1	1
-00741222	LO	ProcedureStepRelationshipType	1	1
-00741224	SQ	ReplacedProcedureStepSequence	1	0
-00741230	LO	DeletionLock	1	0
-00741234	AE	ReceivingAE	1	0
-00741236	AE	RequestingAE	1	0
-00741238	LT	ReasonForCancellation	1	0
-00741242	CS	SCPStatus	1	0
-00741244	CS	SubscriptionListStatus	1	0
-00741246	CS	UnifiedProcedureStepListStatus	1	0
-00741324	UL	BeamOrderIndex	1	0
-00741338	FD	DoubleExposureMeterset	1	0
-0074133A	FD	DoubleExposureFieldDelta	4	0
-00741401	SQ	BrachyTaskSequence	1	0
-00741402	DS	ContinuationStartTotalReferenceAirKerma	1	0
-00741403	DS	ContinuationEndTotalReferenceAirKerma	1	0
-00741404	IS	ContinuationPulseNumber	1	0
-00741405	SQ	ChannelDeliveryOrderSequence	1	0
-00741406	IS	ReferencedChannelNumber	1	0
-00741407	DS	StartCumulativeTimeWeight	1	0
-00741408	DS	EndCumulativeTimeWeight	1	0
-00741409	SQ	OmittedChannelSequence	1	0
-0074140A	CS	ReasonForChannelOmission	1	0
-0074140B	LO	ReasonForChannelOmissionDescription	1	0
-0074140C	IS	ChannelDeliveryOrderIndex	1	0
-0074140D	SQ	ChannelDeliveryContinuationSequence	1	0
-0074140E	SQ	OmittedApplicationSetupSequence	1	0
-00760001	LO	ImplantAssemblyTemplateName	1	0
-00760003	LO	ImplantAssemblyTemplateIssuer	1	0
-00760006	LO	ImplantAssemblyTemplateVersion	1	0
-00760008	SQ	ReplacedImplantAssemblyTemplateSequence	1	0
-0076000A	CS	ImplantAssemblyTemplateType	1	0
-0076000C	SQ	OriginalImplantAssemblyTemplateSequence	1	0
-0076000E	SQ	DerivationImplantAssemblyTemplateSequence	1	0
-00760010	SQ	ImplantAssemblyTemplateTargetAnatomySequence	1	0
-00760020	SQ	ProcedureTypeCodeSequence	1	0
-00760030	LO	SurgicalTechnique	1	0
-00760032	SQ	ComponentTypesSequence	1	0
-00760034	SQ	ComponentTypeCodeSequence	1	0
-00760036	CS	ExclusiveComponentType	1	0
-00760038	CS	MandatoryComponentType	1	0
-00760040	SQ	ComponentSequence	1	0
-00760055	US	ComponentID	1	0
-00760060	SQ	ComponentAssemblySequence	1	0
-00760070	US	Component1ReferencedID	1	0
-00760080	US	Component1ReferencedMatingFeatureSetID	1	0
-00760090	US	Component1ReferencedMatingFeatureID	1	0
-007600A0	US	Component2ReferencedID	1	0
-007600B0	US	Component2ReferencedMatingFeatureSetID	1	0
-007600C0	US	Component2ReferencedMatingFeatureID	1	0
-00780001	LO	ImplantTemplateGroupName	1	0
-00780010	ST	ImplantTemplateGroupDescription	1	0
-00780020	LO	ImplantTemplateGroupIssuer	1	0
-00780024	LO	ImplantTemplateGroupVersion	1	0
-00780026	SQ	ReplacedImplantTemplateGroupSequence	1	0
-00780028	SQ	ImplantTemplateGroupTargetAnatomySequence	1	0
-0078002A	SQ	ImplantTemplateGroupMembersSequence	1	0
-0078002E	US	ImplantTemplateGroupMemberID	1	0
-00780050	FD	ThreeDImplantTemplateGroupMemberMatchingPoint	3	0
-00780060	FD	ThreeDImplantTemplateGroupMemberMatchingAxes	9	0
-00780070	SQ	ImplantTemplateGroupMemberMatching2DCoordinatesSequence	1	0
-00780090	FD	TwoDImplantTemplateGroupMemberMatchingPoint	2	0
-007800A0	FD	TwoDImplantTemplateGroupMemberMatchingAxes	4	0
-007800B0	SQ	ImplantTemplateGroupVariationDimensionSequence	1	0
-007800B2	LO	ImplantTemplateGroupVariationDimensionName	1	0
-007800B4	SQ	ImplantTemplateGroupVariationDimensionRankSequence	1	0
-007800B6	US	ReferencedImplantTemplateGroupMemberID	1	0
-007800B8	US	ImplantTemplateGroupVariationDimensionRank	1	0
-00800001	SQ	SurfaceScanAcquisitionTypeCodeSequence	1	0
-00800002	SQ	SurfaceScanModeCodeSequence	1	0
-00800003	SQ	RegistrationMethodCodeSequence	1	0
-00800004	FD	ShotDurationTime	1	0
-00800005	FD	ShotOffsetTime	1	0
-00800006	US	SurfacePointPresentationValueData	1-n	0
-00800007	US	SurfacePointColorCIELabValueData	3-3n	0
-00800008	SQ	UVMappingSequence	1	0
-00800009	SH	TextureLabel	1	0
-00800010	OF	UValueData	1	0
-00800011	OF	VValueData	1	0
-00800012	SQ	ReferencedTextureSequence	1	0
-00800013	SQ	ReferencedSurfaceDataSequence	1	0
-00820001	CS	AssessmentSummary	1	0
-00820003	UT	AssessmentSummaryDescription	1	0
-00820004	SQ	AssessedSOPInstanceSequence	1	0
-00820005	SQ	ReferencedComparisonSOPInstanceSequence	1	0
-00820006	UL	NumberOfAssessmentObservations	1	0
-00820007	SQ	AssessmentObservationsSequence	1	0
-00820008	CS	ObservationSignificance	1	0
-0082000A	UT	ObservationDescription	1	0
-0082000C	SQ	StructuredConstraintObservationSequence	1	0
-00820010	SQ	AssessedAttributeValueSequence	1	0
-00820016	LO	AssessmentSetID	1	0
-00820017	SQ	AssessmentRequesterSequence	1	0
-00820018	LO	SelectorAttributeName	1	0
-00820019	LO	SelectorAttributeKeyword	1	0
-00820021	SQ	AssessmentTypeCodeSequence	1	0
-00820022	SQ	ObservationBasisCodeSequence	1	0
-00820023	LO	AssessmentLabel	1	0
-00820032	CS	ConstraintType	1	0
-00820033	UT	SpecificationSelectionGuidance	1	0
-00820034	SQ	ConstraintValueSequence	1	0
-00820035	SQ	RecommendedDefaultValueSequence	1	0
-00820036	CS	ConstraintViolationSignificance	1	0
-00820037	UT	ConstraintViolationCondition	1	0
-00820038	CS	ModifiableConstraintFlag	1	0
-00880130	SH	StorageMediaFileSetID	1	0
-00880140	UI	StorageMediaFileSetUID	1	0
-00880200	SQ	IconImageSequence	1	0
-00880904	LO	TopicTitle	1	1
-00880906	ST	TopicSubject	1	1
-00880910	LO	TopicAuthor	1	1
-00880912	LO	TopicKeywords	1-32	1
-01000410	CS	SOPInstanceStatus	1	0
-01000420	DT	SOPAuthorizationDateTime	1	0
-01000424	LT	SOPAuthorizationComment	1	0
-01000426	LO	AuthorizationEquipmentCertificationNumber	1	0
-04000005	US	MACIDNumber	1	0
-04000010	UI	MACCalculationTransferSyntaxUID	1	0
-04000015	CS	MACAlgorithm	1	0
-04000020	AT	DataElementsSigned	1-n	0
-04000100	UI	DigitalSignatureUID	1	0
-04000105	DT	DigitalSignatureDateTime	1	0
-04000110	CS	CertificateType	1	0
-04000115	OB	CertificateOfSigner	1	0
-04000120	OB	Signature	1	0
-04000305	CS	CertifiedTimestampType	1	0
-04000310	OB	CertifiedTimestamp	1	0
-04000401	SQ	DigitalSignaturePurposeCodeSequence	1	0
-04000402	SQ	ReferencedDigitalSignatureSequence	1	0
-04000403	SQ	ReferencedSOPInstanceMACSequence	1	0
-04000404	OB	MAC	1	0
-04000500	SQ	EncryptedAttributesSequence	1	0
-04000510	UI	EncryptedContentTransferSyntaxUID	1	0
-04000520	OB	EncryptedContent	1	0
-04000550	SQ	ModifiedAttributesSequence	1	0
-04000551	SQ	NonconformingModifiedAttributesSequence	1	0
-04000552	OB	NonconformingDataElementValue	1	0
-04000561	SQ	OriginalAttributesSequence	1	0
-04000562	DT	AttributeModificationDateTime	1	0
-04000563	LO	ModifyingSystem	1	0
-04000564	LO	SourceOfPreviousValues	1	0
-04000565	CS	ReasonForTheAttributeModification	1	0
-04000600	CS	InstanceOriginStatus	1	0
-10000010	US	EscapeTriplet	3	1
-10000011	US	RunLengthTriplet	3	1
-10000012	US	HuffmanTableSize	1	1
-10000013	US	HuffmanTableTriplet	3	1
-10000014	US	ShiftTableSize	1	1
-10000015	US	ShiftTableTriplet	3	1
-10100004	US	ZonalMap	1-n	1
-20000010	IS	NumberOfCopies	1	0
-2000001E	SQ	PrinterConfigurationSequence	1	0
-20000020	CS	PrintPriority	1	0
-20000030	CS	MediumType	1	0
-20000040	CS	FilmDestination	1	0
-20000050	LO	FilmSessionLabel	1	0
-20000060	IS	MemoryAllocation	1	0
-20000061	IS	MaximumMemoryAllocation	1	0
-20000062	CS	ColorImagePrintingFlag	1	1
-20000063	CS	CollationFlag	1	1
-20000065	CS	AnnotationFlag	1	1
-20000067	CS	ImageOverlayFlag	1	1
-20000069	CS	PresentationLUTFlag	1	1
-2000006A	CS	ImageBoxPresentationLUTFlag	1	1
-200000A0	US	MemoryBitDepth	1	0
-200000A1	US	PrintingBitDepth	1	0
-200000A2	SQ	MediaInstalledSequence	1	0
-200000A4	SQ	OtherMediaAvailableSequence	1	0
-200000A8	SQ	SupportedImageDisplayFormatsSequence	1	0
-20000500	SQ	ReferencedFilmBoxSequence	1	0
-20000510	SQ	ReferencedStoredPrintSequence	1	1
-20100010	ST	ImageDisplayFormat	1	0
-20100030	CS	AnnotationDisplayFormatID	1	0
-20100040	CS	FilmOrientation	1	0
-20100050	CS	FilmSizeID	1	0
-20100052	CS	PrinterResolutionID	1	0
-20100054	CS	DefaultPrinterResolutionID	1	0
-20100060	CS	MagnificationType	1	0
-20100080	CS	SmoothingType	1	0
-201000A6	CS	DefaultMagnificationType	1	0
-201000A7	CS	OtherMagnificationTypesAvailable	1-n	0
-201000A8	CS	DefaultSmoothingType	1	0
-201000A9	CS	OtherSmoothingTypesAvailable	1-n	0
-20100100	CS	BorderDensity	1	0
-20100110	CS	EmptyImageDensity	1	0
-20100120	US	MinDensity	1	0
-20100130	US	MaxDensity	1	0
-20100140	CS	Trim	1	0
-20100150	ST	ConfigurationInformation	1	0
-20100152	LT	ConfigurationInformationDescription	1	0
-20100154	IS	MaximumCollatedFilms	1	0
-2010015E	US	Illumination	1	0
-20100160	US	ReflectedAmbientLight	1	0
-20100376	DS	PrinterPixelSpacing	2	0
-20100500	SQ	ReferencedFilmSessionSequence	1	0
-20100510	SQ	ReferencedImageBoxSequence	1	0
-20100520	SQ	ReferencedBasicAnnotationBoxSequence	1	0
-20200010	US	ImageBoxPosition	1	0
-20200020	CS	Polarity	1	0
-20200030	DS	RequestedImageSize	1	0
-20200040	CS	RequestedDecimateCropBehavior	1	0
-20200050	CS	RequestedResolutionID	1	0
-202000A0	CS	RequestedImageSizeFlag	1	0
-202000A2	CS	DecimateCropResult	1	0
-20200110	SQ	BasicGrayscaleImageSequence	1	0
-20200111	SQ	BasicColorImageSequence	1	0
-20200130	SQ	ReferencedImageOverlayBoxSequence	1	1
-20200140	SQ	ReferencedVOILUTBoxSequence	1	1
-20300010	US	AnnotationPosition	1	0
-20300020	LO	TextString	1	0
-20400010	SQ	ReferencedOverlayPlaneSequence	1	1
-20400011	US	ReferencedOverlayPlaneGroups	1-99	1
-20400020	SQ	OverlayPixelDataSequence	1	1
-20400060	CS	OverlayMagnificationType	1	1
-20400070	CS	OverlaySmoothingType	1	1
-20400072	CS	OverlayOrImageMagnification	1	1
-20400074	US	MagnifyToNumberOfColumns	1	1
-20400080	CS	OverlayForegroundDensity	1	1
-20400082	CS	OverlayBackgroundDensity	1	1
-20400090	CS	OverlayMode	1	1
-20400100	CS	ThresholdDensity	1	1
-20400500	SQ	ReferencedImageBoxSequenceRetired	1	1
-20500010	SQ	PresentationLUTSequence	1	0
-20500020	CS	PresentationLUTShape	1	0
-20500500	SQ	ReferencedPresentationLUTSequence	1	0
-21000010	SH	PrintJobID	1	1
-21000020	CS	ExecutionStatus	1	0
-21000030	CS	ExecutionStatusInfo	1	0
-21000040	DA	CreationDate	1	0
-21000050	TM	CreationTime	1	0
-21000070	AE	Originator	1	0
-21000140	AE	DestinationAE	1	0
-21000160	SH	OwnerID	1	0
-21000170	IS	NumberOfFilms	1	0
-21000500	SQ	ReferencedPrintJobSequencePullStoredPrint	1	1
-21100010	CS	PrinterStatus	1	0
-21100020	CS	PrinterStatusInfo	1	0
-21100030	LO	PrinterName	1	0
-21100099	SH	PrintQueueID	1	1
-21200010	CS	QueueStatus	1	1
-21200050	SQ	PrintJobDescriptionSequence	1	1
-21200070	SQ	ReferencedPrintJobSequence	1	1
-21300010	SQ	PrintManagementCapabilitiesSequence	1	1
-21300015	SQ	PrinterCharacteristicsSequence	1	1
-21300030	SQ	FilmBoxContentSequence	1	1
-21300040	SQ	ImageBoxContentSequence	1	1
-21300050	SQ	AnnotationContentSequence	1	1
-21300060	SQ	ImageOverlayBoxContentSequence	1	1
-21300080	SQ	PresentationLUTContentSequence	1	1
-213000A0	SQ	ProposedStudySequence	1	0
-213000C0	SQ	OriginalImageSequence	1	0
-22000001	CS	LabelUsingInformationExtractedFromInstances	1	0
-22000002	UT	LabelText	1	0
-22000003	CS	LabelStyleSelection	1	0
-22000004	LT	MediaDisposition	1	0
-22000005	LT	BarcodeValue	1	0
-22000006	CS	BarcodeSymbology	1	0
-22000007	CS	AllowMediaSplitting	1	0
-22000008	CS	IncludeNonDICOMObjects	1	0
-22000009	CS	IncludeDisplayApplication	1	0
-2200000A	CS	PreserveCompositeInstancesAfterMediaCreation	1	0
-2200000B	US	TotalNumberOfPiecesOfMediaCreated	1	0
-2200000C	LO	RequestedMediaApplicationProfile	1	0
-2200000D	SQ	ReferencedStorageMediaSequence	1	0
-2200000E	AT	FailureAttributes	1-n	0
-2200000F	CS	AllowLossyCompression	1	0
-22000020	CS	RequestPriority	1	0
-30020002	SH	RTImageLabel	1	0
-30020003	LO	RTImageName	1	0
-30020004	ST	RTImageDescription	1	0
-3002000A	CS	ReportedValuesOrigin	1	0
-3002000C	CS	RTImagePlane	1	0
-3002000D	DS	XRayImageReceptorTranslation	3	0
-3002000E	DS	XRayImageReceptorAngle	1	0
-30020010	DS	RTImageOrientation	6	0
-30020011	DS	ImagePlanePixelSpacing	2	0
-30020012	DS	RTImagePosition	2	0
-30020020	SH	RadiationMachineName	1	0
-30020022	DS	RadiationMachineSAD	1	0
-30020024	DS	RadiationMachineSSD	1	0
-30020026	DS	RTImageSID	1	0
-30020028	DS	SourceToReferenceObjectDistance	1	0
-30020029	IS	FractionNumber	1	0
-30020030	SQ	ExposureSequence	1	0
-30020032	DS	MetersetExposure	1	0
-30020034	DS	DiaphragmPosition	4	0
-30020040	SQ	FluenceMapSequence	1	0
-30020041	CS	FluenceDataSource	1	0
-30020042	DS	FluenceDataScale	1	0
-30020050	SQ	PrimaryFluenceModeSequence	1	0
-30020051	CS	FluenceMode	1	0
-30020052	SH	FluenceModeID	1	0
-30040001	CS	DVHType	1	0
-30040002	CS	DoseUnits	1	0
-30040004	CS	DoseType	1	0
-30040005	CS	SpatialTransformOfDose	1	0
-30040006	LO	DoseComment	1	0
-30040008	DS	NormalizationPoint	3	0
-3004000A	CS	DoseSummationType	1	0
-3004000C	DS	GridFrameOffsetVector	2-n	0
-3004000E	DS	DoseGridScaling	1	0
-30040010	SQ	RTDoseROISequence	1	0
-30040012	DS	DoseValue	1	0
-30040014	CS	TissueHeterogeneityCorrection	1-3	0
-30040040	DS	DVHNormalizationPoint	3	0
-30040042	DS	DVHNormalizationDoseValue	1	0
-30040050	SQ	DVHSequence	1	0
-30040052	DS	DVHDoseScaling	1	0
-30040054	CS	DVHVolumeUnits	1	0
-30040056	IS	DVHNumberOfBins	1	0
-30040058	DS	DVHData	2-2n	0
-30040060	SQ	DVHReferencedROISequence	1	0
-30040062	CS	DVHROIContributionType	1	0
-30040070	DS	DVHMinimumDose	1	0
-30040072	DS	DVHMaximumDose	1	0
-30040074	DS	DVHMeanDose	1	0
-30060002	SH	StructureSetLabel	1	0
-30060004	LO	StructureSetName	1	0
-30060006	ST	StructureSetDescription	1	0
-30060008	DA	StructureSetDate	1	0
-30060009	TM	StructureSetTime	1	0
-30060010	SQ	ReferencedFrameOfReferenceSequence	1	0
-30060012	SQ	RTReferencedStudySequence	1	0
-30060014	SQ	RTReferencedSeriesSequence	1	0
-30060016	SQ	ContourImageSequence	1	0
-30060018	SQ	PredecessorStructureSetSequence	1	0
-30060020	SQ	StructureSetROISequence	1	0
-30060022	IS	ROINumber	1	0
-30060024	UI	ReferencedFrameOfReferenceUID	1	0
-30060026	LO	ROIName	1	0
-30060028	ST	ROIDescription	1	0
-3006002A	IS	ROIDisplayColor	3	0
-3006002C	DS	ROIVolume	1	0
-30060030	SQ	RTRelatedROISequence	1	0
-30060033	CS	RTROIRelationship	1	0
-30060036	CS	ROIGenerationAlgorithm	1	0
-30060037	SQ	ROIDerivationAlgorithmIdentificationSequence	1	0
-30060038	LO	ROIGenerationDescription	1	0
-30060039	SQ	ROIContourSequence	1	0
-30060040	SQ	ContourSequence	1	0
-30060042	CS	ContourGeometricType	1	0
-30060044	DS	ContourSlabThickness	1	1
-30060045	DS	ContourOffsetVector	3	1
-30060046	IS	NumberOfContourPoints	1	0
-30060048	IS	ContourNumber	1	0
-30060049	IS	AttachedContours	1-n	1
-3006004A	SQ	SourcePixelPlanesCharacteristicsSequence	1	0
-30060050	DS	ContourData	3-3n	0
-30060080	SQ	RTROIObservationsSequence	1	0
-30060082	IS	ObservationNumber	1	0
-30060084	IS	ReferencedROINumber	1	0
-30060085	SH	ROIObservationLabel	1	0
-30060086	SQ	RTROIIdentificationCodeSequence	1	0
-30060088	ST	ROIObservationDescription	1	0
-300600A0	SQ	RelatedRTROIObservationsSequence	1	0
-300600A4	CS	RTROIInterpretedType	1	0
-300600A6	PN	ROIInterpreter	1	0
-300600B0	SQ	ROIPhysicalPropertiesSequence	1	0
-300600B2	CS	ROIPhysicalProperty	1	0
-300600B4	DS	ROIPhysicalPropertyValue	1	0
-300600B6	SQ	ROIElementalCompositionSequence	1	0
-300600B7	US	ROIElementalCompositionAtomicNumber	1	0
-300600B8	FL	ROIElementalCompositionAtomicMassFraction	1	0
-300600B9	SQ	AdditionalRTROIIdentificationCodeSequence	1	1
-300600C0	SQ	FrameOfReferenceRelationshipSequence	1	1
-300600C2	UI	RelatedFrameOfReferenceUID	1	1
-300600C4	CS	FrameOfReferenceTransformationType	1	1
-300600C6	DS	FrameOfReferenceTransformationMatrix	16	0
-300600C8	LO	FrameOfReferenceTransformationComment	1	0
-300600C9	SQ	PatientLocationCoordinatesSequence	1	0
-300600CA	SQ	PatientLocationCoordinatesCodeSequence	1	0
-300600CB	SQ	PatientSupportPositionSequence	1	0
-30080010	SQ	MeasuredDoseReferenceSequence	1	0
-30080012	ST	MeasuredDoseDescription	1	0
-30080014	CS	MeasuredDoseType	1	0
-30080016	DS	MeasuredDoseValue	1	0
-30080020	SQ	TreatmentSessionBeamSequence	1	0
-30080021	SQ	TreatmentSessionIonBeamSequence	1	0
-30080022	IS	CurrentFractionNumber	1	0
-30080024	DA	TreatmentControlPointDate	1	0
-30080025	TM	TreatmentControlPointTime	1	0
-3008002A	CS	TreatmentTerminationStatus	1	0
-3008002B	SH	TreatmentTerminationCode	1	0
-3008002C	CS	TreatmentVerificationStatus	1	0
-30080030	SQ	ReferencedTreatmentRecordSequence	1	0
-30080032	DS	SpecifiedPrimaryMeterset	1	0
-30080033	DS	SpecifiedSecondaryMeterset	1	0
-30080036	DS	DeliveredPrimaryMeterset	1	0
-30080037	DS	DeliveredSecondaryMeterset	1	0
-3008003A	DS	SpecifiedTreatmentTime	1	0
-3008003B	DS	DeliveredTreatmentTime	1	0
-30080040	SQ	ControlPointDeliverySequence	1	0
-30080041	SQ	IonControlPointDeliverySequence	1	0
-30080042	DS	SpecifiedMeterset	1	0
-30080044	DS	DeliveredMeterset	1	0
-30080045	FL	MetersetRateSet	1	0
-30080046	FL	MetersetRateDelivered	1	0
-30080047	FL	ScanSpotMetersetsDelivered	1-n	0
-30080048	DS	DoseRateDelivered	1	0
-30080050	SQ	TreatmentSummaryCalculatedDoseReferenceSequence	1	0
-30080052	DS	CumulativeDoseToDoseReference	1	0
-30080054	DA	FirstTreatmentDate	1	0
-30080056	DA	MostRecentTreatmentDate	1	0
-3008005A	IS	NumberOfFractionsDelivered	1	0
-30080060	SQ	OverrideSequence	1	0
-30080061	AT	ParameterSequencePointer	1	0
-30080062	AT	OverrideParameterPointer	1	0
-30080063	IS	ParameterItemIndex	1	0
-30080064	IS	MeasuredDoseReferenceNumber	1	0
-30080065	AT	ParameterPointer	1	0
-30080066	ST	OverrideReason	1	0
-30080067	US	ParameterValueNumber	1	0
-30080068	SQ	CorrectedParameterSequence	1	0
-3008006A	FL	CorrectionValue	1	0
-30080070	SQ	CalculatedDoseReferenceSequence	1	0
-30080072	IS	CalculatedDoseReferenceNumber	1	0
-30080074	ST	CalculatedDoseReferenceDescription	1	0
-30080076	DS	CalculatedDoseReferenceDoseValue	1	0
-30080078	DS	StartMeterset	1	0
-3008007A	DS	EndMeterset	1	0
-30080080	SQ	ReferencedMeasuredDoseReferenceSequence	1	0
-30080082	IS	ReferencedMeasuredDoseReferenceNumber	1	0
-30080090	SQ	ReferencedCalculatedDoseReferenceSequence	1	0
-30080092	IS	ReferencedCalculatedDoseReferenceNumber	1	0
-300800A0	SQ	BeamLimitingDeviceLeafPairsSequence	1	0
-300800B0	SQ	RecordedWedgeSequence	1	0
-300800C0	SQ	RecordedCompensatorSequence	1	0
-300800D0	SQ	RecordedBlockSequence	1	0
-300800D1	SQ	RecordedBlockSlabSequence	1	0
-300800E0	SQ	TreatmentSummaryMeasuredDoseReferenceSequence	1	0
-300800F0	SQ	RecordedSnoutSequence	1	0
-300800F2	SQ	RecordedRangeShifterSequence	1	0
-300800F4	SQ	RecordedLateralSpreadingDeviceSequence	1	0
-300800F6	SQ	RecordedRangeModulatorSequence	1	0
-30080100	SQ	RecordedSourceSequence	1	0
-30080105	LO	SourceSerialNumber	1	0
-30080110	SQ	TreatmentSessionApplicationSetupSequence	1	0
-30080116	CS	ApplicationSetupCheck	1	0
-30080120	SQ	RecordedBrachyAccessoryDeviceSequence	1	0
-30080122	IS	ReferencedBrachyAccessoryDeviceNumber	1	0
-30080130	SQ	RecordedChannelSequence	1	0
-30080132	DS	SpecifiedChannelTotalTime	1	0
-30080134	DS	DeliveredChannelTotalTime	1	0
-30080136	IS	SpecifiedNumberOfPulses	1	0
-30080138	IS	DeliveredNumberOfPulses	1	0
-3008013A	DS	SpecifiedPulseRepetitionInterval	1	0
-3008013C	DS	DeliveredPulseRepetitionInterval	1	0
-30080140	SQ	RecordedSourceApplicatorSequence	1	0
-30080142	IS	ReferencedSourceApplicatorNumber	1	0
-30080150	SQ	RecordedChannelShieldSequence	1	0
-30080152	IS	ReferencedChannelShieldNumber	1	0
-30080160	SQ	BrachyControlPointDeliveredSequence	1	0
-30080162	DA	SafePositionExitDate	1	0
-30080164	TM	SafePositionExitTime	1	0
-30080166	DA	SafePositionReturnDate	1	0
-30080168	TM	SafePositionReturnTime	1	0
-30080171	SQ	PulseSpecificBrachyControlPointDeliveredSequence	1	0
-30080172	US	PulseNumber	1	0
-30080173	SQ	BrachyPulseControlPointDeliveredSequence	1	0
-30080200	CS	CurrentTreatmentStatus	1	0
-30080202	ST	TreatmentStatusComment	1	0
-30080220	SQ	FractionGroupSummarySequence	1	0
-30080223	IS	ReferencedFractionNumber	1	0
-30080224	CS	FractionGroupType	1	0
-30080230	CS	BeamStopperPosition	1	0
-30080240	SQ	FractionStatusSummarySequence	1	0
-30080250	DA	TreatmentDate	1	0
-30080251	TM	TreatmentTime	1	0
-300A0002	SH	RTPlanLabel	1	0
-300A0003	LO	RTPlanName	1	0
-300A0004	ST	RTPlanDescription	1	0
-300A0006	DA	RTPlanDate	1	0
-300A0007	TM	RTPlanTime	1	0
-300A0009	LO	TreatmentProtocols	1-n	0
-300A000A	CS	PlanIntent	1	0
-300A000B	LO	TreatmentSites	1-n	1
-300A000C	CS	RTPlanGeometry	1	0
-300A000E	ST	PrescriptionDescription	1	0
-300A0010	SQ	DoseReferenceSequence	1	0
-300A0012	IS	DoseReferenceNumber	1	0
-300A0013	UI	DoseReferenceUID	1	0
-300A0014	CS	DoseReferenceStructureType	1	0
-300A0015	CS	NominalBeamEnergyUnit	1	0
-300A0016	LO	DoseReferenceDescription	1	0
-300A0018	DS	DoseReferencePointCoordinates	3	0
-300A001A	DS	NominalPriorDose	1	0
-300A0020	CS	DoseReferenceType	1	0
-300A0021	DS	ConstraintWeight	1	0
-300A0022	DS	DeliveryWarningDose	1	0
-300A0023	DS	DeliveryMaximumDose	1	0
-300A0025	DS	TargetMinimumDose	1	0
-300A0026	DS	TargetPrescriptionDose	1	0
-300A0027	DS	TargetMaximumDose	1	0
-300A0028	DS	TargetUnderdoseVolumeFraction	1	0
-300A002A	DS	OrganAtRiskFullVolumeDose	1	0
-300A002B	DS	OrganAtRiskLimitDose	1	0
-300A002C	DS	OrganAtRiskMaximumDose	1	0
-300A002D	DS	OrganAtRiskOverdoseVolumeFraction	1	0
-300A0040	SQ	ToleranceTableSequence	1	0
-300A0042	IS	ToleranceTableNumber	1	0
-300A0043	SH	ToleranceTableLabel	1	0
-300A0044	DS	GantryAngleTolerance	1	0
-300A0046	DS	BeamLimitingDeviceAngleTolerance	1	0
-300A0048	SQ	BeamLimitingDeviceToleranceSequence	1	0
-300A004A	DS	BeamLimitingDevicePositionTolerance	1	0
-300A004B	FL	SnoutPositionTolerance	1	0
-300A004C	DS	PatientSupportAngleTolerance	1	0
-300A004E	DS	TableTopEccentricAngleTolerance	1	0
-300A004F	FL	TableTopPitchAngleTolerance	1	0
-300A0050	FL	TableTopRollAngleTolerance	1	0
-300A0051	DS	TableTopVerticalPositionTolerance	1	0
-300A0052	DS	TableTopLongitudinalPositionTolerance	1	0
-300A0053	DS	TableTopLateralPositionTolerance	1	0
-300A0055	CS	RTPlanRelationship	1	0
-300A0070	SQ	FractionGroupSequence	1	0
-300A0071	IS	FractionGroupNumber	1	0
-300A0072	LO	FractionGroupDescription	1	0
-300A0078	IS	NumberOfFractionsPlanned	1	0
-300A0079	IS	NumberOfFractionPatternDigitsPerDay	1	0
-300A007A	IS	RepeatFractionCycleLength	1	0
-300A007B	LT	FractionPattern	1	0
-300A0080	IS	NumberOfBeams	1	0
-300A0082	DS	BeamDoseSpecificationPoint	3	1
-300A0083	UI	ReferencedDoseReferenceUID	1	0
-300A0084	DS	BeamDose	1	0
-300A0086	DS	BeamMeterset	1	0
-300A0088	FL	BeamDosePointDepth	1	0
-300A0089	FL	BeamDosePointEquivalentDepth	1	0
-300A008A	FL	BeamDosePointSSD	1	0
-300A008B	CS	BeamDoseMeaning	1	0
-300A008C	SQ	BeamDoseVerificationControlPointSequence	1	0
-300A008D	FL	AverageBeamDosePointDepth	1	1
-300A008E	FL	AverageBeamDosePointEquivalentDepth	1	1
-300A008F	FL	AverageBeamDosePointSSD	1	1
-300A0090	CS	BeamDoseType	1	0
-300A0091	DS	AlternateBeamDose	1	0
-300A0092	CS	AlternateBeamDoseType	1	0
-300A0093	CS	DepthValueAveragingFlag	1	0
-300A0094	DS	BeamDosePointSourceToExternalContourDistance	1	0
-300A00A0	IS	NumberOfBrachyApplicationSetups	1	0
-300A00A2	DS	BrachyApplicationSetupDoseSpecificationPoint	3	0
-300A00A4	DS	BrachyApplicationSetupDose	1	0
-300A00B0	SQ	BeamSequence	1	0
-300A00B2	SH	TreatmentMachineName	1	0
-300A00B3	CS	PrimaryDosimeterUnit	1	0
-300A00B4	DS	SourceAxisDistance	1	0
-300A00B6	SQ	BeamLimitingDeviceSequence	1	0
-300A00B8	CS	RTBeamLimitingDeviceType	1	0
-300A00BA	DS	SourceToBeamLimitingDeviceDistance	1	0
-300A00BB	FL	IsocenterToBeamLimitingDeviceDistance	1	0
-300A00BC	IS	NumberOfLeafJawPairs	1	0
-300A00BE	DS	LeafPositionBoundaries	3-n	0
-300A00C0	IS	BeamNumber	1	0
-300A00C2	LO	BeamName	1	0
-300A00C3	ST	BeamDescription	1	0
-300A00C4	CS	BeamType	1	0
-300A00C5	FD	BeamDeliveryDurationLimit	1	0
-300A00C6	CS	RadiationType	1	0
-300A00C7	CS	HighDoseTechniqueType	1	0
-300A00C8	IS	ReferenceImageNumber	1	0
-300A00CA	SQ	PlannedVerificationImageSequence	1	0
-300A00CC	LO	ImagingDeviceSpecificAcquisitionParameters	1-n	0
-300A00CE	CS	TreatmentDeliveryType	1	0
-300A00D0	IS	NumberOfWedges	1	0
-300A00D1	SQ	WedgeSequence	1	0
-300A00D2	IS	WedgeNumber	1	0
-300A00D3	CS	WedgeType	1	0
-300A00D4	SH	WedgeID	1	0
-300A00D5	IS	WedgeAngle	1	0
-300A00D6	DS	WedgeFactor	1	0
-300A00D7	FL	TotalWedgeTrayWaterEquivalentThickness	1	0
-300A00D8	DS	WedgeOrientation	1	0
-300A00D9	FL	IsocenterToWedgeTrayDistance	1	0
-300A00DA	DS	SourceToWedgeTrayDistance	1	0
-300A00DB	FL	WedgeThinEdgePosition	1	0
-300A00DC	SH	BolusID	1	0
-300A00DD	ST	BolusDescription	1	0
-300A00DE	DS	EffectiveWedgeAngle	1	0
-300A00E0	IS	NumberOfCompensators	1	0
-300A00E1	SH	MaterialID	1	0
-300A00E2	DS	TotalCompensatorTrayFactor	1	0
-300A00E3	SQ	CompensatorSequence	1	0
-300A00E4	IS	CompensatorNumber	1	0
-300A00E5	SH	CompensatorID	1	0
-300A00E6	DS	SourceToCompensatorTrayDistance	1	0
-300A00E7	IS	CompensatorRows	1	0
-300A00E8	IS	CompensatorColumns	1	0
-300A00E9	DS	CompensatorPixelSpacing	2	0
-300A00EA	DS	CompensatorPosition	2	0
-300A00EB	DS	CompensatorTransmissionData	1-n	0
-300A00EC	DS	CompensatorThicknessData	1-n	0
-300A00ED	IS	NumberOfBoli	1	0
-300A00EE	CS	CompensatorType	1	0
-300A00EF	SH	CompensatorTrayID	1	0
-300A00F0	IS	NumberOfBlocks	1	0
-300A00F2	DS	TotalBlockTrayFactor	1	0
-300A00F3	FL	TotalBlockTrayWaterEquivalentThickness	1	0
-300A00F4	SQ	BlockSequence	1	0
-300A00F5	SH	BlockTrayID	1	0
-300A00F6	DS	SourceToBlockTrayDistance	1	0
-300A00F7	FL	IsocenterToBlockTrayDistance	1	0
-300A00F8	CS	BlockType	1	0
-300A00F9	LO	AccessoryCode	1	0
-300A00FA	CS	BlockDivergence	1	0
-300A00FB	CS	BlockMountingPosition	1	0
-300A00FC	IS	BlockNumber	1	0
-300A00FE	LO	BlockName	1	0
-300A0100	DS	BlockThickness	1	0
-300A0102	DS	BlockTransmission	1	0
-300A0104	IS	BlockNumberOfPoints	1	0
-300A0106	DS	BlockData	2-2n	0
-300A0107	SQ	ApplicatorSequence	1	0
-300A0108	SH	ApplicatorID	1	0
-300A0109	CS	ApplicatorType	1	0
-300A010A	LO	ApplicatorDescription	1	0
-300A010C	DS	CumulativeDoseReferenceCoefficient	1	0
-300A010E	DS	FinalCumulativeMetersetWeight	1	0
-300A0110	IS	NumberOfControlPoints	1	0
-300A0111	SQ	ControlPointSequence	1	0
-300A0112	IS	ControlPointIndex	1	0
-300A0114	DS	NominalBeamEnergy	1	0
-300A0115	DS	DoseRateSet	1	0
-300A0116	SQ	WedgePositionSequence	1	0
-300A0118	CS	WedgePosition	1	0
-300A011A	SQ	BeamLimitingDevicePositionSequence	1	0
-300A011C	DS	LeafJawPositions	2-2n	0
-300A011E	DS	GantryAngle	1	0
-300A011F	CS	GantryRotationDirection	1	0
-300A0120	DS	BeamLimitingDeviceAngle	1	0
-300A0121	CS	BeamLimitingDeviceRotationDirection	1	0
-300A0122	DS	PatientSupportAngle	1	0
-300A0123	CS	PatientSupportRotationDirection	1	0
-300A0124	DS	TableTopEccentricAxisDistance	1	0
-300A0125	DS	TableTopEccentricAngle	1	0
-300A0126	CS	TableTopEccentricRotationDirection	1	0
-300A0128	DS	TableTopVerticalPosition	1	0
-300A0129	DS	TableTopLongitudinalPosition	1	0
-300A012A	DS	TableTopLateralPosition	1	0
-300A012C	DS	IsocenterPosition	3	0
-300A012E	DS	SurfaceEntryPoint	3	0
-300A0130	DS	SourceToSurfaceDistance	1	0
-300A0131	FL	AverageBeamDosePointSourceToExternalContourDistance	1	0
-300A0132	FL	SourceToExternalContourDistance	1	0
-300A0133	FL	ExternalContourEntryPoint	3	0
-300A0134	DS	CumulativeMetersetWeight	1	0
-300A0140	FL	TableTopPitchAngle	1	0
-300A0142	CS	TableTopPitchRotationDirection	1	0
-300A0144	FL	TableTopRollAngle	1	0
-300A0146	CS	TableTopRollRotationDirection	1	0
-300A0148	FL	HeadFixationAngle	1	0
-300A014A	FL	GantryPitchAngle	1	0
-300A014C	CS	GantryPitchRotationDirection	1	0
-300A014E	FL	GantryPitchAngleTolerance	1	0
-300A0150	CS	FixationEye	1	0
-300A0151	DS	ChairHeadFramePosition	1	0
-300A0152	DS	HeadFixationAngleTolerance	1	0
-300A0153	DS	ChairHeadFramePositionTolerance	1	0
-300A0154	DS	FixationLightAzimuthalAngleTolerance	1	0
-300A0155	DS	FixationLightPolarAngleTolerance	1	0
-300A0180	SQ	PatientSetupSequence	1	0
-300A0182	IS	PatientSetupNumber	1	0
-300A0183	LO	PatientSetupLabel	1	0
-300A0184	LO	PatientAdditionalPosition	1	0
-300A0190	SQ	FixationDeviceSequence	1	0
-300A0192	CS	FixationDeviceType	1	0
-300A0194	SH	FixationDeviceLabel	1	0
-300A0196	ST	FixationDeviceDescription	1	0
-300A0198	SH	FixationDevicePosition	1	0
-300A0199	FL	FixationDevicePitchAngle	1	0
-300A019A	FL	FixationDeviceRollAngle	1	0
-300A01A0	SQ	ShieldingDeviceSequence	1	0
-300A01A2	CS	ShieldingDeviceType	1	0
-300A01A4	SH	ShieldingDeviceLabel	1	0
-300A01A6	ST	ShieldingDeviceDescription	1	0
-300A01A8	SH	ShieldingDevicePosition	1	0
-300A01B0	CS	SetupTechnique	1	0
-300A01B2	ST	SetupTechniqueDescription	1	0
-300A01B4	SQ	SetupDeviceSequence	1	0
-300A01B6	CS	SetupDeviceType	1	0
-300A01B8	SH	SetupDeviceLabel	1	0
-300A01BA	ST	SetupDeviceDescription	1	0
-300A01BC	DS	SetupDeviceParameter	1	0
-300A01D0	ST	SetupReferenceDescription	1	0
-300A01D2	DS	TableTopVerticalSetupDisplacement	1	0
-300A01D4	DS	TableTopLongitudinalSetupDisplacement	1	0
-300A01D6	DS	TableTopLateralSetupDisplacement	1	0
-300A0200	CS	BrachyTreatmentTechnique	1	0
-300A0202	CS	BrachyTreatmentType	1	0
-300A0206	SQ	TreatmentMachineSequence	1	0
-300A0210	SQ	SourceSequence	1	0
-300A0212	IS	SourceNumber	1	0
-300A0214	CS	SourceType	1	0
-300A0216	LO	SourceManufacturer	1	0
-300A0218	DS	ActiveSourceDiameter	1	0
-300A021A	DS	ActiveSourceLength	1	0
-300A021B	SH	SourceModelID	1	0
-300A021C	LO	SourceDescription	1	0
-300A0222	DS	SourceEncapsulationNominalThickness	1	0
-300A0224	DS	SourceEncapsulationNominalTransmission	1	0
-300A0226	LO	SourceIsotopeName	1	0
-300A0228	DS	SourceIsotopeHalfLife	1	0
-300A0229	CS	SourceStrengthUnits	1	0
-300A022A	DS	ReferenceAirKermaRate	1	0
-300A022B	DS	SourceStrength	1	0
-300A022C	DA	SourceStrengthReferenceDate	1	0
-300A022E	TM	SourceStrengthReferenceTime	1	0
-300A0230	SQ	ApplicationSetupSequence	1	0
-300A0232	CS	ApplicationSetupType	1	0
-300A0234	IS	ApplicationSetupNumber	1	0
-300A0236	LO	ApplicationSetupName	1	0
-300A0238	LO	ApplicationSetupManufacturer	1	0
-300A0240	IS	TemplateNumber	1	0
-300A0242	SH	TemplateType	1	0
-300A0244	LO	TemplateName	1	0
-300A0250	DS	TotalReferenceAirKerma	1	0
-300A0260	SQ	BrachyAccessoryDeviceSequence	1	0
-300A0262	IS	BrachyAccessoryDeviceNumber	1	0
-300A0263	SH	BrachyAccessoryDeviceID	1	0
-300A0264	CS	BrachyAccessoryDeviceType	1	0
-300A0266	LO	BrachyAccessoryDeviceName	1	0
-300A026A	DS	BrachyAccessoryDeviceNominalThickness	1	0
-300A026C	DS	BrachyAccessoryDeviceNominalTransmission	1	0
-300A0271	DS	ChannelEffectiveLength	1	0
-300A0272	DS	ChannelInnerLength	1	0
-300A0273	SH	AfterloaderChannelID	1	0
-300A0274	DS	SourceApplicatorTipLength	1	0
-300A0280	SQ	ChannelSequence	1	0
-300A0282	IS	ChannelNumber	1	0
-300A0284	DS	ChannelLength	1	0
-300A0286	DS	ChannelTotalTime	1	0
-300A0288	CS	SourceMovementType	1	0
-300A028A	IS	NumberOfPulses	1	0
-300A028C	DS	PulseRepetitionInterval	1	0
-300A0290	IS	SourceApplicatorNumber	1	0
-300A0291	SH	SourceApplicatorID	1	0
-300A0292	CS	SourceApplicatorType	1	0
-300A0294	LO	SourceApplicatorName	1	0
-300A0296	DS	SourceApplicatorLength	1	0
-300A0298	LO	SourceApplicatorManufacturer	1	0
-300A029C	DS	SourceApplicatorWallNominalThickness	1	0
-300A029E	DS	SourceApplicatorWallNominalTransmission	1	0
-300A02A0	DS	SourceApplicatorStepSize	1	0
-300A02A1	IS	ApplicatorShapeReferencedROINumber	1	0
-300A02A2	IS	TransferTubeNumber	1	0
-300A02A4	DS	TransferTubeLength	1	0
-300A02B0	SQ	ChannelShieldSequence	1	0
-300A02B2	IS	ChannelShieldNumber	1	0
-300A02B3	SH	ChannelShieldID	1	0
-300A02B4	LO	ChannelShieldName	1	0
-300A02B8	DS	ChannelShieldNominalThickness	1	0
-300A02BA	DS	ChannelShieldNominalTransmission	1	0
-300A02C8	DS	FinalCumulativeTimeWeight	1	0
-300A02D0	SQ	BrachyControlPointSequence	1	0
-300A02D2	DS	ControlPointRelativePosition	1	0
-300A02D4	DS	ControlPoint3DPosition	3	0
-300A02D6	DS	CumulativeTimeWeight	1	0
-300A02E0	CS	CompensatorDivergence	1	0
-300A02E1	CS	CompensatorMountingPosition	1	0
-300A02E2	DS	SourceToCompensatorDistance	1-n	0
-300A02E3	FL	TotalCompensatorTrayWaterEquivalentThickness	1	0
-300A02E4	FL	IsocenterToCompensatorTrayDistance	1	0
-300A02E5	FL	CompensatorColumnOffset	1	0
-300A02E6	FL	IsocenterToCompensatorDistances	1-n	0
-300A02E7	FL	CompensatorRelativeStoppingPowerRatio	1	0
-300A02E8	FL	CompensatorMillingToolDiameter	1	0
-300A02EA	SQ	IonRangeCompensatorSequence	1	0
-300A02EB	LT	CompensatorDescription	1	0
-300A0302	IS	RadiationMassNumber	1	0
-300A0304	IS	RadiationAtomicNumber	1	0
-300A0306	SS	RadiationChargeState	1	0
-300A0308	CS	ScanMode	1	0
-300A0309	CS	ModulatedScanModeType	1	0
-300A030A	FL	VirtualSourceAxisDistances	2	0
-300A030C	SQ	SnoutSequence	1	0
-300A030D	FL	SnoutPosition	1	0
-300A030F	SH	SnoutID	1	0
-300A0312	IS	NumberOfRangeShifters	1	0
-300A0314	SQ	RangeShifterSequence	1	0
-300A0316	IS	RangeShifterNumber	1	0
-300A0318	SH	RangeShifterID	1	0
-300A0320	CS	RangeShifterType	1	0
-300A0322	LO	RangeShifterDescription	1	0
-300A0330	IS	NumberOfLateralSpreadingDevices	1	0
-300A0332	SQ	LateralSpreadingDeviceSequence	1	0
-300A0334	IS	LateralSpreadingDeviceNumber	1	0
-300A0336	SH	LateralSpreadingDeviceID	1	0
-300A0338	CS	LateralSpreadingDeviceType	1	0
-300A033A	LO	LateralSpreadingDeviceDescription	1	0
-300A033C	FL	LateralSpreadingDeviceWaterEquivalentThickness	1	0
-300A0340	IS	NumberOfRangeModulators	1	0
-300A0342	SQ	RangeModulatorSequence	1	0
-300A0344	IS	RangeModulatorNumber	1	0
-300A0346	SH	RangeModulatorID	1	0
-300A0348	CS	RangeModulatorType	1	0
-300A034A	LO	RangeModulatorDescription	1	0
-300A034C	SH	BeamCurrentModulationID	1	0
-300A0350	CS	PatientSupportType	1	0
-300A0352	SH	PatientSupportID	1	0
-300A0354	LO	PatientSupportAccessoryCode	1	0
-300A0355	LO	TrayAccessoryCode	1	0
-300A0356	FL	FixationLightAzimuthalAngle	1	0
-300A0358	FL	FixationLightPolarAngle	1	0
-300A035A	FL	MetersetRate	1	0
-300A0360	SQ	RangeShifterSettingsSequence	1	0
-300A0362	LO	RangeShifterSetting	1	0
-300A0364	FL	IsocenterToRangeShifterDistance	1	0
-300A0366	FL	RangeShifterWaterEquivalentThickness	1	0
-300A0370	SQ	LateralSpreadingDeviceSettingsSequence	1	0
-300A0372	LO	LateralSpreadingDeviceSetting	1	0
-300A0374	FL	IsocenterToLateralSpreadingDeviceDistance	1	0
-300A0380	SQ	RangeModulatorSettingsSequence	1	0
-300A0382	FL	RangeModulatorGatingStartValue	1	0
-300A0384	FL	RangeModulatorGatingStopValue	1	0
-300A0386	FL	RangeModulatorGatingStartWaterEquivalentThickness	1	0
-300A0388	FL	RangeModulatorGatingStopWaterEquivalentThickness	1	0
-300A038A	FL	IsocenterToRangeModulatorDistance	1	0
-300A038F	FL	ScanSpotTimeOffset	1-n	0
-300A0390	SH	ScanSpotTuneID	1	0
-300A0391	IS	ScanSpotPrescribedIndices	1-n	0
-300A0392	IS	NumberOfScanSpotPositions	1	0
-300A0393	CS	ScanSpotReordered	1	0
-300A0394	FL	ScanSpotPositionMap	1-n	0
-300A0395	CS	ScanSpotReorderingAllowed	1	0
-300A0396	FL	ScanSpotMetersetWeights	1-n	0
-300A0398	FL	ScanningSpotSize	2	0
-300A0399	FL	ScanSpotSizesDelivered	2-2n	0
-300A039A	IS	NumberOfPaintings	1	0
-300A03A0	SQ	IonToleranceTableSequence	1	0
-300A03A2	SQ	IonBeamSequence	1	0
-300A03A4	SQ	IonBeamLimitingDeviceSequence	1	0
-300A03A6	SQ	IonBlockSequence	1	0
-300A03A8	SQ	IonControlPointSequence	1	0
-300A03AA	SQ	IonWedgeSequence	1	0
-300A03AC	SQ	IonWedgePositionSequence	1	0
-300A0401	SQ	ReferencedSetupImageSequence	1	0
-300A0402	ST	SetupImageComment	1	0
-300A0410	SQ	MotionSynchronizationSequence	1	0
-300A0412	FL	ControlPointOrientation	3	0
-300A0420	SQ	GeneralAccessorySequence	1	0
-300A0421	SH	GeneralAccessoryID	1	0
-300A0422	ST	GeneralAccessoryDescription	1	0
-300A0423	CS	GeneralAccessoryType	1	0
-300A0424	IS	GeneralAccessoryNumber	1	0
-300A0425	FL	SourceToGeneralAccessoryDistance	1	0
-300A0426	DS	IsocenterToGeneralAccessoryDistance	1	0
-300A0431	SQ	ApplicatorGeometrySequence	1	0
-300A0432	CS	ApplicatorApertureShape	1	0
-300A0433	FL	ApplicatorOpening	1	0
-300A0434	FL	ApplicatorOpeningX	1	0
-300A0435	FL	ApplicatorOpeningY	1	0
-300A0436	FL	SourceToApplicatorMountingPositionDistance	1	0
-300A0440	IS	NumberOfBlockSlabItems	1	0
-300A0441	SQ	BlockSlabSequence	1	0
-300A0442	DS	BlockSlabThickness	1	0
-300A0443	US	BlockSlabNumber	1	0
-300A0450	SQ	DeviceMotionControlSequence	1	0
-300A0451	CS	DeviceMotionExecutionMode	1	0
-300A0452	CS	DeviceMotionObservationMode	1	0
-300A0453	SQ	DeviceMotionParameterCodeSequence	1	0
-300A0501	FL	DistalDepthFraction	1	0
-300A0502	FL	DistalDepth	1	0
-300A0503	FL	NominalRangeModulationFractions	2	0
-300A0504	FL	NominalRangeModulatedRegionDepths	2	0
-300A0505	SQ	DepthDoseParametersSequence	1	0
-300A0506	SQ	DeliveredDepthDoseParametersSequence	1	0
-300A0507	FL	DeliveredDistalDepthFraction	1	0
-300A0508	FL	DeliveredDistalDepth	1	0
-300A0509	FL	DeliveredNominalRangeModulationFractions	2	0
-300A0510	FL	DeliveredNominalRangeModulatedRegionDepths	2	0
-300A0511	CS	DeliveredReferenceDoseDefinition	1	0
-300A0512	CS	ReferenceDoseDefinition	1	0
-300A0600	US	RTControlPointIndex	1	0
-300A0601	US	RadiationGenerationModeIndex	1	0
-300A0602	US	ReferencedDefinedDeviceIndex	1	0
-300A0603	US	RadiationDoseIdentificationIndex	1	0
-300A0604	US	NumberOfRTControlPoints	1	0
-300A0605	US	ReferencedRadiationGenerationModeIndex	1	0
-300A0606	US	TreatmentPositionIndex	1	0
-300A0607	US	ReferencedDeviceIndex	1	0
-300A0608	LO	TreatmentPositionGroupLabel	1	0
-300A0609	UI	TreatmentPositionGroupUID	1	0
-300A060A	SQ	TreatmentPositionGroupSequence	1	0
-300A060B	US	ReferencedTreatmentPositionIndex	1	0
-300A060C	US	ReferencedRadiationDoseIdentificationIndex	1	0
-300A060D	FD	RTAccessoryHolderWaterEquivalentThickness	1	0
-300A060E	US	ReferencedRTAccessoryHolderDeviceIndex	1	0
-300A060F	CS	RTAccessoryHolderSlotExistenceFlag	1	0
-300A0610	SQ	RTAccessoryHolderSlotSequence	1	0
-300A0611	LO	RTAccessoryHolderSlotID	1	0
-300A0612	FD	RTAccessoryHolderSlotDistance	1	0
-300A0613	FD	RTAccessorySlotDistance	1	0
-300A0614	SQ	RTAccessoryHolderDefinitionSequence	1	0
-300A0615	LO	RTAccessoryDeviceSlotID	1	0
-300A0616	SQ	RTRadiationSequence	1	0
-300A0617	SQ	RadiationDoseSequence	1	0
-300A0618	SQ	RadiationDoseIdentificationSequence	1	0
-300A0619	LO	RadiationDoseIdentificationLabel	1	0
-300A061A	CS	ReferenceDoseType	1	0
-300A061B	CS	PrimaryDoseValueIndicator	1	0
-300A061C	SQ	DoseValuesSequence	1	0
-300A061D	CS	DoseValuePurpose	1-n	0
-300A061E	FD	ReferenceDosePointCoordinates	3	0
-300A061F	SQ	RadiationDoseValuesParametersSequence	1	0
-300A0620	SQ	MetersetToDoseMappingSequence	1	0
-300A0621	SQ	ExpectedInVivoMeasurementValuesSequence	1	0
-300A0622	US	ExpectedInVivoMeasurementValueIndex	1	0
-300A0623	LO	RadiationDoseInVivoMeasurementLabel	1	0
-300A0624	FD	RadiationDoseCentralAxisDisplacement	2	0
-300A0625	FD	RadiationDoseValue	1	0
-300A0626	FD	RadiationDoseSourceToSkinDistance	1	0
-300A0627	FD	RadiationDoseMeasurementPointCoordinates	3	0
-300A0628	FD	RadiationDoseSourceToExternalContourDistance	1	0
-300A0629	SQ	RTToleranceSetSequence	1	0
-300A062A	LO	RTToleranceSetLabel	1	0
-300A062B	SQ	AttributeToleranceValuesSequence	1	0
-300A062C	FD	ToleranceValue	1	0
-300A062D	SQ	PatientSupportPositionToleranceSequence	1	0
-300A062E	FD	TreatmentTimeLimit	1	0
-300A062F	SQ	CArmPhotonElectronControlPointSequence	1	0
-300A0630	SQ	ReferencedRTRadiationSequence	1	0
-300A0631	SQ	ReferencedRTInstanceSequence	1	0
-300A0632	SQ	ReferencedRTPatientSetupSequence	1	1
-300A0634	FD	SourceToPatientSurfaceDistance	1	0
-300A0635	SQ	TreatmentMachineSpecialModeCodeSequence	1	0
-300A0636	US	IntendedNumberOfFractions	1	0
-300A0637	CS	RTRadiationSetIntent	1	0
-300A0638	CS	RTRadiationPhysicalAndGeometricContentDetailFlag	1	0
-300A0639	CS	RTRecordFlag	1	0
-300A063A	SQ	TreatmentDeviceIdentificationSequence	1	0
-300A063B	SQ	ReferencedRTPhysicianIntentSequence	1	0
-300A063C	FD	CumulativeMeterset	1	0
-300A063D	FD	DeliveryRate	1	0
-300A063E	SQ	DeliveryRateUnitSequence	1	0
-300A063F	SQ	TreatmentPositionSequence	1	0
-300A0640	FD	RadiationSourceAxisDistance	1	0
-300A0641	US	NumberOfRTBeamLimitingDevices	1	0
-300A0642	FD	RTBeamLimitingDeviceProximalDistance	1	0
-300A0643	FD	RTBeamLimitingDeviceDistalDistance	1	0
-300A0644	SQ	ParallelRTBeamDelimiterDeviceOrientationLabelCodeSequence	1	0
-300A0645	FD	BeamModifierOrientationAngle	1	0
-300A0646	SQ	FixedRTBeamDelimiterDeviceSequence	1	0
-300A0647	SQ	ParallelRTBeamDelimiterDeviceSequence	1	0
-300A0648	US	NumberOfParallelRTBeamDelimiters	1	0
-300A0649	FD	ParallelRTBeamDelimiterBoundaries	2-n	0
-300A064A	FD	ParallelRTBeamDelimiterPositions	2-n	0
-300A064B	FD	RTBeamLimitingDeviceOffset	2	0
-300A064C	SQ	RTBeamDelimiterGeometrySequence	1	0
-300A064D	SQ	RTBeamLimitingDeviceDefinitionSequence	1	0
-300A064E	CS	ParallelRTBeamDelimiterOpeningMode	1	0
-300A064F	CS	ParallelRTBeamDelimiterLeafMountingSide	1-n	0
-300A0650	UI	PatientSetupUID	1	1
-300A0651	SQ	WedgeDefinitionSequence	1	0
-300A0652	FD	RadiationBeamWedgeAngle	1	0
-300A0653	FD	RadiationBeamWedgeThinEdgeDistance	1	0
-300A0654	FD	RadiationBeamEffectiveWedgeAngle	1	0
-300A0655	US	NumberOfWedgePositions	1	0
-300A0656	SQ	RTBeamLimitingDeviceOpeningSequence	1	0
-300A0657	US	NumberOfRTBeamLimitingDeviceOpenings	1	0
-300A0658	SQ	RadiationDosimeterUnitSequence	1	0
-300A0659	SQ	RTDeviceDistanceReferenceLocationCodeSequence	1	0
-300A065A	SQ	RadiationDeviceConfigurationAndCommissioningKeySequence	1	0
-300A065B	SQ	PatientSupportPositionParameterSequence	1	0
-300A065C	CS	PatientSupportPositionSpecificationMethod	1	0
-300A065D	SQ	PatientSupportPositionDeviceParameterSequence	1	0
-300A065E	US	DeviceOrderIndex	1	0
-300A065F	US	PatientSupportPositionParameterOrderIndex	1	0
-300A0660	SQ	PatientSupportPositionDeviceToleranceSequence	1	0
-300A0661	US	PatientSupportPositionToleranceOrderIndex	1	0
-300A0662	SQ	CompensatorDefinitionSequence	1	0
-300A0663	CS	CompensatorMapOrientation	1	0
-300A0664	OF	CompensatorProximalThicknessMap	1	0
-300A0665	OF	CompensatorDistalThicknessMap	1	0
-300A0666	FD	CompensatorBasePlaneOffset	1	0
-300A0667	SQ	CompensatorShapeFabricationCodeSequence	1	0
-300A0668	SQ	CompensatorShapeSequence	1	0
-300A0669	FD	RadiationBeamCompensatorMillingToolDiameter	1	0
-300A066A	SQ	BlockDefinitionSequence	1	0
-300A066B	OF	BlockEdgeData	1	0
-300A066C	CS	BlockOrientation	1	0
-300A066D	FD	RadiationBeamBlockThickness	1	0
-300A066E	FD	RadiationBeamBlockSlabThickness	1	0
-300A066F	SQ	BlockEdgeDataSequence	1	0
-300A0670	US	NumberOfRTAccessoryHolders	1	0
-300A0671	SQ	GeneralAccessoryDefinitionSequence	1	0
-300A0672	US	NumberOfGeneralAccessories	1	0
-300A0673	SQ	BolusDefinitionSequence	1	0
-300A0674	US	NumberOfBoluses	1	0
-300A0675	UI	EquipmentFrameOfReferenceUID	1	0
-300A0676	ST	EquipmentFrameOfReferenceDescription	1	0
-300A0677	SQ	EquipmentReferencePointCoordinatesSequence	1	0
-300A0678	SQ	EquipmentReferencePointCodeSequence	1	0
-300A0679	FD	RTBeamLimitingDeviceAngle	1	0
-300A067A	FD	SourceRollAngle	1	0
-300A067B	SQ	RadiationGenerationModeSequence	1	0
-300A067C	SH	RadiationGenerationModeLabel	1	0
-300A067D	ST	RadiationGenerationModeDescription	1	0
-300A067E	SQ	RadiationGenerationModeMachineCodeSequence	1	0
-300A067F	SQ	RadiationTypeCodeSequence	1	0
-300A0680	DS	NominalEnergy	1	0
-300A0681	DS	MinimumNominalEnergy	1	0
-300A0682	DS	MaximumNominalEnergy	1	0
-300A0683	SQ	RadiationFluenceModifierCodeSequence	1	0
-300A0684	SQ	EnergyUnitCodeSequence	1	0
-300A0685	US	NumberOfRadiationGenerationModes	1	0
-300A0686	SQ	PatientSupportDevicesSequence	1	0
-300A0687	US	NumberOfPatientSupportDevices	1	0
-300A0688	FD	RTBeamModifierDefinitionDistance	1	0
-300A0689	SQ	BeamAreaLimitSequence	1	0
-300A068A	SQ	ReferencedRTPrescriptionSequence	1	0
-300A0700	UI	TreatmentSessionUID	1	0
-300A0701	CS	RTRadiationUsage	1	0
-300A0702	SQ	ReferencedRTRadiationSetSequence	1	0
-300A0703	SQ	ReferencedRTRadiationRecordSequence	1	0
-300A0704	US	RTRadiationSetDeliveryNumber	1	0
-300A0705	US	ClinicalFractionNumber	1	0
-300A0706	CS	RTTreatmentFractionCompletionStatus	1	0
-300A0707	CS	RTRadiationSetUsage	1	0
-300A0708	CS	TreatmentDeliveryContinuationFlag	1	0
-300A0709	CS	TreatmentRecordContentOrigin	1	0
-300A0714	CS	RTTreatmentTerminationStatus	1	0
-300A0715	SQ	RTTreatmentTerminationReasonCodeSequence	1	0
-300A0716	SQ	MachineSpecificTreatmentTerminationCodeSequence	1	0
-300A0722	SQ	RTRadiationSalvageRecordControlPointSequence	1	0
-300A0723	CS	StartingMetersetValueKnownFlag	1	0
-300A0730	ST	TreatmentTerminationDescription	1	0
-300A0731	SQ	TreatmentToleranceViolationSequence	1	0
-300A0732	CS	TreatmentToleranceViolationCategory	1	0
-300A0733	SQ	TreatmentToleranceViolationAttributeSequence	1	0
-300A0734	ST	TreatmentToleranceViolationDescription	1	0
-300A0735	ST	TreatmentToleranceViolationIdentification	1	0
-300A0736	DT	TreatmentToleranceViolationDateTime	1	0
-300A073A	DT	RecordedRTControlPointDateTime	1	0
-300A073B	US	ReferencedRadiationRTControlPointIndex	1	0
-300A073E	SQ	AlternateValueSequence	1	0
-300A073F	SQ	ConfirmationSequence	1	0
-300A0740	SQ	InterlockSequence	1	0
-300A0741	DT	InterlockDateTime	1	0
-300A0742	ST	InterlockDescription	1	0
-300A0743	SQ	InterlockOriginatingDeviceSequence	1	0
-300A0744	SQ	InterlockCodeSequence	1	0
-300A0745	SQ	InterlockResolutionCodeSequence	1	0
-300A0746	SQ	InterlockResolutionUserSequence	1	0
-300A0760	DT	OverrideDateTime	1	0
-300A0761	SQ	TreatmentToleranceViolationTypeCodeSequence	1	0
-300A0762	SQ	TreatmentToleranceViolationCauseCodeSequence	1	0
-300A0772	SQ	MeasuredMetersetToDoseMappingSequence	1	0
-300A0773	US	ReferencedExpectedInVivoMeasurementValueIndex	1	0
-300A0774	SQ	DoseMeasurementDeviceCodeSequence	1	0
-300A0780	SQ	AdditionalParameterRecordingInstanceSequence	1	0
-300A0783	ST	InterlockOriginDescription	1	0
-300A0784	SQ	RTPatientPositionScopeSequence	1	0
-300A0785	UI	ReferencedTreatmentPositionGroupUID	1	0
-300A0786	US	RadiationOrderIndex	1	0
-300A0787	SQ	OmittedRadiationSequence	1	0
-300A0788	SQ	ReasonForOmissionCodeSequence	1	0
-300A0789	SQ	RTDeliveryStartPatientPositionSequence	1	0
-300A078A	SQ	RTTreatmentPreparationPatientPositionSequence	1	0
-300A078B	SQ	ReferencedRTTreatmentPreparationSequence	1	0
-300A078C	SQ	ReferencedPatientSetupPhotoSequence	1	0
-300A078D	SQ	PatientTreatmentPreparationMethodCodeSequence	1	0
-300A078E	LT	PatientTreatmentPreparationProcedureParameterDescription	1	0
-300A078F	SQ	PatientTreatmentPreparationDeviceSequence	1	0
-300A0790	SQ	PatientTreatmentPreparationProcedureSequence	1	0
-300A0791	SQ	PatientTreatmentPreparationProcedureCodeSequence	1	0
-300A0792	LT	PatientTreatmentPreparationMethodDescription	1	0
-300A0793	SQ	PatientTreatmentPreparationProcedureParameterSequence	1	0
-300A0794	LT	PatientSetupPhotoDescription	1	0
-300A0795	US	PatientTreatmentPreparationProcedureIndex	1	0
-300A0796	US	ReferencedPatientSetupProcedureIndex	1	0
-300A0797	SQ	RTRadiationTaskSequence	1	0
-300A0798	SQ	RTPatientPositionDisplacementSequence	1	0
-300A0799	SQ	RTPatientPositionSequence	1	0
-300A079A	LO	DisplacementReferenceLabel	1	0
-300A079B	FD	DisplacementMatrix	16	0
-300A079C	SQ	PatientSupportDisplacementSequence	1	0
-300A079D	SQ	DisplacementReferenceLocationCodeSequence	1	0
-300A079E	CS	RTRadiationSetDeliveryUsage	1	0
-300C0002	SQ	ReferencedRTPlanSequence	1	0
-300C0004	SQ	ReferencedBeamSequence	1	0
-300C0006	IS	ReferencedBeamNumber	1	0
-300C0007	IS	ReferencedReferenceImageNumber	1	0
-300C0008	DS	StartCumulativeMetersetWeight	1	0
-300C0009	DS	EndCumulativeMetersetWeight	1	0
-300C000A	SQ	ReferencedBrachyApplicationSetupSequence	1	0
-300C000C	IS	ReferencedBrachyApplicationSetupNumber	1	0
-300C000E	IS	ReferencedSourceNumber	1	0
-300C0020	SQ	ReferencedFractionGroupSequence	1	0
-300C0022	IS	ReferencedFractionGroupNumber	1	0
-300C0040	SQ	ReferencedVerificationImageSequence	1	0
-300C0042	SQ	ReferencedReferenceImageSequence	1	0
-300C0050	SQ	ReferencedDoseReferenceSequence	1	0
-300C0051	IS	ReferencedDoseReferenceNumber	1	0
-300C0055	SQ	BrachyReferencedDoseReferenceSequence	1	0
-300C0060	SQ	ReferencedStructureSetSequence	1	0
-300C006A	IS	ReferencedPatientSetupNumber	1	0
-300C0080	SQ	ReferencedDoseSequence	1	0
-300C00A0	IS	ReferencedToleranceTableNumber	1	0
-300C00B0	SQ	ReferencedBolusSequence	1	0
-300C00C0	IS	ReferencedWedgeNumber	1	0
-300C00D0	IS	ReferencedCompensatorNumber	1	0
-300C00E0	IS	ReferencedBlockNumber	1	0
-300C00F0	IS	ReferencedControlPointIndex	1	0
-300C00F2	SQ	ReferencedControlPointSequence	1	0
-300C00F4	IS	ReferencedStartControlPointIndex	1	0
-300C00F6	IS	ReferencedStopControlPointIndex	1	0
-300C0100	IS	ReferencedRangeShifterNumber	1	0
-300C0102	IS	ReferencedLateralSpreadingDeviceNumber	1	0
-300C0104	IS	ReferencedRangeModulatorNumber	1	0
-300C0111	SQ	OmittedBeamTaskSequence	1	0
-300C0112	CS	ReasonForOmission	1	0
-300C0113	LO	ReasonForOmissionDescription	1	0
-300C0114	SQ	PrescriptionOverviewSequence	1	0
-300C0115	FL	TotalPrescriptionDose	1	0
-300C0116	SQ	PlanOverviewSequence	1	0
-300C0117	US	PlanOverviewIndex	1	0
-300C0118	US	ReferencedPlanOverviewIndex	1	0
-300C0119	US	NumberOfFractionsIncluded	1	0
-300C0120	SQ	DoseCalibrationConditionsSequence	1	0
-300C0121	FD	AbsorbedDoseToMetersetRatio	1	0
-300C0122	FD	DelineatedRadiationFieldSize	2	0
-300C0123	CS	DoseCalibrationConditionsVerifiedFlag	1	0
-300C0124	FD	CalibrationReferencePointDepth	1	0
-300C0125	SQ	GatingBeamHoldTransitionSequence	1	0
-300C0126	CS	BeamHoldTransition	1	0
-300C0127	DT	BeamHoldTransitionDateTime	1	0
-300C0128	SQ	BeamHoldOriginatingDeviceSequence	1	0
-300E0002	CS	ApprovalStatus	1	0
-300E0004	DA	ReviewDate	1	0
-300E0005	TM	ReviewTime	1	0
-300E0008	PN	ReviewerName	1	0
-30100001	SQ	RadiobiologicalDoseEffectSequence	1	0
-30100002	CS	RadiobiologicalDoseEffectFlag	1	0
-30100003	SQ	EffectiveDoseCalculationMethodCategoryCodeSequence	1	0
-30100004	SQ	EffectiveDoseCalculationMethodCodeSequence	1	0
-30100005	LO	EffectiveDoseCalculationMethodDescription	1	0
-30100006	UI	ConceptualVolumeUID	1	0
-30100007	SQ	OriginatingSOPInstanceReferenceSequence	1	0
-30100008	SQ	ConceptualVolumeConstituentSequence	1	0
-30100009	SQ	EquivalentConceptualVolumeInstanceReferenceSequence	1	0
-3010000A	SQ	EquivalentConceptualVolumesSequence	1	0
-3010000B	UI	ReferencedConceptualVolumeUID	1	0
-3010000C	UT	ConceptualVolumeCombinationExpression	1	0
-3010000D	US	ConceptualVolumeConstituentIndex	1	0
-3010000E	CS	ConceptualVolumeCombinationFlag	1	0
-3010000F	ST	ConceptualVolumeCombinationDescription	1	0
-30100010	CS	ConceptualVolumeSegmentationDefinedFlag	1	0
-30100011	SQ	ConceptualVolumeSegmentationReferenceSequence	1	0
-30100012	SQ	ConceptualVolumeConstituentSegmentationReferenceSequence	1	0
-30100013	UI	ConstituentConceptualVolumeUID	1	0
-30100014	SQ	DerivationConceptualVolumeSequence	1	0
-30100015	UI	SourceConceptualVolumeUID	1	0
-30100016	SQ	ConceptualVolumeDerivationAlgorithmSequence	1	0
-30100017	ST	ConceptualVolumeDescription	1	0
-30100018	SQ	SourceConceptualVolumeSequence	1	0
-30100019	SQ	AuthorIdentificationSequence	1	0
-3010001A	LO	ManufacturerModelVersion	1	0
-3010001B	UC	DeviceAlternateIdentifier	1	0
-3010001C	CS	DeviceAlternateIdentifierType	1	0
-3010001D	LT	DeviceAlternateIdentifierFormat	1	0
-3010001E	LO	SegmentationCreationTemplateLabel	1	0
-3010001F	UI	SegmentationTemplateUID	1	0
-30100020	US	ReferencedSegmentReferenceIndex	1	0
-30100021	SQ	SegmentReferenceSequence	1	0
-30100022	US	SegmentReferenceIndex	1	0
-30100023	SQ	DirectSegmentReferenceSequence	1	0
-30100024	SQ	CombinationSegmentReferenceSequence	1	0
-30100025	SQ	ConceptualVolumeSequence	1	0
-30100026	SQ	SegmentedRTAccessoryDeviceSequence	1	0
-30100027	SQ	SegmentCharacteristicsSequence	1	0
-30100028	SQ	RelatedSegmentCharacteristicsSequence	1	0
-30100029	US	SegmentCharacteristicsPrecedence	1	0
-3010002A	SQ	RTSegmentAnnotationSequence	1	0
-3010002B	SQ	SegmentAnnotationCategoryCodeSequence	1	0
-3010002C	SQ	SegmentAnnotationTypeCodeSequence	1	0
-3010002D	LO	DeviceLabel	1	0
-3010002E	SQ	DeviceTypeCodeSequence	1	0
-3010002F	SQ	SegmentAnnotationTypeModifierCodeSequence	1	0
-30100030	SQ	PatientEquipmentRelationshipCodeSequence	1	0
-30100031	UI	ReferencedFiducialsUID	1	0
-30100032	SQ	PatientTreatmentOrientationSequence	1	0
-30100033	SH	UserContentLabel	1	0
-30100034	LO	UserContentLongLabel	1	0
-30100035	SH	EntityLabel	1	0
-30100036	LO	EntityName	1	0
-30100037	ST	EntityDescription	1	0
-30100038	LO	EntityLongLabel	1	0
-30100039	US	DeviceIndex	1	0
-3010003A	US	RTTreatmentPhaseIndex	1	0
-3010003B	UI	RTTreatmentPhaseUID	1	0
-3010003C	US	RTPrescriptionIndex	1	0
-3010003D	US	RTSegmentAnnotationIndex	1	0
-3010003E	US	BasisRTTreatmentPhaseIndex	1	0
-3010003F	US	RelatedRTTreatmentPhaseIndex	1	0
-30100040	US	ReferencedRTTreatmentPhaseIndex	1	0
-30100041	US	ReferencedRTPrescriptionIndex	1	0
-30100042	US	ReferencedParentRTPrescriptionIndex	1	0
-30100043	ST	ManufacturerDeviceIdentifier	1	0
-30100044	SQ	InstanceLevelReferencedPerformedProcedureStepSequence	1	0
-30100045	CS	RTTreatmentPhaseIntentPresenceFlag	1	0
-30100046	CS	RadiotherapyTreatmentType	1	0
-30100047	CS	TeletherapyRadiationType	1-n	0
-30100048	CS	BrachytherapySourceType	1-n	0
-30100049	SQ	ReferencedRTTreatmentPhaseSequence	1	0
-3010004A	SQ	ReferencedDirectSegmentInstanceSequence	1	0
-3010004B	SQ	IntendedRTTreatmentPhaseSequence	1	0
-3010004C	DA	IntendedPhaseStartDate	1	0
-3010004D	DA	IntendedPhaseEndDate	1	0
-3010004E	SQ	RTTreatmentPhaseIntervalSequence	1	0
-3010004F	CS	TemporalRelationshipIntervalAnchor	1	0
-30100050	FD	MinimumNumberOfIntervalDays	1	0
-30100051	FD	MaximumNumberOfIntervalDays	1	0
-30100052	UI	PertinentSOPClassesInStudy	1-n	0
-30100053	UI	PertinentSOPClassesInSeries	1-n	0
-30100054	LO	RTPrescriptionLabel	1	0
-30100055	SQ	RTPhysicianIntentPredecessorSequence	1	0
-30100056	LO	RTTreatmentApproachLabel	1	0
-30100057	SQ	RTPhysicianIntentSequence	1	0
-30100058	US	RTPhysicianIntentIndex	1	0
-30100059	CS	RTTreatmentIntentType	1	0
-3010005A	UT	RTPhysicianIntentNarrative	1	0
-3010005B	SQ	RTProtocolCodeSequence	1	0
-3010005C	ST	ReasonForSuperseding	1	0
-3010005D	SQ	RTDiagnosisCodeSequence	1	0
-3010005E	US	ReferencedRTPhysicianIntentIndex	1	0
-3010005F	SQ	RTPhysicianIntentInputInstanceSequence	1	0
-30100060	SQ	RTAnatomicPrescriptionSequence	1	0
-30100061	UT	PriorTreatmentDoseDescription	1	0
-30100062	SQ	PriorTreatmentReferenceSequence	1	0
-30100063	CS	DosimetricObjectiveEvaluationScope	1	0
-30100064	SQ	TherapeuticRoleCategoryCodeSequence	1	0
-30100065	SQ	TherapeuticRoleTypeCodeSequence	1	0
-30100066	US	ConceptualVolumeOptimizationPrecedence	1	0
-30100067	SQ	ConceptualVolumeCategoryCodeSequence	1	0
-30100068	CS	ConceptualVolumeBlockingConstraint	1	0
-30100069	SQ	ConceptualVolumeTypeCodeSequence	1	0
-3010006A	SQ	ConceptualVolumeTypeModifierCodeSequence	1	0
-3010006B	SQ	RTPrescriptionSequence	1	0
-3010006C	SQ	DosimetricObjectiveSequence	1	0
-3010006D	SQ	DosimetricObjectiveTypeCodeSequence	1	0
-3010006E	UI	DosimetricObjectiveUID	1	0
-3010006F	UI	ReferencedDosimetricObjectiveUID	1	0
-30100070	SQ	DosimetricObjectiveParameterSequence	1	0
-30100071	SQ	ReferencedDosimetricObjectivesSequence	1	0
-30100073	CS	AbsoluteDosimetricObjectiveFlag	1	0
-30100074	FD	DosimetricObjectiveWeight	1	0
-30100075	CS	DosimetricObjectivePurpose	1	0
-30100076	SQ	PlanningInputInformationSequence	1	0
-30100077	LO	TreatmentSite	1	0
-30100078	SQ	TreatmentSiteCodeSequence	1	0
-30100079	SQ	FractionPatternSequence	1	0
-3010007A	UT	TreatmentTechniqueNotes	1	0
-3010007B	UT	PrescriptionNotes	1	0
-3010007C	IS	NumberOfIntervalFractions	1	0
-3010007D	US	NumberOfFractions	1	0
-3010007E	US	IntendedDeliveryDuration	1	0
-3010007F	UT	FractionationNotes	1	0
-30100080	SQ	RTTreatmentTechniqueCodeSequence	1	0
-30100081	SQ	PrescriptionNotesSequence	1	0
-30100082	SQ	FractionBasedRelationshipSequence	1	0
-30100083	CS	FractionBasedRelationshipIntervalAnchor	1	0
-30100084	FD	MinimumHoursBetweenFractions	1	0
-30100085	TM	IntendedFractionStartTime	1-n	0
-30100086	LT	IntendedStartDayOfWeek	1	0
-30100087	SQ	WeekdayFractionPatternSequence	1	0
-30100088	SQ	DeliveryTimeStructureCodeSequence	1	0
-30100089	SQ	TreatmentSiteModifierCodeSequence	1	0
-30100090	CS	RoboticBaseLocationIndicator	1	0
-30100091	SQ	RoboticPathNodeSetCodeSequence	1	0
-30100092	UL	RoboticNodeIdentifier	1	0
-30100093	FD	RTTreatmentSourceCoordinates	3	0
-30100094	FD	RadiationSourceCoordinateSystemYawAngle	1	0
-30100095	FD	RadiationSourceCoordinateSystemRollAngle	1	0
-30100096	FD	RadiationSourceCoordinateSystemPitchAngle	1	0
-30100097	SQ	RoboticPathControlPointSequence	1	0
-30100098	SQ	TomotherapeuticControlPointSequence	1	0
-30100099	FD	TomotherapeuticLeafOpenDurations	1-n	0
-3010009A	FD	TomotherapeuticLeafInitialClosedDurations	1-n	0
-40000010	LT	Arbitrary	1	1
-40004000	LT	TextComments	1	1
-40080040	SH	ResultsID	1	1
-40080042	LO	ResultsIDIssuer	1	1
-40080050	SQ	ReferencedInterpretationSequence	1	1
-400800FF	CS	ReportProductionStatusTrial	1	1
-40080100	DA	InterpretationRecordedDate	1	1
-40080101	TM	InterpretationRecordedTime	1	1
-40080102	PN	InterpretationRecorder	1	1
-40080103	LO	ReferenceToRecordedSound	1	1
-40080108	DA	InterpretationTranscriptionDate	1	1
-40080109	TM	InterpretationTranscriptionTime	1	1
-4008010A	PN	InterpretationTranscriber	1	1
-4008010B	ST	InterpretationText	1	1
-4008010C	PN	InterpretationAuthor	1	1
-40080111	SQ	InterpretationApproverSequence	1	1
-40080112	DA	InterpretationApprovalDate	1	1
-40080113	TM	InterpretationApprovalTime	1	1
-40080114	PN	PhysicianApprovingInterpretation	1	1
-40080115	LT	InterpretationDiagnosisDescription	1	1
-40080117	SQ	InterpretationDiagnosisCodeSequence	1	1
-40080118	SQ	ResultsDistributionListSequence	1	1
-40080119	PN	DistributionName	1	1
-4008011A	LO	DistributionAddress	1	1
-40080200	SH	InterpretationID	1	1
-40080202	LO	InterpretationIDIssuer	1	1
-40080210	CS	InterpretationTypeID	1	1
-40080212	CS	InterpretationStatusID	1	1
-40080300	ST	Impressions	1	1
-40084000	ST	ResultsComments	1	1
-40100001	CS	LowEnergyDetectors	1	0
-40100002	CS	HighEnergyDetectors	1	0
-40100004	SQ	DetectorGeometrySequence	1	0
-40101001	SQ	ThreatROIVoxelSequence	1	0
-40101004	FL	ThreatROIBase	3	0
-40101005	FL	ThreatROIExtents	3	0
-40101006	OB	ThreatROIBitmap	1	0
-40101007	SH	RouteSegmentID	1	0
-40101008	CS	GantryType	1	0
-40101009	CS	OOIOwnerType	1	0
-4010100A	SQ	RouteSegmentSequence	1	0
-40101010	US	PotentialThreatObjectID	1	0
-40101011	SQ	ThreatSequence	1	0
-40101012	CS	ThreatCategory	1	0
-40101013	LT	ThreatCategoryDescription	1	0
-40101014	CS	ATDAbilityAssessment	1	0
-40101015	CS	ATDAssessmentFlag	1	0
-40101016	FL	ATDAssessmentProbability	1	0
-40101017	FL	Mass	1	0
-40101018	FL	Density	1	0
-40101019	FL	ZEffective	1	0
-4010101A	SH	BoardingPassID	1	0
-4010101B	FL	CenterOfMass	3	0
-4010101C	FL	CenterOfPTO	3	0
-4010101D	FL	BoundingPolygon	6-n	0
-4010101E	SH	RouteSegmentStartLocationID	1	0
-4010101F	SH	RouteSegmentEndLocationID	1	0
-40101020	CS	RouteSegmentLocationIDType	1	0
-40101021	CS	AbortReason	1-n	0
-40101023	FL	VolumeOfPTO	1	0
-40101024	CS	AbortFlag	1	0
-40101025	DT	RouteSegmentStartTime	1	0
-40101026	DT	RouteSegmentEndTime	1	0
-40101027	CS	TDRType	1	0
-40101028	CS	InternationalRouteSegment	1	0
-40101029	LO	ThreatDetectionAlgorithmAndVersion	1-n	0
-4010102A	SH	AssignedLocation	1	0
-4010102B	DT	AlarmDecisionTime	1	0
-40101031	CS	AlarmDecision	1	0
-40101033	US	NumberOfTotalObjects	1	0
-40101034	US	NumberOfAlarmObjects	1	0
-40101037	SQ	PTORepresentationSequence	1	0
-40101038	SQ	ATDAssessmentSequence	1	0
-40101039	CS	TIPType	1	0
-4010103A	CS	DICOSVersion	1	0
-40101041	DT	OOIOwnerCreationTime	1	0
-40101042	CS	OOIType	1	0
-40101043	FL	OOISize	3	0
-40101044	CS	AcquisitionStatus	1	0
-40101045	SQ	BasisMaterialsCodeSequence	1	0
-40101046	CS	PhantomType	1	0
-40101047	SQ	OOIOwnerSequence	1	0
-40101048	CS	ScanType	1	0
-40101051	LO	ItineraryID	1	0
-40101052	SH	ItineraryIDType	1	0
-40101053	LO	ItineraryIDAssigningAuthority	1	0
-40101054	SH	RouteID	1	0
-40101055	SH	RouteIDAssigningAuthority	1	0
-40101056	CS	InboundArrivalType	1	0
-40101058	SH	CarrierID	1	0
-40101059	CS	CarrierIDAssigningAuthority	1	0
-40101060	FL	SourceOrientation	3	0
-40101061	FL	SourcePosition	3	0
-40101062	FL	BeltHeight	1	0
-40101064	SQ	AlgorithmRoutingCodeSequence	1	0
-40101067	CS	TransportClassification	1	0
-40101068	LT	OOITypeDescriptor	1	0
-40101069	FL	TotalProcessingTime	1	0
-4010106C	OB	DetectorCalibrationData	1	0
-4010106D	CS	AdditionalScreeningPerformed	1	0
-4010106E	CS	AdditionalInspectionSelectionCriteria	1	0
-4010106F	SQ	AdditionalInspectionMethodSequence	1	0
-40101070	CS	AITDeviceType	1	0
-40101071	SQ	QRMeasurementsSequence	1	0
-40101072	SQ	TargetMaterialSequence	1	0
-40101073	FD	SNRThreshold	1	0
-40101075	DS	ImageScaleRepresentation	1	0
-40101076	SQ	ReferencedPTOSequence	1	0
-40101077	SQ	ReferencedTDRInstanceSequence	1	0
-40101078	ST	PTOLocationDescription	1	0
-40101079	SQ	AnomalyLocatorIndicatorSequence	1	0
-4010107A	FL	AnomalyLocatorIndicator	3	0
-4010107B	SQ	PTORegionSequence	1	0
-4010107C	CS	InspectionSelectionCriteria	1	0
-4010107D	SQ	SecondaryInspectionMethodSequence	1	0
-4010107E	DS	PRCSToRCSOrientation	6	0
-4FFE0001	SQ	MACParametersSequence	1	0
-52009229	SQ	SharedFunctionalGroupsSequence	1	0
-52009230	SQ	PerFrameFunctionalGroupsSequence	1	0
-54000100	SQ	WaveformSequence	1	0
-54000110	ox	ChannelMinimumValue	1	0
-54000112	ox	ChannelMaximumValue	1	0
-54001004	US	WaveformBitsAllocated	1	0
-54001006	CS	WaveformSampleInterpretation	1	0
-5400100A	ox	WaveformPaddingValue	1	0
-54001010	ox	WaveformData	1	0
-56000010	OF	FirstOrderPhaseCorrectionAngle	1	0
-56000020	OF	SpectroscopyData	1	0
-7FE00001	OV	ExtendedOffsetTable	1	0
-7FE00002	OV	ExtendedOffsetTableLengths	1	0
-7FE00008	OF	FloatPixelData	1	0
-7FE00009	OD	DoubleFloatPixelData	1	0
-7FE00010	px	PixelData	1	0
-7FE00020	OW	CoefficientsSDVN	1	1
-7FE00030	OW	CoefficientsSDHN	1	1
-7FE00040	OW	CoefficientsSDDN	1	1
-FFFAFFFA	SQ	DigitalSignaturesSequence	1	0
-FFFCFFFC	OB	DataSetTrailingPadding	1	0
-"""#
+    00000000	UL	CommandGroupLength	1	0
+    00000001	UL	CommandLengthToEnd	1	1
+    00000002	UI	AffectedSOPClassUID	1	0
+    00000003	UI	RequestedSOPClassUID	1	0
+    00000010	SH	CommandRecognitionCode	1	1
+    00000100	US	CommandField	1	0
+    00000110	US	MessageID	1	0
+    00000120	US	MessageIDBeingRespondedTo	1	0
+    00000200	AE	Initiator	1	1
+    00000300	AE	Receiver	1	1
+    00000400	AE	FindLocation	1	1
+    00000600	AE	MoveDestination	1	0
+    00000700	US	Priority	1	0
+    00000800	US	CommandDataSetType	1	0
+    00000850	US	NumberOfMatches	1	1
+    00000860	US	ResponseSequenceNumber	1	1
+    00000900	US	Status	1	0
+    00000901	AT	OffendingElement	1-n	0
+    00000902	LO	ErrorComment	1	0
+    00000903	US	ErrorID	1	0
+    00001000	UI	AffectedSOPInstanceUID	1	0
+    00001001	UI	RequestedSOPInstanceUID	1	0
+    00001002	US	EventTypeID	1	0
+    00001005	AT	AttributeIdentifierList	1-n	0
+    00001008	US	ActionTypeID	1	0
+    00001020	US	NumberOfRemainingSuboperations	1	0
+    00001021	US	NumberOfCompletedSuboperations	1	0
+    00001022	US	NumberOfFailedSuboperations	1	0
+    00001023	US	NumberOfWarningSuboperations	1	0
+    00001030	AE	MoveOriginatorApplicationEntityTitle	1	0
+    00001031	US	MoveOriginatorMessageID	1	0
+    00004000	LT	DialogReceiver	1	1
+    00004010	LT	TerminalType	1	1
+    00005010	SH	MessageSetID	1	1
+    00005020	SH	EndMessageID	1	1
+    00005110	LT	DisplayFormat	1	1
+    00005120	LT	PagePositionID	1	1
+    00005130	CS	TextFormatID	1	1
+    00005140	CS	NormalReverse	1	1
+    00005150	CS	AddGrayScale	1	1
+    00005160	CS	Borders	1	1
+    00005170	IS	Copies	1	1
+    00005180	CS	CommandMagnificationType	1	1
+    00005190	CS	Erase	1	1
+    000051A0	CS	Print	1	1
+    000051B0	US	Overlays	1-n	1
+    00020000	UL	FileMetaInformationGroupLength	1	0
+    00020001	OB	FileMetaInformationVersion	1	0
+    00020002	UI	MediaStorageSOPClassUID	1	0
+    00020003	UI	MediaStorageSOPInstanceUID	1	0
+    00020010	UI	TransferSyntaxUID	1	0
+    00020012	UI	ImplementationClassUID	1	0
+    00020013	SH	ImplementationVersionName	1	0
+    00020016	AE	SourceApplicationEntityTitle	1	0
+    00020017	AE	SendingApplicationEntityTitle	1	0
+    00020018	AE	ReceivingApplicationEntityTitle	1	0
+    00020026	UR	SourcePresentationAddress	1	0
+    00020027	UR	SendingPresentationAddress	1	0
+    00020028	UR	ReceivingPresentationAddress	1	0
+    00020031	OB	RTVMetaInformationVersion	1	0
+    00020032	UI	RTVCommunicationSOPClassUID	1	0
+    00020033	UI	RTVCommunicationSOPInstanceUID	1	0
+    00020035	OB	RTVSourceIdentifier	1	0
+    00020036	OB	RTVFlowIdentifier	1	0
+    00020037	UL	RTVFlowRTPSamplingRate	1	0
+    00020038	FD	RTVFlowActualFrameDuration	1	0
+    00020100	UI	PrivateInformationCreatorUID	1	0
+    00020102	OB	PrivateInformation	1	0
+    00041130	CS	FileSetID	1	0
+    00041141	CS	FileSetDescriptorFileID	1-8	0
+    00041142	CS	SpecificCharacterSetOfFileSetDescriptorFile	1	0
+    00041200	up	OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity	1	0
+    00041202	up	OffsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity	1	0
+    00041212	US	FileSetConsistencyFlag	1	0
+    00041220	SQ	DirectoryRecordSequence	1	0
+    00041400	up	OffsetOfTheNextDirectoryRecord	1	0
+    00041410	US	RecordInUseFlag	1	0
+    00041420	up	OffsetOfReferencedLowerLevelDirectoryEntity	1	0
+    00041430	CS	DirectoryRecordType	1	0
+    00041432	UI	PrivateRecordUID	1	0
+    00041500	CS	ReferencedFileID	1-8	0
+    00041504	up	MRDRDirectoryRecordOffset	1	1
+    00041510	UI	ReferencedSOPClassUIDInFile	1	0
+    00041511	UI	ReferencedSOPInstanceUIDInFile	1	0
+    00041512	UI	ReferencedTransferSyntaxUIDInFile	1	0
+    0004151A	UI	ReferencedRelatedGeneralSOPClassUIDInFile	1-n	0
+    00041600	UL	NumberOfReferences	1	1
+    00060001	SQ	CurrentFrameFunctionalGroupsSequence	1	0
+    00080001	UL	LengthToEnd	1	1
+    00080005	CS	SpecificCharacterSet	1-n	0
+    00080006	SQ	LanguageCodeSequence	1	0
+    00080008	CS	ImageType	2-n	0
+    00080010	SH	RecognitionCode	1	1
+    00080012	DA	InstanceCreationDate	1	0
+    00080013	TM	InstanceCreationTime	1	0
+    00080014	UI	InstanceCreatorUID	1	0
+    00080015	DT	InstanceCoercionDateTime	1	0
+    00080016	UI	SOPClassUID	1	0
+    00080017	UI	AcquisitionUID	1	0
+    00080018	UI	SOPInstanceUID	1	0
+    00080019	UI	PyramidUID	1	0
+    0008001A	UI	RelatedGeneralSOPClassUID	1-n	0
+    0008001B	UI	OriginalSpecializedSOPClassUID	1	0
+    00080020	DA	StudyDate	1	0
+    00080021	DA	SeriesDate	1	0
+    00080022	DA	AcquisitionDate	1	0
+    00080023	DA	ContentDate	1	0
+    00080024	DA	OverlayDate	1	1
+    00080025	DA	CurveDate	1	1
+    0008002A	DT	AcquisitionDateTime	1	0
+    00080030	TM	StudyTime	1	0
+    00080031	TM	SeriesTime	1	0
+    00080032	TM	AcquisitionTime	1	0
+    00080033	TM	ContentTime	1	0
+    00080034	TM	OverlayTime	1	1
+    00080035	TM	CurveTime	1	1
+    00080040	US	DataSetType	1	1
+    00080041	LO	DataSetSubtype	1	1
+    00080042	CS	NuclearMedicineSeriesType	1	1
+    00080050	SH	AccessionNumber	1	0
+    00080051	SQ	IssuerOfAccessionNumberSequence	1	0
+    00080052	CS	QueryRetrieveLevel	1	0
+    00080053	CS	QueryRetrieveView	1	0
+    00080054	AE	RetrieveAETitle	1-n	0
+    00080055	AE	StationAETitle	1	0
+    00080056	CS	InstanceAvailability	1	0
+    00080058	UI	FailedSOPInstanceUIDList	1-n	0
+    00080060	CS	Modality	1	0
+    00080061	CS	ModalitiesInStudy	1-n	0
+    00080062	UI	SOPClassesInStudy	1-n	0
+    00080063	SQ	AnatomicRegionsInStudyCodeSequence	1	0
+    00080064	CS	ConversionType	1	0
+    00080068	CS	PresentationIntentType	1	0
+    00080070	LO	Manufacturer	1	0
+    00080080	LO	InstitutionName	1	0
+    00080081	ST	InstitutionAddress	1	0
+    00080082	SQ	InstitutionCodeSequence	1	0
+    00080090	PN	ReferringPhysicianName	1	0
+    00080092	ST	ReferringPhysicianAddress	1	0
+    00080094	SH	ReferringPhysicianTelephoneNumbers	1-n	0
+    00080096	SQ	ReferringPhysicianIdentificationSequence	1	0
+    0008009C	PN	ConsultingPhysicianName	1-n	0
+    0008009D	SQ	ConsultingPhysicianIdentificationSequence	1	0
+    00080100	SH	CodeValue	1	0
+    00080101	LO	ExtendedCodeValue	1	0
+    00080102	SH	CodingSchemeDesignator	1	0
+    00080103	SH	CodingSchemeVersion	1	0
+    00080104	LO	CodeMeaning	1	0
+    00080105	CS	MappingResource	1	0
+    00080106	DT	ContextGroupVersion	1	0
+    00080107	DT	ContextGroupLocalVersion	1	0
+    00080108	LT	ExtendedCodeMeaning	1	0
+    00080109	SQ	CodingSchemeResourcesSequence	1	0
+    0008010A	CS	CodingSchemeURLType	1	0
+    0008010B	CS	ContextGroupExtensionFlag	1	0
+    0008010C	UI	CodingSchemeUID	1	0
+    0008010D	UI	ContextGroupExtensionCreatorUID	1	0
+    0008010E	UR	CodingSchemeURL	1	0
+    0008010F	CS	ContextIdentifier	1	0
+    00080110	SQ	CodingSchemeIdentificationSequence	1	0
+    00080112	LO	CodingSchemeRegistry	1	0
+    00080114	ST	CodingSchemeExternalID	1	0
+    00080115	ST	CodingSchemeName	1	0
+    00080116	ST	CodingSchemeResponsibleOrganization	1	0
+    00080117	UI	ContextUID	1	0
+    00080118	UI	MappingResourceUID	1	0
+    00080119	UC	LongCodeValue	1	0
+    00080120	UR	URNCodeValue	1	0
+    00080121	SQ	EquivalentCodeSequence	1	0
+    00080122	LO	MappingResourceName	1	0
+    00080123	SQ	ContextGroupIdentificationSequence	1	0
+    00080124	SQ	MappingResourceIdentificationSequence	1	0
+    00080201	SH	TimezoneOffsetFromUTC	1	0
+    00080220	SQ	ResponsibleGroupCodeSequence	1	0
+    00080221	CS	EquipmentModality	1	0
+    00080222	LO	ManufacturerRelatedModelGroup	1	0
+    00080300	SQ	PrivateDataElementCharacteristicsSequence	1	0
+    00080301	US	PrivateGroupReference	1	0
+    00080302	LO	PrivateCreatorReference	1	0
+    00080303	CS	BlockIdentifyingInformationStatus	1	0
+    00080304	US	NonidentifyingPrivateElements	1-n	0
+    00080305	SQ	DeidentificationActionSequence	1	0
+    00080306	US	IdentifyingPrivateElements	1-n	0
+    00080307	CS	DeidentificationAction	1	0
+    00080308	US	PrivateDataElement	1	0
+    00080309	UL	PrivateDataElementValueMultiplicity	1-3	0
+    0008030A	CS	PrivateDataElementValueRepresentation	1	0
+    0008030B	UL	PrivateDataElementNumberOfItems	1-2	0
+    0008030C	UC	PrivateDataElementName	1	0
+    0008030D	UC	PrivateDataElementKeyword	1	0
+    0008030E	UT	PrivateDataElementDescription	1	0
+    0008030F	UT	PrivateDataElementEncoding	1	0
+    00080310	SQ	PrivateDataElementDefinitionSequence	1	0
+    00081000	AE	NetworkID	1	1
+    00081010	SH	StationName	1	0
+    00081030	LO	StudyDescription	1	0
+    00081032	SQ	ProcedureCodeSequence	1	0
+    0008103E	LO	SeriesDescription	1	0
+    0008103F	SQ	SeriesDescriptionCodeSequence	1	0
+    00081040	LO	InstitutionalDepartmentName	1	0
+    00081041	SQ	InstitutionalDepartmentTypeCodeSequence	1	0
+    00081048	PN	PhysiciansOfRecord	1-n	0
+    00081049	SQ	PhysiciansOfRecordIdentificationSequence	1	0
+    00081050	PN	PerformingPhysicianName	1-n	0
+    00081052	SQ	PerformingPhysicianIdentificationSequence	1	0
+    00081060	PN	NameOfPhysiciansReadingStudy	1-n	0
+    00081062	SQ	PhysiciansReadingStudyIdentificationSequence	1	0
+    00081070	PN	OperatorsName	1-n	0
+    00081072	SQ	OperatorIdentificationSequence	1	0
+    00081080	LO	AdmittingDiagnosesDescription	1-n	0
+    00081084	SQ	AdmittingDiagnosesCodeSequence	1	0
+    00081088	LO	PyramidDescription	1	0
+    00081090	LO	ManufacturerModelName	1	0
+    00081100	SQ	ReferencedResultsSequence	1	1
+    00081110	SQ	ReferencedStudySequence	1	0
+    00081111	SQ	ReferencedPerformedProcedureStepSequence	1	0
+    00081115	SQ	ReferencedSeriesSequence	1	0
+    00081120	SQ	ReferencedPatientSequence	1	0
+    00081125	SQ	ReferencedVisitSequence	1	0
+    00081130	SQ	ReferencedOverlaySequence	1	1
+    00081134	SQ	ReferencedStereometricInstanceSequence	1	0
+    0008113A	SQ	ReferencedWaveformSequence	1	0
+    00081140	SQ	ReferencedImageSequence	1	0
+    00081145	SQ	ReferencedCurveSequence	1	1
+    0008114A	SQ	ReferencedInstanceSequence	1	0
+    0008114B	SQ	ReferencedRealWorldValueMappingInstanceSequence	1	0
+    00081150	UI	ReferencedSOPClassUID	1	0
+    00081155	UI	ReferencedSOPInstanceUID	1	0
+    00081156	SQ	DefinitionSourceSequence	1	0
+    0008115A	UI	SOPClassesSupported	1-n	0
+    00081160	IS	ReferencedFrameNumber	1-n	0
+    00081161	UL	SimpleFrameList	1-n	0
+    00081162	UL	CalculatedFrameList	3-3n	0
+    00081163	FD	TimeRange	2	0
+    00081164	SQ	FrameExtractionSequence	1	0
+    00081167	UI	MultiFrameSourceSOPInstanceUID	1	0
+    00081190	UR	RetrieveURL	1	0
+    00081195	UI	TransactionUID	1	0
+    00081196	US	WarningReason	1	0
+    00081197	US	FailureReason	1	0
+    00081198	SQ	FailedSOPSequence	1	0
+    00081199	SQ	ReferencedSOPSequence	1	0
+    0008119A	SQ	OtherFailuresSequence	1	0
+    00081200	SQ	StudiesContainingOtherReferencedInstancesSequence	1	0
+    00081250	SQ	RelatedSeriesSequence	1	0
+    00082110	CS	LossyImageCompressionRetired	1	1
+    00082111	ST	DerivationDescription	1	0
+    00082112	SQ	SourceImageSequence	1	0
+    00082120	SH	StageName	1	0
+    00082122	IS	StageNumber	1	0
+    00082124	IS	NumberOfStages	1	0
+    00082127	SH	ViewName	1	0
+    00082128	IS	ViewNumber	1	0
+    00082129	IS	NumberOfEventTimers	1	0
+    0008212A	IS	NumberOfViewsInStage	1	0
+    00082130	DS	EventElapsedTimes	1-n	0
+    00082132	LO	EventTimerNames	1-n	0
+    00082133	SQ	EventTimerSequence	1	0
+    00082134	FD	EventTimeOffset	1	0
+    00082135	SQ	EventCodeSequence	1	0
+    00082142	IS	StartTrim	1	0
+    00082143	IS	StopTrim	1	0
+    00082144	IS	RecommendedDisplayFrameRate	1	0
+    00082200	CS	TransducerPosition	1	1
+    00082204	CS	TransducerOrientation	1	1
+    00082208	CS	AnatomicStructure	1	1
+    00082218	SQ	AnatomicRegionSequence	1	0
+    00082220	SQ	AnatomicRegionModifierSequence	1	0
+    00082228	SQ	PrimaryAnatomicStructureSequence	1	0
+    00082229	SQ	AnatomicStructureSpaceOrRegionSequence	1	1
+    00082230	SQ	PrimaryAnatomicStructureModifierSequence	1	0
+    00082240	SQ	TransducerPositionSequence	1	1
+    00082242	SQ	TransducerPositionModifierSequence	1	1
+    00082244	SQ	TransducerOrientationSequence	1	1
+    00082246	SQ	TransducerOrientationModifierSequence	1	1
+    00082251	SQ	AnatomicStructureSpaceOrRegionCodeSequenceTrial	1	1
+    00082253	SQ	AnatomicPortalOfEntranceCodeSequenceTrial	1	1
+    00082255	SQ	AnatomicApproachDirectionCodeSequenceTrial	1	1
+    00082256	ST	AnatomicPerspectiveDescriptionTrial	1	1
+    00082257	SQ	AnatomicPerspectiveCodeSequenceTrial	1	1
+    00082258	ST	AnatomicLocationOfExaminingInstrumentDescriptionTrial	1	1
+    00082259	SQ	AnatomicLocationOfExaminingInstrumentCodeSequenceTrial	1	1
+    0008225A	SQ	AnatomicStructureSpaceOrRegionModifierCodeSequenceTrial	1	1
+    0008225C	SQ	OnAxisBackgroundAnatomicStructureCodeSequenceTrial	1	1
+    00083001	SQ	AlternateRepresentationSequence	1	0
+    00083002	UI	AvailableTransferSyntaxUID	1-n	0
+    00083010	UI	IrradiationEventUID	1-n	0
+    00083011	SQ	SourceIrradiationEventSequence	1	0
+    00083012	UI	RadiopharmaceuticalAdministrationEventUID	1	0
+    00084000	LT	IdentifyingComments	1	1
+    00089007	CS	FrameType	4	0
+    00089092	SQ	ReferencedImageEvidenceSequence	1	0
+    00089121	SQ	ReferencedRawDataSequence	1	0
+    00089123	UI	CreatorVersionUID	1	0
+    00089124	SQ	DerivationImageSequence	1	0
+    00089154	SQ	SourceImageEvidenceSequence	1	0
+    00089205	CS	PixelPresentation	1	0
+    00089206	CS	VolumetricProperties	1	0
+    00089207	CS	VolumeBasedCalculationTechnique	1	0
+    00089208	CS	ComplexImageComponent	1	0
+    00089209	CS	AcquisitionContrast	1	0
+    00089215	SQ	DerivationCodeSequence	1	0
+    00089237	SQ	ReferencedPresentationStateSequence	1	0
+    00089410	SQ	ReferencedOtherPlaneSequence	1	0
+    00089458	SQ	FrameDisplaySequence	1	0
+    00089459	FL	RecommendedDisplayFrameRateInFloat	1	0
+    00089460	CS	SkipFrameRangeFlag	1	0
+    00100010	PN	PatientName	1	0
+    00100020	LO	PatientID	1	0
+    00100021	LO	IssuerOfPatientID	1	0
+    00100022	CS	TypeOfPatientID	1	0
+    00100024	SQ	IssuerOfPatientIDQualifiersSequence	1	0
+    00100026	SQ	SourcePatientGroupIdentificationSequence	1	0
+    00100027	SQ	GroupOfPatientsIdentificationSequence	1	0
+    00100028	US	SubjectRelativePositionInImage	3	0
+    00100030	DA	PatientBirthDate	1	0
+    00100032	TM	PatientBirthTime	1	0
+    00100033	LO	PatientBirthDateInAlternativeCalendar	1	0
+    00100034	LO	PatientDeathDateInAlternativeCalendar	1	0
+    00100035	CS	PatientAlternativeCalendar	1	0
+    00100040	CS	PatientSex	1	0
+    00100050	SQ	PatientInsurancePlanCodeSequence	1	0
+    00100101	SQ	PatientPrimaryLanguageCodeSequence	1	0
+    00100102	SQ	PatientPrimaryLanguageModifierCodeSequence	1	0
+    00100200	CS	QualityControlSubject	1	0
+    00100201	SQ	QualityControlSubjectTypeCodeSequence	1	0
+    00100212	UC	StrainDescription	1	0
+    00100213	LO	StrainNomenclature	1	0
+    00100214	LO	StrainStockNumber	1	0
+    00100215	SQ	StrainSourceRegistryCodeSequence	1	0
+    00100216	SQ	StrainStockSequence	1	0
+    00100217	LO	StrainSource	1	0
+    00100218	UT	StrainAdditionalInformation	1	0
+    00100219	SQ	StrainCodeSequence	1	0
+    00100221	SQ	GeneticModificationsSequence	1	0
+    00100222	UC	GeneticModificationsDescription	1	0
+    00100223	LO	GeneticModificationsNomenclature	1	0
+    00100229	SQ	GeneticModificationsCodeSequence	1	0
+    00101000	LO	OtherPatientIDs	1-n	1
+    00101001	PN	OtherPatientNames	1-n	0
+    00101002	SQ	OtherPatientIDsSequence	1	0
+    00101005	PN	PatientBirthName	1	0
+    00101010	AS	PatientAge	1	0
+    00101020	DS	PatientSize	1	0
+    00101021	SQ	PatientSizeCodeSequence	1	0
+    00101022	DS	PatientBodyMassIndex	1	0
+    00101023	DS	MeasuredAPDimension	1	0
+    00101024	DS	MeasuredLateralDimension	1	0
+    00101030	DS	PatientWeight	1	0
+    00101040	LO	PatientAddress	1	0
+    00101050	LO	InsurancePlanIdentification	1-n	1
+    00101060	PN	PatientMotherBirthName	1	0
+    00101080	LO	MilitaryRank	1	0
+    00101081	LO	BranchOfService	1	0
+    00101090	LO	MedicalRecordLocator	1	1
+    00101100	SQ	ReferencedPatientPhotoSequence	1	0
+    00102000	LO	MedicalAlerts	1-n	0
+    00102110	LO	Allergies	1-n	0
+    00102150	LO	CountryOfResidence	1	0
+    00102152	LO	RegionOfResidence	1	0
+    00102154	SH	PatientTelephoneNumbers	1-n	0
+    00102155	LT	PatientTelecomInformation	1	0
+    00102160	SH	EthnicGroup	1	0
+    00102180	SH	Occupation	1	0
+    001021A0	CS	SmokingStatus	1	0
+    001021B0	LT	AdditionalPatientHistory	1	0
+    001021C0	US	PregnancyStatus	1	0
+    001021D0	DA	LastMenstrualDate	1	0
+    001021F0	LO	PatientReligiousPreference	1	0
+    00102201	LO	PatientSpeciesDescription	1	0
+    00102202	SQ	PatientSpeciesCodeSequence	1	0
+    00102203	CS	PatientSexNeutered	1	0
+    00102210	CS	AnatomicalOrientationType	1	0
+    00102292	LO	PatientBreedDescription	1	0
+    00102293	SQ	PatientBreedCodeSequence	1	0
+    00102294	SQ	BreedRegistrationSequence	1	0
+    00102295	LO	BreedRegistrationNumber	1	0
+    00102296	SQ	BreedRegistryCodeSequence	1	0
+    00102297	PN	ResponsiblePerson	1	0
+    00102298	CS	ResponsiblePersonRole	1	0
+    00102299	LO	ResponsibleOrganization	1	0
+    00104000	LT	PatientComments	1	0
+    00109431	FL	ExaminedBodyThickness	1	0
+    00120010	LO	ClinicalTrialSponsorName	1	0
+    00120020	LO	ClinicalTrialProtocolID	1	0
+    00120021	LO	ClinicalTrialProtocolName	1	0
+    00120030	LO	ClinicalTrialSiteID	1	0
+    00120031	LO	ClinicalTrialSiteName	1	0
+    00120040	LO	ClinicalTrialSubjectID	1	0
+    00120042	LO	ClinicalTrialSubjectReadingID	1	0
+    00120050	LO	ClinicalTrialTimePointID	1	0
+    00120051	ST	ClinicalTrialTimePointDescription	1	0
+    00120052	FD	LongitudinalTemporalOffsetFromEvent	1	0
+    00120053	CS	LongitudinalTemporalEventType	1	0
+    00120060	LO	ClinicalTrialCoordinatingCenterName	1	0
+    00120062	CS	PatientIdentityRemoved	1	0
+    00120063	LO	DeidentificationMethod	1-n	0
+    00120064	SQ	DeidentificationMethodCodeSequence	1	0
+    00120071	LO	ClinicalTrialSeriesID	1	0
+    00120072	LO	ClinicalTrialSeriesDescription	1	0
+    00120081	LO	ClinicalTrialProtocolEthicsCommitteeName	1	0
+    00120082	LO	ClinicalTrialProtocolEthicsCommitteeApprovalNumber	1	0
+    00120083	SQ	ConsentForClinicalTrialUseSequence	1	0
+    00120084	CS	DistributionType	1	0
+    00120085	CS	ConsentForDistributionFlag	1	0
+    00120086	DA	EthicsCommitteeApprovalEffectivenessStartDate	1	0
+    00120087	DA	EthicsCommitteeApprovalEffectivenessEndDate	1	0
+    00140023	ST	CADFileFormat	1	1
+    00140024	ST	ComponentReferenceSystem	1	1
+    00140025	ST	ComponentManufacturingProcedure	1	0
+    00140028	ST	ComponentManufacturer	1	0
+    00140030	DS	MaterialThickness	1-n	0
+    00140032	DS	MaterialPipeDiameter	1-n	0
+    00140034	DS	MaterialIsolationDiameter	1-n	0
+    00140042	ST	MaterialGrade	1	0
+    00140044	ST	MaterialPropertiesDescription	1	0
+    00140045	ST	MaterialPropertiesFileFormatRetired	1	1
+    00140046	LT	MaterialNotes	1	0
+    00140050	CS	ComponentShape	1	0
+    00140052	CS	CurvatureType	1	0
+    00140054	DS	OuterDiameter	1	0
+    00140056	DS	InnerDiameter	1	0
+    00140100	LO	ComponentWelderIDs	1-n	0
+    00140101	CS	SecondaryApprovalStatus	1	0
+    00140102	DA	SecondaryReviewDate	1	0
+    00140103	TM	SecondaryReviewTime	1	0
+    00140104	PN	SecondaryReviewerName	1	0
+    00140105	ST	RepairID	1	0
+    00140106	SQ	MultipleComponentApprovalSequence	1	0
+    00140107	CS	OtherApprovalStatus	1-n	0
+    00140108	CS	OtherSecondaryApprovalStatus	1-n	0
+    00141010	ST	ActualEnvironmentalConditions	1	0
+    00141020	DA	ExpiryDate	1	0
+    00141040	ST	EnvironmentalConditions	1	0
+    00142002	SQ	EvaluatorSequence	1	0
+    00142004	IS	EvaluatorNumber	1	0
+    00142006	PN	EvaluatorName	1	0
+    00142008	IS	EvaluationAttempt	1	0
+    00142012	SQ	IndicationSequence	1	0
+    00142014	IS	IndicationNumber	1	0
+    00142016	SH	IndicationLabel	1	0
+    00142018	ST	IndicationDescription	1	0
+    0014201A	CS	IndicationType	1-n	0
+    0014201C	CS	IndicationDisposition	1	0
+    0014201E	SQ	IndicationROISequence	1	0
+    00142030	SQ	IndicationPhysicalPropertySequence	1	0
+    00142032	SH	PropertyLabel	1	0
+    00142202	IS	CoordinateSystemNumberOfAxes	1	0
+    00142204	SQ	CoordinateSystemAxesSequence	1	0
+    00142206	ST	CoordinateSystemAxisDescription	1	0
+    00142208	CS	CoordinateSystemDataSetMapping	1	0
+    0014220A	IS	CoordinateSystemAxisNumber	1	0
+    0014220C	CS	CoordinateSystemAxisType	1	0
+    0014220E	CS	CoordinateSystemAxisUnits	1	0
+    00142210	OB	CoordinateSystemAxisValues	1	0
+    00142220	SQ	CoordinateSystemTransformSequence	1	0
+    00142222	ST	TransformDescription	1	0
+    00142224	IS	TransformNumberOfAxes	1	0
+    00142226	IS	TransformOrderOfAxes	1-n	0
+    00142228	CS	TransformedAxisUnits	1	0
+    0014222A	DS	CoordinateSystemTransformRotationAndScaleMatrix	1-n	0
+    0014222C	DS	CoordinateSystemTransformTranslationMatrix	1-n	0
+    00143011	DS	InternalDetectorFrameTime	1	0
+    00143012	DS	NumberOfFramesIntegrated	1	0
+    00143020	SQ	DetectorTemperatureSequence	1	0
+    00143022	ST	SensorName	1	0
+    00143024	DS	HorizontalOffsetOfSensor	1	0
+    00143026	DS	VerticalOffsetOfSensor	1	0
+    00143028	DS	SensorTemperature	1	0
+    00143040	SQ	DarkCurrentSequence	1	0
+    00143050	ox	DarkCurrentCounts	1	0
+    00143060	SQ	GainCorrectionReferenceSequence	1	0
+    00143070	ox	AirCounts	1	0
+    00143071	DS	KVUsedInGainCalibration	1	0
+    00143072	DS	MAUsedInGainCalibration	1	0
+    00143073	DS	NumberOfFramesUsedForIntegration	1	0
+    00143074	LO	FilterMaterialUsedInGainCalibration	1	0
+    00143075	DS	FilterThicknessUsedInGainCalibration	1	0
+    00143076	DA	DateOfGainCalibration	1	0
+    00143077	TM	TimeOfGainCalibration	1	0
+    00143080	OB	BadPixelImage	1	0
+    00143099	LT	CalibrationNotes	1	0
+    00143100	LT	LinearityCorrectionTechnique	1	0
+    00143101	LT	BeamHardeningCorrectionTechnique	1	0
+    00144002	SQ	PulserEquipmentSequence	1	0
+    00144004	CS	PulserType	1	0
+    00144006	LT	PulserNotes	1	0
+    00144008	SQ	ReceiverEquipmentSequence	1	0
+    0014400A	CS	AmplifierType	1	0
+    0014400C	LT	ReceiverNotes	1	0
+    0014400E	SQ	PreAmplifierEquipmentSequence	1	0
+    0014400F	LT	PreAmplifierNotes	1	0
+    00144010	SQ	TransmitTransducerSequence	1	0
+    00144011	SQ	ReceiveTransducerSequence	1	0
+    00144012	US	NumberOfElements	1	0
+    00144013	CS	ElementShape	1	0
+    00144014	DS	ElementDimensionA	1	0
+    00144015	DS	ElementDimensionB	1	0
+    00144016	DS	ElementPitchA	1	0
+    00144017	DS	MeasuredBeamDimensionA	1	0
+    00144018	DS	MeasuredBeamDimensionB	1	0
+    00144019	DS	LocationOfMeasuredBeamDiameter	1	0
+    0014401A	DS	NominalFrequency	1	0
+    0014401B	DS	MeasuredCenterFrequency	1	0
+    0014401C	DS	MeasuredBandwidth	1	0
+    0014401D	DS	ElementPitchB	1	0
+    00144020	SQ	PulserSettingsSequence	1	0
+    00144022	DS	PulseWidth	1	0
+    00144024	DS	ExcitationFrequency	1	0
+    00144026	CS	ModulationType	1	0
+    00144028	DS	Damping	1	0
+    00144030	SQ	ReceiverSettingsSequence	1	0
+    00144031	DS	AcquiredSoundpathLength	1	0
+    00144032	CS	AcquisitionCompressionType	1	0
+    00144033	IS	AcquisitionSampleSize	1	0
+    00144034	DS	RectifierSmoothing	1	0
+    00144035	SQ	DACSequence	1	0
+    00144036	CS	DACType	1	0
+    00144038	DS	DACGainPoints	1-n	0
+    0014403A	DS	DACTimePoints	1-n	0
+    0014403C	DS	DACAmplitude	1-n	0
+    00144040	SQ	PreAmplifierSettingsSequence	1	0
+    00144050	SQ	TransmitTransducerSettingsSequence	1	0
+    00144051	SQ	ReceiveTransducerSettingsSequence	1	0
+    00144052	DS	IncidentAngle	1	0
+    00144054	ST	CouplingTechnique	1	0
+    00144056	ST	CouplingMedium	1	0
+    00144057	DS	CouplingVelocity	1	0
+    00144058	DS	ProbeCenterLocationX	1	0
+    00144059	DS	ProbeCenterLocationZ	1	0
+    0014405A	DS	SoundPathLength	1	0
+    0014405C	ST	DelayLawIdentifier	1	0
+    00144060	SQ	GateSettingsSequence	1	0
+    00144062	DS	GateThreshold	1	0
+    00144064	DS	VelocityOfSound	1	0
+    00144070	SQ	CalibrationSettingsSequence	1	0
+    00144072	ST	CalibrationProcedure	1	0
+    00144074	SH	ProcedureVersion	1	0
+    00144076	DA	ProcedureCreationDate	1	0
+    00144078	DA	ProcedureExpirationDate	1	0
+    0014407A	DA	ProcedureLastModifiedDate	1	0
+    0014407C	TM	CalibrationTime	1-n	0
+    0014407E	DA	CalibrationDate	1-n	0
+    00144080	SQ	ProbeDriveEquipmentSequence	1	0
+    00144081	CS	DriveType	1	0
+    00144082	LT	ProbeDriveNotes	1	0
+    00144083	SQ	DriveProbeSequence	1	0
+    00144084	DS	ProbeInductance	1	0
+    00144085	DS	ProbeResistance	1	0
+    00144086	SQ	ReceiveProbeSequence	1	0
+    00144087	SQ	ProbeDriveSettingsSequence	1	0
+    00144088	DS	BridgeResistors	1	0
+    00144089	DS	ProbeOrientationAngle	1	0
+    0014408B	DS	UserSelectedGainY	1	0
+    0014408C	DS	UserSelectedPhase	1	0
+    0014408D	DS	UserSelectedOffsetX	1	0
+    0014408E	DS	UserSelectedOffsetY	1	0
+    00144091	SQ	ChannelSettingsSequence	1	0
+    00144092	DS	ChannelThreshold	1	0
+    0014409A	SQ	ScannerSettingsSequence	1	0
+    0014409B	ST	ScanProcedure	1	0
+    0014409C	DS	TranslationRateX	1	0
+    0014409D	DS	TranslationRateY	1	0
+    0014409F	DS	ChannelOverlap	1	0
+    001440A0	LO	ImageQualityIndicatorType	1-n	0
+    001440A1	LO	ImageQualityIndicatorMaterial	1-n	0
+    001440A2	LO	ImageQualityIndicatorSize	1-n	0
+    00145002	IS	LINACEnergy	1	0
+    00145004	IS	LINACOutput	1	0
+    00145100	US	ActiveAperture	1	0
+    00145101	DS	TotalAperture	1	0
+    00145102	DS	ApertureElevation	1	0
+    00145103	DS	MainLobeAngle	1	0
+    00145104	DS	MainRoofAngle	1	0
+    00145105	CS	ConnectorType	1	0
+    00145106	SH	WedgeModelNumber	1	0
+    00145107	DS	WedgeAngleFloat	1	0
+    00145108	DS	WedgeRoofAngle	1	0
+    00145109	CS	WedgeElement1Position	1	0
+    0014510A	DS	WedgeMaterialVelocity	1	0
+    0014510B	SH	WedgeMaterial	1	0
+    0014510C	DS	WedgeOffsetZ	1	0
+    0014510D	DS	WedgeOriginOffsetX	1	0
+    0014510E	DS	WedgeTimeDelay	1	0
+    0014510F	SH	WedgeName	1	0
+    00145110	SH	WedgeManufacturerName	1	0
+    00145111	LO	WedgeDescription	1	0
+    00145112	DS	NominalBeamAngle	1	0
+    00145113	DS	WedgeOffsetX	1	0
+    00145114	DS	WedgeOffsetY	1	0
+    00145115	DS	WedgeTotalLength	1	0
+    00145116	DS	WedgeInContactLength	1	0
+    00145117	DS	WedgeFrontGap	1	0
+    00145118	DS	WedgeTotalHeight	1	0
+    00145119	DS	WedgeFrontHeight	1	0
+    0014511A	DS	WedgeRearHeight	1	0
+    0014511B	DS	WedgeTotalWidth	1	0
+    0014511C	DS	WedgeInContactWidth	1	0
+    0014511D	DS	WedgeChamferHeight	1	0
+    0014511E	CS	WedgeCurve	1	0
+    0014511F	DS	RadiusAlongWedge	1	0
+    00160001	DS	WhitePoint	1	0
+    00160002	DS	PrimaryChromaticities	3	0
+    00160003	UT	BatteryLevel	1	0
+    00160004	DS	ExposureTimeInSeconds	1	0
+    00160005	DS	FNumber	1	0
+    00160006	IS	OECFRows	1	0
+    00160007	IS	OECFColumns	1	0
+    00160008	UC	OECFColumnNames	1-n	0
+    00160009	DS	OECFValues	1-n	0
+    0016000A	IS	SpatialFrequencyResponseRows	1	0
+    0016000B	IS	SpatialFrequencyResponseColumns	1	0
+    0016000C	UC	SpatialFrequencyResponseColumnNames	1-n	0
+    0016000D	DS	SpatialFrequencyResponseValues	1-n	0
+    0016000E	IS	ColorFilterArrayPatternRows	1	0
+    0016000F	IS	ColorFilterArrayPatternColumns	1	0
+    00160010	DS	ColorFilterArrayPatternValues	1-n	0
+    00160011	US	FlashFiringStatus	1	0
+    00160012	US	FlashReturnStatus	1	0
+    00160013	US	FlashMode	1	0
+    00160014	US	FlashFunctionPresent	1	0
+    00160015	US	FlashRedEyeMode	1	0
+    00160016	US	ExposureProgram	1	0
+    00160017	UT	SpectralSensitivity	1	0
+    00160018	IS	PhotographicSensitivity	1	0
+    00160019	IS	SelfTimerMode	1	0
+    0016001A	US	SensitivityType	1	0
+    0016001B	IS	StandardOutputSensitivity	1	0
+    0016001C	IS	RecommendedExposureIndex	1	0
+    0016001D	IS	ISOSpeed	1	0
+    0016001E	IS	ISOSpeedLatitudeyyy	1	0
+    0016001F	IS	ISOSpeedLatitudezzz	1	0
+    00160020	UT	EXIFVersion	1	0
+    00160021	DS	ShutterSpeedValue	1	0
+    00160022	DS	ApertureValue	1	0
+    00160023	DS	BrightnessValue	1	0
+    00160024	DS	ExposureBiasValue	1	0
+    00160025	DS	MaxApertureValue	1	0
+    00160026	DS	SubjectDistance	1	0
+    00160027	US	MeteringMode	1	0
+    00160028	US	LightSource	1	0
+    00160029	DS	FocalLength	1	0
+    0016002A	IS	SubjectArea	2-4	0
+    0016002B	OB	MakerNote	1	0
+    00160030	DS	Temperature	1	0
+    00160031	DS	Humidity	1	0
+    00160032	DS	Pressure	1	0
+    00160033	DS	WaterDepth	1	0
+    00160034	DS	Acceleration	1	0
+    00160035	DS	CameraElevationAngle	1	0
+    00160036	DS	FlashEnergy	1-2	0
+    00160037	IS	SubjectLocation	2	0
+    00160038	DS	PhotographicExposureIndex	1	0
+    00160039	US	SensingMethod	1	0
+    0016003A	US	FileSource	1	0
+    0016003B	US	SceneType	1	0
+    00160041	US	CustomRendered	1	0
+    00160042	US	ExposureMode	1	0
+    00160043	US	WhiteBalance	1	0
+    00160044	DS	DigitalZoomRatio	1	0
+    00160045	IS	FocalLengthIn35mmFilm	1	0
+    00160046	US	SceneCaptureType	1	0
+    00160047	US	GainControl	1	0
+    00160048	US	Contrast	1	0
+    00160049	US	Saturation	1	0
+    0016004A	US	Sharpness	1	0
+    0016004B	OB	DeviceSettingDescription	1	0
+    0016004C	US	SubjectDistanceRange	1	0
+    0016004D	UT	CameraOwnerName	1	0
+    0016004E	DS	LensSpecification	4	0
+    0016004F	UT	LensMake	1	0
+    00160050	UT	LensModel	1	0
+    00160051	UT	LensSerialNumber	1	0
+    00160061	CS	InteroperabilityIndex	1	0
+    00160062	OB	InteroperabilityVersion	1	0
+    00160070	OB	GPSVersionID	1	0
+    00160071	CS	GPSLatitudeRef	1	0
+    00160072	DS	GPSLatitude	3	0
+    00160073	CS	GPSLongitudeRef	1	0
+    00160074	DS	GPSLongitude	3	0
+    00160075	US	GPSAltitudeRef	1	0
+    00160076	DS	GPSAltitude	1	0
+    00160077	DT	GPSTimeStamp	1	0
+    00160078	UT	GPSSatellites	1	0
+    00160079	CS	GPSStatus	1	0
+    0016007A	CS	GPSMeasureMode	1	0
+    0016007B	DS	GPSDOP	1	0
+    0016007C	CS	GPSSpeedRef	1	0
+    0016007D	DS	GPSSpeed	1	0
+    0016007E	CS	GPSTrackRef	1	0
+    0016007F	DS	GPSTrack	1	0
+    00160080	CS	GPSImgDirectionRef	1	0
+    00160081	DS	GPSImgDirection	1	0
+    00160082	UT	GPSMapDatum	1	0
+    00160083	CS	GPSDestLatitudeRef	1	0
+    00160084	DS	GPSDestLatitude	3	0
+    00160085	CS	GPSDestLongitudeRef	1	0
+    00160086	DS	GPSDestLongitude	3	0
+    00160087	CS	GPSDestBearingRef	1	0
+    00160088	DS	GPSDestBearing	1	0
+    00160089	CS	GPSDestDistanceRef	1	0
+    0016008A	DS	GPSDestDistance	1	0
+    0016008B	OB	GPSProcessingMethod	1	0
+    0016008C	OB	GPSAreaInformation	1	0
+    0016008D	DT	GPSDateStamp	1	0
+    0016008E	IS	GPSDifferential	1	0
+    00161001	CS	LightSourcePolarization	1	0
+    00161002	DS	EmitterColorTemperature	1	0
+    00161003	CS	ContactMethod	1	0
+    00161004	CS	ImmersionMedia	1-n	0
+    00161005	DS	OpticalMagnificationFactor	1	0
+    00180010	LO	ContrastBolusAgent	1	0
+    00180012	SQ	ContrastBolusAgentSequence	1	0
+    00180013	FL	ContrastBolusT1Relaxivity	1	0
+    00180014	SQ	ContrastBolusAdministrationRouteSequence	1	0
+    00180015	CS	BodyPartExamined	1	0
+    00180020	CS	ScanningSequence	1-n	0
+    00180021	CS	SequenceVariant	1-n	0
+    00180022	CS	ScanOptions	1-n	0
+    00180023	CS	MRAcquisitionType	1	0
+    00180024	SH	SequenceName	1	0
+    00180025	CS	AngioFlag	1	0
+    00180026	SQ	InterventionDrugInformationSequence	1	0
+    00180027	TM	InterventionDrugStopTime	1	0
+    00180028	DS	InterventionDrugDose	1	0
+    00180029	SQ	InterventionDrugCodeSequence	1	0
+    0018002A	SQ	AdditionalDrugSequence	1	0
+    00180030	LO	Radionuclide	1-n	1
+    00180031	LO	Radiopharmaceutical	1	0
+    00180032	DS	EnergyWindowCenterline	1	1
+    00180033	DS	EnergyWindowTotalWidth	1-n	1
+    00180034	LO	InterventionDrugName	1	0
+    00180035	TM	InterventionDrugStartTime	1	0
+    00180036	SQ	InterventionSequence	1	0
+    00180037	CS	TherapyType	1	1
+    00180038	CS	InterventionStatus	1	0
+    00180039	CS	TherapyDescription	1	1
+    0018003A	ST	InterventionDescription	1	0
+    00180040	IS	CineRate	1	0
+    00180042	CS	InitialCineRunState	1	0
+    00180050	DS	SliceThickness	1	0
+    00180060	DS	KVP	1	0
+    00180070	IS	CountsAccumulated	1	0
+    00180071	CS	AcquisitionTerminationCondition	1	0
+    00180072	DS	EffectiveDuration	1	0
+    00180073	CS	AcquisitionStartCondition	1	0
+    00180074	IS	AcquisitionStartConditionData	1	0
+    00180075	IS	AcquisitionTerminationConditionData	1	0
+    00180080	DS	RepetitionTime	1	0
+    00180081	DS	EchoTime	1	0
+    00180082	DS	InversionTime	1	0
+    00180083	DS	NumberOfAverages	1	0
+    00180084	DS	ImagingFrequency	1	0
+    00180085	SH	ImagedNucleus	1	0
+    00180086	IS	EchoNumbers	1-n	0
+    00180087	DS	MagneticFieldStrength	1	0
+    00180088	DS	SpacingBetweenSlices	1	0
+    00180089	IS	NumberOfPhaseEncodingSteps	1	0
+    00180090	DS	DataCollectionDiameter	1	0
+    00180091	IS	EchoTrainLength	1	0
+    00180093	DS	PercentSampling	1	0
+    00180094	DS	PercentPhaseFieldOfView	1	0
+    00180095	DS	PixelBandwidth	1	0
+    00181000	LO	DeviceSerialNumber	1	0
+    00181002	UI	DeviceUID	1	0
+    00181003	LO	DeviceID	1	0
+    00181004	LO	PlateID	1	0
+    00181005	LO	GeneratorID	1	0
+    00181006	LO	GridID	1	0
+    00181007	LO	CassetteID	1	0
+    00181008	LO	GantryID	1	0
+    00181009	UT	UniqueDeviceIdentifier	1	0
+    0018100A	SQ	UDISequence	1	0
+    0018100B	UI	ManufacturerDeviceClassUID	1-n	0
+    00181010	LO	SecondaryCaptureDeviceID	1	0
+    00181011	LO	HardcopyCreationDeviceID	1	1
+    00181012	DA	DateOfSecondaryCapture	1	0
+    00181014	TM	TimeOfSecondaryCapture	1	0
+    00181016	LO	SecondaryCaptureDeviceManufacturer	1	0
+    00181017	LO	HardcopyDeviceManufacturer	1	1
+    00181018	LO	SecondaryCaptureDeviceManufacturerModelName	1	0
+    00181019	LO	SecondaryCaptureDeviceSoftwareVersions	1-n	0
+    0018101A	LO	HardcopyDeviceSoftwareVersion	1-n	1
+    0018101B	LO	HardcopyDeviceManufacturerModelName	1	1
+    00181020	LO	SoftwareVersions	1-n	0
+    00181022	SH	VideoImageFormatAcquired	1	0
+    00181023	LO	DigitalImageFormatAcquired	1	0
+    00181030	LO	ProtocolName	1	0
+    00181040	LO	ContrastBolusRoute	1	0
+    00181041	DS	ContrastBolusVolume	1	0
+    00181042	TM	ContrastBolusStartTime	1	0
+    00181043	TM	ContrastBolusStopTime	1	0
+    00181044	DS	ContrastBolusTotalDose	1	0
+    00181045	IS	SyringeCounts	1	0
+    00181046	DS	ContrastFlowRate	1-n	0
+    00181047	DS	ContrastFlowDuration	1-n	0
+    00181048	CS	ContrastBolusIngredient	1	0
+    00181049	DS	ContrastBolusIngredientConcentration	1	0
+    00181050	DS	SpatialResolution	1	0
+    00181060	DS	TriggerTime	1	0
+    00181061	LO	TriggerSourceOrType	1	0
+    00181062	IS	NominalInterval	1	0
+    00181063	DS	FrameTime	1	0
+    00181064	LO	CardiacFramingType	1	0
+    00181065	DS	FrameTimeVector	1-n	0
+    00181066	DS	FrameDelay	1	0
+    00181067	DS	ImageTriggerDelay	1	0
+    00181068	DS	MultiplexGroupTimeOffset	1	0
+    00181069	DS	TriggerTimeOffset	1	0
+    0018106A	CS	SynchronizationTrigger	1	0
+    0018106C	US	SynchronizationChannel	2	0
+    0018106E	UL	TriggerSamplePosition	1	0
+    00181070	LO	RadiopharmaceuticalRoute	1	0
+    00181071	DS	RadiopharmaceuticalVolume	1	0
+    00181072	TM	RadiopharmaceuticalStartTime	1	0
+    00181073	TM	RadiopharmaceuticalStopTime	1	0
+    00181074	DS	RadionuclideTotalDose	1	0
+    00181075	DS	RadionuclideHalfLife	1	0
+    00181076	DS	RadionuclidePositronFraction	1	0
+    00181077	DS	RadiopharmaceuticalSpecificActivity	1	0
+    00181078	DT	RadiopharmaceuticalStartDateTime	1	0
+    00181079	DT	RadiopharmaceuticalStopDateTime	1	0
+    00181080	CS	BeatRejectionFlag	1	0
+    00181081	IS	LowRRValue	1	0
+    00181082	IS	HighRRValue	1	0
+    00181083	IS	IntervalsAcquired	1	0
+    00181084	IS	IntervalsRejected	1	0
+    00181085	LO	PVCRejection	1	0
+    00181086	IS	SkipBeats	1	0
+    00181088	IS	HeartRate	1	0
+    00181090	IS	CardiacNumberOfImages	1	0
+    00181094	IS	TriggerWindow	1	0
+    00181100	DS	ReconstructionDiameter	1	0
+    00181110	DS	DistanceSourceToDetector	1	0
+    00181111	DS	DistanceSourceToPatient	1	0
+    00181114	DS	EstimatedRadiographicMagnificationFactor	1	0
+    00181120	DS	GantryDetectorTilt	1	0
+    00181121	DS	GantryDetectorSlew	1	0
+    00181130	DS	TableHeight	1	0
+    00181131	DS	TableTraverse	1	0
+    00181134	CS	TableMotion	1	0
+    00181135	DS	TableVerticalIncrement	1-n	0
+    00181136	DS	TableLateralIncrement	1-n	0
+    00181137	DS	TableLongitudinalIncrement	1-n	0
+    00181138	DS	TableAngle	1	0
+    0018113A	CS	TableType	1	0
+    00181140	CS	RotationDirection	1	0
+    00181141	DS	AngularPosition	1	1
+    00181142	DS	RadialPosition	1-n	0
+    00181143	DS	ScanArc	1	0
+    00181144	DS	AngularStep	1	0
+    00181145	DS	CenterOfRotationOffset	1	0
+    00181146	DS	RotationOffset	1-n	1
+    00181147	CS	FieldOfViewShape	1	0
+    00181149	IS	FieldOfViewDimensions	1-2	0
+    00181150	IS	ExposureTime	1	0
+    00181151	IS	XRayTubeCurrent	1	0
+    00181152	IS	Exposure	1	0
+    00181153	IS	ExposureInuAs	1	0
+    00181154	DS	AveragePulseWidth	1	0
+    00181155	CS	RadiationSetting	1	0
+    00181156	CS	RectificationType	1	0
+    0018115A	CS	RadiationMode	1	0
+    0018115E	DS	ImageAndFluoroscopyAreaDoseProduct	1	0
+    00181160	SH	FilterType	1	0
+    00181161	LO	TypeOfFilters	1-n	0
+    00181162	DS	IntensifierSize	1	0
+    00181164	DS	ImagerPixelSpacing	2	0
+    00181166	CS	Grid	1-n	0
+    00181170	IS	GeneratorPower	1	0
+    00181180	SH	CollimatorGridName	1	0
+    00181181	CS	CollimatorType	1	0
+    00181182	IS	FocalDistance	1-2	0
+    00181183	DS	XFocusCenter	1-2	0
+    00181184	DS	YFocusCenter	1-2	0
+    00181190	DS	FocalSpots	1-n	0
+    00181191	CS	AnodeTargetMaterial	1	0
+    001811A0	DS	BodyPartThickness	1	0
+    001811A2	DS	CompressionForce	1	0
+    001811A3	DS	CompressionPressure	1	0
+    001811A4	LO	PaddleDescription	1	0
+    001811A5	DS	CompressionContactArea	1	0
+    001811B0	LO	AcquisitionMode	1	0
+    001811B1	LO	DoseModeName	1	0
+    001811B2	CS	AcquiredSubtractionMaskFlag	1	0
+    001811B3	CS	FluoroscopyPersistenceFlag	1	0
+    001811B4	CS	FluoroscopyLastImageHoldPersistenceFlag	1	0
+    001811B5	IS	UpperLimitNumberOfPersistentFluoroscopyFrames	1	0
+    001811B6	CS	ContrastBolusAutoInjectionTriggerFlag	1	0
+    001811B7	FD	ContrastBolusInjectionDelay	1	0
+    001811B8	SQ	XAAcquisitionPhaseDetailsSequence	1	0
+    001811B9	FD	XAAcquisitionFrameRate	1	0
+    001811BA	SQ	XAPlaneDetailsSequence	1	0
+    001811BB	LO	AcquisitionFieldOfViewLabel	1	0
+    001811BC	SQ	XRayFilterDetailsSequence	1	0
+    001811BD	FD	XAAcquisitionDuration	1	0
+    001811BE	CS	ReconstructionPipelineType	1	0
+    001811BF	SQ	ImageFilterDetailsSequence	1	0
+    001811C0	CS	AppliedMaskSubtractionFlag	1	0
+    001811C1	SQ	RequestedSeriesDescriptionCodeSequence	1	0
+    00181200	DA	DateOfLastCalibration	1-n	0
+    00181201	TM	TimeOfLastCalibration	1-n	0
+    00181202	DT	DateTimeOfLastCalibration	1	0
+    00181203	DT	CalibrationDateTime	1	0
+    00181210	SH	ConvolutionKernel	1-n	0
+    00181240	IS	UpperLowerPixelValues	1-n	1
+    00181242	IS	ActualFrameDuration	1	0
+    00181243	IS	CountRate	1	0
+    00181244	US	PreferredPlaybackSequencing	1	0
+    00181250	SH	ReceiveCoilName	1	0
+    00181251	SH	TransmitCoilName	1	0
+    00181260	SH	PlateType	1	0
+    00181261	LO	PhosphorType	1	0
+    00181271	FD	WaterEquivalentDiameter	1	0
+    00181272	SQ	WaterEquivalentDiameterCalculationMethodCodeSequence	1	0
+    00181300	DS	ScanVelocity	1	0
+    00181301	CS	WholeBodyTechnique	1-n	0
+    00181302	IS	ScanLength	1	0
+    00181310	US	AcquisitionMatrix	4	0
+    00181312	CS	InPlanePhaseEncodingDirection	1	0
+    00181314	DS	FlipAngle	1	0
+    00181315	CS	VariableFlipAngleFlag	1	0
+    00181316	DS	SAR	1	0
+    00181318	DS	dBdt	1	0
+    00181320	FL	B1rms	1	0
+    00181400	LO	AcquisitionDeviceProcessingDescription	1	0
+    00181401	LO	AcquisitionDeviceProcessingCode	1	0
+    00181402	CS	CassetteOrientation	1	0
+    00181403	CS	CassetteSize	1	0
+    00181404	US	ExposuresOnPlate	1	0
+    00181405	IS	RelativeXRayExposure	1	0
+    00181411	DS	ExposureIndex	1	0
+    00181412	DS	TargetExposureIndex	1	0
+    00181413	DS	DeviationIndex	1	0
+    00181450	DS	ColumnAngulation	1	0
+    00181460	DS	TomoLayerHeight	1	0
+    00181470	DS	TomoAngle	1	0
+    00181480	DS	TomoTime	1	0
+    00181490	CS	TomoType	1	0
+    00181491	CS	TomoClass	1	0
+    00181495	IS	NumberOfTomosynthesisSourceImages	1	0
+    00181500	CS	PositionerMotion	1	0
+    00181508	CS	PositionerType	1	0
+    00181510	DS	PositionerPrimaryAngle	1	0
+    00181511	DS	PositionerSecondaryAngle	1	0
+    00181520	DS	PositionerPrimaryAngleIncrement	1-n	0
+    00181521	DS	PositionerSecondaryAngleIncrement	1-n	0
+    00181530	DS	DetectorPrimaryAngle	1	0
+    00181531	DS	DetectorSecondaryAngle	1	0
+    00181600	CS	ShutterShape	1-3	0
+    00181602	IS	ShutterLeftVerticalEdge	1	0
+    00181604	IS	ShutterRightVerticalEdge	1	0
+    00181606	IS	ShutterUpperHorizontalEdge	1	0
+    00181608	IS	ShutterLowerHorizontalEdge	1	0
+    00181610	IS	CenterOfCircularShutter	2	0
+    00181612	IS	RadiusOfCircularShutter	1	0
+    00181620	IS	VerticesOfThePolygonalShutter	2-2n	0
+    00181622	US	ShutterPresentationValue	1	0
+    00181623	US	ShutterOverlayGroup	1	0
+    00181624	US	ShutterPresentationColorCIELabValue	3	0
+    00181630	CS	OutlineShapeType	1	0
+    00181631	FD	OutlineLeftVerticalEdge	1	0
+    00181632	FD	OutlineRightVerticalEdge	1	0
+    00181633	FD	OutlineUpperHorizontalEdge	1	0
+    00181634	FD	OutlineLowerHorizontalEdge	1	0
+    00181635	FD	CenterOfCircularOutline	2	0
+    00181636	FD	DiameterOfCircularOutline	1	0
+    00181637	UL	NumberOfPolygonalVertices	1	0
+    00181638	OF	VerticesOfThePolygonalOutline	1	0
+    00181700	CS	CollimatorShape	1-3	0
+    00181702	IS	CollimatorLeftVerticalEdge	1	0
+    00181704	IS	CollimatorRightVerticalEdge	1	0
+    00181706	IS	CollimatorUpperHorizontalEdge	1	0
+    00181708	IS	CollimatorLowerHorizontalEdge	1	0
+    00181710	IS	CenterOfCircularCollimator	2	0
+    00181712	IS	RadiusOfCircularCollimator	1	0
+    00181720	IS	VerticesOfThePolygonalCollimator	2-2n	0
+    00181800	CS	AcquisitionTimeSynchronized	1	0
+    00181801	SH	TimeSource	1	0
+    00181802	CS	TimeDistributionProtocol	1	0
+    00181803	LO	NTPSourceAddress	1	0
+    00182001	IS	PageNumberVector	1-n	0
+    00182002	SH	FrameLabelVector	1-n	0
+    00182003	DS	FramePrimaryAngleVector	1-n	0
+    00182004	DS	FrameSecondaryAngleVector	1-n	0
+    00182005	DS	SliceLocationVector	1-n	0
+    00182006	SH	DisplayWindowLabelVector	1-n	0
+    00182010	DS	NominalScannedPixelSpacing	2	0
+    00182020	CS	DigitizingDeviceTransportDirection	1	0
+    00182030	DS	RotationOfScannedFilm	1	0
+    00182041	SQ	BiopsyTargetSequence	1	0
+    00182042	UI	TargetUID	1	0
+    00182043	FL	LocalizingCursorPosition	2	0
+    00182044	FL	CalculatedTargetPosition	3	0
+    00182045	SH	TargetLabel	1	0
+    00182046	FL	DisplayedZValue	1	0
+    00183100	CS	IVUSAcquisition	1	0
+    00183101	DS	IVUSPullbackRate	1	0
+    00183102	DS	IVUSGatedRate	1	0
+    00183103	IS	IVUSPullbackStartFrameNumber	1	0
+    00183104	IS	IVUSPullbackStopFrameNumber	1	0
+    00183105	IS	LesionNumber	1-n	0
+    00184000	LT	AcquisitionComments	1	1
+    00185000	SH	OutputPower	1-n	0
+    00185010	LO	TransducerData	1-n	0
+    00185011	SQ	TransducerIdentificationSequence	1	0
+    00185012	DS	FocusDepth	1	0
+    00185020	LO	ProcessingFunction	1	0
+    00185021	LO	PostprocessingFunction	1	1
+    00185022	DS	MechanicalIndex	1	0
+    00185024	DS	BoneThermalIndex	1	0
+    00185026	DS	CranialThermalIndex	1	0
+    00185027	DS	SoftTissueThermalIndex	1	0
+    00185028	DS	SoftTissueFocusThermalIndex	1	0
+    00185029	DS	SoftTissueSurfaceThermalIndex	1	0
+    00185030	DS	DynamicRange	1	1
+    00185040	DS	TotalGain	1	1
+    00185050	IS	DepthOfScanField	1	0
+    00185100	CS	PatientPosition	1	0
+    00185101	CS	ViewPosition	1	0
+    00185104	SQ	ProjectionEponymousNameCodeSequence	1	0
+    00185210	DS	ImageTransformationMatrix	6	1
+    00185212	DS	ImageTranslationVector	3	1
+    00186000	DS	Sensitivity	1	0
+    00186011	SQ	SequenceOfUltrasoundRegions	1	0
+    00186012	US	RegionSpatialFormat	1	0
+    00186014	US	RegionDataType	1	0
+    00186016	UL	RegionFlags	1	0
+    00186018	UL	RegionLocationMinX0	1	0
+    0018601A	UL	RegionLocationMinY0	1	0
+    0018601C	UL	RegionLocationMaxX1	1	0
+    0018601E	UL	RegionLocationMaxY1	1	0
+    00186020	SL	ReferencePixelX0	1	0
+    00186022	SL	ReferencePixelY0	1	0
+    00186024	US	PhysicalUnitsXDirection	1	0
+    00186026	US	PhysicalUnitsYDirection	1	0
+    00186028	FD	ReferencePixelPhysicalValueX	1	0
+    0018602A	FD	ReferencePixelPhysicalValueY	1	0
+    0018602C	FD	PhysicalDeltaX	1	0
+    0018602E	FD	PhysicalDeltaY	1	0
+    00186030	UL	TransducerFrequency	1	0
+    00186031	CS	TransducerType	1	0
+    00186032	UL	PulseRepetitionFrequency	1	0
+    00186034	FD	DopplerCorrectionAngle	1	0
+    00186036	FD	SteeringAngle	1	0
+    00186038	UL	DopplerSampleVolumeXPositionRetired	1	1
+    00186039	SL	DopplerSampleVolumeXPosition	1	0
+    0018603A	UL	DopplerSampleVolumeYPositionRetired	1	1
+    0018603B	SL	DopplerSampleVolumeYPosition	1	0
+    0018603C	UL	TMLinePositionX0Retired	1	1
+    0018603D	SL	TMLinePositionX0	1	0
+    0018603E	UL	TMLinePositionY0Retired	1	1
+    0018603F	SL	TMLinePositionY0	1	0
+    00186040	UL	TMLinePositionX1Retired	1	1
+    00186041	SL	TMLinePositionX1	1	0
+    00186042	UL	TMLinePositionY1Retired	1	1
+    00186043	SL	TMLinePositionY1	1	0
+    00186044	US	PixelComponentOrganization	1	0
+    00186046	UL	PixelComponentMask	1	0
+    00186048	UL	PixelComponentRangeStart	1	0
+    0018604A	UL	PixelComponentRangeStop	1	0
+    0018604C	US	PixelComponentPhysicalUnits	1	0
+    0018604E	US	PixelComponentDataType	1	0
+    00186050	UL	NumberOfTableBreakPoints	1	0
+    00186052	UL	TableOfXBreakPoints	1-n	0
+    00186054	FD	TableOfYBreakPoints	1-n	0
+    00186056	UL	NumberOfTableEntries	1	0
+    00186058	UL	TableOfPixelValues	1-n	0
+    0018605A	FL	TableOfParameterValues	1-n	0
+    00186060	FL	RWaveTimeVector	1-n	0
+    00186070	US	ActiveImageAreaOverlayGroup	1	0
+    00187000	CS	DetectorConditionsNominalFlag	1	0
+    00187001	DS	DetectorTemperature	1	0
+    00187004	CS	DetectorType	1	0
+    00187005	CS	DetectorConfiguration	1	0
+    00187006	LT	DetectorDescription	1	0
+    00187008	LT	DetectorMode	1	0
+    0018700A	SH	DetectorID	1	0
+    0018700C	DA	DateOfLastDetectorCalibration	1	0
+    0018700E	TM	TimeOfLastDetectorCalibration	1	0
+    00187010	IS	ExposuresOnDetectorSinceLastCalibration	1	0
+    00187011	IS	ExposuresOnDetectorSinceManufactured	1	0
+    00187012	DS	DetectorTimeSinceLastExposure	1	0
+    00187014	DS	DetectorActiveTime	1	0
+    00187016	DS	DetectorActivationOffsetFromExposure	1	0
+    0018701A	DS	DetectorBinning	2	0
+    00187020	DS	DetectorElementPhysicalSize	2	0
+    00187022	DS	DetectorElementSpacing	2	0
+    00187024	CS	DetectorActiveShape	1	0
+    00187026	DS	DetectorActiveDimensions	1-2	0
+    00187028	DS	DetectorActiveOrigin	2	0
+    0018702A	LO	DetectorManufacturerName	1	0
+    0018702B	LO	DetectorManufacturerModelName	1	0
+    00187030	DS	FieldOfViewOrigin	2	0
+    00187032	DS	FieldOfViewRotation	1	0
+    00187034	CS	FieldOfViewHorizontalFlip	1	0
+    00187036	FL	PixelDataAreaOriginRelativeToFOV	2	0
+    00187038	FL	PixelDataAreaRotationAngleRelativeToFOV	1	0
+    00187040	LT	GridAbsorbingMaterial	1	0
+    00187041	LT	GridSpacingMaterial	1	0
+    00187042	DS	GridThickness	1	0
+    00187044	DS	GridPitch	1	0
+    00187046	IS	GridAspectRatio	2	0
+    00187048	DS	GridPeriod	1	0
+    0018704C	DS	GridFocalDistance	1	0
+    00187050	CS	FilterMaterial	1-n	0
+    00187052	DS	FilterThicknessMinimum	1-n	0
+    00187054	DS	FilterThicknessMaximum	1-n	0
+    00187056	FL	FilterBeamPathLengthMinimum	1-n	0
+    00187058	FL	FilterBeamPathLengthMaximum	1-n	0
+    00187060	CS	ExposureControlMode	1	0
+    00187062	LT	ExposureControlModeDescription	1	0
+    00187064	CS	ExposureStatus	1	0
+    00187065	DS	PhototimerSetting	1	0
+    00188150	DS	ExposureTimeInuS	1	0
+    00188151	DS	XRayTubeCurrentInuA	1	0
+    00189004	CS	ContentQualification	1	0
+    00189005	SH	PulseSequenceName	1	0
+    00189006	SQ	MRImagingModifierSequence	1	0
+    00189008	CS	EchoPulseSequence	1	0
+    00189009	CS	InversionRecovery	1	0
+    00189010	CS	FlowCompensation	1	0
+    00189011	CS	MultipleSpinEcho	1	0
+    00189012	CS	MultiPlanarExcitation	1	0
+    00189014	CS	PhaseContrast	1	0
+    00189015	CS	TimeOfFlightContrast	1	0
+    00189016	CS	Spoiling	1	0
+    00189017	CS	SteadyStatePulseSequence	1	0
+    00189018	CS	EchoPlanarPulseSequence	1	0
+    00189019	FD	TagAngleFirstAxis	1	0
+    00189020	CS	MagnetizationTransfer	1	0
+    00189021	CS	T2Preparation	1	0
+    00189022	CS	BloodSignalNulling	1	0
+    00189024	CS	SaturationRecovery	1	0
+    00189025	CS	SpectrallySelectedSuppression	1	0
+    00189026	CS	SpectrallySelectedExcitation	1	0
+    00189027	CS	SpatialPresaturation	1	0
+    00189028	CS	Tagging	1	0
+    00189029	CS	OversamplingPhase	1	0
+    00189030	FD	TagSpacingFirstDimension	1	0
+    00189032	CS	GeometryOfKSpaceTraversal	1	0
+    00189033	CS	SegmentedKSpaceTraversal	1	0
+    00189034	CS	RectilinearPhaseEncodeReordering	1	0
+    00189035	FD	TagThickness	1	0
+    00189036	CS	PartialFourierDirection	1	0
+    00189037	CS	CardiacSynchronizationTechnique	1	0
+    00189041	LO	ReceiveCoilManufacturerName	1	0
+    00189042	SQ	MRReceiveCoilSequence	1	0
+    00189043	CS	ReceiveCoilType	1	0
+    00189044	CS	QuadratureReceiveCoil	1	0
+    00189045	SQ	MultiCoilDefinitionSequence	1	0
+    00189046	LO	MultiCoilConfiguration	1	0
+    00189047	SH	MultiCoilElementName	1	0
+    00189048	CS	MultiCoilElementUsed	1	0
+    00189049	SQ	MRTransmitCoilSequence	1	0
+    00189050	LO	TransmitCoilManufacturerName	1	0
+    00189051	CS	TransmitCoilType	1	0
+    00189052	FD	SpectralWidth	1-2	0
+    00189053	FD	ChemicalShiftReference	1-2	0
+    00189054	CS	VolumeLocalizationTechnique	1	0
+    00189058	US	MRAcquisitionFrequencyEncodingSteps	1	0
+    00189059	CS	Decoupling	1	0
+    00189060	CS	DecoupledNucleus	1-2	0
+    00189061	FD	DecouplingFrequency	1-2	0
+    00189062	CS	DecouplingMethod	1	0
+    00189063	FD	DecouplingChemicalShiftReference	1-2	0
+    00189064	CS	KSpaceFiltering	1	0
+    00189065	CS	TimeDomainFiltering	1-2	0
+    00189066	US	NumberOfZeroFills	1-2	0
+    00189067	CS	BaselineCorrection	1	0
+    00189069	FD	ParallelReductionFactorInPlane	1	0
+    00189070	FD	CardiacRRIntervalSpecified	1	0
+    00189073	FD	AcquisitionDuration	1	0
+    00189074	DT	FrameAcquisitionDateTime	1	0
+    00189075	CS	DiffusionDirectionality	1	0
+    00189076	SQ	DiffusionGradientDirectionSequence	1	0
+    00189077	CS	ParallelAcquisition	1	0
+    00189078	CS	ParallelAcquisitionTechnique	1	0
+    00189079	FD	InversionTimes	1-n	0
+    00189080	ST	MetaboliteMapDescription	1	0
+    00189081	CS	PartialFourier	1	0
+    00189082	FD	EffectiveEchoTime	1	0
+    00189083	SQ	MetaboliteMapCodeSequence	1	0
+    00189084	SQ	ChemicalShiftSequence	1	0
+    00189085	CS	CardiacSignalSource	1	0
+    00189087	FD	DiffusionBValue	1	0
+    00189089	FD	DiffusionGradientOrientation	3	0
+    00189090	FD	VelocityEncodingDirection	3	0
+    00189091	FD	VelocityEncodingMinimumValue	1	0
+    00189092	SQ	VelocityEncodingAcquisitionSequence	1	0
+    00189093	US	NumberOfKSpaceTrajectories	1	0
+    00189094	CS	CoverageOfKSpace	1	0
+    00189095	UL	SpectroscopyAcquisitionPhaseRows	1	0
+    00189096	FD	ParallelReductionFactorInPlaneRetired	1	1
+    00189098	FD	TransmitterFrequency	1-2	0
+    00189100	CS	ResonantNucleus	1-2	0
+    00189101	CS	FrequencyCorrection	1	0
+    00189103	SQ	MRSpectroscopyFOVGeometrySequence	1	0
+    00189104	FD	SlabThickness	1	0
+    00189105	FD	SlabOrientation	3	0
+    00189106	FD	MidSlabPosition	3	0
+    00189107	SQ	MRSpatialSaturationSequence	1	0
+    00189112	SQ	MRTimingAndRelatedParametersSequence	1	0
+    00189114	SQ	MREchoSequence	1	0
+    00189115	SQ	MRModifierSequence	1	0
+    00189117	SQ	MRDiffusionSequence	1	0
+    00189118	SQ	CardiacSynchronizationSequence	1	0
+    00189119	SQ	MRAveragesSequence	1	0
+    00189125	SQ	MRFOVGeometrySequence	1	0
+    00189126	SQ	VolumeLocalizationSequence	1	0
+    00189127	UL	SpectroscopyAcquisitionDataColumns	1	0
+    00189147	CS	DiffusionAnisotropyType	1	0
+    00189151	DT	FrameReferenceDateTime	1	0
+    00189152	SQ	MRMetaboliteMapSequence	1	0
+    00189155	FD	ParallelReductionFactorOutOfPlane	1	0
+    00189159	UL	SpectroscopyAcquisitionOutOfPlanePhaseSteps	1	0
+    00189166	CS	BulkMotionStatus	1	1
+    00189168	FD	ParallelReductionFactorSecondInPlane	1	0
+    00189169	CS	CardiacBeatRejectionTechnique	1	0
+    00189170	CS	RespiratoryMotionCompensationTechnique	1	0
+    00189171	CS	RespiratorySignalSource	1	0
+    00189172	CS	BulkMotionCompensationTechnique	1	0
+    00189173	CS	BulkMotionSignalSource	1	0
+    00189174	CS	ApplicableSafetyStandardAgency	1	0
+    00189175	LO	ApplicableSafetyStandardDescription	1	0
+    00189176	SQ	OperatingModeSequence	1	0
+    00189177	CS	OperatingModeType	1	0
+    00189178	CS	OperatingMode	1	0
+    00189179	CS	SpecificAbsorptionRateDefinition	1	0
+    00189180	CS	GradientOutputType	1	0
+    00189181	FD	SpecificAbsorptionRateValue	1	0
+    00189182	FD	GradientOutput	1	0
+    00189183	CS	FlowCompensationDirection	1	0
+    00189184	FD	TaggingDelay	1	0
+    00189185	ST	RespiratoryMotionCompensationTechniqueDescription	1	0
+    00189186	SH	RespiratorySignalSourceID	1	0
+    00189195	FD	ChemicalShiftMinimumIntegrationLimitInHz	1	1
+    00189196	FD	ChemicalShiftMaximumIntegrationLimitInHz	1	1
+    00189197	SQ	MRVelocityEncodingSequence	1	0
+    00189198	CS	FirstOrderPhaseCorrection	1	0
+    00189199	CS	WaterReferencedPhaseCorrection	1	0
+    00189200	CS	MRSpectroscopyAcquisitionType	1	0
+    00189214	CS	RespiratoryCyclePosition	1	0
+    00189217	FD	VelocityEncodingMaximumValue	1	0
+    00189218	FD	TagSpacingSecondDimension	1	0
+    00189219	SS	TagAngleSecondAxis	1	0
+    00189220	FD	FrameAcquisitionDuration	1	0
+    00189226	SQ	MRImageFrameTypeSequence	1	0
+    00189227	SQ	MRSpectroscopyFrameTypeSequence	1	0
+    00189231	US	MRAcquisitionPhaseEncodingStepsInPlane	1	0
+    00189232	US	MRAcquisitionPhaseEncodingStepsOutOfPlane	1	0
+    00189234	UL	SpectroscopyAcquisitionPhaseColumns	1	0
+    00189236	CS	CardiacCyclePosition	1	0
+    00189239	SQ	SpecificAbsorptionRateSequence	1	0
+    00189240	US	RFEchoTrainLength	1	0
+    00189241	US	GradientEchoTrainLength	1	0
+    00189250	CS	ArterialSpinLabelingContrast	1	0
+    00189251	SQ	MRArterialSpinLabelingSequence	1	0
+    00189252	LO	ASLTechniqueDescription	1	0
+    00189253	US	ASLSlabNumber	1	0
+    00189254	FD	ASLSlabThickness	1	0
+    00189255	FD	ASLSlabOrientation	3	0
+    00189256	FD	ASLMidSlabPosition	3	0
+    00189257	CS	ASLContext	1	0
+    00189258	UL	ASLPulseTrainDuration	1	0
+    00189259	CS	ASLCrusherFlag	1	0
+    0018925A	FD	ASLCrusherFlowLimit	1	0
+    0018925B	LO	ASLCrusherDescription	1	0
+    0018925C	CS	ASLBolusCutoffFlag	1	0
+    0018925D	SQ	ASLBolusCutoffTimingSequence	1	0
+    0018925E	LO	ASLBolusCutoffTechnique	1	0
+    0018925F	UL	ASLBolusCutoffDelayTime	1	0
+    00189260	SQ	ASLSlabSequence	1	0
+    00189295	FD	ChemicalShiftMinimumIntegrationLimitInppm	1	0
+    00189296	FD	ChemicalShiftMaximumIntegrationLimitInppm	1	0
+    00189297	CS	WaterReferenceAcquisition	1	0
+    00189298	IS	EchoPeakPosition	1	0
+    00189301	SQ	CTAcquisitionTypeSequence	1	0
+    00189302	CS	AcquisitionType	1	0
+    00189303	FD	TubeAngle	1	0
+    00189304	SQ	CTAcquisitionDetailsSequence	1	0
+    00189305	FD	RevolutionTime	1	0
+    00189306	FD	SingleCollimationWidth	1	0
+    00189307	FD	TotalCollimationWidth	1	0
+    00189308	SQ	CTTableDynamicsSequence	1	0
+    00189309	FD	TableSpeed	1	0
+    00189310	FD	TableFeedPerRotation	1	0
+    00189311	FD	SpiralPitchFactor	1	0
+    00189312	SQ	CTGeometrySequence	1	0
+    00189313	FD	DataCollectionCenterPatient	3	0
+    00189314	SQ	CTReconstructionSequence	1	0
+    00189315	CS	ReconstructionAlgorithm	1	0
+    00189316	CS	ConvolutionKernelGroup	1	0
+    00189317	FD	ReconstructionFieldOfView	2	0
+    00189318	FD	ReconstructionTargetCenterPatient	3	0
+    00189319	FD	ReconstructionAngle	1	0
+    00189320	SH	ImageFilter	1	0
+    00189321	SQ	CTExposureSequence	1	0
+    00189322	FD	ReconstructionPixelSpacing	2	0
+    00189323	CS	ExposureModulationType	1-n	0
+    00189324	FD	EstimatedDoseSaving	1	1
+    00189325	SQ	CTXRayDetailsSequence	1	0
+    00189326	SQ	CTPositionSequence	1	0
+    00189327	FD	TablePosition	1	0
+    00189328	FD	ExposureTimeInms	1	0
+    00189329	SQ	CTImageFrameTypeSequence	1	0
+    00189330	FD	XRayTubeCurrentInmA	1	0
+    00189332	FD	ExposureInmAs	1	0
+    00189333	CS	ConstantVolumeFlag	1	0
+    00189334	CS	FluoroscopyFlag	1	0
+    00189335	FD	DistanceSourceToDataCollectionCenter	1	0
+    00189337	US	ContrastBolusAgentNumber	1	0
+    00189338	SQ	ContrastBolusIngredientCodeSequence	1	0
+    00189340	SQ	ContrastAdministrationProfileSequence	1	0
+    00189341	SQ	ContrastBolusUsageSequence	1	0
+    00189342	CS	ContrastBolusAgentAdministered	1	0
+    00189343	CS	ContrastBolusAgentDetected	1	0
+    00189344	CS	ContrastBolusAgentPhase	1	0
+    00189345	FD	CTDIvol	1	0
+    00189346	SQ	CTDIPhantomTypeCodeSequence	1	0
+    00189351	FL	CalciumScoringMassFactorPatient	1	0
+    00189352	FL	CalciumScoringMassFactorDevice	3	0
+    00189353	FL	EnergyWeightingFactor	1	0
+    00189360	SQ	CTAdditionalXRaySourceSequence	1	0
+    00189361	CS	MultienergyCTAcquisition	1	0
+    00189362	SQ	MultienergyCTAcquisitionSequence	1	0
+    00189363	SQ	MultienergyCTProcessingSequence	1	0
+    00189364	SQ	MultienergyCTCharacteristicsSequence	1	0
+    00189365	SQ	MultienergyCTXRaySourceSequence	1	0
+    00189366	US	XRaySourceIndex	1	0
+    00189367	UC	XRaySourceID	1	0
+    00189368	CS	MultienergySourceTechnique	1	0
+    00189369	DT	SourceStartDateTime	1	0
+    0018936A	DT	SourceEndDateTime	1	0
+    0018936B	US	SwitchingPhaseNumber	1	0
+    0018936C	DS	SwitchingPhaseNominalDuration	1	0
+    0018936D	DS	SwitchingPhaseTransitionDuration	1	0
+    0018936E	DS	EffectiveBinEnergy	1	0
+    0018936F	SQ	MultienergyCTXRayDetectorSequence	1	0
+    00189370	US	XRayDetectorIndex	1	0
+    00189371	UC	XRayDetectorID	1	0
+    00189372	CS	MultienergyDetectorType	1	0
+    00189373	ST	XRayDetectorLabel	1	0
+    00189374	DS	NominalMaxEnergy	1	0
+    00189375	DS	NominalMinEnergy	1	0
+    00189376	US	ReferencedXRayDetectorIndex	1-n	0
+    00189377	US	ReferencedXRaySourceIndex	1-n	0
+    00189378	US	ReferencedPathIndex	1-n	0
+    00189379	SQ	MultienergyCTPathSequence	1	0
+    0018937A	US	MultienergyCTPathIndex	1	0
+    0018937B	UT	MultienergyAcquisitionDescription	1	0
+    0018937C	FD	MonoenergeticEnergyEquivalent	1	0
+    0018937D	SQ	MaterialCodeSequence	1	0
+    0018937E	CS	DecompositionMethod	1	0
+    0018937F	UT	DecompositionDescription	1	0
+    00189380	SQ	DecompositionAlgorithmIdentificationSequence	1	0
+    00189381	SQ	DecompositionMaterialSequence	1	0
+    00189382	SQ	MaterialAttenuationSequence	1	0
+    00189383	DS	PhotonEnergy	1	0
+    00189384	DS	XRayMassAttenuationCoefficient	1	0
+    00189401	SQ	ProjectionPixelCalibrationSequence	1	0
+    00189402	FL	DistanceSourceToIsocenter	1	0
+    00189403	FL	DistanceObjectToTableTop	1	0
+    00189404	FL	ObjectPixelSpacingInCenterOfBeam	2	0
+    00189405	SQ	PositionerPositionSequence	1	0
+    00189406	SQ	TablePositionSequence	1	0
+    00189407	SQ	CollimatorShapeSequence	1	0
+    00189410	CS	PlanesInAcquisition	1	0
+    00189412	SQ	XAXRFFrameCharacteristicsSequence	1	0
+    00189417	SQ	FrameAcquisitionSequence	1	0
+    00189420	CS	XRayReceptorType	1	0
+    00189423	LO	AcquisitionProtocolName	1	0
+    00189424	LT	AcquisitionProtocolDescription	1	0
+    00189425	CS	ContrastBolusIngredientOpaque	1	0
+    00189426	FL	DistanceReceptorPlaneToDetectorHousing	1	0
+    00189427	CS	IntensifierActiveShape	1	0
+    00189428	FL	IntensifierActiveDimensions	1-2	0
+    00189429	FL	PhysicalDetectorSize	2	0
+    00189430	FL	PositionOfIsocenterProjection	2	0
+    00189432	SQ	FieldOfViewSequence	1	0
+    00189433	LO	FieldOfViewDescription	1	0
+    00189434	SQ	ExposureControlSensingRegionsSequence	1	0
+    00189435	CS	ExposureControlSensingRegionShape	1	0
+    00189436	SS	ExposureControlSensingRegionLeftVerticalEdge	1	0
+    00189437	SS	ExposureControlSensingRegionRightVerticalEdge	1	0
+    00189438	SS	ExposureControlSensingRegionUpperHorizontalEdge	1	0
+    00189439	SS	ExposureControlSensingRegionLowerHorizontalEdge	1	0
+    00189440	SS	CenterOfCircularExposureControlSensingRegion	2	0
+    00189441	US	RadiusOfCircularExposureControlSensingRegion	1	0
+    00189442	SS	VerticesOfThePolygonalExposureControlSensingRegion	2-n	0
+    00189447	FL	ColumnAngulationPatient	1	0
+    00189449	FL	BeamAngle	1	0
+    00189451	SQ	FrameDetectorParametersSequence	1	0
+    00189452	FL	CalculatedAnatomyThickness	1	0
+    00189455	SQ	CalibrationSequence	1	0
+    00189456	SQ	ObjectThicknessSequence	1	0
+    00189457	CS	PlaneIdentification	1	0
+    00189461	FL	FieldOfViewDimensionsInFloat	1-2	0
+    00189462	SQ	IsocenterReferenceSystemSequence	1	0
+    00189463	FL	PositionerIsocenterPrimaryAngle	1	0
+    00189464	FL	PositionerIsocenterSecondaryAngle	1	0
+    00189465	FL	PositionerIsocenterDetectorRotationAngle	1	0
+    00189466	FL	TableXPositionToIsocenter	1	0
+    00189467	FL	TableYPositionToIsocenter	1	0
+    00189468	FL	TableZPositionToIsocenter	1	0
+    00189469	FL	TableHorizontalRotationAngle	1	0
+    00189470	FL	TableHeadTiltAngle	1	0
+    00189471	FL	TableCradleTiltAngle	1	0
+    00189472	SQ	FrameDisplayShutterSequence	1	0
+    00189473	FL	AcquiredImageAreaDoseProduct	1	0
+    00189474	CS	CArmPositionerTabletopRelationship	1	0
+    00189476	SQ	XRayGeometrySequence	1	0
+    00189477	SQ	IrradiationEventIdentificationSequence	1	0
+    00189504	SQ	XRay3DFrameTypeSequence	1	0
+    00189506	SQ	ContributingSourcesSequence	1	0
+    00189507	SQ	XRay3DAcquisitionSequence	1	0
+    00189508	FL	PrimaryPositionerScanArc	1	0
+    00189509	FL	SecondaryPositionerScanArc	1	0
+    00189510	FL	PrimaryPositionerScanStartAngle	1	0
+    00189511	FL	SecondaryPositionerScanStartAngle	1	0
+    00189514	FL	PrimaryPositionerIncrement	1	0
+    00189515	FL	SecondaryPositionerIncrement	1	0
+    00189516	DT	StartAcquisitionDateTime	1	0
+    00189517	DT	EndAcquisitionDateTime	1	0
+    00189518	SS	PrimaryPositionerIncrementSign	1	0
+    00189519	SS	SecondaryPositionerIncrementSign	1	0
+    00189524	LO	ApplicationName	1	0
+    00189525	LO	ApplicationVersion	1	0
+    00189526	LO	ApplicationManufacturer	1	0
+    00189527	CS	AlgorithmType	1	0
+    00189528	LO	AlgorithmDescription	1	0
+    00189530	SQ	XRay3DReconstructionSequence	1	0
+    00189531	LO	ReconstructionDescription	1	0
+    00189538	SQ	PerProjectionAcquisitionSequence	1	0
+    00189541	SQ	DetectorPositionSequence	1	0
+    00189542	SQ	XRayAcquisitionDoseSequence	1	0
+    00189543	FD	XRaySourceIsocenterPrimaryAngle	1	0
+    00189544	FD	XRaySourceIsocenterSecondaryAngle	1	0
+    00189545	FD	BreastSupportIsocenterPrimaryAngle	1	0
+    00189546	FD	BreastSupportIsocenterSecondaryAngle	1	0
+    00189547	FD	BreastSupportXPositionToIsocenter	1	0
+    00189548	FD	BreastSupportYPositionToIsocenter	1	0
+    00189549	FD	BreastSupportZPositionToIsocenter	1	0
+    00189550	FD	DetectorIsocenterPrimaryAngle	1	0
+    00189551	FD	DetectorIsocenterSecondaryAngle	1	0
+    00189552	FD	DetectorXPositionToIsocenter	1	0
+    00189553	FD	DetectorYPositionToIsocenter	1	0
+    00189554	FD	DetectorZPositionToIsocenter	1	0
+    00189555	SQ	XRayGridSequence	1	0
+    00189556	SQ	XRayFilterSequence	1	0
+    00189557	FD	DetectorActiveAreaTLHCPosition	3	0
+    00189558	FD	DetectorActiveAreaOrientation	6	0
+    00189559	CS	PositionerPrimaryAngleDirection	1	0
+    00189601	SQ	DiffusionBMatrixSequence	1	0
+    00189602	FD	DiffusionBValueXX	1	0
+    00189603	FD	DiffusionBValueXY	1	0
+    00189604	FD	DiffusionBValueXZ	1	0
+    00189605	FD	DiffusionBValueYY	1	0
+    00189606	FD	DiffusionBValueYZ	1	0
+    00189607	FD	DiffusionBValueZZ	1	0
+    00189621	SQ	FunctionalMRSequence	1	0
+    00189622	CS	FunctionalSettlingPhaseFramesPresent	1	0
+    00189623	DT	FunctionalSyncPulse	1	0
+    00189624	CS	SettlingPhaseFrame	1	0
+    00189701	DT	DecayCorrectionDateTime	1	0
+    00189715	FD	StartDensityThreshold	1	0
+    00189716	FD	StartRelativeDensityDifferenceThreshold	1	0
+    00189717	FD	StartCardiacTriggerCountThreshold	1	0
+    00189718	FD	StartRespiratoryTriggerCountThreshold	1	0
+    00189719	FD	TerminationCountsThreshold	1	0
+    00189720	FD	TerminationDensityThreshold	1	0
+    00189721	FD	TerminationRelativeDensityThreshold	1	0
+    00189722	FD	TerminationTimeThreshold	1	0
+    00189723	FD	TerminationCardiacTriggerCountThreshold	1	0
+    00189724	FD	TerminationRespiratoryTriggerCountThreshold	1	0
+    00189725	CS	DetectorGeometry	1	0
+    00189726	FD	TransverseDetectorSeparation	1	0
+    00189727	FD	AxialDetectorDimension	1	0
+    00189729	US	RadiopharmaceuticalAgentNumber	1	0
+    00189732	SQ	PETFrameAcquisitionSequence	1	0
+    00189733	SQ	PETDetectorMotionDetailsSequence	1	0
+    00189734	SQ	PETTableDynamicsSequence	1	0
+    00189735	SQ	PETPositionSequence	1	0
+    00189736	SQ	PETFrameCorrectionFactorsSequence	1	0
+    00189737	SQ	RadiopharmaceuticalUsageSequence	1	0
+    00189738	CS	AttenuationCorrectionSource	1	0
+    00189739	US	NumberOfIterations	1	0
+    00189740	US	NumberOfSubsets	1	0
+    00189749	SQ	PETReconstructionSequence	1	0
+    00189751	SQ	PETFrameTypeSequence	1	0
+    00189755	CS	TimeOfFlightInformationUsed	1	0
+    00189756	CS	ReconstructionType	1	0
+    00189758	CS	DecayCorrected	1	0
+    00189759	CS	AttenuationCorrected	1	0
+    00189760	CS	ScatterCorrected	1	0
+    00189761	CS	DeadTimeCorrected	1	0
+    00189762	CS	GantryMotionCorrected	1	0
+    00189763	CS	PatientMotionCorrected	1	0
+    00189764	CS	CountLossNormalizationCorrected	1	0
+    00189765	CS	RandomsCorrected	1	0
+    00189766	CS	NonUniformRadialSamplingCorrected	1	0
+    00189767	CS	SensitivityCalibrated	1	0
+    00189768	CS	DetectorNormalizationCorrection	1	0
+    00189769	CS	IterativeReconstructionMethod	1	0
+    00189770	CS	AttenuationCorrectionTemporalRelationship	1	0
+    00189771	SQ	PatientPhysiologicalStateSequence	1	0
+    00189772	SQ	PatientPhysiologicalStateCodeSequence	1	0
+    00189801	FD	DepthsOfFocus	1-n	0
+    00189803	SQ	ExcludedIntervalsSequence	1	0
+    00189804	DT	ExclusionStartDateTime	1	0
+    00189805	FD	ExclusionDuration	1	0
+    00189806	SQ	USImageDescriptionSequence	1	0
+    00189807	SQ	ImageDataTypeSequence	1	0
+    00189808	CS	DataType	1	0
+    00189809	SQ	TransducerScanPatternCodeSequence	1	0
+    0018980B	CS	AliasedDataType	1	0
+    0018980C	CS	PositionMeasuringDeviceUsed	1	0
+    0018980D	SQ	TransducerGeometryCodeSequence	1	0
+    0018980E	SQ	TransducerBeamSteeringCodeSequence	1	0
+    0018980F	SQ	TransducerApplicationCodeSequence	1	0
+    00189810	xs	ZeroVelocityPixelValue	1	0
+    00189900	LO	ReferenceLocationLabel	1	0
+    00189901	UT	ReferenceLocationDescription	1	0
+    00189902	SQ	ReferenceBasisCodeSequence	1	0
+    00189903	SQ	ReferenceGeometryCodeSequence	1	0
+    00189904	DS	OffsetDistance	1	0
+    00189905	CS	OffsetDirection	1	0
+    00189906	SQ	PotentialScheduledProtocolCodeSequence	1	0
+    00189907	SQ	PotentialRequestedProcedureCodeSequence	1	0
+    00189908	UC	PotentialReasonsForProcedure	1-n	0
+    00189909	SQ	PotentialReasonsForProcedureCodeSequence	1	0
+    0018990A	UC	PotentialDiagnosticTasks	1-n	0
+    0018990B	SQ	ContraindicationsCodeSequence	1	0
+    0018990C	SQ	ReferencedDefinedProtocolSequence	1	0
+    0018990D	SQ	ReferencedPerformedProtocolSequence	1	0
+    0018990E	SQ	PredecessorProtocolSequence	1	0
+    0018990F	UT	ProtocolPlanningInformation	1	0
+    00189910	UT	ProtocolDesignRationale	1	0
+    00189911	SQ	PatientSpecificationSequence	1	0
+    00189912	SQ	ModelSpecificationSequence	1	0
+    00189913	SQ	ParametersSpecificationSequence	1	0
+    00189914	SQ	InstructionSequence	1	0
+    00189915	US	InstructionIndex	1	0
+    00189916	LO	InstructionText	1	0
+    00189917	UT	InstructionDescription	1	0
+    00189918	CS	InstructionPerformedFlag	1	0
+    00189919	DT	InstructionPerformedDateTime	1	0
+    0018991A	UT	InstructionPerformanceComment	1	0
+    0018991B	SQ	PatientPositioningInstructionSequence	1	0
+    0018991C	SQ	PositioningMethodCodeSequence	1	0
+    0018991D	SQ	PositioningLandmarkSequence	1	0
+    0018991E	UI	TargetFrameOfReferenceUID	1	0
+    0018991F	SQ	AcquisitionProtocolElementSpecificationSequence	1	0
+    00189920	SQ	AcquisitionProtocolElementSequence	1	0
+    00189921	US	ProtocolElementNumber	1	0
+    00189922	LO	ProtocolElementName	1	0
+    00189923	UT	ProtocolElementCharacteristicsSummary	1	0
+    00189924	UT	ProtocolElementPurpose	1	0
+    00189930	CS	AcquisitionMotion	1	0
+    00189931	SQ	AcquisitionStartLocationSequence	1	0
+    00189932	SQ	AcquisitionEndLocationSequence	1	0
+    00189933	SQ	ReconstructionProtocolElementSpecificationSequence	1	0
+    00189934	SQ	ReconstructionProtocolElementSequence	1	0
+    00189935	SQ	StorageProtocolElementSpecificationSequence	1	0
+    00189936	SQ	StorageProtocolElementSequence	1	0
+    00189937	LO	RequestedSeriesDescription	1	0
+    00189938	US	SourceAcquisitionProtocolElementNumber	1-n	0
+    00189939	US	SourceAcquisitionBeamNumber	1-n	0
+    0018993A	US	SourceReconstructionProtocolElementNumber	1-n	0
+    0018993B	SQ	ReconstructionStartLocationSequence	1	0
+    0018993C	SQ	ReconstructionEndLocationSequence	1	0
+    0018993D	SQ	ReconstructionAlgorithmSequence	1	0
+    0018993E	SQ	ReconstructionTargetCenterLocationSequence	1	0
+    00189941	UT	ImageFilterDescription	1	0
+    00189942	FD	CTDIvolNotificationTrigger	1	0
+    00189943	FD	DLPNotificationTrigger	1	0
+    00189944	CS	AutoKVPSelectionType	1	0
+    00189945	FD	AutoKVPUpperBound	1	0
+    00189946	FD	AutoKVPLowerBound	1	0
+    00189947	CS	ProtocolDefinedPatientPosition	1	0
+    0018A001	SQ	ContributingEquipmentSequence	1	0
+    0018A002	DT	ContributionDateTime	1	0
+    0018A003	ST	ContributionDescription	1	0
+    0020000D	UI	StudyInstanceUID	1	0
+    0020000E	UI	SeriesInstanceUID	1	0
+    00200010	SH	StudyID	1	0
+    00200011	IS	SeriesNumber	1	0
+    00200012	IS	AcquisitionNumber	1	0
+    00200013	IS	InstanceNumber	1	0
+    00200014	IS	IsotopeNumber	1	1
+    00200015	IS	PhaseNumber	1	1
+    00200016	IS	IntervalNumber	1	1
+    00200017	IS	TimeSlotNumber	1	1
+    00200018	IS	AngleNumber	1	1
+    00200019	IS	ItemNumber	1	0
+    00200020	CS	PatientOrientation	2	0
+    00200022	IS	OverlayNumber	1	1
+    00200024	IS	CurveNumber	1	1
+    00200026	IS	LUTNumber	1	1
+    00200027	LO	PyramidLabel	1	0
+    00200030	DS	ImagePosition	3	1
+    00200032	DS	ImagePositionPatient	3	0
+    00200035	DS	ImageOrientation	6	1
+    00200037	DS	ImageOrientationPatient	6	0
+    00200050	DS	Location	1	1
+    00200052	UI	FrameOfReferenceUID	1	0
+    00200060	CS	Laterality	1	0
+    00200062	CS	ImageLaterality	1	0
+    00200070	LO	ImageGeometryType	1	1
+    00200080	CS	MaskingImage	1-n	1
+    002000AA	IS	ReportNumber	1	1
+    00200100	IS	TemporalPositionIdentifier	1	0
+    00200105	IS	NumberOfTemporalPositions	1	0
+    00200110	DS	TemporalResolution	1	0
+    00200200	UI	SynchronizationFrameOfReferenceUID	1	0
+    00200242	UI	SOPInstanceUIDOfConcatenationSource	1	0
+    00201000	IS	SeriesInStudy	1	1
+    00201001	IS	AcquisitionsInSeries	1	1
+    00201002	IS	ImagesInAcquisition	1	0
+    00201003	IS	ImagesInSeries	1	1
+    00201004	IS	AcquisitionsInStudy	1	1
+    00201005	IS	ImagesInStudy	1	1
+    00201020	LO	Reference	1-n	1
+    0020103F	LO	TargetPositionReferenceIndicator	1	0
+    00201040	LO	PositionReferenceIndicator	1	0
+    00201041	DS	SliceLocation	1	0
+    00201070	IS	OtherStudyNumbers	1-n	1
+    00201200	IS	NumberOfPatientRelatedStudies	1	0
+    00201202	IS	NumberOfPatientRelatedSeries	1	0
+    00201204	IS	NumberOfPatientRelatedInstances	1	0
+    00201206	IS	NumberOfStudyRelatedSeries	1	0
+    00201208	IS	NumberOfStudyRelatedInstances	1	0
+    00201209	IS	NumberOfSeriesRelatedInstances	1	0
+    00203401	CS	ModifyingDeviceID	1	1
+    00203402	CS	ModifiedImageID	1	1
+    00203403	DA	ModifiedImageDate	1	1
+    00203404	LO	ModifyingDeviceManufacturer	1	1
+    00203405	TM	ModifiedImageTime	1	1
+    00203406	LO	ModifiedImageDescription	1	1
+    00204000	LT	ImageComments	1	0
+    00205000	AT	OriginalImageIdentification	1-n	1
+    00205002	LO	OriginalImageIdentificationNomenclature	1-n	1
+    00209056	SH	StackID	1	0
+    00209057	UL	InStackPositionNumber	1	0
+    00209071	SQ	FrameAnatomySequence	1	0
+    00209072	CS	FrameLaterality	1	0
+    00209111	SQ	FrameContentSequence	1	0
+    00209113	SQ	PlanePositionSequence	1	0
+    00209116	SQ	PlaneOrientationSequence	1	0
+    00209128	UL	TemporalPositionIndex	1	0
+    00209153	FD	NominalCardiacTriggerDelayTime	1	0
+    00209154	FL	NominalCardiacTriggerTimePriorToRPeak	1	0
+    00209155	FL	ActualCardiacTriggerTimePriorToRPeak	1	0
+    00209156	US	FrameAcquisitionNumber	1	0
+    00209157	UL	DimensionIndexValues	1-n	0
+    00209158	LT	FrameComments	1	0
+    00209161	UI	ConcatenationUID	1	0
+    00209162	US	InConcatenationNumber	1	0
+    00209163	US	InConcatenationTotalNumber	1	0
+    00209164	UI	DimensionOrganizationUID	1	0
+    00209165	AT	DimensionIndexPointer	1	0
+    00209167	AT	FunctionalGroupPointer	1	0
+    00209170	SQ	UnassignedSharedConvertedAttributesSequence	1	0
+    00209171	SQ	UnassignedPerFrameConvertedAttributesSequence	1	0
+    00209172	SQ	ConversionSourceAttributesSequence	1	0
+    00209213	LO	DimensionIndexPrivateCreator	1	0
+    00209221	SQ	DimensionOrganizationSequence	1	0
+    00209222	SQ	DimensionIndexSequence	1	0
+    00209228	UL	ConcatenationFrameOffsetNumber	1	0
+    00209238	LO	FunctionalGroupPrivateCreator	1	0
+    00209241	FL	NominalPercentageOfCardiacPhase	1	0
+    00209245	FL	NominalPercentageOfRespiratoryPhase	1	0
+    00209246	FL	StartingRespiratoryAmplitude	1	0
+    00209247	CS	StartingRespiratoryPhase	1	0
+    00209248	FL	EndingRespiratoryAmplitude	1	0
+    00209249	CS	EndingRespiratoryPhase	1	0
+    00209250	CS	RespiratoryTriggerType	1	0
+    00209251	FD	RRIntervalTimeNominal	1	0
+    00209252	FD	ActualCardiacTriggerDelayTime	1	0
+    00209253	SQ	RespiratorySynchronizationSequence	1	0
+    00209254	FD	RespiratoryIntervalTime	1	0
+    00209255	FD	NominalRespiratoryTriggerDelayTime	1	0
+    00209256	FD	RespiratoryTriggerDelayThreshold	1	0
+    00209257	FD	ActualRespiratoryTriggerDelayTime	1	0
+    00209301	FD	ImagePositionVolume	3	0
+    00209302	FD	ImageOrientationVolume	6	0
+    00209307	CS	UltrasoundAcquisitionGeometry	1	0
+    00209308	FD	ApexPosition	3	0
+    00209309	FD	VolumeToTransducerMappingMatrix	16	0
+    0020930A	FD	VolumeToTableMappingMatrix	16	0
+    0020930B	CS	VolumeToTransducerRelationship	1	0
+    0020930C	CS	PatientFrameOfReferenceSource	1	0
+    0020930D	FD	TemporalPositionTimeOffset	1	0
+    0020930E	SQ	PlanePositionVolumeSequence	1	0
+    0020930F	SQ	PlaneOrientationVolumeSequence	1	0
+    00209310	SQ	TemporalPositionSequence	1	0
+    00209311	CS	DimensionOrganizationType	1	0
+    00209312	UI	VolumeFrameOfReferenceUID	1	0
+    00209313	UI	TableFrameOfReferenceUID	1	0
+    00209421	LO	DimensionDescriptionLabel	1	0
+    00209450	SQ	PatientOrientationInFrameSequence	1	0
+    00209453	LO	FrameLabel	1	0
+    00209518	US	AcquisitionIndex	1-n	0
+    00209529	SQ	ContributingSOPInstancesReferenceSequence	1	0
+    00209536	US	ReconstructionIndex	1	0
+    00220001	US	LightPathFilterPassThroughWavelength	1	0
+    00220002	US	LightPathFilterPassBand	2	0
+    00220003	US	ImagePathFilterPassThroughWavelength	1	0
+    00220004	US	ImagePathFilterPassBand	2	0
+    00220005	CS	PatientEyeMovementCommanded	1	0
+    00220006	SQ	PatientEyeMovementCommandCodeSequence	1	0
+    00220007	FL	SphericalLensPower	1	0
+    00220008	FL	CylinderLensPower	1	0
+    00220009	FL	CylinderAxis	1	0
+    0022000A	FL	EmmetropicMagnification	1	0
+    0022000B	FL	IntraOcularPressure	1	0
+    0022000C	FL	HorizontalFieldOfView	1	0
+    0022000D	CS	PupilDilated	1	0
+    0022000E	FL	DegreeOfDilation	1	0
+    00220010	FL	StereoBaselineAngle	1	0
+    00220011	FL	StereoBaselineDisplacement	1	0
+    00220012	FL	StereoHorizontalPixelOffset	1	0
+    00220013	FL	StereoVerticalPixelOffset	1	0
+    00220014	FL	StereoRotation	1	0
+    00220015	SQ	AcquisitionDeviceTypeCodeSequence	1	0
+    00220016	SQ	IlluminationTypeCodeSequence	1	0
+    00220017	SQ	LightPathFilterTypeStackCodeSequence	1	0
+    00220018	SQ	ImagePathFilterTypeStackCodeSequence	1	0
+    00220019	SQ	LensesCodeSequence	1	0
+    0022001A	SQ	ChannelDescriptionCodeSequence	1	0
+    0022001B	SQ	RefractiveStateSequence	1	0
+    0022001C	SQ	MydriaticAgentCodeSequence	1	0
+    0022001D	SQ	RelativeImagePositionCodeSequence	1	0
+    0022001E	FL	CameraAngleOfView	1	0
+    00220020	SQ	StereoPairsSequence	1	0
+    00220021	SQ	LeftImageSequence	1	0
+    00220022	SQ	RightImageSequence	1	0
+    00220028	CS	StereoPairsPresent	1	0
+    00220030	FL	AxialLengthOfTheEye	1	0
+    00220031	SQ	OphthalmicFrameLocationSequence	1	0
+    00220032	FL	ReferenceCoordinates	2-2n	0
+    00220035	FL	DepthSpatialResolution	1	0
+    00220036	FL	MaximumDepthDistortion	1	0
+    00220037	FL	AlongScanSpatialResolution	1	0
+    00220038	FL	MaximumAlongScanDistortion	1	0
+    00220039	CS	OphthalmicImageOrientation	1	0
+    00220041	FL	DepthOfTransverseImage	1	0
+    00220042	SQ	MydriaticAgentConcentrationUnitsSequence	1	0
+    00220048	FL	AcrossScanSpatialResolution	1	0
+    00220049	FL	MaximumAcrossScanDistortion	1	0
+    0022004E	DS	MydriaticAgentConcentration	1	0
+    00220055	FL	IlluminationWaveLength	1	0
+    00220056	FL	IlluminationPower	1	0
+    00220057	FL	IlluminationBandwidth	1	0
+    00220058	SQ	MydriaticAgentSequence	1	0
+    00221007	SQ	OphthalmicAxialMeasurementsRightEyeSequence	1	0
+    00221008	SQ	OphthalmicAxialMeasurementsLeftEyeSequence	1	0
+    00221009	CS	OphthalmicAxialMeasurementsDeviceType	1	0
+    00221010	CS	OphthalmicAxialLengthMeasurementsType	1	0
+    00221012	SQ	OphthalmicAxialLengthSequence	1	0
+    00221019	FL	OphthalmicAxialLength	1	0
+    00221024	SQ	LensStatusCodeSequence	1	0
+    00221025	SQ	VitreousStatusCodeSequence	1	0
+    00221028	SQ	IOLFormulaCodeSequence	1	0
+    00221029	LO	IOLFormulaDetail	1	0
+    00221033	FL	KeratometerIndex	1	0
+    00221035	SQ	SourceOfOphthalmicAxialLengthCodeSequence	1	0
+    00221036	SQ	SourceOfCornealSizeDataCodeSequence	1	0
+    00221037	FL	TargetRefraction	1	0
+    00221039	CS	RefractiveProcedureOccurred	1	0
+    00221040	SQ	RefractiveSurgeryTypeCodeSequence	1	0
+    00221044	SQ	OphthalmicUltrasoundMethodCodeSequence	1	0
+    00221045	SQ	SurgicallyInducedAstigmatismSequence	1	0
+    00221046	CS	TypeOfOpticalCorrection	1	0
+    00221047	SQ	ToricIOLPowerSequence	1	0
+    00221048	SQ	PredictedToricErrorSequence	1	0
+    00221049	CS	PreSelectedForImplantation	1	0
+    0022104A	SQ	ToricIOLPowerForExactEmmetropiaSequence	1	0
+    0022104B	SQ	ToricIOLPowerForExactTargetRefractionSequence	1	0
+    00221050	SQ	OphthalmicAxialLengthMeasurementsSequence	1	0
+    00221053	FL	IOLPower	1	0
+    00221054	FL	PredictedRefractiveError	1	0
+    00221059	FL	OphthalmicAxialLengthVelocity	1	0
+    00221065	LO	LensStatusDescription	1	0
+    00221066	LO	VitreousStatusDescription	1	0
+    00221090	SQ	IOLPowerSequence	1	0
+    00221092	SQ	LensConstantSequence	1	0
+    00221093	LO	IOLManufacturer	1	0
+    00221094	LO	LensConstantDescription	1	1
+    00221095	LO	ImplantName	1	0
+    00221096	SQ	KeratometryMeasurementTypeCodeSequence	1	0
+    00221097	LO	ImplantPartNumber	1	0
+    00221100	SQ	ReferencedOphthalmicAxialMeasurementsSequence	1	0
+    00221101	SQ	OphthalmicAxialLengthMeasurementsSegmentNameCodeSequence	1	0
+    00221103	SQ	RefractiveErrorBeforeRefractiveSurgeryCodeSequence	1	0
+    00221121	FL	IOLPowerForExactEmmetropia	1	0
+    00221122	FL	IOLPowerForExactTargetRefraction	1	0
+    00221125	SQ	AnteriorChamberDepthDefinitionCodeSequence	1	0
+    00221127	SQ	LensThicknessSequence	1	0
+    00221128	SQ	AnteriorChamberDepthSequence	1	0
+    0022112A	SQ	CalculationCommentSequence	1	0
+    0022112B	CS	CalculationCommentType	1	0
+    0022112C	LT	CalculationComment	1	0
+    00221130	FL	LensThickness	1	0
+    00221131	FL	AnteriorChamberDepth	1	0
+    00221132	SQ	SourceOfLensThicknessDataCodeSequence	1	0
+    00221133	SQ	SourceOfAnteriorChamberDepthDataCodeSequence	1	0
+    00221134	SQ	SourceOfRefractiveMeasurementsSequence	1	0
+    00221135	SQ	SourceOfRefractiveMeasurementsCodeSequence	1	0
+    00221140	CS	OphthalmicAxialLengthMeasurementModified	1	0
+    00221150	SQ	OphthalmicAxialLengthDataSourceCodeSequence	1	0
+    00221153	SQ	OphthalmicAxialLengthAcquisitionMethodCodeSequence	1	1
+    00221155	FL	SignalToNoiseRatio	1	0
+    00221159	LO	OphthalmicAxialLengthDataSourceDescription	1	0
+    00221210	SQ	OphthalmicAxialLengthMeasurementsTotalLengthSequence	1	0
+    00221211	SQ	OphthalmicAxialLengthMeasurementsSegmentalLengthSequence	1	0
+    00221212	SQ	OphthalmicAxialLengthMeasurementsLengthSummationSequence	1	0
+    00221220	SQ	UltrasoundOphthalmicAxialLengthMeasurementsSequence	1	0
+    00221225	SQ	OpticalOphthalmicAxialLengthMeasurementsSequence	1	0
+    00221230	SQ	UltrasoundSelectedOphthalmicAxialLengthSequence	1	0
+    00221250	SQ	OphthalmicAxialLengthSelectionMethodCodeSequence	1	0
+    00221255	SQ	OpticalSelectedOphthalmicAxialLengthSequence	1	0
+    00221257	SQ	SelectedSegmentalOphthalmicAxialLengthSequence	1	0
+    00221260	SQ	SelectedTotalOphthalmicAxialLengthSequence	1	0
+    00221262	SQ	OphthalmicAxialLengthQualityMetricSequence	1	0
+    00221265	SQ	OphthalmicAxialLengthQualityMetricTypeCodeSequence	1	1
+    00221273	LO	OphthalmicAxialLengthQualityMetricTypeDescription	1	1
+    00221300	SQ	IntraocularLensCalculationsRightEyeSequence	1	0
+    00221310	SQ	IntraocularLensCalculationsLeftEyeSequence	1	0
+    00221330	SQ	ReferencedOphthalmicAxialLengthMeasurementQCImageSequence	1	0
+    00221415	CS	OphthalmicMappingDeviceType	1	0
+    00221420	SQ	AcquisitionMethodCodeSequence	1	0
+    00221423	SQ	AcquisitionMethodAlgorithmSequence	1	0
+    00221436	SQ	OphthalmicThicknessMapTypeCodeSequence	1	0
+    00221443	SQ	OphthalmicThicknessMappingNormalsSequence	1	0
+    00221445	SQ	RetinalThicknessDefinitionCodeSequence	1	0
+    00221450	SQ	PixelValueMappingToCodedConceptSequence	1	0
+    00221452	xs	MappedPixelValue	1	0
+    00221454	LO	PixelValueMappingExplanation	1	0
+    00221458	SQ	OphthalmicThicknessMapQualityThresholdSequence	1	0
+    00221460	FL	OphthalmicThicknessMapThresholdQualityRating	1	0
+    00221463	FL	AnatomicStructureReferencePoint	2	0
+    00221465	SQ	RegistrationToLocalizerSequence	1	0
+    00221466	CS	RegisteredLocalizerUnits	1	0
+    00221467	FL	RegisteredLocalizerTopLeftHandCorner	2	0
+    00221468	FL	RegisteredLocalizerBottomRightHandCorner	2	0
+    00221470	SQ	OphthalmicThicknessMapQualityRatingSequence	1	0
+    00221472	SQ	RelevantOPTAttributesSequence	1	0
+    00221512	SQ	TransformationMethodCodeSequence	1	0
+    00221513	SQ	TransformationAlgorithmSequence	1	0
+    00221515	CS	OphthalmicAxialLengthMethod	1	0
+    00221517	FL	OphthalmicFOV	1	0
+    00221518	SQ	TwoDimensionalToThreeDimensionalMapSequence	1	0
+    00221525	SQ	WideFieldOphthalmicPhotographyQualityRatingSequence	1	0
+    00221526	SQ	WideFieldOphthalmicPhotographyQualityThresholdSequence	1	0
+    00221527	FL	WideFieldOphthalmicPhotographyThresholdQualityRating	1	0
+    00221528	FL	XCoordinatesCenterPixelViewAngle	1	0
+    00221529	FL	YCoordinatesCenterPixelViewAngle	1	0
+    00221530	UL	NumberOfMapPoints	1	0
+    00221531	OF	TwoDimensionalToThreeDimensionalMapData	1	0
+    00221612	SQ	DerivationAlgorithmSequence	1	0
+    00221615	SQ	OphthalmicImageTypeCodeSequence	1	0
+    00221616	LO	OphthalmicImageTypeDescription	1	0
+    00221618	SQ	ScanPatternTypeCodeSequence	1	0
+    00221620	SQ	ReferencedSurfaceMeshIdentificationSequence	1	0
+    00221622	CS	OphthalmicVolumetricPropertiesFlag	1	0
+    00221624	FL	OphthalmicAnatomicReferencePointXCoordinate	1	0
+    00221626	FL	OphthalmicAnatomicReferencePointYCoordinate	1	0
+    00221628	SQ	OphthalmicEnFaceImageQualityRatingSequence	1	0
+    00221630	DS	QualityThreshold	1	0
+    00221640	SQ	OCTBscanAnalysisAcquisitionParametersSequence	1	0
+    00221642	UL	NumberOfBscansPerFrame	1	0
+    00221643	FL	BscanSlabThickness	1	0
+    00221644	FL	DistanceBetweenBscanSlabs	1	0
+    00221645	FL	BscanCycleTime	1	0
+    00221646	FL	BscanCycleTimeVector	1-n	0
+    00221649	FL	AscanRate	1	0
+    00221650	FL	BscanRate	1	0
+    00221658	UL	SurfaceMeshZPixelOffset	1	0
+    00240010	FL	VisualFieldHorizontalExtent	1	0
+    00240011	FL	VisualFieldVerticalExtent	1	0
+    00240012	CS	VisualFieldShape	1	0
+    00240016	SQ	ScreeningTestModeCodeSequence	1	0
+    00240018	FL	MaximumStimulusLuminance	1	0
+    00240020	FL	BackgroundLuminance	1	0
+    00240021	SQ	StimulusColorCodeSequence	1	0
+    00240024	SQ	BackgroundIlluminationColorCodeSequence	1	0
+    00240025	FL	StimulusArea	1	0
+    00240028	FL	StimulusPresentationTime	1	0
+    00240032	SQ	FixationSequence	1	0
+    00240033	SQ	FixationMonitoringCodeSequence	1	0
+    00240034	SQ	VisualFieldCatchTrialSequence	1	0
+    00240035	US	FixationCheckedQuantity	1	0
+    00240036	US	PatientNotProperlyFixatedQuantity	1	0
+    00240037	CS	PresentedVisualStimuliDataFlag	1	0
+    00240038	US	NumberOfVisualStimuli	1	0
+    00240039	CS	ExcessiveFixationLossesDataFlag	1	0
+    00240040	CS	ExcessiveFixationLosses	1	0
+    00240042	US	StimuliRetestingQuantity	1	0
+    00240044	LT	CommentsOnPatientPerformanceOfVisualField	1	0
+    00240045	CS	FalseNegativesEstimateFlag	1	0
+    00240046	FL	FalseNegativesEstimate	1	0
+    00240048	US	NegativeCatchTrialsQuantity	1	0
+    00240050	US	FalseNegativesQuantity	1	0
+    00240051	CS	ExcessiveFalseNegativesDataFlag	1	0
+    00240052	CS	ExcessiveFalseNegatives	1	0
+    00240053	CS	FalsePositivesEstimateFlag	1	0
+    00240054	FL	FalsePositivesEstimate	1	0
+    00240055	CS	CatchTrialsDataFlag	1	0
+    00240056	US	PositiveCatchTrialsQuantity	1	0
+    00240057	CS	TestPointNormalsDataFlag	1	0
+    00240058	SQ	TestPointNormalsSequence	1	0
+    00240059	CS	GlobalDeviationProbabilityNormalsFlag	1	0
+    00240060	US	FalsePositivesQuantity	1	0
+    00240061	CS	ExcessiveFalsePositivesDataFlag	1	0
+    00240062	CS	ExcessiveFalsePositives	1	0
+    00240063	CS	VisualFieldTestNormalsFlag	1	0
+    00240064	SQ	ResultsNormalsSequence	1	0
+    00240065	SQ	AgeCorrectedSensitivityDeviationAlgorithmSequence	1	0
+    00240066	FL	GlobalDeviationFromNormal	1	0
+    00240067	SQ	GeneralizedDefectSensitivityDeviationAlgorithmSequence	1	0
+    00240068	FL	LocalizedDeviationFromNormal	1	0
+    00240069	LO	PatientReliabilityIndicator	1	0
+    00240070	FL	VisualFieldMeanSensitivity	1	0
+    00240071	FL	GlobalDeviationProbability	1	0
+    00240072	CS	LocalDeviationProbabilityNormalsFlag	1	0
+    00240073	FL	LocalizedDeviationProbability	1	0
+    00240074	CS	ShortTermFluctuationCalculated	1	0
+    00240075	FL	ShortTermFluctuation	1	0
+    00240076	CS	ShortTermFluctuationProbabilityCalculated	1	0
+    00240077	FL	ShortTermFluctuationProbability	1	0
+    00240078	CS	CorrectedLocalizedDeviationFromNormalCalculated	1	0
+    00240079	FL	CorrectedLocalizedDeviationFromNormal	1	0
+    00240080	CS	CorrectedLocalizedDeviationFromNormalProbabilityCalculated	1	0
+    00240081	FL	CorrectedLocalizedDeviationFromNormalProbability	1	0
+    00240083	SQ	GlobalDeviationProbabilitySequence	1	0
+    00240085	SQ	LocalizedDeviationProbabilitySequence	1	0
+    00240086	CS	FovealSensitivityMeasured	1	0
+    00240087	FL	FovealSensitivity	1	0
+    00240088	FL	VisualFieldTestDuration	1	0
+    00240089	SQ	VisualFieldTestPointSequence	1	0
+    00240090	FL	VisualFieldTestPointXCoordinate	1	0
+    00240091	FL	VisualFieldTestPointYCoordinate	1	0
+    00240092	FL	AgeCorrectedSensitivityDeviationValue	1	0
+    00240093	CS	StimulusResults	1	0
+    00240094	FL	SensitivityValue	1	0
+    00240095	CS	RetestStimulusSeen	1	0
+    00240096	FL	RetestSensitivityValue	1	0
+    00240097	SQ	VisualFieldTestPointNormalsSequence	1	0
+    00240098	FL	QuantifiedDefect	1	0
+    00240100	FL	AgeCorrectedSensitivityDeviationProbabilityValue	1	0
+    00240102	CS	GeneralizedDefectCorrectedSensitivityDeviationFlag	1	0
+    00240103	FL	GeneralizedDefectCorrectedSensitivityDeviationValue	1	0
+    00240104	FL	GeneralizedDefectCorrectedSensitivityDeviationProbabilityValue	1	0
+    00240105	FL	MinimumSensitivityValue	1	0
+    00240106	CS	BlindSpotLocalized	1	0
+    00240107	FL	BlindSpotXCoordinate	1	0
+    00240108	FL	BlindSpotYCoordinate	1	0
+    00240110	SQ	VisualAcuityMeasurementSequence	1	0
+    00240112	SQ	RefractiveParametersUsedOnPatientSequence	1	0
+    00240113	CS	MeasurementLaterality	1	0
+    00240114	SQ	OphthalmicPatientClinicalInformationLeftEyeSequence	1	0
+    00240115	SQ	OphthalmicPatientClinicalInformationRightEyeSequence	1	0
+    00240117	CS	FovealPointNormativeDataFlag	1	0
+    00240118	FL	FovealPointProbabilityValue	1	0
+    00240120	CS	ScreeningBaselineMeasured	1	0
+    00240122	SQ	ScreeningBaselineMeasuredSequence	1	0
+    00240124	CS	ScreeningBaselineType	1	0
+    00240126	FL	ScreeningBaselineValue	1	0
+    00240202	LO	AlgorithmSource	1	0
+    00240306	LO	DataSetName	1	0
+    00240307	LO	DataSetVersion	1	0
+    00240308	LO	DataSetSource	1	0
+    00240309	LO	DataSetDescription	1	0
+    00240317	SQ	VisualFieldTestReliabilityGlobalIndexSequence	1	0
+    00240320	SQ	VisualFieldGlobalResultsIndexSequence	1	0
+    00240325	SQ	DataObservationSequence	1	0
+    00240338	CS	IndexNormalsFlag	1	0
+    00240341	FL	IndexProbability	1	0
+    00240344	SQ	IndexProbabilitySequence	1	0
+    00280002	US	SamplesPerPixel	1	0
+    00280003	US	SamplesPerPixelUsed	1	0
+    00280004	CS	PhotometricInterpretation	1	0
+    00280005	US	ImageDimensions	1	1
+    00280006	US	PlanarConfiguration	1	0
+    00280008	IS	NumberOfFrames	1	0
+    00280009	AT	FrameIncrementPointer	1-n	0
+    0028000A	AT	FrameDimensionPointer	1-n	0
+    00280010	US	Rows	1	0
+    00280011	US	Columns	1	0
+    00280012	US	Planes	1	1
+    00280014	US	UltrasoundColorDataPresent	1	0
+    00280030	DS	PixelSpacing	2	0
+    00280031	DS	ZoomFactor	2	0
+    00280032	DS	ZoomCenter	2	0
+    00280034	IS	PixelAspectRatio	2	0
+    00280040	CS	ImageFormat	1	1
+    00280050	LO	ManipulatedImage	1-n	1
+    00280051	CS	CorrectedImage	1-n	0
+    0028005F	LO	CompressionRecognitionCode	1	1
+    00280060	CS	CompressionCode	1	1
+    00280061	SH	CompressionOriginator	1	1
+    00280062	LO	CompressionLabel	1	1
+    00280063	SH	CompressionDescription	1	1
+    00280065	CS	CompressionSequence	1-n	1
+    00280066	AT	CompressionStepPointers	1-n	1
+    00280068	US	RepeatInterval	1	1
+    00280069	US	BitsGrouped	1	1
+    00280070	US	PerimeterTable	1-n	1
+    00280071	xs	PerimeterValue	1	1
+    00280080	US	PredictorRows	1	1
+    00280081	US	PredictorColumns	1	1
+    00280082	US	PredictorConstants	1-n	1
+    00280090	CS	BlockedPixels	1	1
+    00280091	US	BlockRows	1	1
+    00280092	US	BlockColumns	1	1
+    00280093	US	RowOverlap	1	1
+    00280094	US	ColumnOverlap	1	1
+    00280100	US	BitsAllocated	1	0
+    00280101	US	BitsStored	1	0
+    00280102	US	HighBit	1	0
+    00280103	US	PixelRepresentation	1	0
+    00280104	xs	SmallestValidPixelValue	1	1
+    00280105	xs	LargestValidPixelValue	1	1
+    00280106	xs	SmallestImagePixelValue	1	0
+    00280107	xs	LargestImagePixelValue	1	0
+    00280108	xs	SmallestPixelValueInSeries	1	0
+    00280109	xs	LargestPixelValueInSeries	1	0
+    00280110	xs	SmallestImagePixelValueInPlane	1	1
+    00280111	xs	LargestImagePixelValueInPlane	1	1
+    00280120	xs	PixelPaddingValue	1	0
+    00280121	xs	PixelPaddingRangeLimit	1	0
+    00280122	FL	FloatPixelPaddingValue	1	0
+    00280123	FD	DoubleFloatPixelPaddingValue	1	0
+    00280124	FL	FloatPixelPaddingRangeLimit	1	0
+    00280125	FD	DoubleFloatPixelPaddingRangeLimit	1	0
+    00280200	US	ImageLocation	1	1
+    00280300	CS	QualityControlImage	1	0
+    00280301	CS	BurnedInAnnotation	1	0
+    00280302	CS	RecognizableVisualFeatures	1	0
+    00280303	CS	LongitudinalTemporalInformationModified	1	0
+    00280304	UI	ReferencedColorPaletteInstanceUID	1	0
+    00280400	LO	TransformLabel	1	1
+    00280401	LO	TransformVersionNumber	1	1
+    00280402	US	NumberOfTransformSteps	1	1
+    00280403	LO	SequenceOfCompressedData	1-n	1
+    00280404	AT	DetailsOfCoefficients	1-n	1
+    00280410	US	RowsForNthOrderCoefficients	1	1
+    00280411	US	ColumnsForNthOrderCoefficients	1	1
+    00280412	LO	CoefficientCoding	1-n	1
+    00280413	AT	CoefficientCodingPointers	1-n	1
+    00280700	LO	DCTLabel	1	1
+    00280701	CS	DataBlockDescription	1-n	1
+    00280702	AT	DataBlock	1-n	1
+    00280710	US	NormalizationFactorFormat	1	1
+    00280720	US	ZonalMapNumberFormat	1	1
+    00280721	AT	ZonalMapLocation	1-n	1
+    00280722	US	ZonalMapFormat	1	1
+    00280730	US	AdaptiveMapFormat	1	1
+    00280740	US	CodeNumberFormat	1	1
+    00280800	CS	CodeLabel	1-n	1
+    00280802	US	NumberOfTables	1	1
+    00280803	AT	CodeTableLocation	1-n	1
+    00280804	US	BitsForCodeWord	1	1
+    00280808	AT	ImageDataLocation	1-n	1
+    00280A02	CS	PixelSpacingCalibrationType	1	0
+    00280A04	LO	PixelSpacingCalibrationDescription	1	0
+    00281040	CS	PixelIntensityRelationship	1	0
+    00281041	SS	PixelIntensityRelationshipSign	1	0
+    00281050	DS	WindowCenter	1-n	0
+    00281051	DS	WindowWidth	1-n	0
+    00281052	DS	RescaleIntercept	1	0
+    00281053	DS	RescaleSlope	1	0
+    00281054	LO	RescaleType	1	0
+    00281055	LO	WindowCenterWidthExplanation	1-n	0
+    00281056	CS	VOILUTFunction	1	0
+    00281080	CS	GrayScale	1	1
+    00281090	CS	RecommendedViewingMode	1	0
+    00281100	xs	GrayLookupTableDescriptor	3	1
+    00281101	xs	RedPaletteColorLookupTableDescriptor	3	0
+    00281102	xs	GreenPaletteColorLookupTableDescriptor	3	0
+    00281103	xs	BluePaletteColorLookupTableDescriptor	3	0
+    00281104	US	AlphaPaletteColorLookupTableDescriptor	3	0
+    00281111	xs	LargeRedPaletteColorLookupTableDescriptor	4	1
+    00281112	xs	LargeGreenPaletteColorLookupTableDescriptor	4	1
+    00281113	xs	LargeBluePaletteColorLookupTableDescriptor	4	1
+    00281199	UI	PaletteColorLookupTableUID	1	0
+    00281200	lt	GrayLookupTableData	1-n	1
+    00281201	OW	RedPaletteColorLookupTableData	1	0
+    00281202	OW	GreenPaletteColorLookupTableData	1	0
+    00281203	OW	BluePaletteColorLookupTableData	1	0
+    00281204	OW	AlphaPaletteColorLookupTableData	1	0
+    00281211	OW	LargeRedPaletteColorLookupTableData	1	1
+    00281212	OW	LargeGreenPaletteColorLookupTableData	1	1
+    00281213	OW	LargeBluePaletteColorLookupTableData	1	1
+    00281214	UI	LargePaletteColorLookupTableUID	1	1
+    00281221	OW	SegmentedRedPaletteColorLookupTableData	1	0
+    00281222	OW	SegmentedGreenPaletteColorLookupTableData	1	0
+    00281223	OW	SegmentedBluePaletteColorLookupTableData	1	0
+    00281224	OW	SegmentedAlphaPaletteColorLookupTableData	1	0
+    00281230	SQ	StoredValueColorRangeSequence	1	0
+    00281231	FD	MinimumStoredValueMapped	1	0
+    00281232	FD	MaximumStoredValueMapped	1	0
+    00281300	CS	BreastImplantPresent	1	0
+    00281350	CS	PartialView	1	0
+    00281351	ST	PartialViewDescription	1	0
+    00281352	SQ	PartialViewCodeSequence	1	0
+    0028135A	CS	SpatialLocationsPreserved	1	0
+    00281401	SQ	DataFrameAssignmentSequence	1	0
+    00281402	CS	DataPathAssignment	1	0
+    00281403	US	BitsMappedToColorLookupTable	1	0
+    00281404	SQ	BlendingLUT1Sequence	1	0
+    00281405	CS	BlendingLUT1TransferFunction	1	0
+    00281406	FD	BlendingWeightConstant	1	0
+    00281407	US	BlendingLookupTableDescriptor	3	0
+    00281408	OW	BlendingLookupTableData	1	0
+    0028140B	SQ	EnhancedPaletteColorLookupTableSequence	1	0
+    0028140C	SQ	BlendingLUT2Sequence	1	0
+    0028140D	CS	BlendingLUT2TransferFunction	1	0
+    0028140E	CS	DataPathID	1	0
+    0028140F	CS	RGBLUTTransferFunction	1	0
+    00281410	CS	AlphaLUTTransferFunction	1	0
+    00282000	OB	ICCProfile	1	0
+    00282002	CS	ColorSpace	1	0
+    00282110	CS	LossyImageCompression	1	0
+    00282112	DS	LossyImageCompressionRatio	1-n	0
+    00282114	CS	LossyImageCompressionMethod	1-n	0
+    00283000	SQ	ModalityLUTSequence	1	0
+    00283002	xs	LUTDescriptor	3	0
+    00283003	LO	LUTExplanation	1	0
+    00283004	LO	ModalityLUTType	1	0
+    00283006	lt	LUTData	1-n	0
+    00283010	SQ	VOILUTSequence	1	0
+    00283110	SQ	SoftcopyVOILUTSequence	1	0
+    00284000	LT	ImagePresentationComments	1	1
+    00285000	SQ	BiPlaneAcquisitionSequence	1	1
+    00286010	US	RepresentativeFrameNumber	1	0
+    00286020	US	FrameNumbersOfInterest	1-n	0
+    00286022	LO	FrameOfInterestDescription	1-n	0
+    00286023	CS	FrameOfInterestType	1-n	0
+    00286030	US	MaskPointers	1-n	1
+    00286040	US	RWavePointer	1-n	0
+    00286100	SQ	MaskSubtractionSequence	1	0
+    00286101	CS	MaskOperation	1	0
+    00286102	US	ApplicableFrameRange	2-2n	0
+    00286110	US	MaskFrameNumbers	1-n	0
+    00286112	US	ContrastFrameAveraging	1	0
+    00286114	FL	MaskSubPixelShift	2	0
+    00286120	SS	TIDOffset	1	0
+    00286190	ST	MaskOperationExplanation	1	0
+    00287000	SQ	EquipmentAdministratorSequence	1	0
+    00287001	US	NumberOfDisplaySubsystems	1	0
+    00287002	US	CurrentConfigurationID	1	0
+    00287003	US	DisplaySubsystemID	1	0
+    00287004	SH	DisplaySubsystemName	1	0
+    00287005	LO	DisplaySubsystemDescription	1	0
+    00287006	CS	SystemStatus	1	0
+    00287007	LO	SystemStatusComment	1	0
+    00287008	SQ	TargetLuminanceCharacteristicsSequence	1	0
+    00287009	US	LuminanceCharacteristicsID	1	0
+    0028700A	SQ	DisplaySubsystemConfigurationSequence	1	0
+    0028700B	US	ConfigurationID	1	0
+    0028700C	SH	ConfigurationName	1	0
+    0028700D	LO	ConfigurationDescription	1	0
+    0028700E	US	ReferencedTargetLuminanceCharacteristicsID	1	0
+    0028700F	SQ	QAResultsSequence	1	0
+    00287010	SQ	DisplaySubsystemQAResultsSequence	1	0
+    00287011	SQ	ConfigurationQAResultsSequence	1	0
+    00287012	SQ	MeasurementEquipmentSequence	1	0
+    00287013	CS	MeasurementFunctions	1-n	0
+    00287014	CS	MeasurementEquipmentType	1	0
+    00287015	SQ	VisualEvaluationResultSequence	1	0
+    00287016	SQ	DisplayCalibrationResultSequence	1	0
+    00287017	US	DDLValue	1	0
+    00287018	FL	CIExyWhitePoint	2	0
+    00287019	CS	DisplayFunctionType	1	0
+    0028701A	FL	GammaValue	1	0
+    0028701B	US	NumberOfLuminancePoints	1	0
+    0028701C	SQ	LuminanceResponseSequence	1	0
+    0028701D	FL	TargetMinimumLuminance	1	0
+    0028701E	FL	TargetMaximumLuminance	1	0
+    0028701F	FL	LuminanceValue	1	0
+    00287020	LO	LuminanceResponseDescription	1	0
+    00287021	CS	WhitePointFlag	1	0
+    00287022	SQ	DisplayDeviceTypeCodeSequence	1	0
+    00287023	SQ	DisplaySubsystemSequence	1	0
+    00287024	SQ	LuminanceResultSequence	1	0
+    00287025	CS	AmbientLightValueSource	1	0
+    00287026	CS	MeasuredCharacteristics	1-n	0
+    00287027	SQ	LuminanceUniformityResultSequence	1	0
+    00287028	SQ	VisualEvaluationTestSequence	1	0
+    00287029	CS	TestResult	1	0
+    0028702A	LO	TestResultComment	1	0
+    0028702B	CS	TestImageValidation	1	0
+    0028702C	SQ	TestPatternCodeSequence	1	0
+    0028702D	SQ	MeasurementPatternCodeSequence	1	0
+    0028702E	SQ	VisualEvaluationMethodCodeSequence	1	0
+    00287FE0	UR	PixelDataProviderURL	1	0
+    00289001	UL	DataPointRows	1	0
+    00289002	UL	DataPointColumns	1	0
+    00289003	CS	SignalDomainColumns	1	0
+    00289099	US	LargestMonochromePixelValue	1	1
+    00289108	CS	DataRepresentation	1	0
+    00289110	SQ	PixelMeasuresSequence	1	0
+    00289132	SQ	FrameVOILUTSequence	1	0
+    00289145	SQ	PixelValueTransformationSequence	1	0
+    00289235	CS	SignalDomainRows	1	0
+    00289411	FL	DisplayFilterPercentage	1	0
+    00289415	SQ	FramePixelShiftSequence	1	0
+    00289416	US	SubtractionItemID	1	0
+    00289422	SQ	PixelIntensityRelationshipLUTSequence	1	0
+    00289443	SQ	FramePixelDataPropertiesSequence	1	0
+    00289444	CS	GeometricalProperties	1	0
+    00289445	FL	GeometricMaximumDistortion	1	0
+    00289446	CS	ImageProcessingApplied	1-n	0
+    00289454	CS	MaskSelectionMode	1	0
+    00289474	CS	LUTFunction	1	0
+    00289478	FL	MaskVisibilityPercentage	1	0
+    00289501	SQ	PixelShiftSequence	1	0
+    00289502	SQ	RegionPixelShiftSequence	1	0
+    00289503	SS	VerticesOfTheRegion	2-2n	0
+    00289505	SQ	MultiFramePresentationSequence	1	0
+    00289506	US	PixelShiftFrameRange	2-2n	0
+    00289507	US	LUTFrameRange	2-2n	0
+    00289520	DS	ImageToEquipmentMappingMatrix	16	0
+    00289537	CS	EquipmentCoordinateSystemIdentification	1	0
+    0032000A	CS	StudyStatusID	1	1
+    0032000C	CS	StudyPriorityID	1	1
+    00320012	LO	StudyIDIssuer	1	1
+    00320032	DA	StudyVerifiedDate	1	1
+    00320033	TM	StudyVerifiedTime	1	1
+    00320034	DA	StudyReadDate	1	1
+    00320035	TM	StudyReadTime	1	1
+    00321000	DA	ScheduledStudyStartDate	1	1
+    00321001	TM	ScheduledStudyStartTime	1	1
+    00321010	DA	ScheduledStudyStopDate	1	1
+    00321011	TM	ScheduledStudyStopTime	1	1
+    00321020	LO	ScheduledStudyLocation	1	1
+    00321021	AE	ScheduledStudyLocationAETitle	1-n	1
+    00321030	LO	ReasonForStudy	1	1
+    00321031	SQ	RequestingPhysicianIdentificationSequence	1	0
+    00321032	PN	RequestingPhysician	1	0
+    00321033	LO	RequestingService	1	0
+    00321034	SQ	RequestingServiceCodeSequence	1	0
+    00321040	DA	StudyArrivalDate	1	1
+    00321041	TM	StudyArrivalTime	1	1
+    00321050	DA	StudyCompletionDate	1	1
+    00321051	TM	StudyCompletionTime	1	1
+    00321055	CS	StudyComponentStatusID	1	1
+    00321060	LO	RequestedProcedureDescription	1	0
+    00321064	SQ	RequestedProcedureCodeSequence	1	0
+    00321065	SQ	RequestedLateralityCodeSequence	1	0
+    00321066	UT	ReasonForVisit	1	0
+    00321067	SQ	ReasonForVisitCodeSequence	1	0
+    00321070	LO	RequestedContrastAgent	1	0
+    00324000	LT	StudyComments	1	1
+    00340001	SQ	FlowIdentifierSequence	1	0
+    00340002	OB	FlowIdentifier	1	0
+    00340003	UI	FlowTransferSyntaxUID	1	0
+    00340004	UL	FlowRTPSamplingRate	1	0
+    00340005	OB	SourceIdentifier	1	0
+    00340007	OB	FrameOriginTimestamp	1	0
+    00340008	CS	IncludesImagingSubject	1	0
+    00340009	SQ	FrameUsefulnessGroupSequence	1	0
+    0034000A	SQ	RealTimeBulkDataFlowSequence	1	0
+    0034000B	SQ	CameraPositionGroupSequence	1	0
+    0034000C	CS	IncludesInformation	1	0
+    0034000D	SQ	TimeOfFrameGroupSequence	1	0
+    00380004	SQ	ReferencedPatientAliasSequence	1	0
+    00380008	CS	VisitStatusID	1	0
+    00380010	LO	AdmissionID	1	0
+    00380011	LO	IssuerOfAdmissionID	1	1
+    00380014	SQ	IssuerOfAdmissionIDSequence	1	0
+    00380016	LO	RouteOfAdmissions	1	0
+    0038001A	DA	ScheduledAdmissionDate	1	1
+    0038001B	TM	ScheduledAdmissionTime	1	1
+    0038001C	DA	ScheduledDischargeDate	1	1
+    0038001D	TM	ScheduledDischargeTime	1	1
+    0038001E	LO	ScheduledPatientInstitutionResidence	1	1
+    00380020	DA	AdmittingDate	1	0
+    00380021	TM	AdmittingTime	1	0
+    00380030	DA	DischargeDate	1	1
+    00380032	TM	DischargeTime	1	1
+    00380040	LO	DischargeDiagnosisDescription	1	1
+    00380044	SQ	DischargeDiagnosisCodeSequence	1	1
+    00380050	LO	SpecialNeeds	1	0
+    00380060	LO	ServiceEpisodeID	1	0
+    00380061	LO	IssuerOfServiceEpisodeID	1	1
+    00380062	LO	ServiceEpisodeDescription	1	0
+    00380064	SQ	IssuerOfServiceEpisodeIDSequence	1	0
+    00380100	SQ	PertinentDocumentsSequence	1	0
+    00380101	SQ	PertinentResourcesSequence	1	0
+    00380102	LO	ResourceDescription	1	0
+    00380300	LO	CurrentPatientLocation	1	0
+    00380400	LO	PatientInstitutionResidence	1	0
+    00380500	LO	PatientState	1	0
+    00380502	SQ	PatientClinicalTrialParticipationSequence	1	0
+    00384000	LT	VisitComments	1	0
+    003A0004	CS	WaveformOriginality	1	0
+    003A0005	US	NumberOfWaveformChannels	1	0
+    003A0010	UL	NumberOfWaveformSamples	1	0
+    003A001A	DS	SamplingFrequency	1	0
+    003A0020	SH	MultiplexGroupLabel	1	0
+    003A0200	SQ	ChannelDefinitionSequence	1	0
+    003A0202	IS	WaveformChannelNumber	1	0
+    003A0203	SH	ChannelLabel	1	0
+    003A0205	CS	ChannelStatus	1-n	0
+    003A0208	SQ	ChannelSourceSequence	1	0
+    003A0209	SQ	ChannelSourceModifiersSequence	1	0
+    003A020A	SQ	SourceWaveformSequence	1	0
+    003A020C	LO	ChannelDerivationDescription	1	0
+    003A0210	DS	ChannelSensitivity	1	0
+    003A0211	SQ	ChannelSensitivityUnitsSequence	1	0
+    003A0212	DS	ChannelSensitivityCorrectionFactor	1	0
+    003A0213	DS	ChannelBaseline	1	0
+    003A0214	DS	ChannelTimeSkew	1	0
+    003A0215	DS	ChannelSampleSkew	1	0
+    003A0218	DS	ChannelOffset	1	0
+    003A021A	US	WaveformBitsStored	1	0
+    003A0220	DS	FilterLowFrequency	1	0
+    003A0221	DS	FilterHighFrequency	1	0
+    003A0222	DS	NotchFilterFrequency	1	0
+    003A0223	DS	NotchFilterBandwidth	1	0
+    003A0230	FL	WaveformDataDisplayScale	1	0
+    003A0231	US	WaveformDisplayBackgroundCIELabValue	3	0
+    003A0240	SQ	WaveformPresentationGroupSequence	1	0
+    003A0241	US	PresentationGroupNumber	1	0
+    003A0242	SQ	ChannelDisplaySequence	1	0
+    003A0244	US	ChannelRecommendedDisplayCIELabValue	3	0
+    003A0245	FL	ChannelPosition	1	0
+    003A0246	CS	DisplayShadingFlag	1	0
+    003A0247	FL	FractionalChannelDisplayScale	1	0
+    003A0248	FL	AbsoluteChannelDisplayScale	1	0
+    003A0300	SQ	MultiplexedAudioChannelsDescriptionCodeSequence	1	0
+    003A0301	IS	ChannelIdentificationCode	1	0
+    003A0302	CS	ChannelMode	1	0
+    003A0310	UI	MultiplexGroupUID	1	0
+    003A0311	DS	PowerlineFrequency	1	0
+    003A0312	SQ	ChannelImpedanceSequence	1	0
+    003A0313	DS	ImpedanceValue	1	0
+    003A0314	DT	ImpedanceMeasurementDateTime	1	0
+    003A0315	DS	ImpedanceMeasurementFrequency	1	0
+    003A0316	CS	ImpedanceMeasurementCurrentType	1	0
+    00400001	AE	ScheduledStationAETitle	1-n	0
+    00400002	DA	ScheduledProcedureStepStartDate	1	0
+    00400003	TM	ScheduledProcedureStepStartTime	1	0
+    00400004	DA	ScheduledProcedureStepEndDate	1	0
+    00400005	TM	ScheduledProcedureStepEndTime	1	0
+    00400006	PN	ScheduledPerformingPhysicianName	1	0
+    00400007	LO	ScheduledProcedureStepDescription	1	0
+    00400008	SQ	ScheduledProtocolCodeSequence	1	0
+    00400009	SH	ScheduledProcedureStepID	1	0
+    0040000A	SQ	StageCodeSequence	1	0
+    0040000B	SQ	ScheduledPerformingPhysicianIdentificationSequence	1	0
+    00400010	SH	ScheduledStationName	1-n	0
+    00400011	SH	ScheduledProcedureStepLocation	1	0
+    00400012	LO	PreMedication	1	0
+    00400020	CS	ScheduledProcedureStepStatus	1	0
+    00400026	SQ	OrderPlacerIdentifierSequence	1	0
+    00400027	SQ	OrderFillerIdentifierSequence	1	0
+    00400031	UT	LocalNamespaceEntityID	1	0
+    00400032	UT	UniversalEntityID	1	0
+    00400033	CS	UniversalEntityIDType	1	0
+    00400035	CS	IdentifierTypeCode	1	0
+    00400036	SQ	AssigningFacilitySequence	1	0
+    00400039	SQ	AssigningJurisdictionCodeSequence	1	0
+    0040003A	SQ	AssigningAgencyOrDepartmentCodeSequence	1	0
+    00400100	SQ	ScheduledProcedureStepSequence	1	0
+    00400220	SQ	ReferencedNonImageCompositeSOPInstanceSequence	1	0
+    00400241	AE	PerformedStationAETitle	1	0
+    00400242	SH	PerformedStationName	1	0
+    00400243	SH	PerformedLocation	1	0
+    00400244	DA	PerformedProcedureStepStartDate	1	0
+    00400245	TM	PerformedProcedureStepStartTime	1	0
+    00400250	DA	PerformedProcedureStepEndDate	1	0
+    00400251	TM	PerformedProcedureStepEndTime	1	0
+    00400252	CS	PerformedProcedureStepStatus	1	0
+    00400253	SH	PerformedProcedureStepID	1	0
+    00400254	LO	PerformedProcedureStepDescription	1	0
+    00400255	LO	PerformedProcedureTypeDescription	1	0
+    00400260	SQ	PerformedProtocolCodeSequence	1	0
+    00400261	CS	PerformedProtocolType	1	0
+    00400270	SQ	ScheduledStepAttributesSequence	1	0
+    00400275	SQ	RequestAttributesSequence	1	0
+    00400280	ST	CommentsOnThePerformedProcedureStep	1	0
+    00400281	SQ	PerformedProcedureStepDiscontinuationReasonCodeSequence	1	0
+    00400293	SQ	QuantitySequence	1	0
+    00400294	DS	Quantity	1	0
+    00400295	SQ	MeasuringUnitsSequence	1	0
+    00400296	SQ	BillingItemSequence	1	0
+    00400300	US	TotalTimeOfFluoroscopy	1	1
+    00400301	US	TotalNumberOfExposures	1	1
+    00400302	US	EntranceDose	1	0
+    00400303	US	ExposedArea	1-2	0
+    00400306	DS	DistanceSourceToEntrance	1	0
+    00400307	DS	DistanceSourceToSupport	1	1
+    0040030E	SQ	ExposureDoseSequence	1	1
+    00400310	ST	CommentsOnRadiationDose	1	0
+    00400312	DS	XRayOutput	1	0
+    00400314	DS	HalfValueLayer	1	0
+    00400316	DS	OrganDose	1	0
+    00400318	CS	OrganExposed	1	0
+    00400320	SQ	BillingProcedureStepSequence	1	0
+    00400321	SQ	FilmConsumptionSequence	1	0
+    00400324	SQ	BillingSuppliesAndDevicesSequence	1	0
+    00400330	SQ	ReferencedProcedureStepSequence	1	1
+    00400340	SQ	PerformedSeriesSequence	1	0
+    00400400	LT	CommentsOnTheScheduledProcedureStep	1	0
+    00400440	SQ	ProtocolContextSequence	1	0
+    00400441	SQ	ContentItemModifierSequence	1	0
+    00400500	SQ	ScheduledSpecimenSequence	1	0
+    0040050A	LO	SpecimenAccessionNumber	1	1
+    00400512	LO	ContainerIdentifier	1	0
+    00400513	SQ	IssuerOfTheContainerIdentifierSequence	1	0
+    00400515	SQ	AlternateContainerIdentifierSequence	1	0
+    00400518	SQ	ContainerTypeCodeSequence	1	0
+    0040051A	LO	ContainerDescription	1	0
+    00400520	SQ	ContainerComponentSequence	1	0
+    00400550	SQ	SpecimenSequence	1	1
+    00400551	LO	SpecimenIdentifier	1	0
+    00400552	SQ	SpecimenDescriptionSequenceTrial	1	1
+    00400553	ST	SpecimenDescriptionTrial	1	1
+    00400554	UI	SpecimenUID	1	0
+    00400555	SQ	AcquisitionContextSequence	1	0
+    00400556	ST	AcquisitionContextDescription	1	0
+    00400560	SQ	SpecimenDescriptionSequence	1	0
+    00400562	SQ	IssuerOfTheSpecimenIdentifierSequence	1	0
+    0040059A	SQ	SpecimenTypeCodeSequence	1	0
+    00400600	LO	SpecimenShortDescription	1	0
+    00400602	UT	SpecimenDetailedDescription	1	0
+    00400610	SQ	SpecimenPreparationSequence	1	0
+    00400612	SQ	SpecimenPreparationStepContentItemSequence	1	0
+    00400620	SQ	SpecimenLocalizationContentItemSequence	1	0
+    004006FA	LO	SlideIdentifier	1	1
+    00400710	SQ	WholeSlideMicroscopyImageFrameTypeSequence	1	0
+    0040071A	SQ	ImageCenterPointCoordinatesSequence	1	0
+    0040072A	DS	XOffsetInSlideCoordinateSystem	1	0
+    0040073A	DS	YOffsetInSlideCoordinateSystem	1	0
+    0040074A	DS	ZOffsetInSlideCoordinateSystem	1	0
+    004008D8	SQ	PixelSpacingSequence	1	1
+    004008DA	SQ	CoordinateSystemAxisCodeSequence	1	1
+    004008EA	SQ	MeasurementUnitsCodeSequence	1	0
+    004009F8	SQ	VitalStainCodeSequenceTrial	1	1
+    00401001	SH	RequestedProcedureID	1	0
+    00401002	LO	ReasonForTheRequestedProcedure	1	0
+    00401003	SH	RequestedProcedurePriority	1	0
+    00401004	LO	PatientTransportArrangements	1	0
+    00401005	LO	RequestedProcedureLocation	1	0
+    00401006	SH	PlacerOrderNumberProcedure	1	1
+    00401007	SH	FillerOrderNumberProcedure	1	1
+    00401008	LO	ConfidentialityCode	1	0
+    00401009	SH	ReportingPriority	1	0
+    0040100A	SQ	ReasonForRequestedProcedureCodeSequence	1	0
+    00401010	PN	NamesOfIntendedRecipientsOfResults	1-n	0
+    00401011	SQ	IntendedRecipientsOfResultsIdentificationSequence	1	0
+    00401012	SQ	ReasonForPerformedProcedureCodeSequence	1	0
+    00401060	LO	RequestedProcedureDescriptionTrial	1	1
+    00401101	SQ	PersonIdentificationCodeSequence	1	0
+    00401102	ST	PersonAddress	1	0
+    00401103	LO	PersonTelephoneNumbers	1-n	0
+    00401104	LT	PersonTelecomInformation	1	0
+    00401400	LT	RequestedProcedureComments	1	0
+    00402001	LO	ReasonForTheImagingServiceRequest	1	1
+    00402004	DA	IssueDateOfImagingServiceRequest	1	0
+    00402005	TM	IssueTimeOfImagingServiceRequest	1	0
+    00402006	SH	PlacerOrderNumberImagingServiceRequestRetired	1	1
+    00402007	SH	FillerOrderNumberImagingServiceRequestRetired	1	1
+    00402008	PN	OrderEnteredBy	1	0
+    00402009	SH	OrderEntererLocation	1	0
+    00402010	SH	OrderCallbackPhoneNumber	1	0
+    00402011	LT	OrderCallbackTelecomInformation	1	0
+    00402016	LO	PlacerOrderNumberImagingServiceRequest	1	0
+    00402017	LO	FillerOrderNumberImagingServiceRequest	1	0
+    00402400	LT	ImagingServiceRequestComments	1	0
+    00403001	LO	ConfidentialityConstraintOnPatientDataDescription	1	0
+    00404001	CS	GeneralPurposeScheduledProcedureStepStatus	1	1
+    00404002	CS	GeneralPurposePerformedProcedureStepStatus	1	1
+    00404003	CS	GeneralPurposeScheduledProcedureStepPriority	1	1
+    00404004	SQ	ScheduledProcessingApplicationsCodeSequence	1	1
+    00404005	DT	ScheduledProcedureStepStartDateTime	1	0
+    00404006	CS	MultipleCopiesFlag	1	1
+    00404007	SQ	PerformedProcessingApplicationsCodeSequence	1	1
+    00404008	DT	ScheduledProcedureStepExpirationDateTime	1	0
+    00404009	SQ	HumanPerformerCodeSequence	1	0
+    00404010	DT	ScheduledProcedureStepModificationDateTime	1	0
+    00404011	DT	ExpectedCompletionDateTime	1	0
+    00404015	SQ	ResultingGeneralPurposePerformedProcedureStepsSequence	1	1
+    00404016	SQ	ReferencedGeneralPurposeScheduledProcedureStepSequence	1	1
+    00404018	SQ	ScheduledWorkitemCodeSequence	1	0
+    00404019	SQ	PerformedWorkitemCodeSequence	1	0
+    00404020	CS	InputAvailabilityFlag	1	1
+    00404021	SQ	InputInformationSequence	1	0
+    00404022	SQ	RelevantInformationSequence	1	1
+    00404023	UI	ReferencedGeneralPurposeScheduledProcedureStepTransactionUID	1	1
+    00404025	SQ	ScheduledStationNameCodeSequence	1	0
+    00404026	SQ	ScheduledStationClassCodeSequence	1	0
+    00404027	SQ	ScheduledStationGeographicLocationCodeSequence	1	0
+    00404028	SQ	PerformedStationNameCodeSequence	1	0
+    00404029	SQ	PerformedStationClassCodeSequence	1	0
+    00404030	SQ	PerformedStationGeographicLocationCodeSequence	1	0
+    00404031	SQ	RequestedSubsequentWorkitemCodeSequence	1	1
+    00404032	SQ	NonDICOMOutputCodeSequence	1	1
+    00404033	SQ	OutputInformationSequence	1	0
+    00404034	SQ	ScheduledHumanPerformersSequence	1	0
+    00404035	SQ	ActualHumanPerformersSequence	1	0
+    00404036	LO	HumanPerformerOrganization	1	0
+    00404037	PN	HumanPerformerName	1	0
+    00404040	CS	RawDataHandling	1	0
+    00404041	CS	InputReadinessState	1	0
+    00404050	DT	PerformedProcedureStepStartDateTime	1	0
+    00404051	DT	PerformedProcedureStepEndDateTime	1	0
+    00404052	DT	ProcedureStepCancellationDateTime	1	0
+    00404070	SQ	OutputDestinationSequence	1	0
+    00404071	SQ	DICOMStorageSequence	1	0
+    00404072	SQ	STOWRSStorageSequence	1	0
+    00404073	UR	StorageURL	1	0
+    00404074	SQ	XDSStorageSequence	1	0
+    00408302	DS	EntranceDoseInmGy	1	0
+    00408303	CS	EntranceDoseDerivation	1	0
+    00409092	SQ	ParametricMapFrameTypeSequence	1	0
+    00409094	SQ	ReferencedImageRealWorldValueMappingSequence	1	0
+    00409096	SQ	RealWorldValueMappingSequence	1	0
+    00409098	SQ	PixelValueMappingCodeSequence	1	0
+    00409210	SH	LUTLabel	1	0
+    00409211	xs	RealWorldValueLastValueMapped	1	0
+    00409212	FD	RealWorldValueLUTData	1-n	0
+    00409213	FD	DoubleFloatRealWorldValueLastValueMapped	1	0
+    00409214	FD	DoubleFloatRealWorldValueFirstValueMapped	1	0
+    00409216	xs	RealWorldValueFirstValueMapped	1	0
+    00409220	SQ	QuantityDefinitionSequence	1	0
+    00409224	FD	RealWorldValueIntercept	1	0
+    00409225	FD	RealWorldValueSlope	1	0
+    0040A007	CS	FindingsFlagTrial	1	1
+    0040A010	CS	RelationshipType	1	0
+    0040A020	SQ	FindingsSequenceTrial	1	1
+    0040A021	UI	FindingsGroupUIDTrial	1	1
+    0040A022	UI	ReferencedFindingsGroupUIDTrial	1	1
+    0040A023	DA	FindingsGroupRecordingDateTrial	1	1
+    0040A024	TM	FindingsGroupRecordingTimeTrial	1	1
+    0040A026	SQ	FindingsSourceCategoryCodeSequenceTrial	1	1
+    0040A027	LO	VerifyingOrganization	1	0
+    0040A028	SQ	DocumentingOrganizationIdentifierCodeSequenceTrial	1	1
+    0040A030	DT	VerificationDateTime	1	0
+    0040A032	DT	ObservationDateTime	1	0
+    0040A033	DT	ObservationStartDateTime	1	0
+    0040A040	CS	ValueType	1	0
+    0040A043	SQ	ConceptNameCodeSequence	1	0
+    0040A047	LO	MeasurementPrecisionDescriptionTrial	1	1
+    0040A050	CS	ContinuityOfContent	1	0
+    0040A057	CS	UrgencyOrPriorityAlertsTrial	1-n	1
+    0040A060	LO	SequencingIndicatorTrial	1	1
+    0040A066	SQ	DocumentIdentifierCodeSequenceTrial	1	1
+    0040A067	PN	DocumentAuthorTrial	1	1
+    0040A068	SQ	DocumentAuthorIdentifierCodeSequenceTrial	1	1
+    0040A070	SQ	IdentifierCodeSequenceTrial	1	1
+    0040A073	SQ	VerifyingObserverSequence	1	0
+    0040A074	OB	ObjectBinaryIdentifierTrial	1	1
+    0040A075	PN	VerifyingObserverName	1	0
+    0040A076	SQ	DocumentingObserverIdentifierCodeSequenceTrial	1	1
+    0040A078	SQ	AuthorObserverSequence	1	0
+    0040A07A	SQ	ParticipantSequence	1	0
+    0040A07C	SQ	CustodialOrganizationSequence	1	0
+    0040A080	CS	ParticipationType	1	0
+    0040A082	DT	ParticipationDateTime	1	0
+    0040A084	CS	ObserverType	1	0
+    0040A085	SQ	ProcedureIdentifierCodeSequenceTrial	1	1
+    0040A088	SQ	VerifyingObserverIdentificationCodeSequence	1	0
+    0040A089	OB	ObjectDirectoryBinaryIdentifierTrial	1	1
+    0040A090	SQ	EquivalentCDADocumentSequence	1	1
+    0040A0B0	US	ReferencedWaveformChannels	2-2n	0
+    0040A110	DA	DateOfDocumentOrVerbalTransactionTrial	1	1
+    0040A112	TM	TimeOfDocumentCreationOrVerbalTransactionTrial	1	1
+    0040A120	DT	DateTime	1	0
+    0040A121	DA	Date	1	0
+    0040A122	TM	Time	1	0
+    0040A123	PN	PersonName	1	0
+    0040A124	UI	UID	1	0
+    0040A125	CS	ReportStatusIDTrial	2	1
+    0040A130	CS	TemporalRangeType	1	0
+    0040A132	UL	ReferencedSamplePositions	1-n	0
+    0040A136	US	ReferencedFrameNumbers	1-n	1
+    0040A138	DS	ReferencedTimeOffsets	1-n	0
+    0040A13A	DT	ReferencedDateTime	1-n	0
+    0040A160	UT	TextValue	1	0
+    0040A161	FD	FloatingPointValue	1-n	0
+    0040A162	SL	RationalNumeratorValue	1-n	0
+    0040A163	UL	RationalDenominatorValue	1-n	0
+    0040A167	SQ	ObservationCategoryCodeSequenceTrial	1	1
+    0040A168	SQ	ConceptCodeSequence	1	0
+    0040A16A	ST	BibliographicCitationTrial	1	1
+    0040A170	SQ	PurposeOfReferenceCodeSequence	1	0
+    0040A171	UI	ObservationUID	1	0
+    0040A172	UI	ReferencedObservationUIDTrial	1	1
+    0040A173	CS	ReferencedObservationClassTrial	1	1
+    0040A174	CS	ReferencedObjectObservationClassTrial	1	1
+    0040A180	US	AnnotationGroupNumber	1	0
+    0040A192	DA	ObservationDateTrial	1	1
+    0040A193	TM	ObservationTimeTrial	1	1
+    0040A194	CS	MeasurementAutomationTrial	1	1
+    0040A195	SQ	ModifierCodeSequence	1	0
+    0040A224	ST	IdentificationDescriptionTrial	1	1
+    0040A290	CS	CoordinatesSetGeometricTypeTrial	1	1
+    0040A296	SQ	AlgorithmCodeSequenceTrial	1	1
+    0040A297	ST	AlgorithmDescriptionTrial	1	1
+    0040A29A	SL	PixelCoordinatesSetTrial	2-2n	1
+    0040A300	SQ	MeasuredValueSequence	1	0
+    0040A301	SQ	NumericValueQualifierCodeSequence	1	0
+    0040A307	PN	CurrentObserverTrial	1	1
+    0040A30A	DS	NumericValue	1-n	0
+    0040A313	SQ	ReferencedAccessionSequenceTrial	1	1
+    0040A33A	ST	ReportStatusCommentTrial	1	1
+    0040A340	SQ	ProcedureContextSequenceTrial	1	1
+    0040A352	PN	VerbalSourceTrial	1	1
+    0040A353	ST	AddressTrial	1	1
+    0040A354	LO	TelephoneNumberTrial	1	1
+    0040A358	SQ	VerbalSourceIdentifierCodeSequenceTrial	1	1
+    0040A360	SQ	PredecessorDocumentsSequence	1	0
+    0040A370	SQ	ReferencedRequestSequence	1	0
+    0040A372	SQ	PerformedProcedureCodeSequence	1	0
+    0040A375	SQ	CurrentRequestedProcedureEvidenceSequence	1	0
+    0040A380	SQ	ReportDetailSequenceTrial	1	1
+    0040A385	SQ	PertinentOtherEvidenceSequence	1	0
+    0040A390	SQ	HL7StructuredDocumentReferenceSequence	1	0
+    0040A402	UI	ObservationSubjectUIDTrial	1	1
+    0040A403	CS	ObservationSubjectClassTrial	1	1
+    0040A404	SQ	ObservationSubjectTypeCodeSequenceTrial	1	1
+    0040A491	CS	CompletionFlag	1	0
+    0040A492	LO	CompletionFlagDescription	1	0
+    0040A493	CS	VerificationFlag	1	0
+    0040A494	CS	ArchiveRequested	1	0
+    0040A496	CS	PreliminaryFlag	1	0
+    0040A504	SQ	ContentTemplateSequence	1	0
+    0040A525	SQ	IdenticalDocumentsSequence	1	0
+    0040A600	CS	ObservationSubjectContextFlagTrial	1	1
+    0040A601	CS	ObserverContextFlagTrial	1	1
+    0040A603	CS	ProcedureContextFlagTrial	1	1
+    0040A730	SQ	ContentSequence	1	0
+    0040A731	SQ	RelationshipSequenceTrial	1	1
+    0040A732	SQ	RelationshipTypeCodeSequenceTrial	1	1
+    0040A744	SQ	LanguageCodeSequenceTrial	1	1
+    0040A801	SQ	TabulatedValuesSequence	1	0
+    0040A802	UL	NumberOfTableRows	1	0
+    0040A803	UL	NumberOfTableColumns	1	0
+    0040A804	UL	TableRowNumber	1	0
+    0040A805	UL	TableColumnNumber	1	0
+    0040A806	SQ	TableRowDefinitionSequence	1	0
+    0040A807	SQ	TableColumnDefinitionSequence	1	0
+    0040A808	SQ	CellValuesSequence	1	0
+    0040A992	ST	UniformResourceLocatorTrial	1	1
+    0040B020	SQ	WaveformAnnotationSequence	1	0
+    0040DB00	CS	TemplateIdentifier	1	0
+    0040DB06	DT	TemplateVersion	1	1
+    0040DB07	DT	TemplateLocalVersion	1	1
+    0040DB0B	CS	TemplateExtensionFlag	1	1
+    0040DB0C	UI	TemplateExtensionOrganizationUID	1	1
+    0040DB0D	UI	TemplateExtensionCreatorUID	1	1
+    0040DB73	UL	ReferencedContentItemIdentifier	1-n	0
+    0040E001	ST	HL7InstanceIdentifier	1	0
+    0040E004	DT	HL7DocumentEffectiveTime	1	0
+    0040E006	SQ	HL7DocumentTypeCodeSequence	1	0
+    0040E008	SQ	DocumentClassCodeSequence	1	0
+    0040E010	UR	RetrieveURI	1	0
+    0040E011	UI	RetrieveLocationUID	1	0
+    0040E020	CS	TypeOfInstances	1	0
+    0040E021	SQ	DICOMRetrievalSequence	1	0
+    0040E022	SQ	DICOMMediaRetrievalSequence	1	0
+    0040E023	SQ	WADORetrievalSequence	1	0
+    0040E024	SQ	XDSRetrievalSequence	1	0
+    0040E025	SQ	WADORSRetrievalSequence	1	0
+    0040E030	UI	RepositoryUniqueID	1	0
+    0040E031	UI	HomeCommunityID	1	0
+    00420010	ST	DocumentTitle	1	0
+    00420011	OB	EncapsulatedDocument	1	0
+    00420012	LO	MIMETypeOfEncapsulatedDocument	1	0
+    00420013	SQ	SourceInstanceSequence	1	0
+    00420014	LO	ListOfMIMETypes	1-n	0
+    00420015	UL	EncapsulatedDocumentLength	1	0
+    00440001	ST	ProductPackageIdentifier	1	0
+    00440002	CS	SubstanceAdministrationApproval	1	0
+    00440003	LT	ApprovalStatusFurtherDescription	1	0
+    00440004	DT	ApprovalStatusDateTime	1	0
+    00440007	SQ	ProductTypeCodeSequence	1	0
+    00440008	LO	ProductName	1-n	0
+    00440009	LT	ProductDescription	1	0
+    0044000A	LO	ProductLotIdentifier	1	0
+    0044000B	DT	ProductExpirationDateTime	1	0
+    00440010	DT	SubstanceAdministrationDateTime	1	0
+    00440011	LO	SubstanceAdministrationNotes	1	0
+    00440012	LO	SubstanceAdministrationDeviceID	1	0
+    00440013	SQ	ProductParameterSequence	1	0
+    00440019	SQ	SubstanceAdministrationParameterSequence	1	0
+    00440100	SQ	ApprovalSequence	1	0
+    00440101	SQ	AssertionCodeSequence	1	0
+    00440102	UI	AssertionUID	1	0
+    00440103	SQ	AsserterIdentificationSequence	1	0
+    00440104	DT	AssertionDateTime	1	0
+    00440105	DT	AssertionExpirationDateTime	1	0
+    00440106	UT	AssertionComments	1	0
+    00440107	SQ	RelatedAssertionSequence	1	0
+    00440108	UI	ReferencedAssertionUID	1	0
+    00440109	SQ	ApprovalSubjectSequence	1	0
+    0044010A	SQ	OrganizationalRoleCodeSequence	1	0
+    00460012	LO	LensDescription	1	0
+    00460014	SQ	RightLensSequence	1	0
+    00460015	SQ	LeftLensSequence	1	0
+    00460016	SQ	UnspecifiedLateralityLensSequence	1	0
+    00460018	SQ	CylinderSequence	1	0
+    00460028	SQ	PrismSequence	1	0
+    00460030	FD	HorizontalPrismPower	1	0
+    00460032	CS	HorizontalPrismBase	1	0
+    00460034	FD	VerticalPrismPower	1	0
+    00460036	CS	VerticalPrismBase	1	0
+    00460038	CS	LensSegmentType	1	0
+    00460040	FD	OpticalTransmittance	1	0
+    00460042	FD	ChannelWidth	1	0
+    00460044	FD	PupilSize	1	0
+    00460046	FD	CornealSize	1	0
+    00460047	SQ	CornealSizeSequence	1	0
+    00460050	SQ	AutorefractionRightEyeSequence	1	0
+    00460052	SQ	AutorefractionLeftEyeSequence	1	0
+    00460060	FD	DistancePupillaryDistance	1	0
+    00460062	FD	NearPupillaryDistance	1	0
+    00460063	FD	IntermediatePupillaryDistance	1	0
+    00460064	FD	OtherPupillaryDistance	1	0
+    00460070	SQ	KeratometryRightEyeSequence	1	0
+    00460071	SQ	KeratometryLeftEyeSequence	1	0
+    00460074	SQ	SteepKeratometricAxisSequence	1	0
+    00460075	FD	RadiusOfCurvature	1	0
+    00460076	FD	KeratometricPower	1	0
+    00460077	FD	KeratometricAxis	1	0
+    00460080	SQ	FlatKeratometricAxisSequence	1	0
+    00460092	CS	BackgroundColor	1	0
+    00460094	CS	Optotype	1	0
+    00460095	CS	OptotypePresentation	1	0
+    00460097	SQ	SubjectiveRefractionRightEyeSequence	1	0
+    00460098	SQ	SubjectiveRefractionLeftEyeSequence	1	0
+    00460100	SQ	AddNearSequence	1	0
+    00460101	SQ	AddIntermediateSequence	1	0
+    00460102	SQ	AddOtherSequence	1	0
+    00460104	FD	AddPower	1	0
+    00460106	FD	ViewingDistance	1	0
+    00460110	SQ	CorneaMeasurementsSequence	1	0
+    00460111	SQ	SourceOfCorneaMeasurementDataCodeSequence	1	0
+    00460112	SQ	SteepCornealAxisSequence	1	0
+    00460113	SQ	FlatCornealAxisSequence	1	0
+    00460114	FD	CornealPower	1	0
+    00460115	FD	CornealAxis	1	0
+    00460116	SQ	CorneaMeasurementMethodCodeSequence	1	0
+    00460117	FL	RefractiveIndexOfCornea	1	0
+    00460118	FL	RefractiveIndexOfAqueousHumor	1	0
+    00460121	SQ	VisualAcuityTypeCodeSequence	1	0
+    00460122	SQ	VisualAcuityRightEyeSequence	1	0
+    00460123	SQ	VisualAcuityLeftEyeSequence	1	0
+    00460124	SQ	VisualAcuityBothEyesOpenSequence	1	0
+    00460125	CS	ViewingDistanceType	1	0
+    00460135	SS	VisualAcuityModifiers	2	0
+    00460137	FD	DecimalVisualAcuity	1	0
+    00460139	LO	OptotypeDetailedDefinition	1	0
+    00460145	SQ	ReferencedRefractiveMeasurementsSequence	1	0
+    00460146	FD	SpherePower	1	0
+    00460147	FD	CylinderPower	1	0
+    00460201	CS	CornealTopographySurface	1	0
+    00460202	FL	CornealVertexLocation	2	0
+    00460203	FL	PupilCentroidXCoordinate	1	0
+    00460204	FL	PupilCentroidYCoordinate	1	0
+    00460205	FL	EquivalentPupilRadius	1	0
+    00460207	SQ	CornealTopographyMapTypeCodeSequence	1	0
+    00460208	IS	VerticesOfTheOutlineOfPupil	2-2n	0
+    00460210	SQ	CornealTopographyMappingNormalsSequence	1	0
+    00460211	SQ	MaximumCornealCurvatureSequence	1	0
+    00460212	FL	MaximumCornealCurvature	1	0
+    00460213	FL	MaximumCornealCurvatureLocation	2	0
+    00460215	SQ	MinimumKeratometricSequence	1	0
+    00460218	SQ	SimulatedKeratometricCylinderSequence	1	0
+    00460220	FL	AverageCornealPower	1	0
+    00460224	FL	CornealISValue	1	0
+    00460227	FL	AnalyzedArea	1	0
+    00460230	FL	SurfaceRegularityIndex	1	0
+    00460232	FL	SurfaceAsymmetryIndex	1	0
+    00460234	FL	CornealEccentricityIndex	1	0
+    00460236	FL	KeratoconusPredictionIndex	1	0
+    00460238	FL	DecimalPotentialVisualAcuity	1	0
+    00460242	CS	CornealTopographyMapQualityEvaluation	1	0
+    00460244	SQ	SourceImageCornealProcessedDataSequence	1	0
+    00460247	FL	CornealPointLocation	3	0
+    00460248	CS	CornealPointEstimated	1	0
+    00460249	FL	AxialPower	1	0
+    00460250	FL	TangentialPower	1	0
+    00460251	FL	RefractivePower	1	0
+    00460252	FL	RelativeElevation	1	0
+    00460253	FL	CornealWavefront	1	0
+    00480001	FL	ImagedVolumeWidth	1	0
+    00480002	FL	ImagedVolumeHeight	1	0
+    00480003	FL	ImagedVolumeDepth	1	0
+    00480006	UL	TotalPixelMatrixColumns	1	0
+    00480007	UL	TotalPixelMatrixRows	1	0
+    00480008	SQ	TotalPixelMatrixOriginSequence	1	0
+    00480010	CS	SpecimenLabelInImage	1	0
+    00480011	CS	FocusMethod	1	0
+    00480012	CS	ExtendedDepthOfField	1	0
+    00480013	US	NumberOfFocalPlanes	1	0
+    00480014	FL	DistanceBetweenFocalPlanes	1	0
+    00480015	US	RecommendedAbsentPixelCIELabValue	3	0
+    00480100	SQ	IlluminatorTypeCodeSequence	1	0
+    00480102	DS	ImageOrientationSlide	6	0
+    00480105	SQ	OpticalPathSequence	1	0
+    00480106	SH	OpticalPathIdentifier	1	0
+    00480107	ST	OpticalPathDescription	1	0
+    00480108	SQ	IlluminationColorCodeSequence	1	0
+    00480110	SQ	SpecimenReferenceSequence	1	0
+    00480111	DS	CondenserLensPower	1	0
+    00480112	DS	ObjectiveLensPower	1	0
+    00480113	DS	ObjectiveLensNumericalAperture	1	0
+    00480120	SQ	PaletteColorLookupTableSequence	1	0
+    00480200	SQ	ReferencedImageNavigationSequence	1	1
+    00480201	US	TopLeftHandCornerOfLocalizerArea	2	1
+    00480202	US	BottomRightHandCornerOfLocalizerArea	2	1
+    00480207	SQ	OpticalPathIdentificationSequence	1	0
+    0048021A	SQ	PlanePositionSlideSequence	1	0
+    0048021E	SL	ColumnPositionInTotalImagePixelMatrix	1	0
+    0048021F	SL	RowPositionInTotalImagePixelMatrix	1	0
+    00480301	CS	PixelOriginInterpretation	1	0
+    00480302	UL	NumberOfOpticalPaths	1	0
+    00480303	UL	TotalPixelMatrixFocalPlanes	1	0
+    00500004	CS	CalibrationImage	1	0
+    00500010	SQ	DeviceSequence	1	0
+    00500012	SQ	ContainerComponentTypeCodeSequence	1	0
+    00500013	FD	ContainerComponentThickness	1	0
+    00500014	DS	DeviceLength	1	0
+    00500015	FD	ContainerComponentWidth	1	0
+    00500016	DS	DeviceDiameter	1	0
+    00500017	CS	DeviceDiameterUnits	1	0
+    00500018	DS	DeviceVolume	1	0
+    00500019	DS	InterMarkerDistance	1	0
+    0050001A	CS	ContainerComponentMaterial	1	0
+    0050001B	LO	ContainerComponentID	1	0
+    0050001C	FD	ContainerComponentLength	1	0
+    0050001D	FD	ContainerComponentDiameter	1	0
+    0050001E	LO	ContainerComponentDescription	1	0
+    00500020	LO	DeviceDescription	1	0
+    00500021	ST	LongDeviceDescription	1	0
+    00520001	FL	ContrastBolusIngredientPercentByVolume	1	0
+    00520002	FD	OCTFocalDistance	1	0
+    00520003	FD	BeamSpotSize	1	0
+    00520004	FD	EffectiveRefractiveIndex	1	0
+    00520006	CS	OCTAcquisitionDomain	1	0
+    00520007	FD	OCTOpticalCenterWavelength	1	0
+    00520008	FD	AxialResolution	1	0
+    00520009	FD	RangingDepth	1	0
+    00520011	FD	ALineRate	1	0
+    00520012	US	ALinesPerFrame	1	0
+    00520013	FD	CatheterRotationalRate	1	0
+    00520014	FD	ALinePixelSpacing	1	0
+    00520016	SQ	ModeOfPercutaneousAccessSequence	1	0
+    00520025	SQ	IntravascularOCTFrameTypeSequence	1	0
+    00520026	CS	OCTZOffsetApplied	1	0
+    00520027	SQ	IntravascularFrameContentSequence	1	0
+    00520028	FD	IntravascularLongitudinalDistance	1	0
+    00520029	SQ	IntravascularOCTFrameContentSequence	1	0
+    00520030	SS	OCTZOffsetCorrection	1	0
+    00520031	CS	CatheterDirectionOfRotation	1	0
+    00520033	FD	SeamLineLocation	1	0
+    00520034	FD	FirstALineLocation	1	0
+    00520036	US	SeamLineIndex	1	0
+    00520038	US	NumberOfPaddedALines	1	0
+    00520039	CS	InterpolationType	1	0
+    0052003A	CS	RefractiveIndexApplied	1	0
+    00540010	US	EnergyWindowVector	1-n	0
+    00540011	US	NumberOfEnergyWindows	1	0
+    00540012	SQ	EnergyWindowInformationSequence	1	0
+    00540013	SQ	EnergyWindowRangeSequence	1	0
+    00540014	DS	EnergyWindowLowerLimit	1	0
+    00540015	DS	EnergyWindowUpperLimit	1	0
+    00540016	SQ	RadiopharmaceuticalInformationSequence	1	0
+    00540017	IS	ResidualSyringeCounts	1	0
+    00540018	SH	EnergyWindowName	1	0
+    00540020	US	DetectorVector	1-n	0
+    00540021	US	NumberOfDetectors	1	0
+    00540022	SQ	DetectorInformationSequence	1	0
+    00540030	US	PhaseVector	1-n	0
+    00540031	US	NumberOfPhases	1	0
+    00540032	SQ	PhaseInformationSequence	1	0
+    00540033	US	NumberOfFramesInPhase	1	0
+    00540036	IS	PhaseDelay	1	0
+    00540038	IS	PauseBetweenFrames	1	0
+    00540039	CS	PhaseDescription	1	0
+    00540050	US	RotationVector	1-n	0
+    00540051	US	NumberOfRotations	1	0
+    00540052	SQ	RotationInformationSequence	1	0
+    00540053	US	NumberOfFramesInRotation	1	0
+    00540060	US	RRIntervalVector	1-n	0
+    00540061	US	NumberOfRRIntervals	1	0
+    00540062	SQ	GatedInformationSequence	1	0
+    00540063	SQ	DataInformationSequence	1	0
+    00540070	US	TimeSlotVector	1-n	0
+    00540071	US	NumberOfTimeSlots	1	0
+    00540072	SQ	TimeSlotInformationSequence	1	0
+    00540073	DS	TimeSlotTime	1	0
+    00540080	US	SliceVector	1-n	0
+    00540081	US	NumberOfSlices	1	0
+    00540090	US	AngularViewVector	1-n	0
+    00540100	US	TimeSliceVector	1-n	0
+    00540101	US	NumberOfTimeSlices	1	0
+    00540200	DS	StartAngle	1	0
+    00540202	CS	TypeOfDetectorMotion	1	0
+    00540210	IS	TriggerVector	1-n	0
+    00540211	US	NumberOfTriggersInPhase	1	0
+    00540220	SQ	ViewCodeSequence	1	0
+    00540222	SQ	ViewModifierCodeSequence	1	0
+    00540300	SQ	RadionuclideCodeSequence	1	0
+    00540302	SQ	AdministrationRouteCodeSequence	1	0
+    00540304	SQ	RadiopharmaceuticalCodeSequence	1	0
+    00540306	SQ	CalibrationDataSequence	1	0
+    00540308	US	EnergyWindowNumber	1	0
+    00540400	SH	ImageID	1	0
+    00540410	SQ	PatientOrientationCodeSequence	1	0
+    00540412	SQ	PatientOrientationModifierCodeSequence	1	0
+    00540414	SQ	PatientGantryRelationshipCodeSequence	1	0
+    00540500	CS	SliceProgressionDirection	1	0
+    00540501	CS	ScanProgressionDirection	1	0
+    00541000	CS	SeriesType	2	0
+    00541001	CS	Units	1	0
+    00541002	CS	CountsSource	1	0
+    00541004	CS	ReprojectionMethod	1	0
+    00541006	CS	SUVType	1	0
+    00541100	CS	RandomsCorrectionMethod	1	0
+    00541101	LO	AttenuationCorrectionMethod	1	0
+    00541102	CS	DecayCorrection	1	0
+    00541103	LO	ReconstructionMethod	1	0
+    00541104	LO	DetectorLinesOfResponseUsed	1	0
+    00541105	LO	ScatterCorrectionMethod	1	0
+    00541200	DS	AxialAcceptance	1	0
+    00541201	IS	AxialMash	2	0
+    00541202	IS	TransverseMash	1	0
+    00541203	DS	DetectorElementSize	2	0
+    00541210	DS	CoincidenceWindowWidth	1	0
+    00541220	CS	SecondaryCountsType	1-n	0
+    00541300	DS	FrameReferenceTime	1	0
+    00541310	IS	PrimaryPromptsCountsAccumulated	1	0
+    00541311	IS	SecondaryCountsAccumulated	1-n	0
+    00541320	DS	SliceSensitivityFactor	1	0
+    00541321	DS	DecayFactor	1	0
+    00541322	DS	DoseCalibrationFactor	1	0
+    00541323	DS	ScatterFractionFactor	1	0
+    00541324	DS	DeadTimeFactor	1	0
+    00541330	US	ImageIndex	1	0
+    00541400	CS	CountsIncluded	1-n	1
+    00541401	CS	DeadTimeCorrectionFlag	1	1
+    00603000	SQ	HistogramSequence	1	0
+    00603002	US	HistogramNumberOfBins	1	0
+    00603004	xs	HistogramFirstBinValue	1	0
+    00603006	xs	HistogramLastBinValue	1	0
+    00603008	US	HistogramBinWidth	1	0
+    00603010	LO	HistogramExplanation	1	0
+    00603020	UL	HistogramData	1-n	0
+    00620001	CS	SegmentationType	1	0
+    00620002	SQ	SegmentSequence	1	0
+    00620003	SQ	SegmentedPropertyCategoryCodeSequence	1	0
+    00620004	US	SegmentNumber	1	0
+    00620005	LO	SegmentLabel	1	0
+    00620006	ST	SegmentDescription	1	0
+    00620007	SQ	SegmentationAlgorithmIdentificationSequence	1	0
+    00620008	CS	SegmentAlgorithmType	1	0
+    00620009	LO	SegmentAlgorithmName	1-n	0
+    0062000A	SQ	SegmentIdentificationSequence	1	0
+    0062000B	US	ReferencedSegmentNumber	1-n	0
+    0062000C	US	RecommendedDisplayGrayscaleValue	1	0
+    0062000D	US	RecommendedDisplayCIELabValue	3	0
+    0062000E	US	MaximumFractionalValue	1	0
+    0062000F	SQ	SegmentedPropertyTypeCodeSequence	1	0
+    00620010	CS	SegmentationFractionalType	1	0
+    00620011	SQ	SegmentedPropertyTypeModifierCodeSequence	1	0
+    00620012	SQ	UsedSegmentsSequence	1	0
+    00620013	CS	SegmentsOverlap	1	0
+    00620020	UT	TrackingID	1	0
+    00620021	UI	TrackingUID	1	0
+    00640002	SQ	DeformableRegistrationSequence	1	0
+    00640003	UI	SourceFrameOfReferenceUID	1	0
+    00640005	SQ	DeformableRegistrationGridSequence	1	0
+    00640007	UL	GridDimensions	3	0
+    00640008	FD	GridResolution	3	0
+    00640009	OF	VectorGridData	1	0
+    0064000F	SQ	PreDeformationMatrixRegistrationSequence	1	0
+    00640010	SQ	PostDeformationMatrixRegistrationSequence	1	0
+    00660001	UL	NumberOfSurfaces	1	0
+    00660002	SQ	SurfaceSequence	1	0
+    00660003	UL	SurfaceNumber	1	0
+    00660004	LT	SurfaceComments	1	0
+    00660009	CS	SurfaceProcessing	1	0
+    0066000A	FL	SurfaceProcessingRatio	1	0
+    0066000B	LO	SurfaceProcessingDescription	1	0
+    0066000C	FL	RecommendedPresentationOpacity	1	0
+    0066000D	CS	RecommendedPresentationType	1	0
+    0066000E	CS	FiniteVolume	1	0
+    00660010	CS	Manifold	1	0
+    00660011	SQ	SurfacePointsSequence	1	0
+    00660012	SQ	SurfacePointsNormalsSequence	1	0
+    00660013	SQ	SurfaceMeshPrimitivesSequence	1	0
+    00660015	UL	NumberOfSurfacePoints	1	0
+    00660016	OF	PointCoordinatesData	1	0
+    00660017	FL	PointPositionAccuracy	3	0
+    00660018	FL	MeanPointDistance	1	0
+    00660019	FL	MaximumPointDistance	1	0
+    0066001A	FL	PointsBoundingBoxCoordinates	6	0
+    0066001B	FL	AxisOfRotation	3	0
+    0066001C	FL	CenterOfRotation	3	0
+    0066001E	UL	NumberOfVectors	1	0
+    0066001F	US	VectorDimensionality	1	0
+    00660020	FL	VectorAccuracy	1-n	0
+    00660021	OF	VectorCoordinateData	1	0
+    00660022	OD	DoublePointCoordinatesData	1	0
+    00660023	OW	TrianglePointIndexList	1	1
+    00660024	OW	EdgePointIndexList	1	1
+    00660025	OW	VertexPointIndexList	1	1
+    00660026	SQ	TriangleStripSequence	1	0
+    00660027	SQ	TriangleFanSequence	1	0
+    00660028	SQ	LineSequence	1	0
+    00660029	OW	PrimitivePointIndexList	1	1
+    0066002A	UL	SurfaceCount	1	0
+    0066002B	SQ	ReferencedSurfaceSequence	1	0
+    0066002C	UL	ReferencedSurfaceNumber	1	0
+    0066002D	SQ	SegmentSurfaceGenerationAlgorithmIdentificationSequence	1	0
+    0066002E	SQ	SegmentSurfaceSourceInstanceSequence	1	0
+    0066002F	SQ	AlgorithmFamilyCodeSequence	1	0
+    00660030	SQ	AlgorithmNameCodeSequence	1	0
+    00660031	LO	AlgorithmVersion	1	0
+    00660032	LT	AlgorithmParameters	1	0
+    00660034	SQ	FacetSequence	1	0
+    00660035	SQ	SurfaceProcessingAlgorithmIdentificationSequence	1	0
+    00660036	LO	AlgorithmName	1	0
+    00660037	FL	RecommendedPointRadius	1	0
+    00660038	FL	RecommendedLineThickness	1	0
+    00660040	OL	LongPrimitivePointIndexList	1	0
+    00660041	OL	LongTrianglePointIndexList	1	0
+    00660042	OL	LongEdgePointIndexList	1	0
+    00660043	OL	LongVertexPointIndexList	1	0
+    00660101	SQ	TrackSetSequence	1	0
+    00660102	SQ	TrackSequence	1	0
+    00660103	OW	RecommendedDisplayCIELabValueList	1	0
+    00660104	SQ	TrackingAlgorithmIdentificationSequence	1	0
+    00660105	UL	TrackSetNumber	1	0
+    00660106	LO	TrackSetLabel	1	0
+    00660107	UT	TrackSetDescription	1	0
+    00660108	SQ	TrackSetAnatomicalTypeCodeSequence	1	0
+    00660121	SQ	MeasurementsSequence	1	0
+    00660124	SQ	TrackSetStatisticsSequence	1	0
+    00660125	OF	FloatingPointValues	1	0
+    00660129	OL	TrackPointIndexList	1	0
+    00660130	SQ	TrackStatisticsSequence	1	0
+    00660132	SQ	MeasurementValuesSequence	1	0
+    00660133	SQ	DiffusionAcquisitionCodeSequence	1	0
+    00660134	SQ	DiffusionModelCodeSequence	1	0
+    00686210	LO	ImplantSize	1	0
+    00686221	LO	ImplantTemplateVersion	1	0
+    00686222	SQ	ReplacedImplantTemplateSequence	1	0
+    00686223	CS	ImplantType	1	0
+    00686224	SQ	DerivationImplantTemplateSequence	1	0
+    00686225	SQ	OriginalImplantTemplateSequence	1	0
+    00686226	DT	EffectiveDateTime	1	0
+    00686230	SQ	ImplantTargetAnatomySequence	1	0
+    00686260	SQ	InformationFromManufacturerSequence	1	0
+    00686265	SQ	NotificationFromManufacturerSequence	1	0
+    00686270	DT	InformationIssueDateTime	1	0
+    00686280	ST	InformationSummary	1	0
+    006862A0	SQ	ImplantRegulatoryDisapprovalCodeSequence	1	0
+    006862A5	FD	OverallTemplateSpatialTolerance	1	0
+    006862C0	SQ	HPGLDocumentSequence	1	0
+    006862D0	US	HPGLDocumentID	1	0
+    006862D5	LO	HPGLDocumentLabel	1	0
+    006862E0	SQ	ViewOrientationCodeSequence	1	0
+    006862F0	SQ	ViewOrientationModifierCodeSequence	1	0
+    006862F2	FD	HPGLDocumentScaling	1	0
+    00686300	OB	HPGLDocument	1	0
+    00686310	US	HPGLContourPenNumber	1	0
+    00686320	SQ	HPGLPenSequence	1	0
+    00686330	US	HPGLPenNumber	1	0
+    00686340	LO	HPGLPenLabel	1	0
+    00686345	ST	HPGLPenDescription	1	0
+    00686346	FD	RecommendedRotationPoint	2	0
+    00686347	FD	BoundingRectangle	4	0
+    00686350	US	ImplantTemplate3DModelSurfaceNumber	1-n	0
+    00686360	SQ	SurfaceModelDescriptionSequence	1	0
+    00686380	LO	SurfaceModelLabel	1	0
+    00686390	FD	SurfaceModelScalingFactor	1	0
+    006863A0	SQ	MaterialsCodeSequence	1	0
+    006863A4	SQ	CoatingMaterialsCodeSequence	1	0
+    006863A8	SQ	ImplantTypeCodeSequence	1	0
+    006863AC	SQ	FixationMethodCodeSequence	1	0
+    006863B0	SQ	MatingFeatureSetsSequence	1	0
+    006863C0	US	MatingFeatureSetID	1	0
+    006863D0	LO	MatingFeatureSetLabel	1	0
+    006863E0	SQ	MatingFeatureSequence	1	0
+    006863F0	US	MatingFeatureID	1	0
+    00686400	SQ	MatingFeatureDegreeOfFreedomSequence	1	0
+    00686410	US	DegreeOfFreedomID	1	0
+    00686420	CS	DegreeOfFreedomType	1	0
+    00686430	SQ	TwoDMatingFeatureCoordinatesSequence	1	0
+    00686440	US	ReferencedHPGLDocumentID	1	0
+    00686450	FD	TwoDMatingPoint	2	0
+    00686460	FD	TwoDMatingAxes	4	0
+    00686470	SQ	TwoDDegreeOfFreedomSequence	1	0
+    00686490	FD	ThreeDDegreeOfFreedomAxis	3	0
+    006864A0	FD	RangeOfFreedom	2	0
+    006864C0	FD	ThreeDMatingPoint	3	0
+    006864D0	FD	ThreeDMatingAxes	9	0
+    006864F0	FD	TwoDDegreeOfFreedomAxis	3	0
+    00686500	SQ	PlanningLandmarkPointSequence	1	0
+    00686510	SQ	PlanningLandmarkLineSequence	1	0
+    00686520	SQ	PlanningLandmarkPlaneSequence	1	0
+    00686530	US	PlanningLandmarkID	1	0
+    00686540	LO	PlanningLandmarkDescription	1	0
+    00686545	SQ	PlanningLandmarkIdentificationCodeSequence	1	0
+    00686550	SQ	TwoDPointCoordinatesSequence	1	0
+    00686560	FD	TwoDPointCoordinates	2	0
+    00686590	FD	ThreeDPointCoordinates	3	0
+    006865A0	SQ	TwoDLineCoordinatesSequence	1	0
+    006865B0	FD	TwoDLineCoordinates	4	0
+    006865D0	FD	ThreeDLineCoordinates	6	0
+    006865E0	SQ	TwoDPlaneCoordinatesSequence	1	0
+    006865F0	FD	TwoDPlaneIntersection	4	0
+    00686610	FD	ThreeDPlaneOrigin	3	0
+    00686620	FD	ThreeDPlaneNormal	3	0
+    00687001	CS	ModelModification	1	0
+    00687002	CS	ModelMirroring	1	0
+    00687003	SQ	ModelUsageCodeSequence	1	0
+    00687004	UI	ModelGroupUID	1	0
+    00687005	UR	RelativeURIReferenceWithinEncapsulatedDocument	1	0
+    006A0001	CS	AnnotationCoordinateType	1	0
+    006A0002	SQ	AnnotationGroupSequence	1	0
+    006A0003	UI	AnnotationGroupUID	1	0
+    006A0005	LO	AnnotationGroupLabel	1	0
+    006A0006	UT	AnnotationGroupDescription	1	0
+    006A0007	CS	AnnotationGroupGenerationType	1	0
+    006A0008	SQ	AnnotationGroupAlgorithmIdentificationSequence	1	0
+    006A0009	SQ	AnnotationPropertyCategoryCodeSequence	1	0
+    006A000A	SQ	AnnotationPropertyTypeCodeSequence	1	0
+    006A000B	SQ	AnnotationPropertyTypeModifierCodeSequence	1	0
+    006A000C	UL	NumberOfAnnotations	1	0
+    006A000D	CS	AnnotationAppliesToAllOpticalPaths	1	0
+    006A000E	SH	ReferencedOpticalPathIdentifier	1-n	0
+    006A000F	CS	AnnotationAppliesToAllZPlanes	1	0
+    006A0010	FD	CommonZCoordinateValue	1-n	0
+    006A0011	OL	AnnotationIndexList	1	0
+    00700001	SQ	GraphicAnnotationSequence	1	0
+    00700002	CS	GraphicLayer	1	0
+    00700003	CS	BoundingBoxAnnotationUnits	1	0
+    00700004	CS	AnchorPointAnnotationUnits	1	0
+    00700005	CS	GraphicAnnotationUnits	1	0
+    00700006	ST	UnformattedTextValue	1	0
+    00700008	SQ	TextObjectSequence	1	0
+    00700009	SQ	GraphicObjectSequence	1	0
+    00700010	FL	BoundingBoxTopLeftHandCorner	2	0
+    00700011	FL	BoundingBoxBottomRightHandCorner	2	0
+    00700012	CS	BoundingBoxTextHorizontalJustification	1	0
+    00700014	FL	AnchorPoint	2	0
+    00700015	CS	AnchorPointVisibility	1	0
+    00700020	US	GraphicDimensions	1	0
+    00700021	US	NumberOfGraphicPoints	1	0
+    00700022	FL	GraphicData	2-n	0
+    00700023	CS	GraphicType	1	0
+    00700024	CS	GraphicFilled	1	0
+    00700040	IS	ImageRotationRetired	1	1
+    00700041	CS	ImageHorizontalFlip	1	0
+    00700042	US	ImageRotation	1	0
+    00700050	US	DisplayedAreaTopLeftHandCornerTrial	2	1
+    00700051	US	DisplayedAreaBottomRightHandCornerTrial	2	1
+    00700052	SL	DisplayedAreaTopLeftHandCorner	2	0
+    00700053	SL	DisplayedAreaBottomRightHandCorner	2	0
+    0070005A	SQ	DisplayedAreaSelectionSequence	1	0
+    00700060	SQ	GraphicLayerSequence	1	0
+    00700062	IS	GraphicLayerOrder	1	0
+    00700066	US	GraphicLayerRecommendedDisplayGrayscaleValue	1	0
+    00700067	US	GraphicLayerRecommendedDisplayRGBValue	3	1
+    00700068	LO	GraphicLayerDescription	1	0
+    00700080	CS	ContentLabel	1	0
+    00700081	LO	ContentDescription	1	0
+    00700082	DA	PresentationCreationDate	1	0
+    00700083	TM	PresentationCreationTime	1	0
+    00700084	PN	ContentCreatorName	1	0
+    00700086	SQ	ContentCreatorIdentificationCodeSequence	1	0
+    00700087	SQ	AlternateContentDescriptionSequence	1	0
+    00700100	CS	PresentationSizeMode	1	0
+    00700101	DS	PresentationPixelSpacing	2	0
+    00700102	IS	PresentationPixelAspectRatio	2	0
+    00700103	FL	PresentationPixelMagnificationRatio	1	0
+    00700207	LO	GraphicGroupLabel	1	0
+    00700208	ST	GraphicGroupDescription	1	0
+    00700209	SQ	CompoundGraphicSequence	1	0
+    00700226	UL	CompoundGraphicInstanceID	1	0
+    00700227	LO	FontName	1	0
+    00700228	CS	FontNameType	1	0
+    00700229	LO	CSSFontName	1	0
+    00700230	FD	RotationAngle	1	0
+    00700231	SQ	TextStyleSequence	1	0
+    00700232	SQ	LineStyleSequence	1	0
+    00700233	SQ	FillStyleSequence	1	0
+    00700234	SQ	GraphicGroupSequence	1	0
+    00700241	US	TextColorCIELabValue	3	0
+    00700242	CS	HorizontalAlignment	1	0
+    00700243	CS	VerticalAlignment	1	0
+    00700244	CS	ShadowStyle	1	0
+    00700245	FL	ShadowOffsetX	1	0
+    00700246	FL	ShadowOffsetY	1	0
+    00700247	US	ShadowColorCIELabValue	3	0
+    00700248	CS	Underlined	1	0
+    00700249	CS	Bold	1	0
+    00700250	CS	Italic	1	0
+    00700251	US	PatternOnColorCIELabValue	3	0
+    00700252	US	PatternOffColorCIELabValue	3	0
+    00700253	FL	LineThickness	1	0
+    00700254	CS	LineDashingStyle	1	0
+    00700255	UL	LinePattern	1	0
+    00700256	OB	FillPattern	1	0
+    00700257	CS	FillMode	1	0
+    00700258	FL	ShadowOpacity	1	0
+    00700261	FL	GapLength	1	0
+    00700262	FL	DiameterOfVisibility	1	0
+    00700273	FL	RotationPoint	2	0
+    00700274	CS	TickAlignment	1	0
+    00700278	CS	ShowTickLabel	1	0
+    00700279	CS	TickLabelAlignment	1	0
+    00700282	CS	CompoundGraphicUnits	1	0
+    00700284	FL	PatternOnOpacity	1	0
+    00700285	FL	PatternOffOpacity	1	0
+    00700287	SQ	MajorTicksSequence	1	0
+    00700288	FL	TickPosition	1	0
+    00700289	SH	TickLabel	1	0
+    00700294	CS	CompoundGraphicType	1	0
+    00700295	UL	GraphicGroupID	1	0
+    00700306	CS	ShapeType	1	0
+    00700308	SQ	RegistrationSequence	1	0
+    00700309	SQ	MatrixRegistrationSequence	1	0
+    0070030A	SQ	MatrixSequence	1	0
+    0070030B	FD	FrameOfReferenceToDisplayedCoordinateSystemTransformationMatrix	16	0
+    0070030C	CS	FrameOfReferenceTransformationMatrixType	1	0
+    0070030D	SQ	RegistrationTypeCodeSequence	1	0
+    0070030F	ST	FiducialDescription	1	0
+    00700310	SH	FiducialIdentifier	1	0
+    00700311	SQ	FiducialIdentifierCodeSequence	1	0
+    00700312	FD	ContourUncertaintyRadius	1	0
+    00700314	SQ	UsedFiducialsSequence	1	0
+    00700318	SQ	GraphicCoordinatesDataSequence	1	0
+    0070031A	UI	FiducialUID	1	0
+    0070031B	UI	ReferencedFiducialUID	1	0
+    0070031C	SQ	FiducialSetSequence	1	0
+    0070031E	SQ	FiducialSequence	1	0
+    0070031F	SQ	FiducialsPropertyCategoryCodeSequence	1	0
+    00700401	US	GraphicLayerRecommendedDisplayCIELabValue	3	0
+    00700402	SQ	BlendingSequence	1	0
+    00700403	FL	RelativeOpacity	1	0
+    00700404	SQ	ReferencedSpatialRegistrationSequence	1	0
+    00700405	CS	BlendingPosition	1	0
+    00701101	UI	PresentationDisplayCollectionUID	1	0
+    00701102	UI	PresentationSequenceCollectionUID	1	0
+    00701103	US	PresentationSequencePositionIndex	1	0
+    00701104	SQ	RenderedImageReferenceSequence	1	0
+    00701201	SQ	VolumetricPresentationStateInputSequence	1	0
+    00701202	CS	PresentationInputType	1	0
+    00701203	US	InputSequencePositionIndex	1	0
+    00701204	CS	Crop	1	0
+    00701205	US	CroppingSpecificationIndex	1-n	0
+    00701206	CS	CompositingMethod	1	1
+    00701207	US	VolumetricPresentationInputNumber	1	0
+    00701208	CS	ImageVolumeGeometry	1	0
+    00701209	UI	VolumetricPresentationInputSetUID	1	0
+    0070120A	SQ	VolumetricPresentationInputSetSequence	1	0
+    0070120B	CS	GlobalCrop	1	0
+    0070120C	US	GlobalCroppingSpecificationIndex	1-n	0
+    0070120D	CS	RenderingMethod	1	0
+    00701301	SQ	VolumeCroppingSequence	1	0
+    00701302	CS	VolumeCroppingMethod	1	0
+    00701303	FD	BoundingBoxCrop	6	0
+    00701304	SQ	ObliqueCroppingPlaneSequence	1	0
+    00701305	FD	Plane	4	0
+    00701306	FD	PlaneNormal	3	0
+    00701309	US	CroppingSpecificationNumber	1	0
+    00701501	CS	MultiPlanarReconstructionStyle	1	0
+    00701502	CS	MPRThicknessType	1	0
+    00701503	FD	MPRSlabThickness	1	0
+    00701505	FD	MPRTopLeftHandCorner	3	0
+    00701507	FD	MPRViewWidthDirection	3	0
+    00701508	FD	MPRViewWidth	1	0
+    0070150C	UL	NumberOfVolumetricCurvePoints	1	0
+    0070150D	OD	VolumetricCurvePoints	1	0
+    00701511	FD	MPRViewHeightDirection	3	0
+    00701512	FD	MPRViewHeight	1	0
+    00701602	CS	RenderProjection	1	0
+    00701603	FD	ViewpointPosition	3	0
+    00701604	FD	ViewpointLookAtPoint	3	0
+    00701605	FD	ViewpointUpDirection	3	0
+    00701606	FD	RenderFieldOfView	6	0
+    00701607	FD	SamplingStepSize	1	0
+    00701701	CS	ShadingStyle	1	0
+    00701702	FD	AmbientReflectionIntensity	1	0
+    00701703	FD	LightDirection	3	0
+    00701704	FD	DiffuseReflectionIntensity	1	0
+    00701705	FD	SpecularReflectionIntensity	1	0
+    00701706	FD	Shininess	1	0
+    00701801	SQ	PresentationStateClassificationComponentSequence	1	0
+    00701802	CS	ComponentType	1	0
+    00701803	SQ	ComponentInputSequence	1	0
+    00701804	US	VolumetricPresentationInputIndex	1	0
+    00701805	SQ	PresentationStateCompositorComponentSequence	1	0
+    00701806	SQ	WeightingTransferFunctionSequence	1	0
+    00701807	US	WeightingLookupTableDescriptor	3	0
+    00701808	OB	WeightingLookupTableData	1	0
+    00701901	SQ	VolumetricAnnotationSequence	1	0
+    00701903	SQ	ReferencedStructuredContextSequence	1	0
+    00701904	UI	ReferencedContentItem	1	0
+    00701905	SQ	VolumetricPresentationInputAnnotationSequence	1	0
+    00701907	CS	AnnotationClipping	1	0
+    00701A01	CS	PresentationAnimationStyle	1	0
+    00701A03	FD	RecommendedAnimationRate	1	0
+    00701A04	SQ	AnimationCurveSequence	1	0
+    00701A05	FD	AnimationStepSize	1	0
+    00701A06	FD	SwivelRange	1	0
+    00701A07	OD	VolumetricCurveUpDirections	1	0
+    00701A08	SQ	VolumeStreamSequence	1	0
+    00701A09	LO	RGBATransferFunctionDescription	1	0
+    00701B01	SQ	AdvancedBlendingSequence	1	0
+    00701B02	US	BlendingInputNumber	1	0
+    00701B03	SQ	BlendingDisplayInputSequence	1	0
+    00701B04	SQ	BlendingDisplaySequence	1	0
+    00701B06	CS	BlendingMode	1	0
+    00701B07	CS	TimeSeriesBlending	1	0
+    00701B08	CS	GeometryForDisplay	1	0
+    00701B11	SQ	ThresholdSequence	1	0
+    00701B12	SQ	ThresholdValueSequence	1	0
+    00701B13	CS	ThresholdType	1	0
+    00701B14	FD	ThresholdValue	1	0
+    00720002	SH	HangingProtocolName	1	0
+    00720004	LO	HangingProtocolDescription	1	0
+    00720006	CS	HangingProtocolLevel	1	0
+    00720008	LO	HangingProtocolCreator	1	0
+    0072000A	DT	HangingProtocolCreationDateTime	1	0
+    0072000C	SQ	HangingProtocolDefinitionSequence	1	0
+    0072000E	SQ	HangingProtocolUserIdentificationCodeSequence	1	0
+    00720010	LO	HangingProtocolUserGroupName	1	0
+    00720012	SQ	SourceHangingProtocolSequence	1	0
+    00720014	US	NumberOfPriorsReferenced	1	0
+    00720020	SQ	ImageSetsSequence	1	0
+    00720022	SQ	ImageSetSelectorSequence	1	0
+    00720024	CS	ImageSetSelectorUsageFlag	1	0
+    00720026	AT	SelectorAttribute	1	0
+    00720028	US	SelectorValueNumber	1	0
+    00720030	SQ	TimeBasedImageSetsSequence	1	0
+    00720032	US	ImageSetNumber	1	0
+    00720034	CS	ImageSetSelectorCategory	1	0
+    00720038	US	RelativeTime	2	0
+    0072003A	CS	RelativeTimeUnits	1	0
+    0072003C	SS	AbstractPriorValue	2	0
+    0072003E	SQ	AbstractPriorCodeSequence	1	0
+    00720040	LO	ImageSetLabel	1	0
+    00720050	CS	SelectorAttributeVR	1	0
+    00720052	AT	SelectorSequencePointer	1-n	0
+    00720054	LO	SelectorSequencePointerPrivateCreator	1-n	0
+    00720056	LO	SelectorAttributePrivateCreator	1	0
+    0072005E	AE	SelectorAEValue	1-n	0
+    0072005F	AS	SelectorASValue	1-n	0
+    00720060	AT	SelectorATValue	1-n	0
+    00720061	DA	SelectorDAValue	1-n	0
+    00720062	CS	SelectorCSValue	1-n	0
+    00720063	DT	SelectorDTValue	1-n	0
+    00720064	IS	SelectorISValue	1-n	0
+    00720065	OB	SelectorOBValue	1	0
+    00720066	LO	SelectorLOValue	1-n	0
+    00720067	OF	SelectorOFValue	1	0
+    00720068	LT	SelectorLTValue	1	0
+    00720069	OW	SelectorOWValue	1	0
+    0072006A	PN	SelectorPNValue	1-n	0
+    0072006B	TM	SelectorTMValue	1-n	0
+    0072006C	SH	SelectorSHValue	1-n	0
+    0072006D	UN	SelectorUNValue	1	0
+    0072006E	ST	SelectorSTValue	1	0
+    0072006F	UC	SelectorUCValue	1-n	0
+    00720070	UT	SelectorUTValue	1	0
+    00720071	UR	SelectorURValue	1	0
+    00720072	DS	SelectorDSValue	1-n	0
+    00720073	OD	SelectorODValue	1	0
+    00720074	FD	SelectorFDValue	1-n	0
+    00720075	OL	SelectorOLValue	1	0
+    00720076	FL	SelectorFLValue	1-n	0
+    00720078	UL	SelectorULValue	1-n	0
+    0072007A	US	SelectorUSValue	1-n	0
+    0072007C	SL	SelectorSLValue	1-n	0
+    0072007E	SS	SelectorSSValue	1-n	0
+    0072007F	UI	SelectorUIValue	1-n	0
+    00720080	SQ	SelectorCodeSequenceValue	1	0
+    00720081	OV	SelectorOVValue	1	0
+    00720082	SV	SelectorSVValue	1-n	0
+    00720083	UV	SelectorUVValue	1-n	0
+    00720100	US	NumberOfScreens	1	0
+    00720102	SQ	NominalScreenDefinitionSequence	1	0
+    00720104	US	NumberOfVerticalPixels	1	0
+    00720106	US	NumberOfHorizontalPixels	1	0
+    00720108	FD	DisplayEnvironmentSpatialPosition	4	0
+    0072010A	US	ScreenMinimumGrayscaleBitDepth	1	0
+    0072010C	US	ScreenMinimumColorBitDepth	1	0
+    0072010E	US	ApplicationMaximumRepaintTime	1	0
+    00720200	SQ	DisplaySetsSequence	1	0
+    00720202	US	DisplaySetNumber	1	0
+    00720203	LO	DisplaySetLabel	1	0
+    00720204	US	DisplaySetPresentationGroup	1	0
+    00720206	LO	DisplaySetPresentationGroupDescription	1	0
+    00720208	CS	PartialDataDisplayHandling	1	0
+    00720210	SQ	SynchronizedScrollingSequence	1	0
+    00720212	US	DisplaySetScrollingGroup	2-n	0
+    00720214	SQ	NavigationIndicatorSequence	1	0
+    00720216	US	NavigationDisplaySet	1	0
+    00720218	US	ReferenceDisplaySets	1-n	0
+    00720300	SQ	ImageBoxesSequence	1	0
+    00720302	US	ImageBoxNumber	1	0
+    00720304	CS	ImageBoxLayoutType	1	0
+    00720306	US	ImageBoxTileHorizontalDimension	1	0
+    00720308	US	ImageBoxTileVerticalDimension	1	0
+    00720310	CS	ImageBoxScrollDirection	1	0
+    00720312	CS	ImageBoxSmallScrollType	1	0
+    00720314	US	ImageBoxSmallScrollAmount	1	0
+    00720316	CS	ImageBoxLargeScrollType	1	0
+    00720318	US	ImageBoxLargeScrollAmount	1	0
+    00720320	US	ImageBoxOverlapPriority	1	0
+    00720330	FD	CineRelativeToRealTime	1	0
+    00720400	SQ	FilterOperationsSequence	1	0
+    00720402	CS	FilterByCategory	1	0
+    00720404	CS	FilterByAttributePresence	1	0
+    00720406	CS	FilterByOperator	1	0
+    00720420	US	StructuredDisplayBackgroundCIELabValue	3	0
+    00720421	US	EmptyImageBoxCIELabValue	3	0
+    00720422	SQ	StructuredDisplayImageBoxSequence	1	0
+    00720424	SQ	StructuredDisplayTextBoxSequence	1	0
+    00720427	SQ	ReferencedFirstFrameSequence	1	0
+    00720430	SQ	ImageBoxSynchronizationSequence	1	0
+    00720432	US	SynchronizedImageBoxList	2-n	0
+    00720434	CS	TypeOfSynchronization	1	0
+    00720500	CS	BlendingOperationType	1	0
+    00720510	CS	ReformattingOperationType	1	0
+    00720512	FD	ReformattingThickness	1	0
+    00720514	FD	ReformattingInterval	1	0
+    00720516	CS	ReformattingOperationInitialViewDirection	1	0
+    00720520	CS	ThreeDRenderingType	1-n	0
+    00720600	SQ	SortingOperationsSequence	1	0
+    00720602	CS	SortByCategory	1	0
+    00720604	CS	SortingDirection	1	0
+    00720700	CS	DisplaySetPatientOrientation	2	0
+    00720702	CS	VOIType	1	0
+    00720704	CS	PseudoColorType	1	0
+    00720705	SQ	PseudoColorPaletteInstanceReferenceSequence	1	0
+    00720706	CS	ShowGrayscaleInverted	1	0
+    00720710	CS	ShowImageTrueSizeFlag	1	0
+    00720712	CS	ShowGraphicAnnotationFlag	1	0
+    00720714	CS	ShowPatientDemographicsFlag	1	0
+    00720716	CS	ShowAcquisitionTechniquesFlag	1	0
+    00720717	CS	DisplaySetHorizontalJustification	1	0
+    00720718	CS	DisplaySetVerticalJustification	1	0
+    00740120	FD	ContinuationStartMeterset	1	0
+    00740121	FD	ContinuationEndMeterset	1	0
+    00741000	CS	ProcedureStepState	1	0
+    00741002	SQ	ProcedureStepProgressInformationSequence	1	0
+    00741004	DS	ProcedureStepProgress	1	0
+    00741006	ST	ProcedureStepProgressDescription	1	0
+    00741007	SQ	ProcedureStepProgressParametersSequence	1	0
+    00741008	SQ	ProcedureStepCommunicationsURISequence	1	0
+    0074100A	UR	ContactURI	1	0
+    0074100C	LO	ContactDisplayName	1	0
+    0074100E	SQ	ProcedureStepDiscontinuationReasonCodeSequence	1	0
+    00741020	SQ	BeamTaskSequence	1	0
+    00741022	CS	BeamTaskType	1	0
+    00741024	IS	BeamOrderIndexTrial	1	1
+    00741025	CS	AutosequenceFlag	1	0
+    00741026	FD	TableTopVerticalAdjustedPosition	1	0
+    00741027	FD	TableTopLongitudinalAdjustedPosition	1	0
+    00741028	FD	TableTopLateralAdjustedPosition	1	0
+    0074102A	FD	PatientSupportAdjustedAngle	1	0
+    0074102B	FD	TableTopEccentricAdjustedAngle	1	0
+    0074102C	FD	TableTopPitchAdjustedAngle	1	0
+    0074102D	FD	TableTopRollAdjustedAngle	1	0
+    00741030	SQ	DeliveryVerificationImageSequence	1	0
+    00741032	CS	VerificationImageTiming	1	0
+    00741034	CS	DoubleExposureFlag	1	0
+    00741036	CS	DoubleExposureOrdering	1	0
+    00741038	DS	DoubleExposureMetersetTrial	1	1
+    0074103A	DS	DoubleExposureFieldDeltaTrial	4	1
+    00741040	SQ	RelatedReferenceRTImageSequence	1	0
+    00741042	SQ	GeneralMachineVerificationSequence	1	0
+    00741044	SQ	ConventionalMachineVerificationSequence	1	0
+    00741046	SQ	IonMachineVerificationSequence	1	0
+    00741048	SQ	FailedAttributesSequence	1	0
+    0074104A	SQ	OverriddenAttributesSequence	1	0
+    0074104C	SQ	ConventionalControlPointVerificationSequence	1	0
+    0074104E	SQ	IonControlPointVerificationSequence	1	0
+    00741050	SQ	AttributeOccurrenceSequence	1	0
+    00741052	AT	AttributeOccurrencePointer	1	0
+    00741054	UL	AttributeItemSelector	1	0
+    00741056	LO	AttributeOccurrencePrivateCreator	1	0
+    00741057	IS	SelectorSequencePointerItems	1-n	0
+    00741200	CS	ScheduledProcedureStepPriority	1	0
+    00741202	LO	WorklistLabel	1	0
+    00741204	LO	ProcedureStepLabel	1	0
+    00741210	SQ	ScheduledProcessingParametersSequence	1	0
+    00741212	SQ	PerformedProcessingParametersSequence	1	0
+    00741216	SQ	UnifiedProcedureStepPerformedProcedureSequence	1	0
+    00741220	SQ	RelatedProcedureStepSequence	1	1
+    00741222	LO	ProcedureStepRelationshipType	1	1
+    00741224	SQ	ReplacedProcedureStepSequence	1	0
+    00741230	LO	DeletionLock	1	0
+    00741234	AE	ReceivingAE	1	0
+    00741236	AE	RequestingAE	1	0
+    00741238	LT	ReasonForCancellation	1	0
+    00741242	CS	SCPStatus	1	0
+    00741244	CS	SubscriptionListStatus	1	0
+    00741246	CS	UnifiedProcedureStepListStatus	1	0
+    00741324	UL	BeamOrderIndex	1	0
+    00741338	FD	DoubleExposureMeterset	1	0
+    0074133A	FD	DoubleExposureFieldDelta	4	0
+    00741401	SQ	BrachyTaskSequence	1	0
+    00741402	DS	ContinuationStartTotalReferenceAirKerma	1	0
+    00741403	DS	ContinuationEndTotalReferenceAirKerma	1	0
+    00741404	IS	ContinuationPulseNumber	1	0
+    00741405	SQ	ChannelDeliveryOrderSequence	1	0
+    00741406	IS	ReferencedChannelNumber	1	0
+    00741407	DS	StartCumulativeTimeWeight	1	0
+    00741408	DS	EndCumulativeTimeWeight	1	0
+    00741409	SQ	OmittedChannelSequence	1	0
+    0074140A	CS	ReasonForChannelOmission	1	0
+    0074140B	LO	ReasonForChannelOmissionDescription	1	0
+    0074140C	IS	ChannelDeliveryOrderIndex	1	0
+    0074140D	SQ	ChannelDeliveryContinuationSequence	1	0
+    0074140E	SQ	OmittedApplicationSetupSequence	1	0
+    00760001	LO	ImplantAssemblyTemplateName	1	0
+    00760003	LO	ImplantAssemblyTemplateIssuer	1	0
+    00760006	LO	ImplantAssemblyTemplateVersion	1	0
+    00760008	SQ	ReplacedImplantAssemblyTemplateSequence	1	0
+    0076000A	CS	ImplantAssemblyTemplateType	1	0
+    0076000C	SQ	OriginalImplantAssemblyTemplateSequence	1	0
+    0076000E	SQ	DerivationImplantAssemblyTemplateSequence	1	0
+    00760010	SQ	ImplantAssemblyTemplateTargetAnatomySequence	1	0
+    00760020	SQ	ProcedureTypeCodeSequence	1	0
+    00760030	LO	SurgicalTechnique	1	0
+    00760032	SQ	ComponentTypesSequence	1	0
+    00760034	SQ	ComponentTypeCodeSequence	1	0
+    00760036	CS	ExclusiveComponentType	1	0
+    00760038	CS	MandatoryComponentType	1	0
+    00760040	SQ	ComponentSequence	1	0
+    00760055	US	ComponentID	1	0
+    00760060	SQ	ComponentAssemblySequence	1	0
+    00760070	US	Component1ReferencedID	1	0
+    00760080	US	Component1ReferencedMatingFeatureSetID	1	0
+    00760090	US	Component1ReferencedMatingFeatureID	1	0
+    007600A0	US	Component2ReferencedID	1	0
+    007600B0	US	Component2ReferencedMatingFeatureSetID	1	0
+    007600C0	US	Component2ReferencedMatingFeatureID	1	0
+    00780001	LO	ImplantTemplateGroupName	1	0
+    00780010	ST	ImplantTemplateGroupDescription	1	0
+    00780020	LO	ImplantTemplateGroupIssuer	1	0
+    00780024	LO	ImplantTemplateGroupVersion	1	0
+    00780026	SQ	ReplacedImplantTemplateGroupSequence	1	0
+    00780028	SQ	ImplantTemplateGroupTargetAnatomySequence	1	0
+    0078002A	SQ	ImplantTemplateGroupMembersSequence	1	0
+    0078002E	US	ImplantTemplateGroupMemberID	1	0
+    00780050	FD	ThreeDImplantTemplateGroupMemberMatchingPoint	3	0
+    00780060	FD	ThreeDImplantTemplateGroupMemberMatchingAxes	9	0
+    00780070	SQ	ImplantTemplateGroupMemberMatching2DCoordinatesSequence	1	0
+    00780090	FD	TwoDImplantTemplateGroupMemberMatchingPoint	2	0
+    007800A0	FD	TwoDImplantTemplateGroupMemberMatchingAxes	4	0
+    007800B0	SQ	ImplantTemplateGroupVariationDimensionSequence	1	0
+    007800B2	LO	ImplantTemplateGroupVariationDimensionName	1	0
+    007800B4	SQ	ImplantTemplateGroupVariationDimensionRankSequence	1	0
+    007800B6	US	ReferencedImplantTemplateGroupMemberID	1	0
+    007800B8	US	ImplantTemplateGroupVariationDimensionRank	1	0
+    00800001	SQ	SurfaceScanAcquisitionTypeCodeSequence	1	0
+    00800002	SQ	SurfaceScanModeCodeSequence	1	0
+    00800003	SQ	RegistrationMethodCodeSequence	1	0
+    00800004	FD	ShotDurationTime	1	0
+    00800005	FD	ShotOffsetTime	1	0
+    00800006	US	SurfacePointPresentationValueData	1-n	0
+    00800007	US	SurfacePointColorCIELabValueData	3-3n	0
+    00800008	SQ	UVMappingSequence	1	0
+    00800009	SH	TextureLabel	1	0
+    00800010	OF	UValueData	1	0
+    00800011	OF	VValueData	1	0
+    00800012	SQ	ReferencedTextureSequence	1	0
+    00800013	SQ	ReferencedSurfaceDataSequence	1	0
+    00820001	CS	AssessmentSummary	1	0
+    00820003	UT	AssessmentSummaryDescription	1	0
+    00820004	SQ	AssessedSOPInstanceSequence	1	0
+    00820005	SQ	ReferencedComparisonSOPInstanceSequence	1	0
+    00820006	UL	NumberOfAssessmentObservations	1	0
+    00820007	SQ	AssessmentObservationsSequence	1	0
+    00820008	CS	ObservationSignificance	1	0
+    0082000A	UT	ObservationDescription	1	0
+    0082000C	SQ	StructuredConstraintObservationSequence	1	0
+    00820010	SQ	AssessedAttributeValueSequence	1	0
+    00820016	LO	AssessmentSetID	1	0
+    00820017	SQ	AssessmentRequesterSequence	1	0
+    00820018	LO	SelectorAttributeName	1	0
+    00820019	LO	SelectorAttributeKeyword	1	0
+    00820021	SQ	AssessmentTypeCodeSequence	1	0
+    00820022	SQ	ObservationBasisCodeSequence	1	0
+    00820023	LO	AssessmentLabel	1	0
+    00820032	CS	ConstraintType	1	0
+    00820033	UT	SpecificationSelectionGuidance	1	0
+    00820034	SQ	ConstraintValueSequence	1	0
+    00820035	SQ	RecommendedDefaultValueSequence	1	0
+    00820036	CS	ConstraintViolationSignificance	1	0
+    00820037	UT	ConstraintViolationCondition	1	0
+    00820038	CS	ModifiableConstraintFlag	1	0
+    00880130	SH	StorageMediaFileSetID	1	0
+    00880140	UI	StorageMediaFileSetUID	1	0
+    00880200	SQ	IconImageSequence	1	0
+    00880904	LO	TopicTitle	1	1
+    00880906	ST	TopicSubject	1	1
+    00880910	LO	TopicAuthor	1	1
+    00880912	LO	TopicKeywords	1-32	1
+    01000410	CS	SOPInstanceStatus	1	0
+    01000420	DT	SOPAuthorizationDateTime	1	0
+    01000424	LT	SOPAuthorizationComment	1	0
+    01000426	LO	AuthorizationEquipmentCertificationNumber	1	0
+    04000005	US	MACIDNumber	1	0
+    04000010	UI	MACCalculationTransferSyntaxUID	1	0
+    04000015	CS	MACAlgorithm	1	0
+    04000020	AT	DataElementsSigned	1-n	0
+    04000100	UI	DigitalSignatureUID	1	0
+    04000105	DT	DigitalSignatureDateTime	1	0
+    04000110	CS	CertificateType	1	0
+    04000115	OB	CertificateOfSigner	1	0
+    04000120	OB	Signature	1	0
+    04000305	CS	CertifiedTimestampType	1	0
+    04000310	OB	CertifiedTimestamp	1	0
+    04000401	SQ	DigitalSignaturePurposeCodeSequence	1	0
+    04000402	SQ	ReferencedDigitalSignatureSequence	1	0
+    04000403	SQ	ReferencedSOPInstanceMACSequence	1	0
+    04000404	OB	MAC	1	0
+    04000500	SQ	EncryptedAttributesSequence	1	0
+    04000510	UI	EncryptedContentTransferSyntaxUID	1	0
+    04000520	OB	EncryptedContent	1	0
+    04000550	SQ	ModifiedAttributesSequence	1	0
+    04000551	SQ	NonconformingModifiedAttributesSequence	1	0
+    04000552	OB	NonconformingDataElementValue	1	0
+    04000561	SQ	OriginalAttributesSequence	1	0
+    04000562	DT	AttributeModificationDateTime	1	0
+    04000563	LO	ModifyingSystem	1	0
+    04000564	LO	SourceOfPreviousValues	1	0
+    04000565	CS	ReasonForTheAttributeModification	1	0
+    04000600	CS	InstanceOriginStatus	1	0
+    10000010	US	EscapeTriplet	3	1
+    10000011	US	RunLengthTriplet	3	1
+    10000012	US	HuffmanTableSize	1	1
+    10000013	US	HuffmanTableTriplet	3	1
+    10000014	US	ShiftTableSize	1	1
+    10000015	US	ShiftTableTriplet	3	1
+    10100004	US	ZonalMap	1-n	1
+    20000010	IS	NumberOfCopies	1	0
+    2000001E	SQ	PrinterConfigurationSequence	1	0
+    20000020	CS	PrintPriority	1	0
+    20000030	CS	MediumType	1	0
+    20000040	CS	FilmDestination	1	0
+    20000050	LO	FilmSessionLabel	1	0
+    20000060	IS	MemoryAllocation	1	0
+    20000061	IS	MaximumMemoryAllocation	1	0
+    20000062	CS	ColorImagePrintingFlag	1	1
+    20000063	CS	CollationFlag	1	1
+    20000065	CS	AnnotationFlag	1	1
+    20000067	CS	ImageOverlayFlag	1	1
+    20000069	CS	PresentationLUTFlag	1	1
+    2000006A	CS	ImageBoxPresentationLUTFlag	1	1
+    200000A0	US	MemoryBitDepth	1	0
+    200000A1	US	PrintingBitDepth	1	0
+    200000A2	SQ	MediaInstalledSequence	1	0
+    200000A4	SQ	OtherMediaAvailableSequence	1	0
+    200000A8	SQ	SupportedImageDisplayFormatsSequence	1	0
+    20000500	SQ	ReferencedFilmBoxSequence	1	0
+    20000510	SQ	ReferencedStoredPrintSequence	1	1
+    20100010	ST	ImageDisplayFormat	1	0
+    20100030	CS	AnnotationDisplayFormatID	1	0
+    20100040	CS	FilmOrientation	1	0
+    20100050	CS	FilmSizeID	1	0
+    20100052	CS	PrinterResolutionID	1	0
+    20100054	CS	DefaultPrinterResolutionID	1	0
+    20100060	CS	MagnificationType	1	0
+    20100080	CS	SmoothingType	1	0
+    201000A6	CS	DefaultMagnificationType	1	0
+    201000A7	CS	OtherMagnificationTypesAvailable	1-n	0
+    201000A8	CS	DefaultSmoothingType	1	0
+    201000A9	CS	OtherSmoothingTypesAvailable	1-n	0
+    20100100	CS	BorderDensity	1	0
+    20100110	CS	EmptyImageDensity	1	0
+    20100120	US	MinDensity	1	0
+    20100130	US	MaxDensity	1	0
+    20100140	CS	Trim	1	0
+    20100150	ST	ConfigurationInformation	1	0
+    20100152	LT	ConfigurationInformationDescription	1	0
+    20100154	IS	MaximumCollatedFilms	1	0
+    2010015E	US	Illumination	1	0
+    20100160	US	ReflectedAmbientLight	1	0
+    20100376	DS	PrinterPixelSpacing	2	0
+    20100500	SQ	ReferencedFilmSessionSequence	1	0
+    20100510	SQ	ReferencedImageBoxSequence	1	0
+    20100520	SQ	ReferencedBasicAnnotationBoxSequence	1	0
+    20200010	US	ImageBoxPosition	1	0
+    20200020	CS	Polarity	1	0
+    20200030	DS	RequestedImageSize	1	0
+    20200040	CS	RequestedDecimateCropBehavior	1	0
+    20200050	CS	RequestedResolutionID	1	0
+    202000A0	CS	RequestedImageSizeFlag	1	0
+    202000A2	CS	DecimateCropResult	1	0
+    20200110	SQ	BasicGrayscaleImageSequence	1	0
+    20200111	SQ	BasicColorImageSequence	1	0
+    20200130	SQ	ReferencedImageOverlayBoxSequence	1	1
+    20200140	SQ	ReferencedVOILUTBoxSequence	1	1
+    20300010	US	AnnotationPosition	1	0
+    20300020	LO	TextString	1	0
+    20400010	SQ	ReferencedOverlayPlaneSequence	1	1
+    20400011	US	ReferencedOverlayPlaneGroups	1-99	1
+    20400020	SQ	OverlayPixelDataSequence	1	1
+    20400060	CS	OverlayMagnificationType	1	1
+    20400070	CS	OverlaySmoothingType	1	1
+    20400072	CS	OverlayOrImageMagnification	1	1
+    20400074	US	MagnifyToNumberOfColumns	1	1
+    20400080	CS	OverlayForegroundDensity	1	1
+    20400082	CS	OverlayBackgroundDensity	1	1
+    20400090	CS	OverlayMode	1	1
+    20400100	CS	ThresholdDensity	1	1
+    20400500	SQ	ReferencedImageBoxSequenceRetired	1	1
+    20500010	SQ	PresentationLUTSequence	1	0
+    20500020	CS	PresentationLUTShape	1	0
+    20500500	SQ	ReferencedPresentationLUTSequence	1	0
+    21000010	SH	PrintJobID	1	1
+    21000020	CS	ExecutionStatus	1	0
+    21000030	CS	ExecutionStatusInfo	1	0
+    21000040	DA	CreationDate	1	0
+    21000050	TM	CreationTime	1	0
+    21000070	AE	Originator	1	0
+    21000140	AE	DestinationAE	1	0
+    21000160	SH	OwnerID	1	0
+    21000170	IS	NumberOfFilms	1	0
+    21000500	SQ	ReferencedPrintJobSequencePullStoredPrint	1	1
+    21100010	CS	PrinterStatus	1	0
+    21100020	CS	PrinterStatusInfo	1	0
+    21100030	LO	PrinterName	1	0
+    21100099	SH	PrintQueueID	1	1
+    21200010	CS	QueueStatus	1	1
+    21200050	SQ	PrintJobDescriptionSequence	1	1
+    21200070	SQ	ReferencedPrintJobSequence	1	1
+    21300010	SQ	PrintManagementCapabilitiesSequence	1	1
+    21300015	SQ	PrinterCharacteristicsSequence	1	1
+    21300030	SQ	FilmBoxContentSequence	1	1
+    21300040	SQ	ImageBoxContentSequence	1	1
+    21300050	SQ	AnnotationContentSequence	1	1
+    21300060	SQ	ImageOverlayBoxContentSequence	1	1
+    21300080	SQ	PresentationLUTContentSequence	1	1
+    213000A0	SQ	ProposedStudySequence	1	0
+    213000C0	SQ	OriginalImageSequence	1	0
+    22000001	CS	LabelUsingInformationExtractedFromInstances	1	0
+    22000002	UT	LabelText	1	0
+    22000003	CS	LabelStyleSelection	1	0
+    22000004	LT	MediaDisposition	1	0
+    22000005	LT	BarcodeValue	1	0
+    22000006	CS	BarcodeSymbology	1	0
+    22000007	CS	AllowMediaSplitting	1	0
+    22000008	CS	IncludeNonDICOMObjects	1	0
+    22000009	CS	IncludeDisplayApplication	1	0
+    2200000A	CS	PreserveCompositeInstancesAfterMediaCreation	1	0
+    2200000B	US	TotalNumberOfPiecesOfMediaCreated	1	0
+    2200000C	LO	RequestedMediaApplicationProfile	1	0
+    2200000D	SQ	ReferencedStorageMediaSequence	1	0
+    2200000E	AT	FailureAttributes	1-n	0
+    2200000F	CS	AllowLossyCompression	1	0
+    22000020	CS	RequestPriority	1	0
+    30020002	SH	RTImageLabel	1	0
+    30020003	LO	RTImageName	1	0
+    30020004	ST	RTImageDescription	1	0
+    3002000A	CS	ReportedValuesOrigin	1	0
+    3002000C	CS	RTImagePlane	1	0
+    3002000D	DS	XRayImageReceptorTranslation	3	0
+    3002000E	DS	XRayImageReceptorAngle	1	0
+    30020010	DS	RTImageOrientation	6	0
+    30020011	DS	ImagePlanePixelSpacing	2	0
+    30020012	DS	RTImagePosition	2	0
+    30020020	SH	RadiationMachineName	1	0
+    30020022	DS	RadiationMachineSAD	1	0
+    30020024	DS	RadiationMachineSSD	1	0
+    30020026	DS	RTImageSID	1	0
+    30020028	DS	SourceToReferenceObjectDistance	1	0
+    30020029	IS	FractionNumber	1	0
+    30020030	SQ	ExposureSequence	1	0
+    30020032	DS	MetersetExposure	1	0
+    30020034	DS	DiaphragmPosition	4	0
+    30020040	SQ	FluenceMapSequence	1	0
+    30020041	CS	FluenceDataSource	1	0
+    30020042	DS	FluenceDataScale	1	0
+    30020050	SQ	PrimaryFluenceModeSequence	1	0
+    30020051	CS	FluenceMode	1	0
+    30020052	SH	FluenceModeID	1	0
+    30040001	CS	DVHType	1	0
+    30040002	CS	DoseUnits	1	0
+    30040004	CS	DoseType	1	0
+    30040005	CS	SpatialTransformOfDose	1	0
+    30040006	LO	DoseComment	1	0
+    30040008	DS	NormalizationPoint	3	0
+    3004000A	CS	DoseSummationType	1	0
+    3004000C	DS	GridFrameOffsetVector	2-n	0
+    3004000E	DS	DoseGridScaling	1	0
+    30040010	SQ	RTDoseROISequence	1	0
+    30040012	DS	DoseValue	1	0
+    30040014	CS	TissueHeterogeneityCorrection	1-3	0
+    30040040	DS	DVHNormalizationPoint	3	0
+    30040042	DS	DVHNormalizationDoseValue	1	0
+    30040050	SQ	DVHSequence	1	0
+    30040052	DS	DVHDoseScaling	1	0
+    30040054	CS	DVHVolumeUnits	1	0
+    30040056	IS	DVHNumberOfBins	1	0
+    30040058	DS	DVHData	2-2n	0
+    30040060	SQ	DVHReferencedROISequence	1	0
+    30040062	CS	DVHROIContributionType	1	0
+    30040070	DS	DVHMinimumDose	1	0
+    30040072	DS	DVHMaximumDose	1	0
+    30040074	DS	DVHMeanDose	1	0
+    30060002	SH	StructureSetLabel	1	0
+    30060004	LO	StructureSetName	1	0
+    30060006	ST	StructureSetDescription	1	0
+    30060008	DA	StructureSetDate	1	0
+    30060009	TM	StructureSetTime	1	0
+    30060010	SQ	ReferencedFrameOfReferenceSequence	1	0
+    30060012	SQ	RTReferencedStudySequence	1	0
+    30060014	SQ	RTReferencedSeriesSequence	1	0
+    30060016	SQ	ContourImageSequence	1	0
+    30060018	SQ	PredecessorStructureSetSequence	1	0
+    30060020	SQ	StructureSetROISequence	1	0
+    30060022	IS	ROINumber	1	0
+    30060024	UI	ReferencedFrameOfReferenceUID	1	0
+    30060026	LO	ROIName	1	0
+    30060028	ST	ROIDescription	1	0
+    3006002A	IS	ROIDisplayColor	3	0
+    3006002C	DS	ROIVolume	1	0
+    30060030	SQ	RTRelatedROISequence	1	0
+    30060033	CS	RTROIRelationship	1	0
+    30060036	CS	ROIGenerationAlgorithm	1	0
+    30060037	SQ	ROIDerivationAlgorithmIdentificationSequence	1	0
+    30060038	LO	ROIGenerationDescription	1	0
+    30060039	SQ	ROIContourSequence	1	0
+    30060040	SQ	ContourSequence	1	0
+    30060042	CS	ContourGeometricType	1	0
+    30060044	DS	ContourSlabThickness	1	1
+    30060045	DS	ContourOffsetVector	3	1
+    30060046	IS	NumberOfContourPoints	1	0
+    30060048	IS	ContourNumber	1	0
+    30060049	IS	AttachedContours	1-n	1
+    3006004A	SQ	SourcePixelPlanesCharacteristicsSequence	1	0
+    30060050	DS	ContourData	3-3n	0
+    30060080	SQ	RTROIObservationsSequence	1	0
+    30060082	IS	ObservationNumber	1	0
+    30060084	IS	ReferencedROINumber	1	0
+    30060085	SH	ROIObservationLabel	1	0
+    30060086	SQ	RTROIIdentificationCodeSequence	1	0
+    30060088	ST	ROIObservationDescription	1	0
+    300600A0	SQ	RelatedRTROIObservationsSequence	1	0
+    300600A4	CS	RTROIInterpretedType	1	0
+    300600A6	PN	ROIInterpreter	1	0
+    300600B0	SQ	ROIPhysicalPropertiesSequence	1	0
+    300600B2	CS	ROIPhysicalProperty	1	0
+    300600B4	DS	ROIPhysicalPropertyValue	1	0
+    300600B6	SQ	ROIElementalCompositionSequence	1	0
+    300600B7	US	ROIElementalCompositionAtomicNumber	1	0
+    300600B8	FL	ROIElementalCompositionAtomicMassFraction	1	0
+    300600B9	SQ	AdditionalRTROIIdentificationCodeSequence	1	1
+    300600C0	SQ	FrameOfReferenceRelationshipSequence	1	1
+    300600C2	UI	RelatedFrameOfReferenceUID	1	1
+    300600C4	CS	FrameOfReferenceTransformationType	1	1
+    300600C6	DS	FrameOfReferenceTransformationMatrix	16	0
+    300600C8	LO	FrameOfReferenceTransformationComment	1	0
+    300600C9	SQ	PatientLocationCoordinatesSequence	1	0
+    300600CA	SQ	PatientLocationCoordinatesCodeSequence	1	0
+    300600CB	SQ	PatientSupportPositionSequence	1	0
+    30080010	SQ	MeasuredDoseReferenceSequence	1	0
+    30080012	ST	MeasuredDoseDescription	1	0
+    30080014	CS	MeasuredDoseType	1	0
+    30080016	DS	MeasuredDoseValue	1	0
+    30080020	SQ	TreatmentSessionBeamSequence	1	0
+    30080021	SQ	TreatmentSessionIonBeamSequence	1	0
+    30080022	IS	CurrentFractionNumber	1	0
+    30080024	DA	TreatmentControlPointDate	1	0
+    30080025	TM	TreatmentControlPointTime	1	0
+    3008002A	CS	TreatmentTerminationStatus	1	0
+    3008002B	SH	TreatmentTerminationCode	1	0
+    3008002C	CS	TreatmentVerificationStatus	1	0
+    30080030	SQ	ReferencedTreatmentRecordSequence	1	0
+    30080032	DS	SpecifiedPrimaryMeterset	1	0
+    30080033	DS	SpecifiedSecondaryMeterset	1	0
+    30080036	DS	DeliveredPrimaryMeterset	1	0
+    30080037	DS	DeliveredSecondaryMeterset	1	0
+    3008003A	DS	SpecifiedTreatmentTime	1	0
+    3008003B	DS	DeliveredTreatmentTime	1	0
+    30080040	SQ	ControlPointDeliverySequence	1	0
+    30080041	SQ	IonControlPointDeliverySequence	1	0
+    30080042	DS	SpecifiedMeterset	1	0
+    30080044	DS	DeliveredMeterset	1	0
+    30080045	FL	MetersetRateSet	1	0
+    30080046	FL	MetersetRateDelivered	1	0
+    30080047	FL	ScanSpotMetersetsDelivered	1-n	0
+    30080048	DS	DoseRateDelivered	1	0
+    30080050	SQ	TreatmentSummaryCalculatedDoseReferenceSequence	1	0
+    30080052	DS	CumulativeDoseToDoseReference	1	0
+    30080054	DA	FirstTreatmentDate	1	0
+    30080056	DA	MostRecentTreatmentDate	1	0
+    3008005A	IS	NumberOfFractionsDelivered	1	0
+    30080060	SQ	OverrideSequence	1	0
+    30080061	AT	ParameterSequencePointer	1	0
+    30080062	AT	OverrideParameterPointer	1	0
+    30080063	IS	ParameterItemIndex	1	0
+    30080064	IS	MeasuredDoseReferenceNumber	1	0
+    30080065	AT	ParameterPointer	1	0
+    30080066	ST	OverrideReason	1	0
+    30080067	US	ParameterValueNumber	1	0
+    30080068	SQ	CorrectedParameterSequence	1	0
+    3008006A	FL	CorrectionValue	1	0
+    30080070	SQ	CalculatedDoseReferenceSequence	1	0
+    30080072	IS	CalculatedDoseReferenceNumber	1	0
+    30080074	ST	CalculatedDoseReferenceDescription	1	0
+    30080076	DS	CalculatedDoseReferenceDoseValue	1	0
+    30080078	DS	StartMeterset	1	0
+    3008007A	DS	EndMeterset	1	0
+    30080080	SQ	ReferencedMeasuredDoseReferenceSequence	1	0
+    30080082	IS	ReferencedMeasuredDoseReferenceNumber	1	0
+    30080090	SQ	ReferencedCalculatedDoseReferenceSequence	1	0
+    30080092	IS	ReferencedCalculatedDoseReferenceNumber	1	0
+    300800A0	SQ	BeamLimitingDeviceLeafPairsSequence	1	0
+    300800B0	SQ	RecordedWedgeSequence	1	0
+    300800C0	SQ	RecordedCompensatorSequence	1	0
+    300800D0	SQ	RecordedBlockSequence	1	0
+    300800D1	SQ	RecordedBlockSlabSequence	1	0
+    300800E0	SQ	TreatmentSummaryMeasuredDoseReferenceSequence	1	0
+    300800F0	SQ	RecordedSnoutSequence	1	0
+    300800F2	SQ	RecordedRangeShifterSequence	1	0
+    300800F4	SQ	RecordedLateralSpreadingDeviceSequence	1	0
+    300800F6	SQ	RecordedRangeModulatorSequence	1	0
+    30080100	SQ	RecordedSourceSequence	1	0
+    30080105	LO	SourceSerialNumber	1	0
+    30080110	SQ	TreatmentSessionApplicationSetupSequence	1	0
+    30080116	CS	ApplicationSetupCheck	1	0
+    30080120	SQ	RecordedBrachyAccessoryDeviceSequence	1	0
+    30080122	IS	ReferencedBrachyAccessoryDeviceNumber	1	0
+    30080130	SQ	RecordedChannelSequence	1	0
+    30080132	DS	SpecifiedChannelTotalTime	1	0
+    30080134	DS	DeliveredChannelTotalTime	1	0
+    30080136	IS	SpecifiedNumberOfPulses	1	0
+    30080138	IS	DeliveredNumberOfPulses	1	0
+    3008013A	DS	SpecifiedPulseRepetitionInterval	1	0
+    3008013C	DS	DeliveredPulseRepetitionInterval	1	0
+    30080140	SQ	RecordedSourceApplicatorSequence	1	0
+    30080142	IS	ReferencedSourceApplicatorNumber	1	0
+    30080150	SQ	RecordedChannelShieldSequence	1	0
+    30080152	IS	ReferencedChannelShieldNumber	1	0
+    30080160	SQ	BrachyControlPointDeliveredSequence	1	0
+    30080162	DA	SafePositionExitDate	1	0
+    30080164	TM	SafePositionExitTime	1	0
+    30080166	DA	SafePositionReturnDate	1	0
+    30080168	TM	SafePositionReturnTime	1	0
+    30080171	SQ	PulseSpecificBrachyControlPointDeliveredSequence	1	0
+    30080172	US	PulseNumber	1	0
+    30080173	SQ	BrachyPulseControlPointDeliveredSequence	1	0
+    30080200	CS	CurrentTreatmentStatus	1	0
+    30080202	ST	TreatmentStatusComment	1	0
+    30080220	SQ	FractionGroupSummarySequence	1	0
+    30080223	IS	ReferencedFractionNumber	1	0
+    30080224	CS	FractionGroupType	1	0
+    30080230	CS	BeamStopperPosition	1	0
+    30080240	SQ	FractionStatusSummarySequence	1	0
+    30080250	DA	TreatmentDate	1	0
+    30080251	TM	TreatmentTime	1	0
+    300A0002	SH	RTPlanLabel	1	0
+    300A0003	LO	RTPlanName	1	0
+    300A0004	ST	RTPlanDescription	1	0
+    300A0006	DA	RTPlanDate	1	0
+    300A0007	TM	RTPlanTime	1	0
+    300A0009	LO	TreatmentProtocols	1-n	0
+    300A000A	CS	PlanIntent	1	0
+    300A000B	LO	TreatmentSites	1-n	1
+    300A000C	CS	RTPlanGeometry	1	0
+    300A000E	ST	PrescriptionDescription	1	0
+    300A0010	SQ	DoseReferenceSequence	1	0
+    300A0012	IS	DoseReferenceNumber	1	0
+    300A0013	UI	DoseReferenceUID	1	0
+    300A0014	CS	DoseReferenceStructureType	1	0
+    300A0015	CS	NominalBeamEnergyUnit	1	0
+    300A0016	LO	DoseReferenceDescription	1	0
+    300A0018	DS	DoseReferencePointCoordinates	3	0
+    300A001A	DS	NominalPriorDose	1	0
+    300A0020	CS	DoseReferenceType	1	0
+    300A0021	DS	ConstraintWeight	1	0
+    300A0022	DS	DeliveryWarningDose	1	0
+    300A0023	DS	DeliveryMaximumDose	1	0
+    300A0025	DS	TargetMinimumDose	1	0
+    300A0026	DS	TargetPrescriptionDose	1	0
+    300A0027	DS	TargetMaximumDose	1	0
+    300A0028	DS	TargetUnderdoseVolumeFraction	1	0
+    300A002A	DS	OrganAtRiskFullVolumeDose	1	0
+    300A002B	DS	OrganAtRiskLimitDose	1	0
+    300A002C	DS	OrganAtRiskMaximumDose	1	0
+    300A002D	DS	OrganAtRiskOverdoseVolumeFraction	1	0
+    300A0040	SQ	ToleranceTableSequence	1	0
+    300A0042	IS	ToleranceTableNumber	1	0
+    300A0043	SH	ToleranceTableLabel	1	0
+    300A0044	DS	GantryAngleTolerance	1	0
+    300A0046	DS	BeamLimitingDeviceAngleTolerance	1	0
+    300A0048	SQ	BeamLimitingDeviceToleranceSequence	1	0
+    300A004A	DS	BeamLimitingDevicePositionTolerance	1	0
+    300A004B	FL	SnoutPositionTolerance	1	0
+    300A004C	DS	PatientSupportAngleTolerance	1	0
+    300A004E	DS	TableTopEccentricAngleTolerance	1	0
+    300A004F	FL	TableTopPitchAngleTolerance	1	0
+    300A0050	FL	TableTopRollAngleTolerance	1	0
+    300A0051	DS	TableTopVerticalPositionTolerance	1	0
+    300A0052	DS	TableTopLongitudinalPositionTolerance	1	0
+    300A0053	DS	TableTopLateralPositionTolerance	1	0
+    300A0055	CS	RTPlanRelationship	1	0
+    300A0070	SQ	FractionGroupSequence	1	0
+    300A0071	IS	FractionGroupNumber	1	0
+    300A0072	LO	FractionGroupDescription	1	0
+    300A0078	IS	NumberOfFractionsPlanned	1	0
+    300A0079	IS	NumberOfFractionPatternDigitsPerDay	1	0
+    300A007A	IS	RepeatFractionCycleLength	1	0
+    300A007B	LT	FractionPattern	1	0
+    300A0080	IS	NumberOfBeams	1	0
+    300A0082	DS	BeamDoseSpecificationPoint	3	1
+    300A0083	UI	ReferencedDoseReferenceUID	1	0
+    300A0084	DS	BeamDose	1	0
+    300A0086	DS	BeamMeterset	1	0
+    300A0088	FL	BeamDosePointDepth	1	0
+    300A0089	FL	BeamDosePointEquivalentDepth	1	0
+    300A008A	FL	BeamDosePointSSD	1	0
+    300A008B	CS	BeamDoseMeaning	1	0
+    300A008C	SQ	BeamDoseVerificationControlPointSequence	1	0
+    300A008D	FL	AverageBeamDosePointDepth	1	1
+    300A008E	FL	AverageBeamDosePointEquivalentDepth	1	1
+    300A008F	FL	AverageBeamDosePointSSD	1	1
+    300A0090	CS	BeamDoseType	1	0
+    300A0091	DS	AlternateBeamDose	1	0
+    300A0092	CS	AlternateBeamDoseType	1	0
+    300A0093	CS	DepthValueAveragingFlag	1	0
+    300A0094	DS	BeamDosePointSourceToExternalContourDistance	1	0
+    300A00A0	IS	NumberOfBrachyApplicationSetups	1	0
+    300A00A2	DS	BrachyApplicationSetupDoseSpecificationPoint	3	0
+    300A00A4	DS	BrachyApplicationSetupDose	1	0
+    300A00B0	SQ	BeamSequence	1	0
+    300A00B2	SH	TreatmentMachineName	1	0
+    300A00B3	CS	PrimaryDosimeterUnit	1	0
+    300A00B4	DS	SourceAxisDistance	1	0
+    300A00B6	SQ	BeamLimitingDeviceSequence	1	0
+    300A00B8	CS	RTBeamLimitingDeviceType	1	0
+    300A00BA	DS	SourceToBeamLimitingDeviceDistance	1	0
+    300A00BB	FL	IsocenterToBeamLimitingDeviceDistance	1	0
+    300A00BC	IS	NumberOfLeafJawPairs	1	0
+    300A00BE	DS	LeafPositionBoundaries	3-n	0
+    300A00C0	IS	BeamNumber	1	0
+    300A00C2	LO	BeamName	1	0
+    300A00C3	ST	BeamDescription	1	0
+    300A00C4	CS	BeamType	1	0
+    300A00C5	FD	BeamDeliveryDurationLimit	1	0
+    300A00C6	CS	RadiationType	1	0
+    300A00C7	CS	HighDoseTechniqueType	1	0
+    300A00C8	IS	ReferenceImageNumber	1	0
+    300A00CA	SQ	PlannedVerificationImageSequence	1	0
+    300A00CC	LO	ImagingDeviceSpecificAcquisitionParameters	1-n	0
+    300A00CE	CS	TreatmentDeliveryType	1	0
+    300A00D0	IS	NumberOfWedges	1	0
+    300A00D1	SQ	WedgeSequence	1	0
+    300A00D2	IS	WedgeNumber	1	0
+    300A00D3	CS	WedgeType	1	0
+    300A00D4	SH	WedgeID	1	0
+    300A00D5	IS	WedgeAngle	1	0
+    300A00D6	DS	WedgeFactor	1	0
+    300A00D7	FL	TotalWedgeTrayWaterEquivalentThickness	1	0
+    300A00D8	DS	WedgeOrientation	1	0
+    300A00D9	FL	IsocenterToWedgeTrayDistance	1	0
+    300A00DA	DS	SourceToWedgeTrayDistance	1	0
+    300A00DB	FL	WedgeThinEdgePosition	1	0
+    300A00DC	SH	BolusID	1	0
+    300A00DD	ST	BolusDescription	1	0
+    300A00DE	DS	EffectiveWedgeAngle	1	0
+    300A00E0	IS	NumberOfCompensators	1	0
+    300A00E1	SH	MaterialID	1	0
+    300A00E2	DS	TotalCompensatorTrayFactor	1	0
+    300A00E3	SQ	CompensatorSequence	1	0
+    300A00E4	IS	CompensatorNumber	1	0
+    300A00E5	SH	CompensatorID	1	0
+    300A00E6	DS	SourceToCompensatorTrayDistance	1	0
+    300A00E7	IS	CompensatorRows	1	0
+    300A00E8	IS	CompensatorColumns	1	0
+    300A00E9	DS	CompensatorPixelSpacing	2	0
+    300A00EA	DS	CompensatorPosition	2	0
+    300A00EB	DS	CompensatorTransmissionData	1-n	0
+    300A00EC	DS	CompensatorThicknessData	1-n	0
+    300A00ED	IS	NumberOfBoli	1	0
+    300A00EE	CS	CompensatorType	1	0
+    300A00EF	SH	CompensatorTrayID	1	0
+    300A00F0	IS	NumberOfBlocks	1	0
+    300A00F2	DS	TotalBlockTrayFactor	1	0
+    300A00F3	FL	TotalBlockTrayWaterEquivalentThickness	1	0
+    300A00F4	SQ	BlockSequence	1	0
+    300A00F5	SH	BlockTrayID	1	0
+    300A00F6	DS	SourceToBlockTrayDistance	1	0
+    300A00F7	FL	IsocenterToBlockTrayDistance	1	0
+    300A00F8	CS	BlockType	1	0
+    300A00F9	LO	AccessoryCode	1	0
+    300A00FA	CS	BlockDivergence	1	0
+    300A00FB	CS	BlockMountingPosition	1	0
+    300A00FC	IS	BlockNumber	1	0
+    300A00FE	LO	BlockName	1	0
+    300A0100	DS	BlockThickness	1	0
+    300A0102	DS	BlockTransmission	1	0
+    300A0104	IS	BlockNumberOfPoints	1	0
+    300A0106	DS	BlockData	2-2n	0
+    300A0107	SQ	ApplicatorSequence	1	0
+    300A0108	SH	ApplicatorID	1	0
+    300A0109	CS	ApplicatorType	1	0
+    300A010A	LO	ApplicatorDescription	1	0
+    300A010C	DS	CumulativeDoseReferenceCoefficient	1	0
+    300A010E	DS	FinalCumulativeMetersetWeight	1	0
+    300A0110	IS	NumberOfControlPoints	1	0
+    300A0111	SQ	ControlPointSequence	1	0
+    300A0112	IS	ControlPointIndex	1	0
+    300A0114	DS	NominalBeamEnergy	1	0
+    300A0115	DS	DoseRateSet	1	0
+    300A0116	SQ	WedgePositionSequence	1	0
+    300A0118	CS	WedgePosition	1	0
+    300A011A	SQ	BeamLimitingDevicePositionSequence	1	0
+    300A011C	DS	LeafJawPositions	2-2n	0
+    300A011E	DS	GantryAngle	1	0
+    300A011F	CS	GantryRotationDirection	1	0
+    300A0120	DS	BeamLimitingDeviceAngle	1	0
+    300A0121	CS	BeamLimitingDeviceRotationDirection	1	0
+    300A0122	DS	PatientSupportAngle	1	0
+    300A0123	CS	PatientSupportRotationDirection	1	0
+    300A0124	DS	TableTopEccentricAxisDistance	1	0
+    300A0125	DS	TableTopEccentricAngle	1	0
+    300A0126	CS	TableTopEccentricRotationDirection	1	0
+    300A0128	DS	TableTopVerticalPosition	1	0
+    300A0129	DS	TableTopLongitudinalPosition	1	0
+    300A012A	DS	TableTopLateralPosition	1	0
+    300A012C	DS	IsocenterPosition	3	0
+    300A012E	DS	SurfaceEntryPoint	3	0
+    300A0130	DS	SourceToSurfaceDistance	1	0
+    300A0131	FL	AverageBeamDosePointSourceToExternalContourDistance	1	0
+    300A0132	FL	SourceToExternalContourDistance	1	0
+    300A0133	FL	ExternalContourEntryPoint	3	0
+    300A0134	DS	CumulativeMetersetWeight	1	0
+    300A0140	FL	TableTopPitchAngle	1	0
+    300A0142	CS	TableTopPitchRotationDirection	1	0
+    300A0144	FL	TableTopRollAngle	1	0
+    300A0146	CS	TableTopRollRotationDirection	1	0
+    300A0148	FL	HeadFixationAngle	1	0
+    300A014A	FL	GantryPitchAngle	1	0
+    300A014C	CS	GantryPitchRotationDirection	1	0
+    300A014E	FL	GantryPitchAngleTolerance	1	0
+    300A0150	CS	FixationEye	1	0
+    300A0151	DS	ChairHeadFramePosition	1	0
+    300A0152	DS	HeadFixationAngleTolerance	1	0
+    300A0153	DS	ChairHeadFramePositionTolerance	1	0
+    300A0154	DS	FixationLightAzimuthalAngleTolerance	1	0
+    300A0155	DS	FixationLightPolarAngleTolerance	1	0
+    300A0180	SQ	PatientSetupSequence	1	0
+    300A0182	IS	PatientSetupNumber	1	0
+    300A0183	LO	PatientSetupLabel	1	0
+    300A0184	LO	PatientAdditionalPosition	1	0
+    300A0190	SQ	FixationDeviceSequence	1	0
+    300A0192	CS	FixationDeviceType	1	0
+    300A0194	SH	FixationDeviceLabel	1	0
+    300A0196	ST	FixationDeviceDescription	1	0
+    300A0198	SH	FixationDevicePosition	1	0
+    300A0199	FL	FixationDevicePitchAngle	1	0
+    300A019A	FL	FixationDeviceRollAngle	1	0
+    300A01A0	SQ	ShieldingDeviceSequence	1	0
+    300A01A2	CS	ShieldingDeviceType	1	0
+    300A01A4	SH	ShieldingDeviceLabel	1	0
+    300A01A6	ST	ShieldingDeviceDescription	1	0
+    300A01A8	SH	ShieldingDevicePosition	1	0
+    300A01B0	CS	SetupTechnique	1	0
+    300A01B2	ST	SetupTechniqueDescription	1	0
+    300A01B4	SQ	SetupDeviceSequence	1	0
+    300A01B6	CS	SetupDeviceType	1	0
+    300A01B8	SH	SetupDeviceLabel	1	0
+    300A01BA	ST	SetupDeviceDescription	1	0
+    300A01BC	DS	SetupDeviceParameter	1	0
+    300A01D0	ST	SetupReferenceDescription	1	0
+    300A01D2	DS	TableTopVerticalSetupDisplacement	1	0
+    300A01D4	DS	TableTopLongitudinalSetupDisplacement	1	0
+    300A01D6	DS	TableTopLateralSetupDisplacement	1	0
+    300A0200	CS	BrachyTreatmentTechnique	1	0
+    300A0202	CS	BrachyTreatmentType	1	0
+    300A0206	SQ	TreatmentMachineSequence	1	0
+    300A0210	SQ	SourceSequence	1	0
+    300A0212	IS	SourceNumber	1	0
+    300A0214	CS	SourceType	1	0
+    300A0216	LO	SourceManufacturer	1	0
+    300A0218	DS	ActiveSourceDiameter	1	0
+    300A021A	DS	ActiveSourceLength	1	0
+    300A021B	SH	SourceModelID	1	0
+    300A021C	LO	SourceDescription	1	0
+    300A0222	DS	SourceEncapsulationNominalThickness	1	0
+    300A0224	DS	SourceEncapsulationNominalTransmission	1	0
+    300A0226	LO	SourceIsotopeName	1	0
+    300A0228	DS	SourceIsotopeHalfLife	1	0
+    300A0229	CS	SourceStrengthUnits	1	0
+    300A022A	DS	ReferenceAirKermaRate	1	0
+    300A022B	DS	SourceStrength	1	0
+    300A022C	DA	SourceStrengthReferenceDate	1	0
+    300A022E	TM	SourceStrengthReferenceTime	1	0
+    300A0230	SQ	ApplicationSetupSequence	1	0
+    300A0232	CS	ApplicationSetupType	1	0
+    300A0234	IS	ApplicationSetupNumber	1	0
+    300A0236	LO	ApplicationSetupName	1	0
+    300A0238	LO	ApplicationSetupManufacturer	1	0
+    300A0240	IS	TemplateNumber	1	0
+    300A0242	SH	TemplateType	1	0
+    300A0244	LO	TemplateName	1	0
+    300A0250	DS	TotalReferenceAirKerma	1	0
+    300A0260	SQ	BrachyAccessoryDeviceSequence	1	0
+    300A0262	IS	BrachyAccessoryDeviceNumber	1	0
+    300A0263	SH	BrachyAccessoryDeviceID	1	0
+    300A0264	CS	BrachyAccessoryDeviceType	1	0
+    300A0266	LO	BrachyAccessoryDeviceName	1	0
+    300A026A	DS	BrachyAccessoryDeviceNominalThickness	1	0
+    300A026C	DS	BrachyAccessoryDeviceNominalTransmission	1	0
+    300A0271	DS	ChannelEffectiveLength	1	0
+    300A0272	DS	ChannelInnerLength	1	0
+    300A0273	SH	AfterloaderChannelID	1	0
+    300A0274	DS	SourceApplicatorTipLength	1	0
+    300A0280	SQ	ChannelSequence	1	0
+    300A0282	IS	ChannelNumber	1	0
+    300A0284	DS	ChannelLength	1	0
+    300A0286	DS	ChannelTotalTime	1	0
+    300A0288	CS	SourceMovementType	1	0
+    300A028A	IS	NumberOfPulses	1	0
+    300A028C	DS	PulseRepetitionInterval	1	0
+    300A0290	IS	SourceApplicatorNumber	1	0
+    300A0291	SH	SourceApplicatorID	1	0
+    300A0292	CS	SourceApplicatorType	1	0
+    300A0294	LO	SourceApplicatorName	1	0
+    300A0296	DS	SourceApplicatorLength	1	0
+    300A0298	LO	SourceApplicatorManufacturer	1	0
+    300A029C	DS	SourceApplicatorWallNominalThickness	1	0
+    300A029E	DS	SourceApplicatorWallNominalTransmission	1	0
+    300A02A0	DS	SourceApplicatorStepSize	1	0
+    300A02A1	IS	ApplicatorShapeReferencedROINumber	1	0
+    300A02A2	IS	TransferTubeNumber	1	0
+    300A02A4	DS	TransferTubeLength	1	0
+    300A02B0	SQ	ChannelShieldSequence	1	0
+    300A02B2	IS	ChannelShieldNumber	1	0
+    300A02B3	SH	ChannelShieldID	1	0
+    300A02B4	LO	ChannelShieldName	1	0
+    300A02B8	DS	ChannelShieldNominalThickness	1	0
+    300A02BA	DS	ChannelShieldNominalTransmission	1	0
+    300A02C8	DS	FinalCumulativeTimeWeight	1	0
+    300A02D0	SQ	BrachyControlPointSequence	1	0
+    300A02D2	DS	ControlPointRelativePosition	1	0
+    300A02D4	DS	ControlPoint3DPosition	3	0
+    300A02D6	DS	CumulativeTimeWeight	1	0
+    300A02E0	CS	CompensatorDivergence	1	0
+    300A02E1	CS	CompensatorMountingPosition	1	0
+    300A02E2	DS	SourceToCompensatorDistance	1-n	0
+    300A02E3	FL	TotalCompensatorTrayWaterEquivalentThickness	1	0
+    300A02E4	FL	IsocenterToCompensatorTrayDistance	1	0
+    300A02E5	FL	CompensatorColumnOffset	1	0
+    300A02E6	FL	IsocenterToCompensatorDistances	1-n	0
+    300A02E7	FL	CompensatorRelativeStoppingPowerRatio	1	0
+    300A02E8	FL	CompensatorMillingToolDiameter	1	0
+    300A02EA	SQ	IonRangeCompensatorSequence	1	0
+    300A02EB	LT	CompensatorDescription	1	0
+    300A0302	IS	RadiationMassNumber	1	0
+    300A0304	IS	RadiationAtomicNumber	1	0
+    300A0306	SS	RadiationChargeState	1	0
+    300A0308	CS	ScanMode	1	0
+    300A0309	CS	ModulatedScanModeType	1	0
+    300A030A	FL	VirtualSourceAxisDistances	2	0
+    300A030C	SQ	SnoutSequence	1	0
+    300A030D	FL	SnoutPosition	1	0
+    300A030F	SH	SnoutID	1	0
+    300A0312	IS	NumberOfRangeShifters	1	0
+    300A0314	SQ	RangeShifterSequence	1	0
+    300A0316	IS	RangeShifterNumber	1	0
+    300A0318	SH	RangeShifterID	1	0
+    300A0320	CS	RangeShifterType	1	0
+    300A0322	LO	RangeShifterDescription	1	0
+    300A0330	IS	NumberOfLateralSpreadingDevices	1	0
+    300A0332	SQ	LateralSpreadingDeviceSequence	1	0
+    300A0334	IS	LateralSpreadingDeviceNumber	1	0
+    300A0336	SH	LateralSpreadingDeviceID	1	0
+    300A0338	CS	LateralSpreadingDeviceType	1	0
+    300A033A	LO	LateralSpreadingDeviceDescription	1	0
+    300A033C	FL	LateralSpreadingDeviceWaterEquivalentThickness	1	0
+    300A0340	IS	NumberOfRangeModulators	1	0
+    300A0342	SQ	RangeModulatorSequence	1	0
+    300A0344	IS	RangeModulatorNumber	1	0
+    300A0346	SH	RangeModulatorID	1	0
+    300A0348	CS	RangeModulatorType	1	0
+    300A034A	LO	RangeModulatorDescription	1	0
+    300A034C	SH	BeamCurrentModulationID	1	0
+    300A0350	CS	PatientSupportType	1	0
+    300A0352	SH	PatientSupportID	1	0
+    300A0354	LO	PatientSupportAccessoryCode	1	0
+    300A0355	LO	TrayAccessoryCode	1	0
+    300A0356	FL	FixationLightAzimuthalAngle	1	0
+    300A0358	FL	FixationLightPolarAngle	1	0
+    300A035A	FL	MetersetRate	1	0
+    300A0360	SQ	RangeShifterSettingsSequence	1	0
+    300A0362	LO	RangeShifterSetting	1	0
+    300A0364	FL	IsocenterToRangeShifterDistance	1	0
+    300A0366	FL	RangeShifterWaterEquivalentThickness	1	0
+    300A0370	SQ	LateralSpreadingDeviceSettingsSequence	1	0
+    300A0372	LO	LateralSpreadingDeviceSetting	1	0
+    300A0374	FL	IsocenterToLateralSpreadingDeviceDistance	1	0
+    300A0380	SQ	RangeModulatorSettingsSequence	1	0
+    300A0382	FL	RangeModulatorGatingStartValue	1	0
+    300A0384	FL	RangeModulatorGatingStopValue	1	0
+    300A0386	FL	RangeModulatorGatingStartWaterEquivalentThickness	1	0
+    300A0388	FL	RangeModulatorGatingStopWaterEquivalentThickness	1	0
+    300A038A	FL	IsocenterToRangeModulatorDistance	1	0
+    300A038F	FL	ScanSpotTimeOffset	1-n	0
+    300A0390	SH	ScanSpotTuneID	1	0
+    300A0391	IS	ScanSpotPrescribedIndices	1-n	0
+    300A0392	IS	NumberOfScanSpotPositions	1	0
+    300A0393	CS	ScanSpotReordered	1	0
+    300A0394	FL	ScanSpotPositionMap	1-n	0
+    300A0395	CS	ScanSpotReorderingAllowed	1	0
+    300A0396	FL	ScanSpotMetersetWeights	1-n	0
+    300A0398	FL	ScanningSpotSize	2	0
+    300A0399	FL	ScanSpotSizesDelivered	2-2n	0
+    300A039A	IS	NumberOfPaintings	1	0
+    300A03A0	SQ	IonToleranceTableSequence	1	0
+    300A03A2	SQ	IonBeamSequence	1	0
+    300A03A4	SQ	IonBeamLimitingDeviceSequence	1	0
+    300A03A6	SQ	IonBlockSequence	1	0
+    300A03A8	SQ	IonControlPointSequence	1	0
+    300A03AA	SQ	IonWedgeSequence	1	0
+    300A03AC	SQ	IonWedgePositionSequence	1	0
+    300A0401	SQ	ReferencedSetupImageSequence	1	0
+    300A0402	ST	SetupImageComment	1	0
+    300A0410	SQ	MotionSynchronizationSequence	1	0
+    300A0412	FL	ControlPointOrientation	3	0
+    300A0420	SQ	GeneralAccessorySequence	1	0
+    300A0421	SH	GeneralAccessoryID	1	0
+    300A0422	ST	GeneralAccessoryDescription	1	0
+    300A0423	CS	GeneralAccessoryType	1	0
+    300A0424	IS	GeneralAccessoryNumber	1	0
+    300A0425	FL	SourceToGeneralAccessoryDistance	1	0
+    300A0426	DS	IsocenterToGeneralAccessoryDistance	1	0
+    300A0431	SQ	ApplicatorGeometrySequence	1	0
+    300A0432	CS	ApplicatorApertureShape	1	0
+    300A0433	FL	ApplicatorOpening	1	0
+    300A0434	FL	ApplicatorOpeningX	1	0
+    300A0435	FL	ApplicatorOpeningY	1	0
+    300A0436	FL	SourceToApplicatorMountingPositionDistance	1	0
+    300A0440	IS	NumberOfBlockSlabItems	1	0
+    300A0441	SQ	BlockSlabSequence	1	0
+    300A0442	DS	BlockSlabThickness	1	0
+    300A0443	US	BlockSlabNumber	1	0
+    300A0450	SQ	DeviceMotionControlSequence	1	0
+    300A0451	CS	DeviceMotionExecutionMode	1	0
+    300A0452	CS	DeviceMotionObservationMode	1	0
+    300A0453	SQ	DeviceMotionParameterCodeSequence	1	0
+    300A0501	FL	DistalDepthFraction	1	0
+    300A0502	FL	DistalDepth	1	0
+    300A0503	FL	NominalRangeModulationFractions	2	0
+    300A0504	FL	NominalRangeModulatedRegionDepths	2	0
+    300A0505	SQ	DepthDoseParametersSequence	1	0
+    300A0506	SQ	DeliveredDepthDoseParametersSequence	1	0
+    300A0507	FL	DeliveredDistalDepthFraction	1	0
+    300A0508	FL	DeliveredDistalDepth	1	0
+    300A0509	FL	DeliveredNominalRangeModulationFractions	2	0
+    300A0510	FL	DeliveredNominalRangeModulatedRegionDepths	2	0
+    300A0511	CS	DeliveredReferenceDoseDefinition	1	0
+    300A0512	CS	ReferenceDoseDefinition	1	0
+    300A0600	US	RTControlPointIndex	1	0
+    300A0601	US	RadiationGenerationModeIndex	1	0
+    300A0602	US	ReferencedDefinedDeviceIndex	1	0
+    300A0603	US	RadiationDoseIdentificationIndex	1	0
+    300A0604	US	NumberOfRTControlPoints	1	0
+    300A0605	US	ReferencedRadiationGenerationModeIndex	1	0
+    300A0606	US	TreatmentPositionIndex	1	0
+    300A0607	US	ReferencedDeviceIndex	1	0
+    300A0608	LO	TreatmentPositionGroupLabel	1	0
+    300A0609	UI	TreatmentPositionGroupUID	1	0
+    300A060A	SQ	TreatmentPositionGroupSequence	1	0
+    300A060B	US	ReferencedTreatmentPositionIndex	1	0
+    300A060C	US	ReferencedRadiationDoseIdentificationIndex	1	0
+    300A060D	FD	RTAccessoryHolderWaterEquivalentThickness	1	0
+    300A060E	US	ReferencedRTAccessoryHolderDeviceIndex	1	0
+    300A060F	CS	RTAccessoryHolderSlotExistenceFlag	1	0
+    300A0610	SQ	RTAccessoryHolderSlotSequence	1	0
+    300A0611	LO	RTAccessoryHolderSlotID	1	0
+    300A0612	FD	RTAccessoryHolderSlotDistance	1	0
+    300A0613	FD	RTAccessorySlotDistance	1	0
+    300A0614	SQ	RTAccessoryHolderDefinitionSequence	1	0
+    300A0615	LO	RTAccessoryDeviceSlotID	1	0
+    300A0616	SQ	RTRadiationSequence	1	0
+    300A0617	SQ	RadiationDoseSequence	1	0
+    300A0618	SQ	RadiationDoseIdentificationSequence	1	0
+    300A0619	LO	RadiationDoseIdentificationLabel	1	0
+    300A061A	CS	ReferenceDoseType	1	0
+    300A061B	CS	PrimaryDoseValueIndicator	1	0
+    300A061C	SQ	DoseValuesSequence	1	0
+    300A061D	CS	DoseValuePurpose	1-n	0
+    300A061E	FD	ReferenceDosePointCoordinates	3	0
+    300A061F	SQ	RadiationDoseValuesParametersSequence	1	0
+    300A0620	SQ	MetersetToDoseMappingSequence	1	0
+    300A0621	SQ	ExpectedInVivoMeasurementValuesSequence	1	0
+    300A0622	US	ExpectedInVivoMeasurementValueIndex	1	0
+    300A0623	LO	RadiationDoseInVivoMeasurementLabel	1	0
+    300A0624	FD	RadiationDoseCentralAxisDisplacement	2	0
+    300A0625	FD	RadiationDoseValue	1	0
+    300A0626	FD	RadiationDoseSourceToSkinDistance	1	0
+    300A0627	FD	RadiationDoseMeasurementPointCoordinates	3	0
+    300A0628	FD	RadiationDoseSourceToExternalContourDistance	1	0
+    300A0629	SQ	RTToleranceSetSequence	1	0
+    300A062A	LO	RTToleranceSetLabel	1	0
+    300A062B	SQ	AttributeToleranceValuesSequence	1	0
+    300A062C	FD	ToleranceValue	1	0
+    300A062D	SQ	PatientSupportPositionToleranceSequence	1	0
+    300A062E	FD	TreatmentTimeLimit	1	0
+    300A062F	SQ	CArmPhotonElectronControlPointSequence	1	0
+    300A0630	SQ	ReferencedRTRadiationSequence	1	0
+    300A0631	SQ	ReferencedRTInstanceSequence	1	0
+    300A0632	SQ	ReferencedRTPatientSetupSequence	1	1
+    300A0634	FD	SourceToPatientSurfaceDistance	1	0
+    300A0635	SQ	TreatmentMachineSpecialModeCodeSequence	1	0
+    300A0636	US	IntendedNumberOfFractions	1	0
+    300A0637	CS	RTRadiationSetIntent	1	0
+    300A0638	CS	RTRadiationPhysicalAndGeometricContentDetailFlag	1	0
+    300A0639	CS	RTRecordFlag	1	0
+    300A063A	SQ	TreatmentDeviceIdentificationSequence	1	0
+    300A063B	SQ	ReferencedRTPhysicianIntentSequence	1	0
+    300A063C	FD	CumulativeMeterset	1	0
+    300A063D	FD	DeliveryRate	1	0
+    300A063E	SQ	DeliveryRateUnitSequence	1	0
+    300A063F	SQ	TreatmentPositionSequence	1	0
+    300A0640	FD	RadiationSourceAxisDistance	1	0
+    300A0641	US	NumberOfRTBeamLimitingDevices	1	0
+    300A0642	FD	RTBeamLimitingDeviceProximalDistance	1	0
+    300A0643	FD	RTBeamLimitingDeviceDistalDistance	1	0
+    300A0644	SQ	ParallelRTBeamDelimiterDeviceOrientationLabelCodeSequence	1	0
+    300A0645	FD	BeamModifierOrientationAngle	1	0
+    300A0646	SQ	FixedRTBeamDelimiterDeviceSequence	1	0
+    300A0647	SQ	ParallelRTBeamDelimiterDeviceSequence	1	0
+    300A0648	US	NumberOfParallelRTBeamDelimiters	1	0
+    300A0649	FD	ParallelRTBeamDelimiterBoundaries	2-n	0
+    300A064A	FD	ParallelRTBeamDelimiterPositions	2-n	0
+    300A064B	FD	RTBeamLimitingDeviceOffset	2	0
+    300A064C	SQ	RTBeamDelimiterGeometrySequence	1	0
+    300A064D	SQ	RTBeamLimitingDeviceDefinitionSequence	1	0
+    300A064E	CS	ParallelRTBeamDelimiterOpeningMode	1	0
+    300A064F	CS	ParallelRTBeamDelimiterLeafMountingSide	1-n	0
+    300A0650	UI	PatientSetupUID	1	1
+    300A0651	SQ	WedgeDefinitionSequence	1	0
+    300A0652	FD	RadiationBeamWedgeAngle	1	0
+    300A0653	FD	RadiationBeamWedgeThinEdgeDistance	1	0
+    300A0654	FD	RadiationBeamEffectiveWedgeAngle	1	0
+    300A0655	US	NumberOfWedgePositions	1	0
+    300A0656	SQ	RTBeamLimitingDeviceOpeningSequence	1	0
+    300A0657	US	NumberOfRTBeamLimitingDeviceOpenings	1	0
+    300A0658	SQ	RadiationDosimeterUnitSequence	1	0
+    300A0659	SQ	RTDeviceDistanceReferenceLocationCodeSequence	1	0
+    300A065A	SQ	RadiationDeviceConfigurationAndCommissioningKeySequence	1	0
+    300A065B	SQ	PatientSupportPositionParameterSequence	1	0
+    300A065C	CS	PatientSupportPositionSpecificationMethod	1	0
+    300A065D	SQ	PatientSupportPositionDeviceParameterSequence	1	0
+    300A065E	US	DeviceOrderIndex	1	0
+    300A065F	US	PatientSupportPositionParameterOrderIndex	1	0
+    300A0660	SQ	PatientSupportPositionDeviceToleranceSequence	1	0
+    300A0661	US	PatientSupportPositionToleranceOrderIndex	1	0
+    300A0662	SQ	CompensatorDefinitionSequence	1	0
+    300A0663	CS	CompensatorMapOrientation	1	0
+    300A0664	OF	CompensatorProximalThicknessMap	1	0
+    300A0665	OF	CompensatorDistalThicknessMap	1	0
+    300A0666	FD	CompensatorBasePlaneOffset	1	0
+    300A0667	SQ	CompensatorShapeFabricationCodeSequence	1	0
+    300A0668	SQ	CompensatorShapeSequence	1	0
+    300A0669	FD	RadiationBeamCompensatorMillingToolDiameter	1	0
+    300A066A	SQ	BlockDefinitionSequence	1	0
+    300A066B	OF	BlockEdgeData	1	0
+    300A066C	CS	BlockOrientation	1	0
+    300A066D	FD	RadiationBeamBlockThickness	1	0
+    300A066E	FD	RadiationBeamBlockSlabThickness	1	0
+    300A066F	SQ	BlockEdgeDataSequence	1	0
+    300A0670	US	NumberOfRTAccessoryHolders	1	0
+    300A0671	SQ	GeneralAccessoryDefinitionSequence	1	0
+    300A0672	US	NumberOfGeneralAccessories	1	0
+    300A0673	SQ	BolusDefinitionSequence	1	0
+    300A0674	US	NumberOfBoluses	1	0
+    300A0675	UI	EquipmentFrameOfReferenceUID	1	0
+    300A0676	ST	EquipmentFrameOfReferenceDescription	1	0
+    300A0677	SQ	EquipmentReferencePointCoordinatesSequence	1	0
+    300A0678	SQ	EquipmentReferencePointCodeSequence	1	0
+    300A0679	FD	RTBeamLimitingDeviceAngle	1	0
+    300A067A	FD	SourceRollAngle	1	0
+    300A067B	SQ	RadiationGenerationModeSequence	1	0
+    300A067C	SH	RadiationGenerationModeLabel	1	0
+    300A067D	ST	RadiationGenerationModeDescription	1	0
+    300A067E	SQ	RadiationGenerationModeMachineCodeSequence	1	0
+    300A067F	SQ	RadiationTypeCodeSequence	1	0
+    300A0680	DS	NominalEnergy	1	0
+    300A0681	DS	MinimumNominalEnergy	1	0
+    300A0682	DS	MaximumNominalEnergy	1	0
+    300A0683	SQ	RadiationFluenceModifierCodeSequence	1	0
+    300A0684	SQ	EnergyUnitCodeSequence	1	0
+    300A0685	US	NumberOfRadiationGenerationModes	1	0
+    300A0686	SQ	PatientSupportDevicesSequence	1	0
+    300A0687	US	NumberOfPatientSupportDevices	1	0
+    300A0688	FD	RTBeamModifierDefinitionDistance	1	0
+    300A0689	SQ	BeamAreaLimitSequence	1	0
+    300A068A	SQ	ReferencedRTPrescriptionSequence	1	0
+    300A0700	UI	TreatmentSessionUID	1	0
+    300A0701	CS	RTRadiationUsage	1	0
+    300A0702	SQ	ReferencedRTRadiationSetSequence	1	0
+    300A0703	SQ	ReferencedRTRadiationRecordSequence	1	0
+    300A0704	US	RTRadiationSetDeliveryNumber	1	0
+    300A0705	US	ClinicalFractionNumber	1	0
+    300A0706	CS	RTTreatmentFractionCompletionStatus	1	0
+    300A0707	CS	RTRadiationSetUsage	1	0
+    300A0708	CS	TreatmentDeliveryContinuationFlag	1	0
+    300A0709	CS	TreatmentRecordContentOrigin	1	0
+    300A0714	CS	RTTreatmentTerminationStatus	1	0
+    300A0715	SQ	RTTreatmentTerminationReasonCodeSequence	1	0
+    300A0716	SQ	MachineSpecificTreatmentTerminationCodeSequence	1	0
+    300A0722	SQ	RTRadiationSalvageRecordControlPointSequence	1	0
+    300A0723	CS	StartingMetersetValueKnownFlag	1	0
+    300A0730	ST	TreatmentTerminationDescription	1	0
+    300A0731	SQ	TreatmentToleranceViolationSequence	1	0
+    300A0732	CS	TreatmentToleranceViolationCategory	1	0
+    300A0733	SQ	TreatmentToleranceViolationAttributeSequence	1	0
+    300A0734	ST	TreatmentToleranceViolationDescription	1	0
+    300A0735	ST	TreatmentToleranceViolationIdentification	1	0
+    300A0736	DT	TreatmentToleranceViolationDateTime	1	0
+    300A073A	DT	RecordedRTControlPointDateTime	1	0
+    300A073B	US	ReferencedRadiationRTControlPointIndex	1	0
+    300A073E	SQ	AlternateValueSequence	1	0
+    300A073F	SQ	ConfirmationSequence	1	0
+    300A0740	SQ	InterlockSequence	1	0
+    300A0741	DT	InterlockDateTime	1	0
+    300A0742	ST	InterlockDescription	1	0
+    300A0743	SQ	InterlockOriginatingDeviceSequence	1	0
+    300A0744	SQ	InterlockCodeSequence	1	0
+    300A0745	SQ	InterlockResolutionCodeSequence	1	0
+    300A0746	SQ	InterlockResolutionUserSequence	1	0
+    300A0760	DT	OverrideDateTime	1	0
+    300A0761	SQ	TreatmentToleranceViolationTypeCodeSequence	1	0
+    300A0762	SQ	TreatmentToleranceViolationCauseCodeSequence	1	0
+    300A0772	SQ	MeasuredMetersetToDoseMappingSequence	1	0
+    300A0773	US	ReferencedExpectedInVivoMeasurementValueIndex	1	0
+    300A0774	SQ	DoseMeasurementDeviceCodeSequence	1	0
+    300A0780	SQ	AdditionalParameterRecordingInstanceSequence	1	0
+    300A0783	ST	InterlockOriginDescription	1	0
+    300A0784	SQ	RTPatientPositionScopeSequence	1	0
+    300A0785	UI	ReferencedTreatmentPositionGroupUID	1	0
+    300A0786	US	RadiationOrderIndex	1	0
+    300A0787	SQ	OmittedRadiationSequence	1	0
+    300A0788	SQ	ReasonForOmissionCodeSequence	1	0
+    300A0789	SQ	RTDeliveryStartPatientPositionSequence	1	0
+    300A078A	SQ	RTTreatmentPreparationPatientPositionSequence	1	0
+    300A078B	SQ	ReferencedRTTreatmentPreparationSequence	1	0
+    300A078C	SQ	ReferencedPatientSetupPhotoSequence	1	0
+    300A078D	SQ	PatientTreatmentPreparationMethodCodeSequence	1	0
+    300A078E	LT	PatientTreatmentPreparationProcedureParameterDescription	1	0
+    300A078F	SQ	PatientTreatmentPreparationDeviceSequence	1	0
+    300A0790	SQ	PatientTreatmentPreparationProcedureSequence	1	0
+    300A0791	SQ	PatientTreatmentPreparationProcedureCodeSequence	1	0
+    300A0792	LT	PatientTreatmentPreparationMethodDescription	1	0
+    300A0793	SQ	PatientTreatmentPreparationProcedureParameterSequence	1	0
+    300A0794	LT	PatientSetupPhotoDescription	1	0
+    300A0795	US	PatientTreatmentPreparationProcedureIndex	1	0
+    300A0796	US	ReferencedPatientSetupProcedureIndex	1	0
+    300A0797	SQ	RTRadiationTaskSequence	1	0
+    300A0798	SQ	RTPatientPositionDisplacementSequence	1	0
+    300A0799	SQ	RTPatientPositionSequence	1	0
+    300A079A	LO	DisplacementReferenceLabel	1	0
+    300A079B	FD	DisplacementMatrix	16	0
+    300A079C	SQ	PatientSupportDisplacementSequence	1	0
+    300A079D	SQ	DisplacementReferenceLocationCodeSequence	1	0
+    300A079E	CS	RTRadiationSetDeliveryUsage	1	0
+    300C0002	SQ	ReferencedRTPlanSequence	1	0
+    300C0004	SQ	ReferencedBeamSequence	1	0
+    300C0006	IS	ReferencedBeamNumber	1	0
+    300C0007	IS	ReferencedReferenceImageNumber	1	0
+    300C0008	DS	StartCumulativeMetersetWeight	1	0
+    300C0009	DS	EndCumulativeMetersetWeight	1	0
+    300C000A	SQ	ReferencedBrachyApplicationSetupSequence	1	0
+    300C000C	IS	ReferencedBrachyApplicationSetupNumber	1	0
+    300C000E	IS	ReferencedSourceNumber	1	0
+    300C0020	SQ	ReferencedFractionGroupSequence	1	0
+    300C0022	IS	ReferencedFractionGroupNumber	1	0
+    300C0040	SQ	ReferencedVerificationImageSequence	1	0
+    300C0042	SQ	ReferencedReferenceImageSequence	1	0
+    300C0050	SQ	ReferencedDoseReferenceSequence	1	0
+    300C0051	IS	ReferencedDoseReferenceNumber	1	0
+    300C0055	SQ	BrachyReferencedDoseReferenceSequence	1	0
+    300C0060	SQ	ReferencedStructureSetSequence	1	0
+    300C006A	IS	ReferencedPatientSetupNumber	1	0
+    300C0080	SQ	ReferencedDoseSequence	1	0
+    300C00A0	IS	ReferencedToleranceTableNumber	1	0
+    300C00B0	SQ	ReferencedBolusSequence	1	0
+    300C00C0	IS	ReferencedWedgeNumber	1	0
+    300C00D0	IS	ReferencedCompensatorNumber	1	0
+    300C00E0	IS	ReferencedBlockNumber	1	0
+    300C00F0	IS	ReferencedControlPointIndex	1	0
+    300C00F2	SQ	ReferencedControlPointSequence	1	0
+    300C00F4	IS	ReferencedStartControlPointIndex	1	0
+    300C00F6	IS	ReferencedStopControlPointIndex	1	0
+    300C0100	IS	ReferencedRangeShifterNumber	1	0
+    300C0102	IS	ReferencedLateralSpreadingDeviceNumber	1	0
+    300C0104	IS	ReferencedRangeModulatorNumber	1	0
+    300C0111	SQ	OmittedBeamTaskSequence	1	0
+    300C0112	CS	ReasonForOmission	1	0
+    300C0113	LO	ReasonForOmissionDescription	1	0
+    300C0114	SQ	PrescriptionOverviewSequence	1	0
+    300C0115	FL	TotalPrescriptionDose	1	0
+    300C0116	SQ	PlanOverviewSequence	1	0
+    300C0117	US	PlanOverviewIndex	1	0
+    300C0118	US	ReferencedPlanOverviewIndex	1	0
+    300C0119	US	NumberOfFractionsIncluded	1	0
+    300C0120	SQ	DoseCalibrationConditionsSequence	1	0
+    300C0121	FD	AbsorbedDoseToMetersetRatio	1	0
+    300C0122	FD	DelineatedRadiationFieldSize	2	0
+    300C0123	CS	DoseCalibrationConditionsVerifiedFlag	1	0
+    300C0124	FD	CalibrationReferencePointDepth	1	0
+    300C0125	SQ	GatingBeamHoldTransitionSequence	1	0
+    300C0126	CS	BeamHoldTransition	1	0
+    300C0127	DT	BeamHoldTransitionDateTime	1	0
+    300C0128	SQ	BeamHoldOriginatingDeviceSequence	1	0
+    300E0002	CS	ApprovalStatus	1	0
+    300E0004	DA	ReviewDate	1	0
+    300E0005	TM	ReviewTime	1	0
+    300E0008	PN	ReviewerName	1	0
+    30100001	SQ	RadiobiologicalDoseEffectSequence	1	0
+    30100002	CS	RadiobiologicalDoseEffectFlag	1	0
+    30100003	SQ	EffectiveDoseCalculationMethodCategoryCodeSequence	1	0
+    30100004	SQ	EffectiveDoseCalculationMethodCodeSequence	1	0
+    30100005	LO	EffectiveDoseCalculationMethodDescription	1	0
+    30100006	UI	ConceptualVolumeUID	1	0
+    30100007	SQ	OriginatingSOPInstanceReferenceSequence	1	0
+    30100008	SQ	ConceptualVolumeConstituentSequence	1	0
+    30100009	SQ	EquivalentConceptualVolumeInstanceReferenceSequence	1	0
+    3010000A	SQ	EquivalentConceptualVolumesSequence	1	0
+    3010000B	UI	ReferencedConceptualVolumeUID	1	0
+    3010000C	UT	ConceptualVolumeCombinationExpression	1	0
+    3010000D	US	ConceptualVolumeConstituentIndex	1	0
+    3010000E	CS	ConceptualVolumeCombinationFlag	1	0
+    3010000F	ST	ConceptualVolumeCombinationDescription	1	0
+    30100010	CS	ConceptualVolumeSegmentationDefinedFlag	1	0
+    30100011	SQ	ConceptualVolumeSegmentationReferenceSequence	1	0
+    30100012	SQ	ConceptualVolumeConstituentSegmentationReferenceSequence	1	0
+    30100013	UI	ConstituentConceptualVolumeUID	1	0
+    30100014	SQ	DerivationConceptualVolumeSequence	1	0
+    30100015	UI	SourceConceptualVolumeUID	1	0
+    30100016	SQ	ConceptualVolumeDerivationAlgorithmSequence	1	0
+    30100017	ST	ConceptualVolumeDescription	1	0
+    30100018	SQ	SourceConceptualVolumeSequence	1	0
+    30100019	SQ	AuthorIdentificationSequence	1	0
+    3010001A	LO	ManufacturerModelVersion	1	0
+    3010001B	UC	DeviceAlternateIdentifier	1	0
+    3010001C	CS	DeviceAlternateIdentifierType	1	0
+    3010001D	LT	DeviceAlternateIdentifierFormat	1	0
+    3010001E	LO	SegmentationCreationTemplateLabel	1	0
+    3010001F	UI	SegmentationTemplateUID	1	0
+    30100020	US	ReferencedSegmentReferenceIndex	1	0
+    30100021	SQ	SegmentReferenceSequence	1	0
+    30100022	US	SegmentReferenceIndex	1	0
+    30100023	SQ	DirectSegmentReferenceSequence	1	0
+    30100024	SQ	CombinationSegmentReferenceSequence	1	0
+    30100025	SQ	ConceptualVolumeSequence	1	0
+    30100026	SQ	SegmentedRTAccessoryDeviceSequence	1	0
+    30100027	SQ	SegmentCharacteristicsSequence	1	0
+    30100028	SQ	RelatedSegmentCharacteristicsSequence	1	0
+    30100029	US	SegmentCharacteristicsPrecedence	1	0
+    3010002A	SQ	RTSegmentAnnotationSequence	1	0
+    3010002B	SQ	SegmentAnnotationCategoryCodeSequence	1	0
+    3010002C	SQ	SegmentAnnotationTypeCodeSequence	1	0
+    3010002D	LO	DeviceLabel	1	0
+    3010002E	SQ	DeviceTypeCodeSequence	1	0
+    3010002F	SQ	SegmentAnnotationTypeModifierCodeSequence	1	0
+    30100030	SQ	PatientEquipmentRelationshipCodeSequence	1	0
+    30100031	UI	ReferencedFiducialsUID	1	0
+    30100032	SQ	PatientTreatmentOrientationSequence	1	0
+    30100033	SH	UserContentLabel	1	0
+    30100034	LO	UserContentLongLabel	1	0
+    30100035	SH	EntityLabel	1	0
+    30100036	LO	EntityName	1	0
+    30100037	ST	EntityDescription	1	0
+    30100038	LO	EntityLongLabel	1	0
+    30100039	US	DeviceIndex	1	0
+    3010003A	US	RTTreatmentPhaseIndex	1	0
+    3010003B	UI	RTTreatmentPhaseUID	1	0
+    3010003C	US	RTPrescriptionIndex	1	0
+    3010003D	US	RTSegmentAnnotationIndex	1	0
+    3010003E	US	BasisRTTreatmentPhaseIndex	1	0
+    3010003F	US	RelatedRTTreatmentPhaseIndex	1	0
+    30100040	US	ReferencedRTTreatmentPhaseIndex	1	0
+    30100041	US	ReferencedRTPrescriptionIndex	1	0
+    30100042	US	ReferencedParentRTPrescriptionIndex	1	0
+    30100043	ST	ManufacturerDeviceIdentifier	1	0
+    30100044	SQ	InstanceLevelReferencedPerformedProcedureStepSequence	1	0
+    30100045	CS	RTTreatmentPhaseIntentPresenceFlag	1	0
+    30100046	CS	RadiotherapyTreatmentType	1	0
+    30100047	CS	TeletherapyRadiationType	1-n	0
+    30100048	CS	BrachytherapySourceType	1-n	0
+    30100049	SQ	ReferencedRTTreatmentPhaseSequence	1	0
+    3010004A	SQ	ReferencedDirectSegmentInstanceSequence	1	0
+    3010004B	SQ	IntendedRTTreatmentPhaseSequence	1	0
+    3010004C	DA	IntendedPhaseStartDate	1	0
+    3010004D	DA	IntendedPhaseEndDate	1	0
+    3010004E	SQ	RTTreatmentPhaseIntervalSequence	1	0
+    3010004F	CS	TemporalRelationshipIntervalAnchor	1	0
+    30100050	FD	MinimumNumberOfIntervalDays	1	0
+    30100051	FD	MaximumNumberOfIntervalDays	1	0
+    30100052	UI	PertinentSOPClassesInStudy	1-n	0
+    30100053	UI	PertinentSOPClassesInSeries	1-n	0
+    30100054	LO	RTPrescriptionLabel	1	0
+    30100055	SQ	RTPhysicianIntentPredecessorSequence	1	0
+    30100056	LO	RTTreatmentApproachLabel	1	0
+    30100057	SQ	RTPhysicianIntentSequence	1	0
+    30100058	US	RTPhysicianIntentIndex	1	0
+    30100059	CS	RTTreatmentIntentType	1	0
+    3010005A	UT	RTPhysicianIntentNarrative	1	0
+    3010005B	SQ	RTProtocolCodeSequence	1	0
+    3010005C	ST	ReasonForSuperseding	1	0
+    3010005D	SQ	RTDiagnosisCodeSequence	1	0
+    3010005E	US	ReferencedRTPhysicianIntentIndex	1	0
+    3010005F	SQ	RTPhysicianIntentInputInstanceSequence	1	0
+    30100060	SQ	RTAnatomicPrescriptionSequence	1	0
+    30100061	UT	PriorTreatmentDoseDescription	1	0
+    30100062	SQ	PriorTreatmentReferenceSequence	1	0
+    30100063	CS	DosimetricObjectiveEvaluationScope	1	0
+    30100064	SQ	TherapeuticRoleCategoryCodeSequence	1	0
+    30100065	SQ	TherapeuticRoleTypeCodeSequence	1	0
+    30100066	US	ConceptualVolumeOptimizationPrecedence	1	0
+    30100067	SQ	ConceptualVolumeCategoryCodeSequence	1	0
+    30100068	CS	ConceptualVolumeBlockingConstraint	1	0
+    30100069	SQ	ConceptualVolumeTypeCodeSequence	1	0
+    3010006A	SQ	ConceptualVolumeTypeModifierCodeSequence	1	0
+    3010006B	SQ	RTPrescriptionSequence	1	0
+    3010006C	SQ	DosimetricObjectiveSequence	1	0
+    3010006D	SQ	DosimetricObjectiveTypeCodeSequence	1	0
+    3010006E	UI	DosimetricObjectiveUID	1	0
+    3010006F	UI	ReferencedDosimetricObjectiveUID	1	0
+    30100070	SQ	DosimetricObjectiveParameterSequence	1	0
+    30100071	SQ	ReferencedDosimetricObjectivesSequence	1	0
+    30100073	CS	AbsoluteDosimetricObjectiveFlag	1	0
+    30100074	FD	DosimetricObjectiveWeight	1	0
+    30100075	CS	DosimetricObjectivePurpose	1	0
+    30100076	SQ	PlanningInputInformationSequence	1	0
+    30100077	LO	TreatmentSite	1	0
+    30100078	SQ	TreatmentSiteCodeSequence	1	0
+    30100079	SQ	FractionPatternSequence	1	0
+    3010007A	UT	TreatmentTechniqueNotes	1	0
+    3010007B	UT	PrescriptionNotes	1	0
+    3010007C	IS	NumberOfIntervalFractions	1	0
+    3010007D	US	NumberOfFractions	1	0
+    3010007E	US	IntendedDeliveryDuration	1	0
+    3010007F	UT	FractionationNotes	1	0
+    30100080	SQ	RTTreatmentTechniqueCodeSequence	1	0
+    30100081	SQ	PrescriptionNotesSequence	1	0
+    30100082	SQ	FractionBasedRelationshipSequence	1	0
+    30100083	CS	FractionBasedRelationshipIntervalAnchor	1	0
+    30100084	FD	MinimumHoursBetweenFractions	1	0
+    30100085	TM	IntendedFractionStartTime	1-n	0
+    30100086	LT	IntendedStartDayOfWeek	1	0
+    30100087	SQ	WeekdayFractionPatternSequence	1	0
+    30100088	SQ	DeliveryTimeStructureCodeSequence	1	0
+    30100089	SQ	TreatmentSiteModifierCodeSequence	1	0
+    30100090	CS	RoboticBaseLocationIndicator	1	0
+    30100091	SQ	RoboticPathNodeSetCodeSequence	1	0
+    30100092	UL	RoboticNodeIdentifier	1	0
+    30100093	FD	RTTreatmentSourceCoordinates	3	0
+    30100094	FD	RadiationSourceCoordinateSystemYawAngle	1	0
+    30100095	FD	RadiationSourceCoordinateSystemRollAngle	1	0
+    30100096	FD	RadiationSourceCoordinateSystemPitchAngle	1	0
+    30100097	SQ	RoboticPathControlPointSequence	1	0
+    30100098	SQ	TomotherapeuticControlPointSequence	1	0
+    30100099	FD	TomotherapeuticLeafOpenDurations	1-n	0
+    3010009A	FD	TomotherapeuticLeafInitialClosedDurations	1-n	0
+    40000010	LT	Arbitrary	1	1
+    40004000	LT	TextComments	1	1
+    40080040	SH	ResultsID	1	1
+    40080042	LO	ResultsIDIssuer	1	1
+    40080050	SQ	ReferencedInterpretationSequence	1	1
+    400800FF	CS	ReportProductionStatusTrial	1	1
+    40080100	DA	InterpretationRecordedDate	1	1
+    40080101	TM	InterpretationRecordedTime	1	1
+    40080102	PN	InterpretationRecorder	1	1
+    40080103	LO	ReferenceToRecordedSound	1	1
+    40080108	DA	InterpretationTranscriptionDate	1	1
+    40080109	TM	InterpretationTranscriptionTime	1	1
+    4008010A	PN	InterpretationTranscriber	1	1
+    4008010B	ST	InterpretationText	1	1
+    4008010C	PN	InterpretationAuthor	1	1
+    40080111	SQ	InterpretationApproverSequence	1	1
+    40080112	DA	InterpretationApprovalDate	1	1
+    40080113	TM	InterpretationApprovalTime	1	1
+    40080114	PN	PhysicianApprovingInterpretation	1	1
+    40080115	LT	InterpretationDiagnosisDescription	1	1
+    40080117	SQ	InterpretationDiagnosisCodeSequence	1	1
+    40080118	SQ	ResultsDistributionListSequence	1	1
+    40080119	PN	DistributionName	1	1
+    4008011A	LO	DistributionAddress	1	1
+    40080200	SH	InterpretationID	1	1
+    40080202	LO	InterpretationIDIssuer	1	1
+    40080210	CS	InterpretationTypeID	1	1
+    40080212	CS	InterpretationStatusID	1	1
+    40080300	ST	Impressions	1	1
+    40084000	ST	ResultsComments	1	1
+    40100001	CS	LowEnergyDetectors	1	0
+    40100002	CS	HighEnergyDetectors	1	0
+    40100004	SQ	DetectorGeometrySequence	1	0
+    40101001	SQ	ThreatROIVoxelSequence	1	0
+    40101004	FL	ThreatROIBase	3	0
+    40101005	FL	ThreatROIExtents	3	0
+    40101006	OB	ThreatROIBitmap	1	0
+    40101007	SH	RouteSegmentID	1	0
+    40101008	CS	GantryType	1	0
+    40101009	CS	OOIOwnerType	1	0
+    4010100A	SQ	RouteSegmentSequence	1	0
+    40101010	US	PotentialThreatObjectID	1	0
+    40101011	SQ	ThreatSequence	1	0
+    40101012	CS	ThreatCategory	1	0
+    40101013	LT	ThreatCategoryDescription	1	0
+    40101014	CS	ATDAbilityAssessment	1	0
+    40101015	CS	ATDAssessmentFlag	1	0
+    40101016	FL	ATDAssessmentProbability	1	0
+    40101017	FL	Mass	1	0
+    40101018	FL	Density	1	0
+    40101019	FL	ZEffective	1	0
+    4010101A	SH	BoardingPassID	1	0
+    4010101B	FL	CenterOfMass	3	0
+    4010101C	FL	CenterOfPTO	3	0
+    4010101D	FL	BoundingPolygon	6-n	0
+    4010101E	SH	RouteSegmentStartLocationID	1	0
+    4010101F	SH	RouteSegmentEndLocationID	1	0
+    40101020	CS	RouteSegmentLocationIDType	1	0
+    40101021	CS	AbortReason	1-n	0
+    40101023	FL	VolumeOfPTO	1	0
+    40101024	CS	AbortFlag	1	0
+    40101025	DT	RouteSegmentStartTime	1	0
+    40101026	DT	RouteSegmentEndTime	1	0
+    40101027	CS	TDRType	1	0
+    40101028	CS	InternationalRouteSegment	1	0
+    40101029	LO	ThreatDetectionAlgorithmAndVersion	1-n	0
+    4010102A	SH	AssignedLocation	1	0
+    4010102B	DT	AlarmDecisionTime	1	0
+    40101031	CS	AlarmDecision	1	0
+    40101033	US	NumberOfTotalObjects	1	0
+    40101034	US	NumberOfAlarmObjects	1	0
+    40101037	SQ	PTORepresentationSequence	1	0
+    40101038	SQ	ATDAssessmentSequence	1	0
+    40101039	CS	TIPType	1	0
+    4010103A	CS	DICOSVersion	1	0
+    40101041	DT	OOIOwnerCreationTime	1	0
+    40101042	CS	OOIType	1	0
+    40101043	FL	OOISize	3	0
+    40101044	CS	AcquisitionStatus	1	0
+    40101045	SQ	BasisMaterialsCodeSequence	1	0
+    40101046	CS	PhantomType	1	0
+    40101047	SQ	OOIOwnerSequence	1	0
+    40101048	CS	ScanType	1	0
+    40101051	LO	ItineraryID	1	0
+    40101052	SH	ItineraryIDType	1	0
+    40101053	LO	ItineraryIDAssigningAuthority	1	0
+    40101054	SH	RouteID	1	0
+    40101055	SH	RouteIDAssigningAuthority	1	0
+    40101056	CS	InboundArrivalType	1	0
+    40101058	SH	CarrierID	1	0
+    40101059	CS	CarrierIDAssigningAuthority	1	0
+    40101060	FL	SourceOrientation	3	0
+    40101061	FL	SourcePosition	3	0
+    40101062	FL	BeltHeight	1	0
+    40101064	SQ	AlgorithmRoutingCodeSequence	1	0
+    40101067	CS	TransportClassification	1	0
+    40101068	LT	OOITypeDescriptor	1	0
+    40101069	FL	TotalProcessingTime	1	0
+    4010106C	OB	DetectorCalibrationData	1	0
+    4010106D	CS	AdditionalScreeningPerformed	1	0
+    4010106E	CS	AdditionalInspectionSelectionCriteria	1	0
+    4010106F	SQ	AdditionalInspectionMethodSequence	1	0
+    40101070	CS	AITDeviceType	1	0
+    40101071	SQ	QRMeasurementsSequence	1	0
+    40101072	SQ	TargetMaterialSequence	1	0
+    40101073	FD	SNRThreshold	1	0
+    40101075	DS	ImageScaleRepresentation	1	0
+    40101076	SQ	ReferencedPTOSequence	1	0
+    40101077	SQ	ReferencedTDRInstanceSequence	1	0
+    40101078	ST	PTOLocationDescription	1	0
+    40101079	SQ	AnomalyLocatorIndicatorSequence	1	0
+    4010107A	FL	AnomalyLocatorIndicator	3	0
+    4010107B	SQ	PTORegionSequence	1	0
+    4010107C	CS	InspectionSelectionCriteria	1	0
+    4010107D	SQ	SecondaryInspectionMethodSequence	1	0
+    4010107E	DS	PRCSToRCSOrientation	6	0
+    4FFE0001	SQ	MACParametersSequence	1	0
+    52009229	SQ	SharedFunctionalGroupsSequence	1	0
+    52009230	SQ	PerFrameFunctionalGroupsSequence	1	0
+    54000100	SQ	WaveformSequence	1	0
+    54000110	ox	ChannelMinimumValue	1	0
+    54000112	ox	ChannelMaximumValue	1	0
+    54001004	US	WaveformBitsAllocated	1	0
+    54001006	CS	WaveformSampleInterpretation	1	0
+    5400100A	ox	WaveformPaddingValue	1	0
+    54001010	ox	WaveformData	1	0
+    56000010	OF	FirstOrderPhaseCorrectionAngle	1	0
+    56000020	OF	SpectroscopyData	1	0
+    7FE00001	OV	ExtendedOffsetTable	1	0
+    7FE00002	OV	ExtendedOffsetTableLengths	1	0
+    7FE00008	OF	FloatPixelData	1	0
+    7FE00009	OD	DoubleFloatPixelData	1	0
+    7FE00010	px	PixelData	1	0
+    7FE00020	OW	CoefficientsSDVN	1	1
+    7FE00030	OW	CoefficientsSDHN	1	1
+    7FE00040	OW	CoefficientsSDDN	1	1
+    FFFAFFFA	SQ	DigitalSignaturesSequence	1	0
+    FFFCFFFC	OB	DataSetTrailingPadding	1	0
+    """#
 
   // Rows: group low, group high, group parity, element low, element high, element parity, VR, keyword, VM, retired.
   static let rangeTable = #"""
-6000	60FF	even	0010	0010	all	US	OverlayRows	1	0
-6000	60FF	even	0011	0011	all	US	OverlayColumns	1	0
-6000	60FF	even	0015	0015	all	IS	NumberOfFramesInOverlay	1	0
-6000	60FF	even	0022	0022	all	LO	OverlayDescription	1	0
-6000	60FF	even	0040	0040	all	CS	OverlayType	1	0
-6000	60FF	even	0045	0045	all	LO	OverlaySubtype	1	0
-6000	60FF	even	0050	0050	all	SS	OverlayOrigin	2	0
-6000	60FF	even	0051	0051	all	US	ImageFrameOrigin	1	0
-6000	60FF	even	0100	0100	all	US	OverlayBitsAllocated	1	0
-6000	60FF	even	0102	0102	all	US	OverlayBitPosition	1	0
-6000	60FF	even	1001	1001	all	CS	OverlayActivationLayer	1	0
-6000	60FF	even	1301	1301	all	IS	ROIArea	1	0
-6000	60FF	even	1302	1302	all	DS	ROIMean	1	0
-6000	60FF	even	1303	1303	all	DS	ROIStandardDeviation	1	0
-6000	60FF	even	1500	1500	all	LO	OverlayLabel	1	0
-6000	60FF	even	3000	3000	all	ox	OverlayData	1	0
-0020	0020	all	3100	31FF	even	CS	SourceImageIDs	1-n	1
-5000	50FF	even	0005	0005	all	US	CurveDimensions	1	1
-5000	50FF	even	0010	0010	all	US	NumberOfPoints	1	1
-5000	50FF	even	0020	0020	all	CS	TypeOfData	1	1
-5000	50FF	even	0022	0022	all	LO	CurveDescription	1	1
-5000	50FF	even	0030	0030	all	SH	AxisUnits	1-n	1
-5000	50FF	even	0040	0040	all	SH	AxisLabels	1-n	1
-5000	50FF	even	0103	0103	all	US	DataValueRepresentation	1	1
-5000	50FF	even	0104	0104	all	US	MinimumCoordinateValue	1-n	1
-5000	50FF	even	0105	0105	all	US	MaximumCoordinateValue	1-n	1
-5000	50FF	even	0106	0106	all	SH	CurveRange	1-n	1
-5000	50FF	even	0110	0110	all	US	CurveDataDescriptor	1-n	1
-5000	50FF	even	0112	0112	all	US	CoordinateStartValue	1-n	1
-5000	50FF	even	0114	0114	all	US	CoordinateStepValue	1-n	1
-5000	50FF	even	1001	1001	all	CS	CurveActivationLayer	1	1
-5000	50FF	even	2000	2000	all	US	AudioType	1	1
-5000	50FF	even	2002	2002	all	US	AudioSampleFormat	1	1
-5000	50FF	even	2004	2004	all	US	NumberOfChannels	1	1
-5000	50FF	even	2006	2006	all	UL	NumberOfSamples	1	1
-5000	50FF	even	2008	2008	all	UL	SampleRate	1	1
-5000	50FF	even	200A	200A	all	UL	TotalTime	1	1
-5000	50FF	even	200C	200C	all	ox	AudioSampleData	1	1
-5000	50FF	even	200E	200E	all	LT	AudioComments	1	1
-5000	50FF	even	2500	2500	all	LO	CurveLabel	1	1
-5000	50FF	even	2600	2600	all	SQ	CurveReferencedOverlaySequence	1	1
-5000	50FF	even	2610	2610	all	US	CurveReferencedOverlayGroup	1	1
-5000	50FF	even	3000	3000	all	ox	CurveData	1	1
-6000	60FF	even	0012	0012	all	US	OverlayPlanes	1	1
-6000	60FF	even	0052	0052	all	US	OverlayPlaneOrigin	1	1
-6000	60FF	even	0060	0060	all	CS	OverlayCompressionCode	1	1
-6000	60FF	even	0061	0061	all	SH	OverlayCompressionOriginator	1	1
-6000	60FF	even	0062	0062	all	SH	OverlayCompressionLabel	1	1
-6000	60FF	even	0063	0063	all	CS	OverlayCompressionDescription	1	1
-6000	60FF	even	0066	0066	all	AT	OverlayCompressionStepPointers	1-n	1
-6000	60FF	even	0068	0068	all	US	OverlayRepeatInterval	1	1
-6000	60FF	even	0069	0069	all	US	OverlayBitsGrouped	1	1
-6000	60FF	even	0110	0110	all	CS	OverlayFormat	1	1
-6000	60FF	even	0200	0200	all	US	OverlayLocation	1	1
-6000	60FF	even	0800	0800	all	CS	OverlayCodeLabel	1-n	1
-6000	60FF	even	0802	0802	all	US	OverlayNumberOfTables	1	1
-6000	60FF	even	0803	0803	all	AT	OverlayCodeTableLocation	1-n	1
-6000	60FF	even	0804	0804	all	US	OverlayBitsForCodeWord	1	1
-6000	60FF	even	1100	1100	all	US	OverlayDescriptorGray	1	1
-6000	60FF	even	1101	1101	all	US	OverlayDescriptorRed	1	1
-6000	60FF	even	1102	1102	all	US	OverlayDescriptorGreen	1	1
-6000	60FF	even	1103	1103	all	US	OverlayDescriptorBlue	1	1
-6000	60FF	even	1200	1200	all	US	OverlaysGray	1-n	1
-6000	60FF	even	1201	1201	all	US	OverlaysRed	1-n	1
-6000	60FF	even	1202	1202	all	US	OverlaysGreen	1-n	1
-6000	60FF	even	1203	1203	all	US	OverlaysBlue	1-n	1
-6000	60FF	even	4000	4000	all	LT	OverlayComments	1	1
-7F00	7FFF	even	0010	0010	all	ox	VariablePixelData	1	1
-7F00	7FFF	even	0011	0011	all	US	VariableNextDataGroup	1	1
-7F00	7FFF	even	0020	0020	all	OW	VariableCoefficientsSDVN	1	1
-7F00	7FFF	even	0030	0030	all	OW	VariableCoefficientsSDHN	1	1
-7F00	7FFF	even	0040	0040	all	OW	VariableCoefficientsSDDN	1	1
-"""#
+    6000	60FF	even	0010	0010	all	US	OverlayRows	1	0
+    6000	60FF	even	0011	0011	all	US	OverlayColumns	1	0
+    6000	60FF	even	0015	0015	all	IS	NumberOfFramesInOverlay	1	0
+    6000	60FF	even	0022	0022	all	LO	OverlayDescription	1	0
+    6000	60FF	even	0040	0040	all	CS	OverlayType	1	0
+    6000	60FF	even	0045	0045	all	LO	OverlaySubtype	1	0
+    6000	60FF	even	0050	0050	all	SS	OverlayOrigin	2	0
+    6000	60FF	even	0051	0051	all	US	ImageFrameOrigin	1	0
+    6000	60FF	even	0100	0100	all	US	OverlayBitsAllocated	1	0
+    6000	60FF	even	0102	0102	all	US	OverlayBitPosition	1	0
+    6000	60FF	even	1001	1001	all	CS	OverlayActivationLayer	1	0
+    6000	60FF	even	1301	1301	all	IS	ROIArea	1	0
+    6000	60FF	even	1302	1302	all	DS	ROIMean	1	0
+    6000	60FF	even	1303	1303	all	DS	ROIStandardDeviation	1	0
+    6000	60FF	even	1500	1500	all	LO	OverlayLabel	1	0
+    6000	60FF	even	3000	3000	all	ox	OverlayData	1	0
+    0020	0020	all	3100	31FF	even	CS	SourceImageIDs	1-n	1
+    5000	50FF	even	0005	0005	all	US	CurveDimensions	1	1
+    5000	50FF	even	0010	0010	all	US	NumberOfPoints	1	1
+    5000	50FF	even	0020	0020	all	CS	TypeOfData	1	1
+    5000	50FF	even	0022	0022	all	LO	CurveDescription	1	1
+    5000	50FF	even	0030	0030	all	SH	AxisUnits	1-n	1
+    5000	50FF	even	0040	0040	all	SH	AxisLabels	1-n	1
+    5000	50FF	even	0103	0103	all	US	DataValueRepresentation	1	1
+    5000	50FF	even	0104	0104	all	US	MinimumCoordinateValue	1-n	1
+    5000	50FF	even	0105	0105	all	US	MaximumCoordinateValue	1-n	1
+    5000	50FF	even	0106	0106	all	SH	CurveRange	1-n	1
+    5000	50FF	even	0110	0110	all	US	CurveDataDescriptor	1-n	1
+    5000	50FF	even	0112	0112	all	US	CoordinateStartValue	1-n	1
+    5000	50FF	even	0114	0114	all	US	CoordinateStepValue	1-n	1
+    5000	50FF	even	1001	1001	all	CS	CurveActivationLayer	1	1
+    5000	50FF	even	2000	2000	all	US	AudioType	1	1
+    5000	50FF	even	2002	2002	all	US	AudioSampleFormat	1	1
+    5000	50FF	even	2004	2004	all	US	NumberOfChannels	1	1
+    5000	50FF	even	2006	2006	all	UL	NumberOfSamples	1	1
+    5000	50FF	even	2008	2008	all	UL	SampleRate	1	1
+    5000	50FF	even	200A	200A	all	UL	TotalTime	1	1
+    5000	50FF	even	200C	200C	all	ox	AudioSampleData	1	1
+    5000	50FF	even	200E	200E	all	LT	AudioComments	1	1
+    5000	50FF	even	2500	2500	all	LO	CurveLabel	1	1
+    5000	50FF	even	2600	2600	all	SQ	CurveReferencedOverlaySequence	1	1
+    5000	50FF	even	2610	2610	all	US	CurveReferencedOverlayGroup	1	1
+    5000	50FF	even	3000	3000	all	ox	CurveData	1	1
+    6000	60FF	even	0012	0012	all	US	OverlayPlanes	1	1
+    6000	60FF	even	0052	0052	all	US	OverlayPlaneOrigin	1	1
+    6000	60FF	even	0060	0060	all	CS	OverlayCompressionCode	1	1
+    6000	60FF	even	0061	0061	all	SH	OverlayCompressionOriginator	1	1
+    6000	60FF	even	0062	0062	all	SH	OverlayCompressionLabel	1	1
+    6000	60FF	even	0063	0063	all	CS	OverlayCompressionDescription	1	1
+    6000	60FF	even	0066	0066	all	AT	OverlayCompressionStepPointers	1-n	1
+    6000	60FF	even	0068	0068	all	US	OverlayRepeatInterval	1	1
+    6000	60FF	even	0069	0069	all	US	OverlayBitsGrouped	1	1
+    6000	60FF	even	0110	0110	all	CS	OverlayFormat	1	1
+    6000	60FF	even	0200	0200	all	US	OverlayLocation	1	1
+    6000	60FF	even	0800	0800	all	CS	OverlayCodeLabel	1-n	1
+    6000	60FF	even	0802	0802	all	US	OverlayNumberOfTables	1	1
+    6000	60FF	even	0803	0803	all	AT	OverlayCodeTableLocation	1-n	1
+    6000	60FF	even	0804	0804	all	US	OverlayBitsForCodeWord	1	1
+    6000	60FF	even	1100	1100	all	US	OverlayDescriptorGray	1	1
+    6000	60FF	even	1101	1101	all	US	OverlayDescriptorRed	1	1
+    6000	60FF	even	1102	1102	all	US	OverlayDescriptorGreen	1	1
+    6000	60FF	even	1103	1103	all	US	OverlayDescriptorBlue	1	1
+    6000	60FF	even	1200	1200	all	US	OverlaysGray	1-n	1
+    6000	60FF	even	1201	1201	all	US	OverlaysRed	1-n	1
+    6000	60FF	even	1202	1202	all	US	OverlaysGreen	1-n	1
+    6000	60FF	even	1203	1203	all	US	OverlaysBlue	1-n	1
+    6000	60FF	even	4000	4000	all	LT	OverlayComments	1	1
+    7F00	7FFF	even	0010	0010	all	ox	VariablePixelData	1	1
+    7F00	7FFF	even	0011	0011	all	US	VariableNextDataGroup	1	1
+    7F00	7FFF	even	0020	0020	all	OW	VariableCoefficientsSDVN	1	1
+    7F00	7FFF	even	0030	0030	all	OW	VariableCoefficientsSDHN	1	1
+    7F00	7FFF	even	0040	0040	all	OW	VariableCoefficientsSDDN	1	1
+    """#
 }

@@ -24,8 +24,9 @@ public enum DataDictionary {
       return DictionaryEntry(tag: tag, vr: .UL, vrText: "UL", keyword: "GenericGroupLength", vm: "1", isRetired: false)
     }
     for r in tables.ranges where r.matches(tag) {
-      return DictionaryEntry(tag: tag, vr: r.entry.vr, vrText: r.entry.vrText, keyword: r.entry.keyword,
-                             vm: r.entry.vm, isRetired: r.entry.isRetired)
+      return DictionaryEntry(
+        tag: tag, vr: r.entry.vr, vrText: r.entry.vrText, keyword: r.entry.keyword,
+        vm: r.entry.vm, isRetired: r.entry.isRetired)
     }
     return nil
   }
@@ -85,8 +86,9 @@ public enum DataDictionary {
     for line in exactTable.split(separator: "\n") {
       let f = line.split(separator: "\t", omittingEmptySubsequences: false)
       guard f.count == 5, let raw = UInt32(f[0], radix: 16), let (vr, vrText) = resolveVR(f[1]) else { continue }
-      let e = DictionaryEntry(tag: Tag(raw), vr: vr, vrText: vrText, keyword: String(f[2]), vm: String(f[3]),
-                              isRetired: f[4] == "1")
+      let e = DictionaryEntry(
+        tag: Tag(raw), vr: vr, vrText: vrText, keyword: String(f[2]), vm: String(f[3]),
+        isRetired: f[4] == "1")
       t.byTag[raw] = e
       t.sorted.append(e)
       if t.byKeyword[e.keyword] == nil || !e.isRetired { t.byKeyword[e.keyword] = e }
@@ -97,10 +99,13 @@ public enum DataDictionary {
         let el = UInt16(f[3], radix: 16), let eh = UInt16(f[4], radix: 16), let (vr, vrText) = resolveVR(f[6])
       else { continue }
       func parity(_ s: Substring) -> RangeEntry.Parity { s == "even" ? .even : s == "odd" ? .odd : .all }
-      let e = DictionaryEntry(tag: Tag(gl, el), vr: vr, vrText: vrText, keyword: String(f[7]), vm: String(f[8]),
-                              isRetired: f[9] == "1")
-      t.ranges.append(RangeEntry(groupLow: gl, groupHigh: gh, elementLow: el, elementHigh: eh,
-                                 groupParity: parity(f[2]), elementParity: parity(f[5]), entry: e))
+      let e = DictionaryEntry(
+        tag: Tag(gl, el), vr: vr, vrText: vrText, keyword: String(f[7]), vm: String(f[8]),
+        isRetired: f[9] == "1")
+      t.ranges.append(
+        RangeEntry(
+          groupLow: gl, groupHigh: gh, elementLow: el, elementHigh: eh,
+          groupParity: parity(f[2]), elementParity: parity(f[5]), entry: e))
       if t.byKeyword[e.keyword] == nil { t.byKeyword[e.keyword] = e }
     }
     return t

@@ -30,8 +30,9 @@ public enum UIDRegistry {
     for line in table.split(separator: "\n") {
       let f = line.split(separator: "\t", omittingEmptySubsequences: false)
       guard f.count == 5 else { continue }
-      let r = RegisteredUID(uid: String(f[0]), name: String(f[1]), type: String(f[2]), keyword: String(f[3]),
-                            isRetired: f[4] == "1")
+      let r = RegisteredUID(
+        uid: String(f[0]), name: String(f[1]), type: String(f[2]), keyword: String(f[3]),
+        isRetired: f[4] == "1")
       t.byUID[r.uid] = r
       if !r.keyword.isEmpty { t.byKeyword[r.keyword] = r }
       t.all.append(r)

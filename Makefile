@@ -1,0 +1,36 @@
+# The two commands of the README: `make run` and `make test`, each setting up a fresh Debian machine first.
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+APT_PACKAGES := libncurses-dev libsixel-dev libopenjp2-7-dev libturbojpeg0-dev libcharls-dev zlib1g-dev \
+	libsqlite3-dev pkg-config dcmtk libgdcm-tools python3-pip
+SAMPLE ?= Samples/ct-head/slice001.dcm
+
+.PHONY: setup setup-system setup-python build run test fuzz bench samples
+
+setup: setup-system setup-python
+
+setup-system:
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $(APT_PACKAGES)
+
+# pydicom is the peer the interop tests and benchmarks compare with.
+setup-python:
+	python3 -c 'import pydicom' 2>/dev/null || python3 -m pip install --quiet pydicom \
+		|| python3 -m pip install --quiet --break-system-packages pydicom
+
+build:
+	swift build
+
+run: setup build
+	.build/debug/biloba dump $(SAMPLE)
+
+test: setup
+	swift test
+
+bench: setup
+	swift run -c release BilobaBenchmarks
+
+fuzz:
+	Tests/Fuzz/run-reader-fuzz.sh 600
+
+samples:
+	swift run biloba-samples Samples
