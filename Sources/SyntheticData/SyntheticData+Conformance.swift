@@ -77,14 +77,7 @@ extension SyntheticData {
     try ds.set(.numberOfFrames, .IS, String(frames))
     ds.set(Element(tag: tag("FrameIncrementPointer"), vr: .AT, bytes: [0x18, 0x00, 0x63, 0x10]))
     try ds.set(tag("FrameTime"), .DS, "40")
-    ds.set(tag("SamplesPerPixel"), .US, integers: [UInt16(1)])
-    try ds.set(tag("PhotometricInterpretation"), .CS, "MONOCHROME2")
-    ds.set(tag("Rows"), .US, integers: [UInt16(rows)])
-    ds.set(tag("Columns"), .US, integers: [UInt16(columns)])
-    ds.set(tag("BitsAllocated"), .US, integers: [UInt16(8)])
-    ds.set(tag("BitsStored"), .US, integers: [UInt16(8)])
-    ds.set(tag("HighBit"), .US, integers: [UInt16(7)])
-    ds.set(.pixelRepresentation, .US, integers: [UInt16(0)])
+    try setGrayscaleImage(&ds, rows: rows, columns: columns, bits: 8, signed: false)
     var pixels: [UInt8] = []
     for f in 0..<frames {
       for y in 0..<rows { for x in 0..<columns { pixels.append(UInt8(truncatingIfNeeded: x * 8 + y * 4 + f * 16)) } }

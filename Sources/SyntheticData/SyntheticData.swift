@@ -53,14 +53,7 @@ public enum SyntheticData {
     try ds.set(tag("ImageOrientationPatient"), .DS, ["1", "0", "0", "0", "1", "0"])
     try ds.set(tag("SliceLocation"), .DS, format(z))
     try ds.set(tag("PixelSpacing"), .DS, [format(spacing), format(spacing)])
-    ds.set(tag("SamplesPerPixel"), .US, integers: [UInt16(1)])
-    try ds.set(tag("PhotometricInterpretation"), .CS, "MONOCHROME2")
-    ds.set(tag("Rows"), .US, integers: [UInt16(rows)])
-    ds.set(tag("Columns"), .US, integers: [UInt16(columns)])
-    ds.set(tag("BitsAllocated"), .US, integers: [UInt16(16)])
-    ds.set(tag("BitsStored"), .US, integers: [UInt16(16)])
-    ds.set(tag("HighBit"), .US, integers: [UInt16(15)])
-    ds.set(.pixelRepresentation, .US, integers: [UInt16(1)])
+    try setGrayscaleImage(&ds, rows: rows, columns: columns, bits: 16, signed: true)
     ds.set(tag("PixelPaddingValue"), .SS, integers: [Int16(-2000)])
     try ds.set(tag("WindowCenter"), .DS, ["40", "-600"])
     try ds.set(tag("WindowWidth"), .DS, ["400", "1500"])
@@ -132,6 +125,20 @@ public enum SyntheticData {
       }
     }
     return out
+  }
+
+  /// The Image Pixel module of a single-sample MONOCHROME2 image.
+  static func setGrayscaleImage(_ ds: inout Dataset, rows: Int, columns: Int, bits: UInt16, signed: Bool)
+    throws(DICOMError)
+  {
+    ds.set(tag("SamplesPerPixel"), .US, integers: [UInt16(1)])
+    try ds.set(tag("PhotometricInterpretation"), .CS, "MONOCHROME2")
+    ds.set(tag("Rows"), .US, integers: [UInt16(rows)])
+    ds.set(tag("Columns"), .US, integers: [UInt16(columns)])
+    ds.set(tag("BitsAllocated"), .US, integers: [bits])
+    ds.set(tag("BitsStored"), .US, integers: [bits])
+    ds.set(tag("HighBit"), .US, integers: [bits - 1])
+    ds.set(.pixelRepresentation, .US, integers: [UInt16(signed ? 1 : 0)])
   }
 
   static func tag(_ keyword: String) -> Tag {

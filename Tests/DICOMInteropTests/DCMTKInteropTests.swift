@@ -41,6 +41,17 @@ import Testing
     return DumpLine.parse(out.stdout)
   }
 
+  /// Writes a source dataset with Biloba and transcodes it with `dcmconv option`; returns the converted file.
+  static func transcode(_ make: () throws -> Dataset, with option: String, in dir: TemporaryDirectory) throws -> String
+  {
+    let source = dir.file("source.dcm")
+    let converted = dir.file("converted.dcm")
+    try DICOMFile(dataset: try make(), transferSyntax: .explicitVRLittleEndian).write(to: source)
+    let conv = try ProcessRunner.run("dcmconv", [option, source, converted])
+    guard conv.status == 0 else { throw InteropError.failed("dcmconv \(option): \(conv.stderr)") }
+    return converted
+  }
+
   static func ours(_ path: String) throws -> [DumpLine] {
     let file = try DICOMFile.read(path: path)
     return DumpLine.parse(DumpFormatter(showAll: true, uidNames: false).format(file).joined(separator: "\n"))
@@ -61,11 +72,7 @@ import Testing
     try Self.requireDCMTK()
     let dir = try TemporaryDirectory()
     for (name, make) in Self.sources {
-      let source = dir.file("source.dcm")
-      let converted = dir.file("converted.dcm")
-      try DICOMFile(dataset: try make(), transferSyntax: .explicitVRLittleEndian).write(to: source)
-      let conv = try ProcessRunner.run("dcmconv", [option, source, converted])
-      #expect(conv.status == 0, "dcmconv \(option) \(name): \(conv.stderr)")
+      let converted = try Self.transcode(make, with: option, in: dir)
       Self.compare(try Self.ours(converted), try Self.dcmdump(converted), "\(name) via dcmconv \(option)")
     }
   }
@@ -86,10 +93,7 @@ import Testing
     try Self.requireDCMTK()
     let dir = try TemporaryDirectory()
     for (name, make) in Self.sources {
-      let source = dir.file("source.dcm")
-      let converted = dir.file("converted.dcm")
-      try DICOMFile(dataset: try make(), transferSyntax: .explicitVRLittleEndian).write(to: source)
-      #expect(try ProcessRunner.run("dcmconv", [option, source, converted]).status == 0)
+      let converted = try Self.transcode(make, with: option, in: dir)
       let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: converted)))
       let rewritten = try DICOMFile.read(path: converted).encoded()
       if option == "+td" {
