@@ -20,6 +20,9 @@ let package = Package(
   targets: [
     // C shims: one module map and one header each.
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+    .systemLibrary(name: "CCharLS", pkgConfig: "charls", providers: [.apt(["libcharls-dev"])]),
+    .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
 
     // The DICOM data layer: tags, VRs, dictionary, datasets, Part 10 reading and writing.
     .target(
@@ -29,12 +32,24 @@ let package = Package(
       swiftSettings: strictSettings
     ),
 
+    // An 8-bit gray or RGB image: made by the pixel pipeline, drawn by terminal graphics.
+    .target(name: "RasterCore", swiftSettings: strictSettings),
+
+    // The pixel pipeline: codecs, modality/VOI/presentation LUTs, photometric conversion, resampling.
+    .target(
+      name: "DICOMImaging",
+      dependencies: ["DICOM", "RasterCore", "CTurboJPEG", "CCharLS", "COpenJPEG", "CZlib"],
+      swiftSettings: strictSettings
+    ),
+
     // Synthetic studies made by the project's own code: samples, tests and benchmarks (no patient data).
     .target(name: "SyntheticData", dependencies: ["DICOM"], swiftSettings: strictSettings),
 
     .executableTarget(
       name: "biloba",
-      dependencies: ["DICOM", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "DICOM", "DICOMImaging", "RasterCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: strictSettings
     ),
     .executableTarget(

@@ -121,7 +121,7 @@ public struct DatasetWriter: Sendable {
   }
 
   /// Reverses the bytes of each `size`-byte component in place (a trailing partial component is left).
-  static func swapComponents(_ bytes: inout [UInt8], size: Int) {
+  public static func swapComponents(_ bytes: inout [UInt8], size: Int) {
     guard size > 1 else { return }
     var i = 0
     while i + size <= bytes.count {

@@ -94,10 +94,10 @@ public enum SyntheticData {
   public static func headPhantom(rows: Int, columns: Int, z: Double) -> [Int16] {
     struct Ellipsoid { let cx, cy, cz, a, b, c: Double; let hu: Double }
     let shapes = [
-      Ellipsoid(cx: 0, cy: 0, cz: 0, a: 0.72, b: 0.92, c: 1.1, hu: 1200),  // skull
-      Ellipsoid(cx: 0, cy: -0.02, cz: 0, a: 0.66, b: 0.86, c: 1.0, hu: -1160),  // back to brain (40 HU)
-      Ellipsoid(cx: 0.22, cy: 0, cz: 0.1, a: 0.11, b: 0.31, c: 0.5, hu: -40),  // right ventricle (CSF)
-      Ellipsoid(cx: -0.22, cy: 0, cz: 0.1, a: 0.16, b: 0.41, c: 0.5, hu: -40),  // left ventricle
+      Ellipsoid(cx: 0, cy: 0, cz: 0, a: 0.72, b: 0.92, c: 1.1, hu: 2000),  // skull: 1000 HU
+      Ellipsoid(cx: 0, cy: -0.02, cz: 0, a: 0.66, b: 0.86, c: 1.0, hu: -960),  // brain: 40 HU
+      Ellipsoid(cx: 0.22, cy: 0, cz: 0.1, a: 0.11, b: 0.31, c: 0.5, hu: -35),  // right ventricle (CSF, 5 HU)
+      Ellipsoid(cx: -0.22, cy: 0, cz: 0.1, a: 0.16, b: 0.41, c: 0.5, hu: -35),  // left ventricle
       Ellipsoid(cx: 0, cy: 0.35, cz: -0.2, a: 0.21, b: 0.25, c: 0.3, hu: 30),  // lesion
       Ellipsoid(cx: -0.08, cy: -0.6, cz: 0.3, a: 0.046, b: 0.046, c: 0.1, hu: 25),
       Ellipsoid(cx: 0.06, cy: -0.6, cz: -0.3, a: 0.046, b: 0.023, c: 0.1, hu: 35),

@@ -1,0 +1,4 @@
+#ifndef BILOBA_COPENJPEG_SHIM_H
+#define BILOBA_COPENJPEG_SHIM_H
+#include <openjpeg.h>
+#endif

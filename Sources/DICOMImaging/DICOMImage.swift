@@ -1,0 +1,96 @@
+public import DICOM
+
+/// An image object ready to decode: its dataset, transfer syntax and validated pixel description.
+public struct DICOMImage: Sendable {
+  public let dataset: Dataset
+  public let transferSyntax: TransferSyntax
+  public let pixel: ImagePixelDescription
+  public let limits: ImagingLimits
+
+  public init(file: DICOMFile, limits: ImagingLimits = .default) throws(ImagingError) {
+    try self.init(dataset: file.dataset, transferSyntax: file.transferSyntax, limits: limits)
+  }
+
+  public init(dataset: Dataset, transferSyntax: TransferSyntax, limits: ImagingLimits = .default) throws(ImagingError) {
+    self.dataset = dataset
+    self.transferSyntax = transferSyntax
+    self.limits = limits
+    pixel = try ImagePixelDescription(dataset: dataset, limits: limits)
+  }
+
+  public var frameCount: Int { pixel.numberOfFrames }
+
+  /// The image was (or will be) decoded from a lossy syntax, or says it was lossy compressed once.
+  public var isLossy: Bool {
+    CodecRegistry.isLossy(transferSyntax) || dataset.string(Tag(0x0028, 0x2110)) == "01"
+  }
+
+  /// Decodes one frame (0-based) to exact stored values.
+  public func decodeFrame(_ index: Int) throws(ImagingError) -> DecodedFrame {
+    guard (0..<frameCount).contains(index) else { throw ImagingError.frameOutOfRange(index: index, count: frameCount) }
+    guard let element = dataset[.pixelData] else { throw ImagingError.noPixelData }
+    if case .fragments = element.value {
+      let bytes: [UInt8]
+      do { bytes = try dataset.encapsulatedFrame(index) } catch { throw ImagingError.dataset(error) }
+      let codec = try CodecRegistry.codec(for: transferSyntax)
+      if transferSyntax.uid == "1.2.840.10008.1.2.4.51" && pixel.bitsStored <= 8 && pixel.bitsAllocated == 8 {
+        return try TurboJPEGCodec().decode(bytes, description: pixel, limits: limits)
+      }
+      return try codec.decode(bytes, description: pixel, limits: limits)
+    }
+    guard !transferSyntax.isEncapsulated || transferSyntax.uid == "1.2.840.10008.1.2.1.98" else {
+      throw ImagingError.codec(transferSyntax.name, reason: "pixel data is not encapsulated")
+    }
+    let (bytes, bitOffset) = try nativeFrameBytes(index, element: element)
+    return try NativeCodec().decode(bytes, bitOffset: bitOffset, description: pixel)
+  }
+
+  /// The bytes of a native frame, read from the file alone when the value is still on disk, in
+  /// little-endian sample order.
+  private func nativeFrameBytes(_ index: Int, element: Element) throws(ImagingError) -> ([UInt8], Int) {
+    let frameBytes: Int
+    var bitOffset = 0
+    var start: Int
+    if pixel.bitsAllocated == 1 {
+      let bits = try pixel.samplesPerFrame
+      start = index * bits / 8
+      bitOffset = index * bits % 8
+      frameBytes = (bitOffset + bits + 7) / 8
+    } else if pixel.photometric == "YBR_FULL_422" && pixel.bitsAllocated == 8 && pixel.samplesPerPixel == 3 {
+      frameBytes = pixel.rows * ((pixel.columns + 1) / 2) * 4
+      start = index * frameBytes
+    } else {
+      frameBytes = try pixel.bytesPerFrame
+      start = index * frameBytes
+    }
+    var bytes: [UInt8]
+    do {
+      switch element.value {
+      case .bytes(let all):
+        guard start + frameBytes <= all.count else {
+          throw ImagingError.pixelDataTooShort(expected: start + frameBytes, actual: all.count)
+        }
+        bytes = Array(all[start..<(start + frameBytes)])
+      case .deferred(let r):
+        guard start + frameBytes <= r.length else {
+          throw ImagingError.pixelDataTooShort(expected: start + frameBytes, actual: r.length)
+        }
+        bytes = try BulkDataReference(path: r.path, offset: r.offset + start, length: frameBytes).load()
+      default:
+        throw ImagingError.noPixelData
+      }
+    } catch let error as ImagingError {
+      throw error
+    } catch let error as DICOMError {
+      throw ImagingError.dataset(error)
+    } catch {
+      throw ImagingError.noPixelData
+    }
+    if dataset.byteOrder == .big {
+      // OW is swapped in 16-bit words, OL/OF in 32-bit ones; OB is a byte stream.
+      let size = element.vr == .OB ? 1 : (pixel.bitsAllocated == 32 ? 4 : 2)
+      DatasetWriter.swapComponents(&bytes, size: size)
+    }
+    return (bytes, bitOffset)
+  }
+}

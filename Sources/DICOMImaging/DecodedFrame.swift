@@ -1,0 +1,38 @@
+/// One frame's sample values after decompression and before any LUT: exact stored values,
+/// sign-extended, samples interleaved (R G B R G B ... for colour).
+public struct DecodedFrame: Sendable, Equatable {
+  public let width: Int
+  public let height: Int
+  public let samplesPerPixel: Int
+  public var values: [Int32]
+  /// Bits of each value that carry data (BitsStored, or the codec's precision).
+  public let bitsStored: Int
+  public let isSigned: Bool
+  /// The photometric interpretation of `values`: codecs that convert colour (JPEG YBR to RGB) say so.
+  public var photometric: String
+
+  public init(
+    width: Int, height: Int, samplesPerPixel: Int, values: [Int32], bitsStored: Int, isSigned: Bool, photometric: String
+  ) {
+    self.width = width
+    self.height = height
+    self.samplesPerPixel = samplesPerPixel
+    self.values = values
+    self.bitsStored = bitsStored
+    self.isSigned = isSigned
+    self.photometric = photometric
+  }
+
+  /// The value of sample `s` at (x, y).
+  public func value(x: Int, y: Int, sample s: Int = 0) -> Int32 {
+    values[(y * width + x) * samplesPerPixel + s]
+  }
+
+  /// Smallest and largest representable stored values.
+  public var storedRange: ClosedRange<Int32> {
+    let bits = Int64(min(bitsStored, 32))
+    let low = isSigned ? -(Int64(1) << (bits - 1)) : 0
+    let high = isSigned ? (Int64(1) << (bits - 1)) - 1 : (Int64(1) << bits) - 1
+    return Int32(clamping: low)...Int32(clamping: high)
+  }
+}

@@ -1,0 +1,138 @@
+import DICOM
+public import RasterCore
+
+/// What to show: which VOI, and whether to invert.
+public struct DisplayOptions: Sendable, Equatable {
+  public var voi: VOISelection
+  public var invert: Bool
+
+  public init(voi: VOISelection = .automatic, invert: Bool = false) {
+    self.voi = voi
+    self.invert = invert
+  }
+}
+
+/// A frame ready for the screen, with what the annotations need to say about it.
+public struct RenderedFrame: Sendable {
+  public let raster: Raster
+  /// The window applied, when one was (nil for a VOI LUT or colour).
+  public let window: Window?
+  public let isLossy: Bool
+}
+
+/// Stored values to display values: modality LUT, VOI LUT or window, presentation LUT and MONOCHROME1
+/// inversion (PS3.3 C.11), or colour conversion; one table lookup a pixel for images up to 16 bits.
+public enum DisplayPipeline {
+  public static func render(
+    _ frame: DecodedFrame, of image: DICOMImage, frameIndex: Int = 0,
+    options: DisplayOptions = DisplayOptions()
+  ) throws(ImagingError) -> RenderedFrame {
+    let ds = image.dataset
+    if image.pixel.isPalette && frame.samplesPerPixel == 1 {
+      let palette = try Palette(dataset: ds)
+      var pixels = [UInt8](repeating: 0, count: frame.width * frame.height * 3)
+      for i in 0..<(frame.width * frame.height) {
+        let (r, g, b) = palette.rgb8(frame.values[i])
+        pixels[3 * i] = r
+        pixels[3 * i + 1] = g
+        pixels[3 * i + 2] = b
+      }
+      if options.invert { pixels = pixels.map { 255 - $0 } }
+      return RenderedFrame(
+        raster: Raster(width: frame.width, height: frame.height, format: .rgb8, pixels: pixels),
+        window: nil, isLossy: image.isLossy)
+    }
+    if frame.samplesPerPixel == 3 {
+      let rgb = Photometric.toRGB(frame)
+      let shift = Int32(max(0, rgb.bitsStored - 8))
+      var pixels = rgb.values.map { UInt8(clamping: $0 >> shift) }
+      if options.invert { pixels = pixels.map { 255 - $0 } }
+      return RenderedFrame(
+        raster: Raster(width: frame.width, height: frame.height, format: .rgb8, pixels: pixels),
+        window: nil, isLossy: image.isLossy)
+    }
+    let modality = try ModalityTransform.from(ds, frame: frameIndex)
+    let (voi, window) = try resolveVOI(
+      options.voi, frame: frame, image: image, frameIndex: frameIndex,
+      modality: modality)
+    let shape = ds.string(Tag(0x2050, 0x0020))
+    let invert = (image.pixel.isMonochrome1 != (shape == "INVERSE")) != options.invert
+    let pixels = grayscale(frame, modality: modality, voi: voi, invert: invert)
+    return RenderedFrame(
+      raster: Raster(width: frame.width, height: frame.height, format: .gray8, pixels: pixels),
+      window: window, isLossy: image.isLossy)
+  }
+
+  /// A VOI as a function from modality value to [0, 1].
+  enum VOI {
+    case window(Window)
+    case lut(LookupTable)
+
+    @inline(__always) func apply(_ x: Double) -> Double {
+      switch self {
+      case .window(let w): w.apply(x)
+      case .lut(let t): Double(t.lookup(Int(x.rounded(.down)))) / Double(t.maxOutput)
+      }
+    }
+  }
+
+  static func resolveVOI(
+    _ selection: VOISelection, frame: DecodedFrame, image: DICOMImage, frameIndex: Int,
+    modality: ModalityTransform
+  ) throws(ImagingError) -> (VOI, Window?) {
+    let padding = image.dataset.int(Tag(0x0028, 0x0120)).map { Int32(truncatingIfNeeded: $0) }
+    switch selection {
+    case .window(let w):
+      return (.window(w), w)
+    case .fileWindow(let n):
+      let windows = Window.fromFile(image.dataset, frame: frameIndex)
+      guard windows.indices.contains(n) else {
+        throw ImagingError.invalidAttribute("WindowCenter", reason: "window \(n + 1) of \(windows.count)")
+      }
+      return (.window(windows[n]), windows[n])
+    case .voiLUT(let n):
+      guard let items = image.dataset.items(Tag(0x0028, 0x3010)), items.indices.contains(n) else {
+        throw ImagingError.missingAttribute("VOI LUT \(n + 1)")
+      }
+      return (.lut(try LookupTable(dataset: items[n], name: "VOI LUT")), nil)
+    case .automatic:
+      if let w = Window.fromFile(image.dataset, frame: frameIndex).first { return (.window(w), w) }
+      if let item = image.dataset.items(Tag(0x0028, 0x3010))?.first {
+        return (.lut(try LookupTable(dataset: item, name: "VOI LUT")), nil)
+      }
+      let w = Window.auto(frame, modality: modality, padding: padding)
+      return (.window(w), w)
+    case .histogram:
+      let w = Window.auto(frame, modality: modality, padding: padding)
+      return (.window(w), w)
+    }
+  }
+
+  /// Builds one table over every stored value the frame can hold, then maps each pixel through it.
+  static func grayscale(_ frame: DecodedFrame, modality: ModalityTransform, voi: VOI, invert: Bool) -> [UInt8] {
+    @inline(__always) func display(_ stored: Int32) -> UInt8 {
+      let y = UInt8(clamping: Int((voi.apply(modality.apply(stored)) * 255).rounded()))
+      return invert ? 255 - y : y
+    }
+    let range = frame.storedRange
+    let span = Int64(range.upperBound) - Int64(range.lowerBound) + 1
+    var out = [UInt8](repeating: 0, count: frame.values.count)
+    if span <= 1 << 17 {
+      let low = range.lowerBound
+      let table = (0..<Int(span)).map { display(low + Int32($0)) }
+      frame.values.withUnsafeBufferPointer { v in
+        table.withUnsafeBufferPointer { t in
+          out.withUnsafeMutableBufferPointer { o in
+            for i in 0..<v.count {
+              let k = Int(v[i]) - Int(low)
+              o[i] = t[k < 0 ? 0 : (k >= t.count ? t.count - 1 : k)]
+            }
+          }
+        }
+      }
+    } else {
+      for i in 0..<frame.values.count { out[i] = display(frame.values[i]) }
+    }
+    return out
+  }
+}

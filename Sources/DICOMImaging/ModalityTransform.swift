@@ -1,0 +1,52 @@
+public import DICOM
+
+/// Stored values to modality values (HU for CT): Rescale Slope/Intercept or a Modality LUT Sequence
+/// (PS3.3 C.11.1), per frame for enhanced multi-frame images.
+public enum ModalityTransform: Sendable, Equatable {
+  case rescale(slope: Double, intercept: Double)
+  case lut(LookupTable)
+
+  public static let identity = ModalityTransform.rescale(slope: 1, intercept: 0)
+
+  /// The transform for a frame: per-frame functional groups first, then shared ones, then the top level.
+  public static func from(_ ds: Dataset, frame: Int = 0) throws(ImagingError) -> ModalityTransform {
+    for group in FunctionalGroups.lookups(ds, frame: frame, sequence: Tag(0x0028, 0x9145)) {
+      if let t = rescale(in: group) { return t }
+    }
+    if let item = ds.items(Tag(0x0028, 0x3000))?.first {
+      return .lut(try LookupTable(dataset: item, name: "Modality LUT"))
+    }
+    return rescale(in: ds) ?? .identity
+  }
+
+  private static func rescale(in ds: Dataset) -> ModalityTransform? {
+    let intercept = ds.double(Tag(0x0028, 0x1052))
+    let slope = ds.double(Tag(0x0028, 0x1053))
+    guard intercept != nil || slope != nil else { return nil }
+    return .rescale(slope: slope == nil || slope == 0 ? 1 : slope!, intercept: intercept ?? 0)
+  }
+
+  @inline(__always) public func apply(_ stored: Int32) -> Double {
+    switch self {
+    case .rescale(let slope, let intercept): Double(stored) * slope + intercept
+    case .lut(let table): Double(table.lookup(Int(stored)))
+    }
+  }
+}
+
+/// Items of the functional group sequences of enhanced multi-frame images (PS3.3 C.7.6.16).
+enum FunctionalGroups {
+  /// The items of `sequence` for a frame: from the per-frame group of that frame, then from the shared group.
+  static func lookups(_ ds: Dataset, frame: Int, sequence: Tag) -> [Dataset] {
+    var out: [Dataset] = []
+    if let perFrame = ds.items(Tag(0x5200, 0x9230)), perFrame.indices.contains(frame),
+      let item = perFrame[frame].items(sequence)?.first
+    {
+      out.append(item)
+    }
+    if let shared = ds.items(Tag(0x5200, 0x9229))?.first, let item = shared.items(sequence)?.first {
+      out.append(item)
+    }
+    return out
+  }
+}

@@ -1,0 +1,54 @@
+/// Uncompressed pixel data (native, or Encapsulated Uncompressed where each fragment is a frame).
+struct NativeCodec: FrameCodec {
+  var isEncapsulated = false
+  var name: String { "uncompressed" }
+
+  func decode(_ data: [UInt8], description d: ImagePixelDescription, limits: ImagingLimits) throws(ImagingError)
+    -> DecodedFrame
+  {
+    try decode(data, bitOffset: 0, description: d)
+  }
+
+  /// `bitOffset` is where the frame starts for BitsAllocated 1, whose frames need not start on a byte.
+  func decode(_ data: [UInt8], bitOffset: Int, description d: ImagePixelDescription) throws(ImagingError)
+    -> DecodedFrame
+  {
+    let count = try d.samplesPerFrame
+    if d.photometric == "YBR_FULL_422" && d.bitsAllocated == 8 && d.samplesPerPixel == 3 {
+      return try decodeYBR422(data, d)
+    }
+    let needed = d.bitsAllocated == 1 ? (bitOffset + count + 7) / 8 : try d.bytesPerFrame
+    guard data.count >= needed else { throw ImagingError.pixelDataTooShort(expected: needed, actual: data.count) }
+    var values = SampleUnpacker(d).unpack(data, offset: bitOffset, count: count)
+    if d.samplesPerPixel > 1 && d.planarConfiguration == 1 {
+      values = SampleUnpacker.interleave(values, samples: d.samplesPerPixel)
+    }
+    return DecodedFrame(
+      width: d.columns, height: d.rows, samplesPerPixel: d.samplesPerPixel, values: values,
+      bitsStored: d.bitsStored, isSigned: d.isSigned, photometric: d.photometric)
+  }
+
+  /// YBR_FULL_422 stores Y1 Y2 Cb Cr for each pair of pixels (PS3.3 C.7.6.3.1.2).
+  private func decodeYBR422(_ data: [UInt8], _ d: ImagePixelDescription) throws(ImagingError) -> DecodedFrame {
+    let pairsPerRow = (d.columns + 1) / 2
+    let needed = d.rows * pairsPerRow * 4
+    guard data.count >= needed else { throw ImagingError.pixelDataTooShort(expected: needed, actual: data.count) }
+    var values = [Int32](repeating: 0, count: d.rows * d.columns * 3)
+    for y in 0..<d.rows {
+      for p in 0..<pairsPerRow {
+        let i = (y * pairsPerRow + p) * 4
+        let cb = Int32(data[i + 2])
+        let cr = Int32(data[i + 3])
+        for k in 0..<2 where 2 * p + k < d.columns {
+          let o = (y * d.columns + 2 * p + k) * 3
+          values[o] = Int32(data[i + k])
+          values[o + 1] = cb
+          values[o + 2] = cr
+        }
+      }
+    }
+    return DecodedFrame(
+      width: d.columns, height: d.rows, samplesPerPixel: 3, values: values, bitsStored: 8,
+      isSigned: false, photometric: "YBR_FULL")
+  }
+}

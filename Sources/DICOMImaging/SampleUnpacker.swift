@@ -1,0 +1,79 @@
+/// Turns stored sample bytes (little endian, BitsAllocated wide) into values: shifted down to the
+/// HighBit, masked to BitsStored, sign-extended (PS3.5 section 8).
+struct SampleUnpacker {
+  let bitsAllocated: Int
+  let bitsStored: Int
+  let highBit: Int
+  let isSigned: Bool
+
+  init(_ d: ImagePixelDescription) {
+    bitsAllocated = d.bitsAllocated
+    bitsStored = d.bitsStored
+    highBit = d.highBit
+    isSigned = d.isSigned
+  }
+
+  /// Unpacks `count` samples starting at byte `offset` (or bit `offset` for BitsAllocated 1).
+  func unpack(_ bytes: [UInt8], offset: Int = 0, count: Int) -> [Int32] {
+    var out = [Int32](repeating: 0, count: count)
+    let shift = UInt32(highBit - bitsStored + 1)
+    let mask: UInt32 = bitsStored >= 32 ? UInt32.max : (UInt32(1) << UInt32(bitsStored)) - 1
+    let signBit: UInt32 = UInt32(1) << UInt32(bitsStored - 1)
+    let extend = isSigned && bitsStored < 32
+    @inline(__always) func finish(_ raw: UInt32) -> Int32 {
+      let v = (raw >> shift) & mask
+      if extend && v & signBit != 0 { return Int32(bitPattern: v | ~mask) }
+      return isSigned ? Int32(bitPattern: v) : Int32(clamping: UInt64(v))
+    }
+    bytes.withUnsafeBufferPointer { b in
+      out.withUnsafeMutableBufferPointer { o in
+        switch bitsAllocated {
+        case 1:
+          for i in 0..<count {
+            let bit = offset + i
+            o[i] = Int32((b[bit >> 3] >> UInt8(bit & 7)) & 1)
+          }
+        case 8:
+          for i in 0..<count { o[i] = finish(UInt32(b[offset + i])) }
+        case 16:
+          if shift == 0 && bitsStored == 16 {
+            // The common case (CT, MR): a plain 16-bit load.
+            if isSigned {
+              for i in 0..<count {
+                let j = offset + 2 * i
+                o[i] = Int32(Int16(bitPattern: UInt16(b[j]) | UInt16(b[j + 1]) << 8))
+              }
+            } else {
+              for i in 0..<count {
+                let j = offset + 2 * i
+                o[i] = Int32(UInt16(b[j]) | UInt16(b[j + 1]) << 8)
+              }
+            }
+          } else {
+            for i in 0..<count {
+              let j = offset + 2 * i
+              o[i] = finish(UInt32(b[j]) | UInt32(b[j + 1]) << 8)
+            }
+          }
+        default:
+          for i in 0..<count {
+            let j = offset + 4 * i
+            o[i] = finish(UInt32(b[j]) | UInt32(b[j + 1]) << 8 | UInt32(b[j + 2]) << 16 | UInt32(b[j + 3]) << 24)
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  /// Planes (all of sample 0, then sample 1, ...) to interleaved samples.
+  static func interleave(_ planar: [Int32], samples: Int) -> [Int32] {
+    guard samples > 1 else { return planar }
+    let n = planar.count / samples
+    var out = [Int32](repeating: 0, count: planar.count)
+    for s in 0..<samples {
+      for i in 0..<n { out[i * samples + s] = planar[s * n + i] }
+    }
+    return out
+  }
+}

@@ -1,0 +1,42 @@
+import CTurboJPEG
+
+/// JPEG Baseline (process 1, 8 bits) through libjpeg-turbo, with its accurate integer DCT as DCMTK uses.
+/// Colour comes out as RGB, as pydicom and DCMTK give it by default.
+struct TurboJPEGCodec: FrameCodec {
+  var name: String { "JPEG Baseline (libjpeg-turbo)" }
+
+  func decode(_ data: [UInt8], description d: ImagePixelDescription, limits: ImagingLimits) throws(ImagingError)
+    -> DecodedFrame
+  {
+    guard let handle = tjInitDecompress() else { throw ImagingError.codec(name, reason: "cannot initialise") }
+    defer { tjDestroy(handle) }
+    var source = data
+    var width: Int32 = 0
+    var height: Int32 = 0
+    var subsampling: Int32 = 0
+    var colorspace: Int32 = 0
+    let header = source.withUnsafeMutableBufferPointer { b in
+      tjDecompressHeader3(handle, b.baseAddress, UInt(b.count), &width, &height, &subsampling, &colorspace)
+    }
+    guard header == 0 else { throw ImagingError.codec(name, reason: message(handle)) }
+    let gray = colorspace == Int32(TJCS_GRAY.rawValue)
+    let samples = gray ? 1 : 3
+    // Check the header before letting the library allocate anything for the pixels.
+    try checkSize(width: Int(width), height: Int(height), samples: samples, d)
+    var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * samples)
+    let format = gray ? TJPF_GRAY : TJPF_RGB
+    let status = source.withUnsafeMutableBufferPointer { src in
+      pixels.withUnsafeMutableBufferPointer { dst in
+        tjDecompress2(
+          handle, src.baseAddress, UInt(src.count), dst.baseAddress, width, 0, height,
+          Int32(format.rawValue), TJFLAG_ACCURATEDCT)
+      }
+    }
+    guard status == 0 else { throw ImagingError.codec(name, reason: message(handle)) }
+    return DecodedFrame(
+      width: Int(width), height: Int(height), samplesPerPixel: samples, values: pixels.map(Int32.init),
+      bitsStored: 8, isSigned: false, photometric: gray ? d.photometric : "RGB")
+  }
+
+  private func message(_ handle: tjhandle) -> String { String(cString: tjGetErrorStr2(handle)) }
+}
