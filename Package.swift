@@ -66,6 +66,14 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
     .testTarget(
       name: "DICOMTests", dependencies: ["DICOM", "SyntheticData", "TestSupport"], swiftSettings: strictSettings),
+    .testTarget(
+      name: "DICOMImagingTests", dependencies: ["DICOMImaging", "DICOM", "RasterCore", "SyntheticData", "TestSupport"],
+      swiftSettings: strictSettings),
+    // Decoded values checked against DCMTK, GDCM and OpenJPH transcodings (peers started by the tests).
+    .testTarget(
+      name: "DICOMImagingInteropTests",
+      dependencies: ["DICOMImaging", "DICOM", "RasterCore", "SyntheticData", "TestSupport"],
+      swiftSettings: strictSettings),
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(
       name: "BilobaCLITests", dependencies: ["biloba", "DICOM", "SyntheticData", "TestSupport"],
