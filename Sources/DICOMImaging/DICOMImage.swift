@@ -11,6 +11,13 @@ public struct DICOMImage: Sendable {
     try self.init(dataset: file.dataset, transferSyntax: file.transferSyntax, limits: limits)
   }
 
+  /// Opens a file for its image: the header is parsed, pixel data stays on disk until a frame is decoded.
+  public init(path: String, limits: ImagingLimits = .default) throws(ImagingError) {
+    let file: DICOMFile
+    do { file = try DICOMFile.read(path: path) } catch { throw ImagingError.dataset(error) }
+    try self.init(file: file, limits: limits)
+  }
+
   public init(dataset: Dataset, transferSyntax: TransferSyntax, limits: ImagingLimits = .default) throws(ImagingError) {
     self.dataset = dataset
     self.transferSyntax = transferSyntax
