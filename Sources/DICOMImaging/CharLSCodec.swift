@@ -7,6 +7,10 @@ struct CharLSCodec: FrameCodec {
   func decode(_ data: [UInt8], description d: ImagePixelDescription, limits: ImagingLimits) throws(ImagingError)
     -> DecodedFrame
   {
+    // CharLS 2.4 spends seconds on a stream cut short; a whole stream ends with EOI (padding aside).
+    guard let last = data.lastIndex(where: { $0 != 0 }), last >= 1, data[last - 1] == 0xFF, data[last] == 0xD9 else {
+      throw ImagingError.codec(name, reason: "codestream is truncated (no EOI marker)")
+    }
     guard let decoder = charls_jpegls_decoder_create() else {
       throw ImagingError.codec(name, reason: "cannot initialise")
     }

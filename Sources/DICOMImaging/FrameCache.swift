@@ -52,9 +52,10 @@ public final class FrameCache: @unchecked Sendable {
 /// Decodes many frames on all cores: a series opened at once, or a prefetch around the scroll position.
 public enum ParallelDecoder {
   /// Reads and decodes frame `frame` of each file, in parallel; results keep the order of `paths`.
-  public static func decode(paths: [String], frame: Int = 0, cache: FrameCache? = nil,
-                            limits: ImagingLimits = .default) -> [Result<DecodedFrame, ImagingError>]
-  {
+  public static func decode(
+    paths: [String], frame: Int = 0, cache: FrameCache? = nil,
+    limits: ImagingLimits = .default
+  ) -> [Result<DecodedFrame, ImagingError>] {
     let results = ResultBox<DecodedFrame>(count: paths.count)
     DispatchQueue.concurrentPerform(iterations: paths.count) { i in
       let key = FrameCache.Key(instance: paths[i], frame: frame)

@@ -66,6 +66,10 @@ struct RLECodec: FrameCodec {
     guard o == count else {
       throw ImagingError.codec(name, reason: "segment decodes to \(o) bytes, \(count) expected")
     }
+    // Encoders pad a segment to even length: more left over means the header's size is wrong.
+    guard end - i <= 1 else {
+      throw ImagingError.codec(name, reason: "segment holds \(end - i) bytes past rows x columns")
+    }
     return out
   }
 }

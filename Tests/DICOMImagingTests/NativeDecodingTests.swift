@@ -5,7 +5,8 @@ import Testing
 @testable import DICOMImaging
 
 @Suite struct NativeDecodingTests {
-  func image(_ d: ImagePixelDescription, pixels: [UInt8], vr: VR = .OW, order: ByteOrder = .little) throws -> DICOMImage {
+  func image(_ d: ImagePixelDescription, pixels: [UInt8], vr: VR = .OW, order: ByteOrder = .little) throws -> DICOMImage
+  {
     var ds = Dataset(byteOrder: order)
     ds.set(Tag(0x0028, 0x0010), .US, integers: [UInt16(d.rows)])
     ds.set(Tag(0x0028, 0x0011), .US, integers: [UInt16(d.columns)])
@@ -45,15 +46,17 @@ import Testing
   }
 
   @Test func planar_rgb_is_interleaved() throws {
-    let d = ImagePixelDescription(rows: 1, columns: 2, samplesPerPixel: 3, bitsAllocated: 8, bitsStored: 8,
-                                  photometric: "RGB", planarConfiguration: 1)
+    let d = ImagePixelDescription(
+      rows: 1, columns: 2, samplesPerPixel: 3, bitsAllocated: 8, bitsStored: 8,
+      photometric: "RGB", planarConfiguration: 1)
     let frame = try image(d, pixels: [1, 2, 3, 4, 5, 6], vr: .OB).decodeFrame(0)
     #expect(frame.values == [1, 3, 5, 2, 4, 6])
   }
 
   @Test func ybr_full_422_expands_and_converts_to_rgb() throws {
-    let d = ImagePixelDescription(rows: 1, columns: 2, samplesPerPixel: 3, bitsAllocated: 8, bitsStored: 8,
-                                  photometric: "YBR_FULL_422")
+    let d = ImagePixelDescription(
+      rows: 1, columns: 2, samplesPerPixel: 3, bitsAllocated: 8, bitsStored: 8,
+      photometric: "YBR_FULL_422")
     // Y1 Y2 Cb Cr: gray 100 and 200 (no chroma).
     let frame = try image(d, pixels: [100, 200, 128, 128], vr: .OB).decodeFrame(0)
     #expect(Photometric.toRGB(frame).values == [100, 100, 100, 200, 200, 200])
@@ -74,8 +77,9 @@ import Testing
   }
 
   @Test func sizes_that_overflow_are_refused_before_any_allocation() {
-    let d = ImagePixelDescription(rows: 65535, columns: 65535, samplesPerPixel: 3, bitsAllocated: 32, bitsStored: 32,
-                                  numberOfFrames: 100_000)
+    let d = ImagePixelDescription(
+      rows: 65535, columns: 65535, samplesPerPixel: 3, bitsAllocated: 32, bitsStored: 32,
+      numberOfFrames: 100_000)
     #expect(throws: ImagingError.self) { try d.validate() }
     let lying = ImagePixelDescription(rows: 0, columns: 10, bitsAllocated: 16, bitsStored: 16)
     #expect(throws: ImagingError.self) { try lying.validate() }

@@ -80,7 +80,8 @@ import Testing
     let frame = try image.decodeFrame(0)
     let full = Window(center: 127.5, width: 256)
     let shown = try DisplayPipeline.render(frame, of: image, options: DisplayOptions(voi: .window(full)))
-    let inverted = try DisplayPipeline.render(frame, of: image, options: DisplayOptions(voi: .window(full), invert: true))
+    let inverted = try DisplayPipeline.render(
+      frame, of: image, options: DisplayOptions(voi: .window(full), invert: true))
     #expect(shown.raster.pixels[0] == 255 - UInt8(frame.values[0]))
     #expect(inverted.raster.pixels[0] == UInt8(frame.values[0]))
   }
