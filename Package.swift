@@ -59,7 +59,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "BilobaBenchmarks",
-      dependencies: ["DICOM", "SyntheticData"],
+      dependencies: ["DICOM", "DICOMImaging", "SyntheticData"],
       swiftSettings: strictSettings
     ),
 

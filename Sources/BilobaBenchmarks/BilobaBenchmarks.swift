@@ -26,5 +26,9 @@ struct BilobaBenchmarks {
     for figure in try DICOMParsingBenchmark.run(files: files, repeats: repeats, directory: directory) {
       print(figure.line)
     }
+    let paths = try DICOMParsingBenchmark.makeSeries(in: directory, count: files)
+    for figure in try PixelPipelineBenchmark.run(paths: paths, repeats: repeats, directory: directory) {
+      print(figure.line)
+    }
   }
 }
