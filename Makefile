@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` and `make test`, each setting up a fresh Debian machine first.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_PACKAGES := libncurses-dev libsixel-dev libopenjp2-7-dev libturbojpeg0-dev libcharls-dev zlib1g-dev \
-	libsqlite3-dev pkg-config dcmtk libgdcm-tools python3-pip
+	libsqlite3-dev pkg-config dcmtk libgdcm-tools openjph-tools python3-pip
 SAMPLE ?= Samples/ct-head/slice001.dcm
 
 .PHONY: setup setup-system setup-python build run test fuzz bench samples
@@ -12,10 +12,11 @@ setup-system:
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $(APT_PACKAGES)
 
-# pydicom is the peer the interop tests and benchmarks compare with.
+# pydicom (with numpy and its codec plugins) is the peer the interop tests and benchmarks compare with.
+PY_PACKAGES := pydicom numpy pylibjpeg pylibjpeg-openjpeg pyjpegls
 setup-python:
-	python3 -c 'import pydicom' 2>/dev/null || python3 -m pip install --quiet pydicom \
-		|| python3 -m pip install --quiet --break-system-packages pydicom
+	python3 -c 'import pydicom, numpy, openjpeg, jpeg_ls' 2>/dev/null || python3 -m pip install --quiet $(PY_PACKAGES) \
+		|| python3 -m pip install --quiet --break-system-packages $(PY_PACKAGES)
 
 build:
 	swift build
@@ -31,6 +32,7 @@ bench: setup
 
 fuzz:
 	Tests/Fuzz/run-reader-fuzz.sh 600
+	Tests/Fuzz/run-frame-fuzz.sh 600
 
 samples:
 	swift run biloba-samples Samples
