@@ -23,6 +23,7 @@ let package = Package(
     .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
     .systemLibrary(name: "CCharLS", pkgConfig: "charls", providers: [.apt(["libcharls-dev"])]),
     .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
+    .systemLibrary(name: "CTerminal"),
 
     // The DICOM data layer: tags, VRs, dictionary, datasets, Part 10 reading and writing.
     .target(
@@ -33,7 +34,7 @@ let package = Package(
     ),
 
     // An 8-bit gray or RGB image: made by the pixel pipeline, drawn by terminal graphics.
-    .target(name: "RasterCore", swiftSettings: strictSettings),
+    .target(name: "RasterCore", dependencies: ["CZlib"], swiftSettings: strictSettings),
 
     // The pixel pipeline: codecs, modality/VOI/presentation LUTs, photometric conversion, resampling.
     .target(
@@ -42,13 +43,18 @@ let package = Package(
       swiftSettings: strictSettings
     ),
 
+    // Rasters to terminal bytes (sixel, kitty, iTerm2, Unicode blocks, ASCII) and the terminal probe.
+    // It knows nothing of DICOM.
+    .target(name: "TerminalGraphics", dependencies: ["RasterCore", "CTerminal"], swiftSettings: strictSettings),
+
     // Synthetic studies made by the project's own code: samples, tests and benchmarks (no patient data).
     .target(name: "SyntheticData", dependencies: ["DICOM"], swiftSettings: strictSettings),
 
     .executableTarget(
       name: "biloba",
       dependencies: [
-        "DICOM", "DICOMImaging", "RasterCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "DICOM", "DICOMImaging", "RasterCore", "TerminalGraphics",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings
     ),

@@ -28,6 +28,14 @@ public enum Resampler {
       width: size.width, height: size.height)
   }
 
+  /// The whole raster at exactly `width` x `height` (for targets whose pixels are not square, such as
+  /// text cells, the caller has already allowed for the aspect ratio).
+  public static func resize(_ source: Raster, width: Int, height: Int) -> Raster {
+    resample(
+      source, region: Region(x: 0, y: 0, width: Double(source.width), height: Double(source.height)),
+      width: width, height: height)
+  }
+
   public static func resample(_ source: Raster, region: Region, width: Int, height: Int) -> Raster {
     if width == source.width && height == source.height && region.x == 0 && region.y == 0
       && region.width == Double(source.width) && region.height == Double(source.height)

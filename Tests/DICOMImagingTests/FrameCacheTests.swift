@@ -7,8 +7,9 @@ import Testing
 
 @Suite struct FrameCacheTests {
   static func frame(_ n: Int) -> DecodedFrame {
-    DecodedFrame(width: n, height: 1, samplesPerPixel: 1, values: [Int32](repeating: 1, count: n), bitsStored: 8,
-                 isSigned: false, photometric: "MONOCHROME2")
+    DecodedFrame(
+      width: n, height: 1, samplesPerPixel: 1, values: [Int32](repeating: 1, count: n), bitsStored: 8,
+      isSigned: false, photometric: "MONOCHROME2")
   }
 
   @Test func the_cache_stays_within_its_byte_budget_evicting_the_least_recently_used() {
@@ -28,8 +29,10 @@ import Testing
     var paths: [String] = []
     for i in 0..<6 {
       let path = dir.file("s\(i).dcm")
-      try DICOMFile(dataset: try SyntheticData.ctSlice(index: i, of: 6, rows: 16, columns: 16),
-                    transferSyntax: .explicitVRLittleEndian).write(to: path)
+      try DICOMFile(
+        dataset: try SyntheticData.ctSlice(index: i, of: 6, rows: 16, columns: 16),
+        transferSyntax: .explicitVRLittleEndian
+      ).write(to: path)
       paths.append(path)
     }
     paths.insert(dir.file("missing.dcm"), at: 2)

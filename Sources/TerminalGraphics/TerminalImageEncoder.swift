@@ -1,0 +1,102 @@
+public import RasterCore
+
+/// Where an image goes on the terminal and at what pixel size each protocol should receive it, so that
+/// no byte is sent that the screen cannot show.
+public struct GraphicsLayout: Sendable, Equatable {
+  public var columns: Int
+  public var rows: Int
+  public var cell: CellSize
+
+  public struct CellSize: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    public init(width: Int, height: Int) {
+      self.width = max(1, width)
+      self.height = max(1, height)
+    }
+  }
+
+  public init(columns: Int, rows: Int, cell: CellSize) {
+    self.columns = max(1, columns)
+    self.rows = max(1, rows)
+    self.cell = cell
+  }
+
+  /// The raster size to hand the encoder of `proto` for an image of `width` x `height` (square pixels):
+  /// fitted in the cell box with its aspect ratio kept, at the protocol's own resolution.
+  public func rasterSize(
+    imageWidth width: Int, imageHeight height: Int, protocol proto: GraphicsProtocol,
+    blocks: BlockEncoder = BlockEncoder()
+  ) -> (width: Int, height: Int) {
+    let boxW = Double(columns * cell.width)
+    let boxH = Double(rows * cell.height)
+    let scale = min(boxW / Double(width), boxH / Double(height))
+    let shownW = Double(width) * scale  // in screen pixels
+    let shownH = Double(height) * scale
+    func at(_ perCellX: Double, _ perCellY: Double) -> (Int, Int) {
+      (
+        max(1, Int((shownW / Double(cell.width) * perCellX).rounded(.down))),
+        max(1, Int((shownH / Double(cell.height) * perCellY).rounded(.down)))
+      )
+    }
+    switch proto {
+    case .sixel, .kitty, .iterm:
+      return (max(1, Int(shownW.rounded(.down))), max(1, Int(shownH.rounded(.down))))
+    case .blocks:
+      let (px, py) = blocks.pixelsPerCell
+      return at(Double(px), Double(py))
+    case .ascii:
+      return at(1, 1)
+    }
+  }
+
+  /// The cells an image of `rasterSize` covers in `proto`.
+  public func cellsCovered(
+    rasterWidth: Int, rasterHeight: Int, protocol proto: GraphicsProtocol,
+    blocks: BlockEncoder = BlockEncoder()
+  ) -> (columns: Int, rows: Int) {
+    switch proto {
+    case .sixel, .kitty, .iterm:
+      return ((rasterWidth + cell.width - 1) / cell.width, (rasterHeight + cell.height - 1) / cell.height)
+    case .blocks:
+      let (px, py) = blocks.pixelsPerCell
+      return ((rasterWidth + px - 1) / px, (rasterHeight + py - 1) / py)
+    case .ascii:
+      return (rasterWidth, rasterHeight)
+    }
+  }
+}
+
+/// Encodes a raster, already sized by `GraphicsLayout`, in one protocol.
+public struct TerminalImageEncoder: Sendable {
+  public var proto: GraphicsProtocol
+  public var sixel: SixelEncoder
+  public var blocks: BlockEncoder
+  /// Wrap for tmux passthrough (sixel, kitty, iTerm2 only).
+  public var tmuxPassthrough: Bool
+
+  public init(
+    protocol proto: GraphicsProtocol, sixel: SixelEncoder = SixelEncoder(),
+    blocks: BlockEncoder = BlockEncoder(), tmuxPassthrough: Bool = false
+  ) {
+    self.proto = proto
+    self.sixel = sixel
+    self.blocks = blocks
+    self.tmuxPassthrough = tmuxPassthrough
+  }
+
+  public func encode(_ raster: Raster, imageID: UInt32 = 1, layout: GraphicsLayout? = nil) -> [UInt8] {
+    let covered = layout?.cellsCovered(
+      rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto,
+      blocks: blocks)
+    let bytes: [UInt8]
+    switch proto {
+    case .sixel: bytes = sixel.encode(raster)
+    case .kitty: bytes = KittyEncoder.encode(raster, id: imageID, columns: covered?.columns, rows: covered?.rows)
+    case .iterm: bytes = ITermEncoder.encode(raster, columns: covered?.columns, rows: covered?.rows)
+    case .blocks: return blocks.encode(raster)
+    case .ascii: return ASCIIEncoder.encode(raster)
+    }
+    return tmuxPassthrough ? TmuxPassthrough.wrap(bytes) : bytes
+  }
+}
