@@ -80,6 +80,9 @@ let package = Package(
       name: "DICOMImagingInteropTests",
       dependencies: ["DICOMImaging", "DICOM", "RasterCore", "SyntheticData", "TestSupport"],
       swiftSettings: strictSettings),
+    .testTarget(
+      name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "RasterCore", "CZlib", "CTerminal", "TestSupport"],
+      swiftSettings: strictSettings),
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(
       name: "BilobaCLITests", dependencies: ["biloba", "DICOM", "SyntheticData", "TestSupport"],
