@@ -83,6 +83,11 @@ let package = Package(
     .testTarget(
       name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "RasterCore", "CZlib", "CTerminal", "TestSupport"],
       swiftSettings: strictSettings),
+    // biloba show in a real xterm under Xvfb, and the probe in xterm and tmux.
+    .testTarget(
+      name: "TerminalGraphicsInteropTests",
+      dependencies: ["TerminalGraphics", "DICOMImaging", "DICOM", "RasterCore", "SyntheticData", "TestSupport"],
+      swiftSettings: strictSettings),
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(
       name: "BilobaCLITests", dependencies: ["biloba", "DICOM", "SyntheticData", "TestSupport"],

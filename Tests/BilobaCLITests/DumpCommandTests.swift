@@ -6,22 +6,7 @@ import Testing
 
 /// `biloba dump` run as a user runs it: the executable, its stdout, stderr and exit status.
 @Suite struct DumpCommandTests {
-  static func biloba() throws -> String {
-    // The test runner sits in the build products directory, beside the executable.
-    let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for candidate in [dir, dir.deletingLastPathComponent()] {
-      let path = candidate.appendingPathComponent("biloba").path
-      if FileManager.default.isExecutableFile(atPath: path) { return path }
-    }
-    let fallback = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent(".build/debug/biloba").path
-    guard FileManager.default.isExecutableFile(atPath: fallback) else {
-      throw CLIError.noExecutable
-    }
-    return fallback
-  }
-
-  enum CLIError: Error { case noExecutable }
+  static func biloba() throws -> String { try BuiltProducts.biloba() }
 
   static func sample(_ dir: TemporaryDirectory) throws -> String {
     let path = dir.file("every-vr.dcm")

@@ -70,3 +70,23 @@ final class LockedData: @unchecked Sendable {
   var isSet: Bool { lock.withLock { done } }
   var value: Data { lock.withLock { data } }
 }
+
+/// The built `biloba` executable: beside the test runner in the build products directory.
+public enum BuiltProducts {
+  public struct Missing: Error, CustomStringConvertible {
+    public let description = "the biloba executable is not built (swift build)"
+  }
+
+  public static func biloba() throws -> String {
+    let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for candidate in [dir, dir.deletingLastPathComponent()] {
+      let path = candidate.appendingPathComponent("biloba").path
+      if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    let fallback = root.appendingPathComponent(".build/debug/biloba").path
+    guard FileManager.default.isExecutableFile(atPath: fallback) else { throw Missing() }
+    return fallback
+  }
+}
