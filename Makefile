@@ -1,7 +1,8 @@
 # The two commands of the README: `make run` and `make test`, each setting up a fresh Debian machine first.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_PACKAGES := libncurses-dev libsixel-dev libopenjp2-7-dev libturbojpeg0-dev libcharls-dev zlib1g-dev \
-	libsqlite3-dev pkg-config dcmtk libgdcm-tools openjph-tools python3-pip
+	libsqlite3-dev pkg-config dcmtk libgdcm-tools openjph-tools python3-pip xvfb xterm imagemagick tmux
+BENCH_PACKAGES := libsixel-bin chafa
 SAMPLE ?= Samples/ct-head/slice001.dcm
 
 .PHONY: setup setup-system setup-python build run test fuzz bench samples
@@ -28,6 +29,7 @@ test: setup
 	swift test
 
 bench: setup
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $(BENCH_PACKAGES)
 	swift run -c release BilobaBenchmarks
 
 fuzz:

@@ -8,14 +8,17 @@ struct BilobaBenchmarks {
     var files = 200
     var repeats = 5
     var directory = NSTemporaryDirectory() + "biloba-bench-ct"
+    var only: String? = nil
     var args = CommandLine.arguments.dropFirst().makeIterator()
     while let a = args.next() {
       switch a {
       case "--files": files = Int(args.next() ?? "") ?? files
       case "--repeats": repeats = Int(args.next() ?? "") ?? repeats
       case "--dir": directory = args.next() ?? directory
+      case "--only": only = args.next()
       default:
-        FileHandle.standardError.write(Data("usage: BilobaBenchmarks [--files N] [--repeats N] [--dir DIR]\n".utf8))
+        FileHandle.standardError.write(
+          Data("usage: BilobaBenchmarks [--files N] [--repeats N] [--dir DIR] [--only parse|pixels|graphics]\n".utf8))
         exit(2)
       }
     }
@@ -23,12 +26,16 @@ struct BilobaBenchmarks {
       "Biloba benchmarks: \(files) CT files 512x512, median of \(repeats) runs, \(ProcessInfo.processInfo.activeProcessorCount) cores"
     )
     print(Figure.row(["figure", "biloba", "peer", "unit", "peer", "speed-up"]))
-    for figure in try DICOMParsingBenchmark.run(files: files, repeats: repeats, directory: directory) {
-      print(figure.line)
-    }
     let paths = try DICOMParsingBenchmark.makeSeries(in: directory, count: files)
-    for figure in try PixelPipelineBenchmark.run(paths: paths, repeats: repeats, directory: directory) {
-      print(figure.line)
+    if only == nil || only == "parse" {
+      for figure in try DICOMParsingBenchmark.run(files: files, repeats: repeats, directory: directory) {
+        print(figure.line)
+      }
+    }
+    if only == nil || only == "pixels" {
+      for figure in try PixelPipelineBenchmark.run(paths: paths, repeats: repeats, directory: directory) {
+        print(figure.line)
+      }
     }
   }
 }

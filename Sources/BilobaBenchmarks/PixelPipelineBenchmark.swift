@@ -53,7 +53,6 @@ enum PixelPipelineBenchmark {
     let n = Double(paths.count)
     func perSlice(_ s: Double) -> Double { s / n * 1e3 }
     var figures: [Figure] = []
-
     let windowed = try Timing.median(repeats: repeats) {
       for p in paths {
         let image = try DICOMImage(path: p)

@@ -114,25 +114,27 @@ public enum DisplayPipeline {
       let y = UInt8(clamping: Int((voi.apply(modality.apply(stored)) * 255).rounded()))
       return invert ? 255 - y : y
     }
-    let range = frame.storedRange
-    let span = Int64(range.upperBound) - Int64(range.lowerBound) + 1
-    var out = [UInt8](repeating: 0, count: frame.values.count)
-    if span <= 1 << 17 {
-      let low = range.lowerBound
-      let table = (0..<Int(span)).map { display(low + Int32($0)) }
-      frame.values.withUnsafeBufferPointer { v in
-        table.withUnsafeBufferPointer { t in
-          out.withUnsafeMutableBufferPointer { o in
-            for i in 0..<v.count {
-              let k = Int(v[i]) - Int(low)
-              o[i] = t[k < 0 ? 0 : (k >= t.count ? t.count - 1 : k)]
-            }
-          }
+    // The table spans the values present (a CT slice uses a few thousand of its 65,536 possible ones).
+    var low = Int32.max
+    var high = Int32.min
+    frame.values.withUnsafeBufferPointer { v in
+      for x in v {
+        if x < low { low = x }
+        if x > high { high = x }
+      }
+    }
+    guard low <= high else { return [] }
+    let span = Int64(high) - Int64(low) + 1
+    guard span <= 1 << 20 else { return frame.values.map(display) }
+    let base = low
+    let table = (0..<Int(span)).map { display(base + Int32($0)) }
+    return frame.values.withUnsafeBufferPointer { v in
+      table.withUnsafeBufferPointer { t in
+        [UInt8](unsafeUninitializedCapacity: v.count) { o, initialized in
+          for i in 0..<v.count { o[i] = t[Int(v[i] &- base)] }
+          initialized = v.count
         }
       }
-    } else {
-      for i in 0..<frame.values.count { out[i] = display(frame.values[i]) }
     }
-    return out
   }
 }

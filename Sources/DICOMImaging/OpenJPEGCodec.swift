@@ -1,4 +1,5 @@
 import COpenJPEG
+import Foundation
 
 /// JPEG 2000 (Part 1 and Part 2 lossless and lossy) and HTJ2K (High-Throughput JPEG 2000) through
 /// OpenJPEG 2.5, from a memory stream. Reversible/irreversible colour transforms (YBR_RCT, YBR_ICT) are
@@ -35,6 +36,9 @@ struct OpenJPEGCodec: FrameCodec {
     var parameters = opj_dparameters_t()
     opj_set_default_decoder_parameters(&parameters)
     guard opj_setup_decoder(codec, &parameters) != 0 else { throw ImagingError.codec(name, reason: "setup failed") }
+    // OpenJPEG's own code-block threads: they fill the gaps of the sequential parts of each decode even
+    // when a series is decoded a frame a core (measured: 10.1 -> 9.1 ms a slice on 2 cores).
+    opj_codec_set_threads(codec, Int32(min(ProcessInfo.processInfo.activeProcessorCount, 8)))
 
     guard let stream = opj_stream_create(Int(max(1, min(data.count, 1 << 20))), 1) else {
       throw ImagingError.codec(name, reason: "cannot create stream")

@@ -15,6 +15,9 @@ struct SampleUnpacker {
 
   /// Unpacks `count` samples starting at byte `offset` (or bit `offset` for BitsAllocated 1).
   func unpack(_ bytes: [UInt8], offset: Int = 0, count: Int) -> [Int32] {
+    if bitsAllocated == 16 && bitsStored == 16 && highBit == 15 {
+      return unpack16(bytes, offset: offset, count: count)
+    }
     var out = [Int32](repeating: 0, count: count)
     let shift = UInt32(highBit - bitsStored + 1)
     let mask: UInt32 = bitsStored >= 32 ? UInt32.max : (UInt32(1) << UInt32(bitsStored)) - 1
@@ -64,6 +67,25 @@ struct SampleUnpacker {
       }
     }
     return out
+  }
+
+  /// The common case (CT, MR): whole 16-bit words, loaded directly so the loop vectorises.
+  private func unpack16(_ bytes: [UInt8], offset: Int, count: Int) -> [Int32] {
+    bytes.withUnsafeBytes { raw in
+      [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let base = raw.baseAddress! + offset
+        if isSigned {
+          for i in 0..<count {
+            buffer[i] = Int32(Int16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
+          }
+        } else {
+          for i in 0..<count {
+            buffer[i] = Int32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+          }
+        }
+        initialized = count
+      }
+    }
   }
 
   /// Planes (all of sample 0, then sample 1, ...) to interleaved samples.
