@@ -24,6 +24,8 @@ let package = Package(
     .systemLibrary(name: "CCharLS", pkgConfig: "charls", providers: [.apt(["libcharls-dev"])]),
     .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
     .systemLibrary(name: "CTerminal"),
+    // libsixel: the benchmarks' in-process peer for sixel encoding.
+    .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
 
     // The DICOM data layer: tags, VRs, dictionary, datasets, Part 10 reading and writing.
     .target(
@@ -65,7 +67,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "BilobaBenchmarks",
-      dependencies: ["DICOM", "DICOMImaging", "SyntheticData"],
+      dependencies: ["DICOM", "DICOMImaging", "TerminalGraphics", "RasterCore", "SyntheticData", "CSixel"],
       swiftSettings: strictSettings
     ),
 

@@ -5,6 +5,10 @@ import Foundation
 @main
 struct BilobaBenchmarks {
   static func main() throws {
+    if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "--sixel-encode" {
+      try GraphicsBenchmark.encodeChild(CommandLine.arguments[2])
+      return
+    }
     var files = 200
     var repeats = 5
     var directory = NSTemporaryDirectory() + "biloba-bench-ct"
@@ -29,6 +33,11 @@ struct BilobaBenchmarks {
     let paths = try DICOMParsingBenchmark.makeSeries(in: directory, count: files)
     if only == nil || only == "parse" {
       for figure in try DICOMParsingBenchmark.run(files: files, repeats: repeats, directory: directory) {
+        print(figure.line)
+      }
+    }
+    if only == nil || only == "graphics" {
+      for figure in try GraphicsBenchmark.run(slice: paths[paths.count / 2], repeats: repeats, directory: directory) {
         print(figure.line)
       }
     }

@@ -46,9 +46,11 @@ struct Figure {
   let peer: Double?
   let peerName: String
   let unit: String
+  /// For counts where more is better (gray levels), the ratio is ours over theirs.
+  var higherIsBetter = false
 
   var line: String {
-    let ratio = peer.map { String(format: "%.1fx", $0 / ours) } ?? "n/a"
+    let ratio = peer.map { String(format: "%.1fx", higherIsBetter ? ours / $0 : $0 / ours) } ?? "n/a"
     let theirs = peer.map { String(format: "%.1f", $0) } ?? "n/a"
     return Figure.row([name, String(format: "%.1f", ours), theirs, unit, peerName, ratio])
   }

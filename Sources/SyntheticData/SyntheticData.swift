@@ -1,4 +1,5 @@
 public import DICOM
+import Foundation
 
 /// Synthetic studies made by Biloba's own code: a CT head phantom series, a multi-frame image and
 /// datasets that exercise every VR, nesting, private tags and character sets. No patient data: every
@@ -119,7 +120,9 @@ public enum SyntheticData {
           let dz = (z - s.cz) / s.c
           if dx * dx + dy * dy + dz * dz <= 1 { hu += s.hu }
         }
-        // A little deterministic texture, so windows show structure rather than flat plates.
+        // Soft shading inside the head (as a scanner's beam hardening and partial volume give), and a
+        // little deterministic texture, so windows show gradations rather than flat plates.
+        if hu > -900 { hu += 25 * sin(px * 3.1 + z) * cos(py * 2.3) + 15 * px * py }
         hu += Double((x &* 7 &+ y &* 13) % 9) - 4
         out[y * columns + x] = Int16(max(-1024, min(3071, hu)))
       }

@@ -43,55 +43,68 @@ public struct SixelEncoder: Sendable {
     return out
   }
 
-  /// Six-pixel-high bands: for each colour present in a band, its sixel characters run-length encoded,
-  /// trailing empty columns dropped, `$` between colours and `-` between bands.
+  /// Six-pixel-high bands: for each colour present in a band, its sixel characters run-length encoded
+  /// from its first to its last column in the band, `$` between colours and `-` between bands. Work per
+  /// colour is bounded by the columns it spans, not the image width.
   private func encodeBands(_ indices: [UInt16], width: Int, height: Int, colors: Int, into out: inout [UInt8]) {
     var bits = [UInt8](repeating: 0, count: colors * width)
-    var present = [Bool](repeating: false, count: colors)
+    var first = [Int](repeating: Int.max, count: colors)
+    var last = [Int](repeating: -1, count: colors)
     var order: [Int] = []
     indices.withUnsafeBufferPointer { idx in
       bits.withUnsafeMutableBufferPointer { bits in
-        for bandTop in stride(from: 0, to: height, by: 6) {
-          order.removeAll(keepingCapacity: true)
-          for dy in 0..<min(6, height - bandTop) {
-            let bit = UInt8(1 << dy)
-            let rowBase = (bandTop + dy) * width
-            for x in 0..<width {
-              let c = Int(idx[rowBase + x])
-              if !present[c] {
-                present[c] = true
-                order.append(c)
+        first.withUnsafeMutableBufferPointer { first in
+          last.withUnsafeMutableBufferPointer { last in
+            for bandTop in stride(from: 0, to: height, by: 6) {
+              order.removeAll(keepingCapacity: true)
+              for dy in 0..<min(6, height - bandTop) {
+                let bit = UInt8(1 << dy)
+                let rowBase = (bandTop + dy) * width
+                for x in 0..<width {
+                  let c = Int(idx[rowBase + x])
+                  if last[c] < 0 { order.append(c) }
+                  if x < first[c] { first[c] = x }
+                  if x > last[c] { last[c] = x }
+                  bits[c * width + x] |= bit
+                }
               }
-              bits[c * width + x] |= bit
+              order.sort()
+              for (k, c) in order.enumerated() {
+                if k > 0 { out.append(0x24) }  // $: back to the band's start
+                out.append(0x23)  // #
+                appendNumber(c, to: &out)
+                let base = c * width
+                let start = first[c]
+                let end = last[c] + 1
+                if start >= 4 {
+                  out.append(0x21)
+                  appendNumber(start, to: &out)
+                  out.append(0x3F)
+                } else {
+                  for _ in 0..<start { out.append(0x3F) }
+                }
+                var x = start
+                while x < end {
+                  let v = bits[base + x]
+                  var run = 1
+                  while x + run < end && bits[base + x + run] == v { run += 1 }
+                  let ch = 63 + v
+                  if run >= 4 {
+                    out.append(0x21)  // !
+                    appendNumber(run, to: &out)
+                    out.append(ch)
+                  } else {
+                    for _ in 0..<run { out.append(ch) }
+                  }
+                  x += run
+                }
+                for i in (base + start)..<(base + end) { bits[i] = 0 }
+                first[c] = Int.max
+                last[c] = -1
+              }
+              out.append(0x2D)  // -: next band
             }
           }
-          order.sort()
-          for (k, c) in order.enumerated() {
-            if k > 0 { out.append(0x24) }  // $: back to the band's start
-            out.append(0x23)  // #
-            appendNumber(c, to: &out)
-            let base = c * width
-            var end = width
-            while end > 0 && bits[base + end - 1] == 0 { end -= 1 }
-            var x = 0
-            while x < end {
-              let v = bits[base + x]
-              var run = 1
-              while x + run < end && bits[base + x + run] == v { run += 1 }
-              let ch = 63 + v
-              if run >= 4 {
-                out.append(0x21)  // !
-                appendNumber(run, to: &out)
-                out.append(ch)
-              } else {
-                for _ in 0..<run { out.append(ch) }
-              }
-              x += run
-            }
-            for i in base..<(base + width) { bits[i] = 0 }
-            present[c] = false
-          }
-          out.append(0x2D)  // -: next band
         }
       }
     }

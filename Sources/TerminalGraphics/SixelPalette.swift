@@ -61,20 +61,29 @@ struct SixelPalette {
     if format == .gray8 {
       let n = colors.count
       let step = 255.0 / Double(n - 1)
+      let dither = dithering == .ordered && n < 256
+      var seen = [Bool](repeating: false, count: n)
       raster.pixels.withUnsafeBufferPointer { px in
-        for (oy, y) in rows.enumerated() {
-          for x in 0..<w {
-            var v = Int(px[y * w + x])
-            if dithering == .ordered && n < 256 {
-              let t = (Double(Self.bayer8[(y & 7) * 8 + (x & 7)]) + 0.5) / 64 - 0.5
-              v = max(0, min(255, Int((Double(v) + t * step).rounded())))
+        grayIndex.withUnsafeBufferPointer { table in
+          out.withUnsafeMutableBufferPointer { o in
+            seen.withUnsafeMutableBufferPointer { seen in
+              for (oy, y) in rows.enumerated() {
+                for x in 0..<w {
+                  var v = Int(px[y * w + x])
+                  if dither {
+                    let t = (Double(Self.bayer8[(y & 7) * 8 + (x & 7)]) + 0.5) / 64 - 0.5
+                    v = max(0, min(255, Int((Double(v) + t * step).rounded())))
+                  }
+                  let i = table[v]
+                  o[oy * w + x] = i
+                  seen[Int(i)] = true
+                }
+              }
             }
-            let i = grayIndex[v]
-            out[oy * w + x] = i
-            used[Int(i)] = true
           }
         }
       }
+      used = seen
       return out
     }
     let levels = cubeLevels

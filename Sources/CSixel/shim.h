@@ -1,0 +1,4 @@
+#ifndef BILOBA_CSIXEL_SHIM_H
+#define BILOBA_CSIXEL_SHIM_H
+#include <sixel.h>
+#endif
