@@ -24,6 +24,7 @@ build:
 
 run: setup build
 	.build/debug/biloba dump $(SAMPLE)
+	.build/debug/biloba show Samples/ct-head/slice012.dcm --rows 20
 
 test: setup
 	swift test
