@@ -82,8 +82,8 @@ struct OpenJPEGCodec: FrameCodec {
     guard opj_decode(codec, stream, image) != 0, opj_end_decompress(codec, stream) != 0 else {
       throw ImagingError.codec(name, reason: context.lastError.isEmpty ? "decoding failed" : context.lastError)
     }
-    var values = [Int32](repeating: 0, count: width * height * components)
     var signedInCodestream = false
+    var planes: [UnsafeMutablePointer<Int32>] = []
     for c in 0..<components {
       let comp = image.pointee.comps[c]
       guard Int(comp.w) == width, Int(comp.h) == height, let samples = comp.data else {
@@ -91,7 +91,19 @@ struct OpenJPEGCodec: FrameCodec {
           expected: "\(width)x\(height)", decoded: "component \(c): \(comp.w)x\(comp.h)")
       }
       signedInCodestream = signedInCodestream || comp.sgnd != 0
-      for i in 0..<(width * height) { values[i * components + c] = samples[i] }
+      planes.append(samples)
+    }
+    let pixels = width * height
+    var values = [Int32](unsafeUninitializedCapacity: pixels * components) { buffer, initialized in
+      if components == 1 {
+        buffer.baseAddress!.update(from: planes[0], count: pixels)  // one plane: a straight copy
+      } else {
+        for c in 0..<components {
+          let plane = planes[c]
+          for i in 0..<pixels { buffer[i * components + c] = plane[i] }
+        }
+      }
+      initialized = pixels * components
     }
     // Signed DICOM images coded as unsigned: the values are two's complement bit patterns.
     if d.isSigned && !signedInCodestream { signExtend(&values, bits: d.bitsStored) }
