@@ -50,6 +50,13 @@ struct ShowCommand: ParsableCommand {
   @Flag(name: .long, help: "Quadrant blocks (2x2 pixels a cell) instead of half blocks.")
   var quadrants = false
 
+  @Flag(
+    name: .long,
+    help:
+      "Inside tmux, wrap sixel/kitty/iTerm2 for the outer terminal (automatic with an explicit --protocol when tmux's allow-passthrough is on)."
+  )
+  var passthrough = false
+
   func validate() throws {
     guard `protocol` == "auto" || GraphicsProtocol(rawValue: `protocol`) != nil else {
       throw ValidationError("unknown protocol '\(`protocol`)': auto, sixel, kitty, iterm, blocks or ascii")
@@ -89,10 +96,11 @@ struct ShowCommand: ParsableCommand {
     let blocks = BlockEncoder(
       shape: quadrants ? .quadrants : .halfBlocks,
       depth: colors.flatMap(ColorDepth.init(rawValue:)) ?? capabilities.colorDepth)
+    let wrap = passthrough || (!probing && capabilities.inTmux && TmuxPassthrough.isAllowed())
     let encoder = TerminalImageEncoder(
       protocol: proto,
       sixel: SixelEncoder(registers: registers ?? capabilities.colorRegisters, dithering: dither ? .ordered : .none),
-      blocks: blocks)
+      blocks: blocks, tmuxPassthrough: wrap && [.sixel, .kitty, .iterm].contains(proto))
     var failed = false
     for (index, path) in files.enumerated() {
       do {

@@ -115,4 +115,28 @@ import Testing
     #expect(Self.probeField(probe, "protocol") == "blocks")
     #expect(probe.contains("(inside tmux)"))
   }
+
+  @Test func inside_tmux_with_passthrough_allowed_sixel_is_wrapped_for_the_outer_terminal() throws {
+    guard ProcessRunner.isInstalled("tmux") else {
+      Issue.record("tmux is needed (apt-get install tmux)")
+      return
+    }
+    let dir = try TemporaryDirectory()
+    let biloba = try BuiltProducts.biloba()
+    let file = try Self.sample(dir)
+    let socket = "biloba-test-\(UUID().uuidString.prefix(8))"
+    let done = dir.file("done")
+    let out = dir.file("out.six")
+    let start = try ProcessRunner.run(
+      "tmux",
+      [
+        "-L", socket, "new-session", "-d", "-x", "100", "-y", "30",
+        "tmux set -g allow-passthrough on; '\(biloba)' show '\(file)' --protocol sixel --cols 10 --rows 5 > '\(out)'; touch '\(done)'; sleep 5",
+      ])
+    #expect(start.status == 0, "\(start.stderr)")
+    defer { _ = try? ProcessRunner.run("tmux", ["-L", socket, "kill-server"]) }
+    #expect(XvfbSession.waitFor(done))
+    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out)))
+    #expect(bytes.starts(with: Array("\u{1B}Ptmux;\u{1B}\u{1B}P0;1;0q".utf8)))
+  }
 }
