@@ -30,7 +30,7 @@ public struct SixelDecoder {
     func number() -> Int {
       var n = 0
       while i < bytes.count, (0x30...0x39).contains(bytes[i]) {
-        n = n * 10 + Int(bytes[i] - 0x30)
+        n = min(n * 10 + Int(bytes[i] - 0x30), 1_000_000_000)  // hostile digit runs cannot overflow
         i += 1
       }
       return n

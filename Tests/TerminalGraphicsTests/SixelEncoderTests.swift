@@ -83,3 +83,16 @@ import Testing
     #expect(partial.count < SixelEncoder().encode(new).count)
   }
 }
+
+@Suite struct SixelDecoderRobustnessTests {
+  @Test func hostile_sixel_streams_give_errors_not_crashes() {
+    let cases = [
+      "\u{1B}Pq!99999999999999999999999~\u{1B}\\", "\u{1B}Pq\"1;1;99999;99999\u{1B}\\", "\u{1B}Pq!5",
+      "\u{1B}Pq#1;9;1;1;1",
+      "\u{1B}Pq#99999999999999999999;2;500;500;500~\u{1B}\\", "\u{1B}P", "\u{1B}Pq\u{01}",
+    ]
+    for c in cases {
+      _ = try? SixelDecoder.decode(Array(c.utf8))  // must return or throw, never trap
+    }
+  }
+}
