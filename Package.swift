@@ -15,7 +15,8 @@ let package = Package(
     .library(name: "DICOM", targets: ["DICOM"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // C shims: one module map and one header each.
@@ -49,13 +50,19 @@ let package = Package(
     // It knows nothing of DICOM.
     .target(name: "TerminalGraphics", dependencies: ["RasterCore", "CTerminal"], swiftSettings: strictSettings),
 
+    // The local archive: SQLite index (GRDB) of patients, studies, series and instances, and the file
+    // store, the only code that writes DICOM objects to disk.
+    .target(
+      name: "Archive", dependencies: ["DICOM", .product(name: "GRDB", package: "GRDB.swift")],
+      swiftSettings: strictSettings),
+
     // Synthetic studies made by the project's own code: samples, tests and benchmarks (no patient data).
     .target(name: "SyntheticData", dependencies: ["DICOM"], swiftSettings: strictSettings),
 
     .executableTarget(
       name: "biloba",
       dependencies: [
-        "DICOM", "DICOMImaging", "RasterCore", "TerminalGraphics",
+        "DICOM", "DICOMImaging", "RasterCore", "TerminalGraphics", "Archive",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings
@@ -89,6 +96,9 @@ let package = Package(
     .testTarget(
       name: "TerminalGraphicsInteropTests",
       dependencies: ["TerminalGraphics", "DICOMImaging", "DICOM", "RasterCore", "SyntheticData", "TestSupport"],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "ArchiveTests", dependencies: ["Archive", "DICOM", "SyntheticData", "TestSupport"],
       swiftSettings: strictSettings),
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(

@@ -23,7 +23,12 @@ do {
   try write(try SyntheticData.multiFrame(frames: 8, rows: 64, columns: 64), "misc/multiframe.dcm")
   try write(try SyntheticData.everyVR(), "misc/every-vr.dcm")
   for (index, entry) in SyntheticData.internationalNames.enumerated() {
-    let ds = try SyntheticData.everyVR(characterSet: entry.characterSet, patientName: entry.name)
+    var ds = try SyntheticData.everyVR(characterSet: entry.characterSet, patientName: entry.name)
+    // Each name is its own patient, study, series and instance.
+    try ds.set(Tag(0x0008, 0x0018), .UI, SyntheticData.uid(10 + index, 1, 1))
+    try ds.set(Tag(0x0020, 0x000E), .UI, SyntheticData.uid(10 + index, 1))
+    try ds.set(Tag(0x0020, 0x000D), .UI, SyntheticData.uid(10 + index))
+    try ds.set(Tag(0x0010, 0x0020), .LO, String(format: "BILOBA-%04d", 10 + index))
     try write(ds, String(format: "names/name%02d.dcm", index + 1))
   }
   print("wrote samples to \(output)")

@@ -6,6 +6,9 @@ struct Biloba: ParsableCommand {
     commandName: "biloba",
     abstract: "A terminal radiology workstation.",
     version: "0.1.0",
-    subcommands: [DumpCommand.self, ExportCommand.self, ShowCommand.self, ProbeCommand.self]
+    subcommands: [
+      DumpCommand.self, ExportCommand.self, ShowCommand.self, ProbeCommand.self, ImportCommand.self,
+      StudiesCommand.self,
+    ]
   )
 }

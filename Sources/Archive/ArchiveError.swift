@@ -1,0 +1,21 @@
+public import DICOM
+
+/// What can go wrong in the local archive.
+public enum ArchiveError: Error, Sendable, CustomStringConvertible {
+  case io(path: String, reason: String)
+  /// A path inside the store is a symbolic link or not what the store made: refused, never followed.
+  case unsafePath(String)
+  case database(String)
+  case dicom(path: String, DICOMError)
+  case invalidQuery(String)
+
+  public var description: String {
+    switch self {
+    case .io(let path, let reason): "\(path): \(reason)"
+    case .unsafePath(let path): "\(path): not a plain directory or file of the store (a link?), refused"
+    case .database(let message): "archive index: \(message)"
+    case .dicom(let path, let error): "\(path): \(error)"
+    case .invalidQuery(let message): "invalid query: \(message)"
+    }
+  }
+}

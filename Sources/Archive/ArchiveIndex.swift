@@ -1,0 +1,89 @@
+public import GRDB
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The SQLite index of the archive (GRDB): patients, studies, series, instances, with migrations.
+public final class ArchiveIndex: Sendable {
+  public let database: DatabaseQueue
+
+  public init(path: String) throws(ArchiveError) {
+    // Patient data: the index is private to its owner, like the files (SQLite gives -wal and -shm the
+    // database file's permissions).
+    let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw ArchiveError.io(path: path, reason: String(cString: strerror(errno))) }
+    fchmod(fd, 0o600)
+    close(fd)
+    do {
+      var configuration = Configuration()
+      configuration.prepareDatabase { db in
+        try db.execute(sql: "PRAGMA journal_mode = WAL")
+        try db.execute(sql: "PRAGMA synchronous = NORMAL")
+      }
+      database = try DatabaseQueue(path: path, configuration: configuration)
+      try Self.migrator.migrate(database)
+    } catch {
+      throw ArchiveError.database("\(error)")
+    }
+  }
+
+  /// Schema history: add a migration, never edit one that shipped.
+  static var migrator: DatabaseMigrator {
+    var m = DatabaseMigrator()
+    m.registerMigration("v1: patients, studies, series, instances") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE patient (
+            id INTEGER PRIMARY KEY,
+            patientID TEXT NOT NULL,
+            name TEXT NOT NULL,
+            nameKey TEXT NOT NULL,           -- upper-cased name, for case-insensitive PN matching
+            birthDate TEXT NOT NULL,
+            sex TEXT NOT NULL,
+            UNIQUE (patientID, name)
+          );
+          CREATE TABLE study (
+            id INTEGER PRIMARY KEY,
+            studyInstanceUID TEXT NOT NULL UNIQUE,
+            patient INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+            studyDate TEXT NOT NULL,
+            studyTime TEXT NOT NULL,
+            accessionNumber TEXT NOT NULL,
+            studyID TEXT NOT NULL,
+            description TEXT NOT NULL,
+            referringPhysician TEXT NOT NULL,
+            lastViewed REAL,
+            pinned INTEGER NOT NULL DEFAULT 0
+          );
+          CREATE INDEX study_date ON study(studyDate);
+          CREATE INDEX study_patient ON study(patient);
+          CREATE TABLE series (
+            id INTEGER PRIMARY KEY,
+            seriesInstanceUID TEXT NOT NULL UNIQUE,
+            study INTEGER NOT NULL REFERENCES study(id) ON DELETE CASCADE,
+            modality TEXT NOT NULL,
+            seriesNumber INTEGER,
+            description TEXT NOT NULL,
+            bodyPart TEXT NOT NULL
+          );
+          CREATE INDEX series_study ON series(study);
+          CREATE TABLE instance (
+            id INTEGER PRIMARY KEY,
+            sopInstanceUID TEXT NOT NULL UNIQUE,
+            sopClassUID TEXT NOT NULL,
+            series INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            instanceNumber INTEGER,
+            transferSyntaxUID TEXT NOT NULL,
+            path TEXT NOT NULL,              -- relative to the store, or absolute when linked in place
+            linked INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            source TEXT NOT NULL,            -- 'import', or the calling AE title of a receive
+            added REAL NOT NULL
+          );
+          CREATE INDEX instance_series ON instance(series);
+          """)
+    }
+    return m
+  }
+}

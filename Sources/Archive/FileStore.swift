@@ -1,0 +1,103 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The archive's files: `objects/xx/yy/<uuid>.dcm` under the root, directories 0700, files 0600.
+/// Every write goes through `write(_:)`: a temporary file in the target directory, fsync, rename, then
+/// fsync of the directory. Names come from UUIDs, never from DICOM strings; links are never followed.
+public struct FileStore: Sendable {
+  public let root: String
+
+  public init(root: String) throws(ArchiveError) {
+    self.root = root
+    try Self.makeDirectory(root)
+    try Self.makeDirectory(root + "/objects")
+  }
+
+  /// Writes `bytes` as a new object and returns its path relative to the root.
+  public func write(_ bytes: [UInt8]) throws(ArchiveError) -> String {
+    let name = UUID().uuidString.lowercased()
+    let a = String(name.prefix(2))
+    let b = String(name.dropFirst(2).prefix(2))
+    let relativeDirectory = "objects/\(a)/\(b)"
+    try Self.makeDirectory(root + "/objects/" + a)
+    try Self.makeDirectory(root + "/" + relativeDirectory)
+    let relative = relativeDirectory + "/" + name + ".dcm"
+    let directory = root + "/" + relativeDirectory
+    let temporary = directory + "/.tmp-" + name
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw ArchiveError.io(path: temporary, reason: String(cString: strerror(errno))) }
+    var failure: String? = nil
+    bytes.withUnsafeBytes { raw in
+      var done = 0
+      while done < raw.count {
+        let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+        if n < 0 {
+          if errno == EINTR { continue }
+          failure = String(cString: strerror(errno))
+          return
+        }
+        done += n
+      }
+    }
+    if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+    close(fd)
+    if failure == nil && rename(temporary, root + "/" + relative) != 0 { failure = String(cString: strerror(errno)) }
+    if let failure {
+      unlink(temporary)
+      throw ArchiveError.io(path: root + "/" + relative, reason: failure)
+    }
+    Self.syncDirectory(directory)
+    return relative
+  }
+
+  public func absolute(_ relative: String) -> String { root + "/" + relative }
+
+  public func remove(_ relative: String) {
+    unlink(absolute(relative))
+  }
+
+  /// Temporary files left by a process killed mid-write.
+  public func removeOrphanTemporaries() -> Int {
+    var removed = 0
+    let objects = root + "/objects"
+    guard let walker = FileManager.default.enumerator(atPath: objects) else { return 0 }
+    while let item = walker.nextObject() as? String {
+      if (item as NSString).lastPathComponent.hasPrefix(".tmp-") {
+        unlink(objects + "/" + item)
+        removed += 1
+      }
+    }
+    return removed
+  }
+
+  /// Creates a directory 0700, or checks that an existing one is a real directory (not a link).
+  static func makeDirectory(_ path: String) throws(ArchiveError) {
+    var st = stat()
+    if lstat(path, &st) == 0 {
+      guard (st.st_mode & S_IFMT) == S_IFDIR else { throw ArchiveError.unsafePath(path) }
+      return
+    }
+    guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
+      throw ArchiveError.io(path: path, reason: String(cString: strerror(errno)))
+    }
+    guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { throw ArchiveError.unsafePath(path) }
+  }
+
+  static func syncDirectory(_ path: String) {
+    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd >= 0 {
+      fsync(fd)
+      close(fd)
+    }
+  }
+
+  /// The default root: `$XDG_DATA_HOME/biloba`, else `~/.local/share/biloba`.
+  public static func defaultRoot(environment: [String: String]? = nil) -> String {
+    let environment = environment ?? ProcessInfo.processInfo.environment
+    if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { return xdg + "/biloba" }
+    return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share/biloba"
+  }
+}

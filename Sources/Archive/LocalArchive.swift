@@ -1,0 +1,119 @@
+import DICOM
+import Foundation
+import GRDB
+
+/// The local archive: a file store and its index, opened from one root directory.
+public final class LocalArchive: Sendable {
+  public let store: FileStore
+  public let index: ArchiveIndex
+
+  public init(root: String) throws(ArchiveError) {
+    store = try FileStore(root: root)
+    index = try ArchiveIndex(path: root + "/index.sqlite")
+  }
+
+  /// What to do with an instance whose SOP Instance UID is already in the archive.
+  public enum DuplicatePolicy: String, Sendable { case keep, replace }
+
+  /// Adds one instance whose file is already in place (`path` relative to the store, or absolute when
+  /// linked). Returns false when it was a duplicate kept as it was.
+  @discardableResult
+  public func add(
+    _ r: InstanceRecord, path: String, linked: Bool, size: Int, source: String,
+    duplicates: DuplicatePolicy = .keep
+  ) throws(ArchiveError) -> Bool {
+    do {
+      return try index.database.write { db in
+        try Self.insert(
+          r, path: path, linked: linked, size: size, source: source,
+          duplicates: duplicates, db: db)
+      }
+    } catch {
+      throw ArchiveError.database("\(error)")
+    }
+  }
+
+  /// The path a replaced or kept duplicate had, so the caller can remove the file it no longer needs.
+  static func insert(
+    _ r: InstanceRecord, path: String, linked: Bool, size: Int, source: String,
+    duplicates: DuplicatePolicy, db: Database
+  ) throws -> Bool {
+    if let existing = try Row.fetchOne(
+      db, sql: "SELECT id FROM instance WHERE sopInstanceUID = ?",
+      arguments: [r.sopInstanceUID])
+    {
+      guard duplicates == .replace else { return false }
+      try db.execute(sql: "DELETE FROM instance WHERE id = ?", arguments: [existing["id"] as Int64])
+    }
+    try db.execute(
+      sql: """
+        INSERT INTO patient (patientID, name, nameKey, birthDate, sex) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (patientID, name) DO NOTHING
+        """, arguments: [r.patientID, r.patientName, r.patientName.uppercased(), r.birthDate, r.sex])
+    let patient = try Int64.fetchOne(
+      db, sql: "SELECT id FROM patient WHERE patientID = ? AND name = ?",
+      arguments: [r.patientID, r.patientName])!
+    try db.execute(
+      sql: """
+        INSERT INTO study (studyInstanceUID, patient, studyDate, studyTime, accessionNumber, studyID, description,
+                           referringPhysician)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (studyInstanceUID) DO NOTHING
+        """,
+      arguments: [
+        r.studyInstanceUID, patient, r.studyDate, r.studyTime, r.accessionNumber, r.studyID,
+        r.studyDescription, r.referring,
+      ])
+    let study = try Int64.fetchOne(
+      db, sql: "SELECT id FROM study WHERE studyInstanceUID = ?",
+      arguments: [r.studyInstanceUID])!
+    try db.execute(
+      sql: """
+        INSERT INTO series (seriesInstanceUID, study, modality, seriesNumber, description, bodyPart)
+        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (seriesInstanceUID) DO NOTHING
+        """, arguments: [r.seriesInstanceUID, study, r.modality, r.seriesNumber, r.seriesDescription, r.bodyPart])
+    let series = try Int64.fetchOne(
+      db, sql: "SELECT id FROM series WHERE seriesInstanceUID = ?",
+      arguments: [r.seriesInstanceUID])!
+    try db.execute(
+      sql: """
+        INSERT INTO instance (sopInstanceUID, sopClassUID, series, instanceNumber, transferSyntaxUID, path, linked,
+                              size, source, added)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        r.sopInstanceUID, r.sopClassUID, series, r.instanceNumber, r.transferSyntaxUID, path, linked, size,
+        source, Date().timeIntervalSince1970,
+      ])
+    return true
+  }
+
+  /// Whether the archive holds an instance.
+  public func contains(sopInstanceUID: String) throws(ArchiveError) -> Bool {
+    do {
+      return try index.database.read { db in
+        try Bool.fetchOne(
+          db, sql: "SELECT EXISTS (SELECT 1 FROM instance WHERE sopInstanceUID = ?)",
+          arguments: [sopInstanceUID]) ?? false
+      }
+    } catch {
+      throw ArchiveError.database("\(error)")
+    }
+  }
+
+  /// Paths of the instances of a series in instance-number order, for opening it.
+  public func instancePaths(seriesInstanceUID: String) throws(ArchiveError) -> [String] {
+    do {
+      let rows = try index.database.read { db in
+        try Row.fetchAll(
+          db,
+          sql: """
+            SELECT instance.path, instance.linked FROM instance JOIN series ON series.id = instance.series
+            WHERE series.seriesInstanceUID = ? ORDER BY instance.instanceNumber, instance.id
+            """, arguments: [seriesInstanceUID])
+      }
+      return rows.map { row in (row["linked"] as Bool) ? row["path"] : store.absolute(row["path"]) }
+    } catch {
+      throw ArchiveError.database("\(error)")
+    }
+  }
+}
