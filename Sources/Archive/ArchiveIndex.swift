@@ -84,6 +84,24 @@ public final class ArchiveIndex: Sendable {
           CREATE INDEX instance_series ON instance(series);
           """)
     }
+    m.registerMigration("v2: retrieval bookkeeping") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE retrieval (
+            id INTEGER PRIMARY KEY,
+            node TEXT NOT NULL,
+            studyInstanceUID TEXT NOT NULL,
+            seriesInstanceUID TEXT,
+            state TEXT NOT NULL,             -- queued, running, done, failed, cancelled
+            completed INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            remaining INTEGER,
+            created REAL NOT NULL,
+            updated REAL NOT NULL
+          );
+          CREATE INDEX retrieval_state ON retrieval(state);
+          """)
+    }
     return m
   }
 }

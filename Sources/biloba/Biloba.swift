@@ -8,7 +8,7 @@ struct Biloba: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       DumpCommand.self, ExportCommand.self, ShowCommand.self, ProbeCommand.self, ImportCommand.self,
-      StudiesCommand.self,
+      StudiesCommand.self, ArchiveCommand.self,
     ]
   )
 }

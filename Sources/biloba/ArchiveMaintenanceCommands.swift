@@ -1,0 +1,80 @@
+import Archive
+import ArgumentParser
+import Foundation
+
+/// `biloba archive check|stats|evict|pin`: keeping the local archive in order.
+struct ArchiveCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "archive", abstract: "Check, measure, evict and pin in the local archive.",
+    subcommands: [Check.self, Stats.self, Evict.self, Pin.self])
+
+  struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Compare the index with the files; --repair drops rows without files and files without rows.")
+    @OptionGroup var archive: ArchiveOptions
+    @Flag(name: .long, help: "Repair what does not match.") var repair = false
+
+    func run() throws {
+      let report: LocalArchive.CheckReport
+      do { report = try archive.open().check(repair: repair) } catch { throw CommandFailure("\(error)") }
+      print(report.description)
+      if !report.isConsistent && !repair { throw ExitCode.failure }
+    }
+  }
+
+  struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Counts and size of the local archive.")
+    @OptionGroup var archive: ArchiveOptions
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() throws {
+      let s: LocalArchive.Stats
+      do { s = try archive.open().stats() } catch { throw CommandFailure("\(error)") }
+      if json {
+        print(String(decoding: try JSONEncoder().encode(s), as: UTF8.self))
+      } else {
+        print(
+          """
+          patients \(s.patients), studies \(s.studies), series \(s.series), instances \(s.instances)
+          stored \(ByteCountFormatter.string(fromByteCount: Int64(s.storedBytes), countStyle: .file)), linked instances \(s.linkedInstances), pinned studies \(s.pinnedStudies)
+          """)
+      }
+    }
+  }
+
+  struct Evict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Evict least recently viewed studies (never pinned ones) until the archive fits a budget.")
+    @OptionGroup var archive: ArchiveOptions
+    @Option(name: .long, help: "Size budget, e.g. 500M or 20G.") var budget: String
+
+    func run() throws {
+      guard let bytes = Self.parseSize(budget) else {
+        throw ValidationError("--budget wants a size such as 500M or 20G")
+      }
+      let evicted: [String]
+      do { evicted = try archive.open().evict(toFit: bytes) } catch { throw CommandFailure("\(error)") }
+      print("evicted \(evicted.count) studies")
+    }
+
+    static func parseSize(_ text: String) -> Int? {
+      let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+      let upper = text.uppercased()
+      if let unit = upper.last, let factor = units[unit], let n = Double(upper.dropLast()), n >= 0 {
+        return Int(n * Double(factor))
+      }
+      return Int(upper).flatMap { $0 >= 0 ? $0 : nil }
+    }
+  }
+
+  struct Pin: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Pin a study (never evicted), or --unpin it.")
+    @OptionGroup var archive: ArchiveOptions
+    @Argument(help: "Study Instance UID.") var study: String
+    @Flag(name: .long, help: "Unpin instead.") var unpin = false
+
+    func run() throws {
+      do { try archive.open().pin(studyInstanceUID: study, !unpin) } catch { throw CommandFailure("\(error)") }
+    }
+  }
+}
