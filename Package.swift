@@ -100,6 +100,10 @@ let package = Package(
     .testTarget(
       name: "ArchiveTests", dependencies: ["Archive", "DICOM", "SyntheticData", "TestSupport"],
       swiftSettings: strictSettings),
+    // Local study queries against DCMTK's dcmqrscp answering findscu over the same files.
+    .testTarget(
+      name: "ArchiveInteropTests", dependencies: ["Archive", "DICOM", "SyntheticData", "TestSupport"],
+      swiftSettings: strictSettings),
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(
       name: "BilobaCLITests", dependencies: ["biloba", "DICOM", "SyntheticData", "TestSupport"],
