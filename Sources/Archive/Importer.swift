@@ -82,46 +82,65 @@ public struct Importer: Sendable {
           parsed.set(i, .failed("\(chunk[i]): \(error)"))
         }
       }
-      for (i, p) in parsed.values.enumerated() {
-        switch p {
-        case .notDICOM: summary.notDICOM += 1
-        case .failed(let message):
-          summary.failed += 1
-          if summary.failures.count < 100 { summary.failures.append(message) }
-        case .record(let record):
-          do {
-            if try importOne(record, path: chunk[i]) { summary.imported += 1 } else { summary.duplicates += 1 }
-          } catch {
-            summary.failed += 1
-            if summary.failures.count < 100 { summary.failures.append("\(chunk[i]): \(error)") }
-          }
-        }
-      }
+      try importChunk(chunk, parsed.values, into: &summary)
       start += chunk.count
       progress?(start, files.count)
     }
     return summary
   }
 
-  /// Stores (unless linking) and indexes one instance; false for a duplicate that was kept.
-  private func importOne(_ record: InstanceRecord, path: String) throws(ArchiveError) -> Bool {
-    if duplicates == .keep, try archive.contains(sopInstanceUID: record.sopInstanceUID) { return false }
-    let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
-    if link {
-      let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-      return try archive.add(record, path: absolute, linked: true, size: size, source: "import", duplicates: duplicates)
+  /// Stores (unless linking) the chunk's new instances, then indexes them in one transaction. A file
+  /// is written before its row, and removed again if the row cannot be added: nothing partial remains.
+  private func importChunk(_ chunk: [String], _ parsed: [Parsed], into summary: inout Summary) throws(ArchiveError) {
+    var records: [(Int, InstanceRecord)] = []
+    for (i, p) in parsed.enumerated() {
+      switch p {
+      case .notDICOM: summary.notDICOM += 1
+      case .failed(let message):
+        summary.failed += 1
+        if summary.failures.count < 100 { summary.failures.append(message) }
+      case .record(let record): records.append((i, record))
+      }
     }
-    let bytes: [UInt8]
-    do { bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-      throw ArchiveError.io(path: path, reason: "\(error)")
+    // The same instance twice in one import: the first copy stands.
+    var seen = Set<String>()
+    var wanted = records.filter { seen.insert($0.1.sopInstanceUID).inserted }
+    summary.duplicates += records.count - wanted.count
+    if duplicates == .keep {
+      let before = wanted.count
+      let missing = Set(try archive.missing(sopInstanceUIDs: wanted.map(\.1.sopInstanceUID)))
+      wanted = wanted.filter { missing.contains($0.1.sopInstanceUID) }
+      summary.duplicates += before - wanted.count
     }
-    let relative = try archive.store.write(bytes)
+    var entries: [LocalArchive.Entry] = []
+    var written: [String] = []
+    for (i, record) in wanted {
+      let path = chunk[i]
+      if link {
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        entries.append(.init(record: record, path: absolute, linked: true, size: size, source: "import"))
+        continue
+      }
+      do {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let relative = try archive.store.write(bytes)
+        written.append(relative)
+        entries.append(.init(record: record, path: relative, linked: false, size: bytes.count, source: "import"))
+      } catch {
+        summary.failed += 1
+        if summary.failures.count < 100 { summary.failures.append("\(path): \(error)") }
+      }
+    }
     do {
-      return try archive.add(
-        record, path: relative, linked: false, size: bytes.count, source: "import",
-        duplicates: duplicates)
+      let added = try archive.add(contentsOf: entries, duplicates: duplicates)
+      summary.imported += added.filter { $0 }.count
+      summary.duplicates += added.filter { !$0 }.count
+      for (entry, wasAdded) in zip(entries, added) where !wasAdded && !entry.linked {
+        archive.store.remove(entry.path)  // a duplicate that arrived meanwhile: its copy is not needed
+      }
     } catch {
-      archive.store.remove(relative)  // nothing partial: no file without its row
+      for relative in written { archive.store.remove(relative) }  // no file without its row
       throw error
     }
   }

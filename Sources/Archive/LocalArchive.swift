@@ -22,28 +22,64 @@ public final class LocalArchive: Sendable {
     _ r: InstanceRecord, path: String, linked: Bool, size: Int, source: String,
     duplicates: DuplicatePolicy = .keep
   ) throws(ArchiveError) -> Bool {
+    try add(
+      contentsOf: [Entry(record: r, path: path, linked: linked, size: size, source: source)],
+      duplicates: duplicates)[0]
+  }
+
+  /// One instance to index, with where its file is.
+  public struct Entry: Sendable {
+    public var record: InstanceRecord
+    public var path: String
+    public var linked: Bool
+    public var size: Int
+    public var source: String
+
+    public init(record: InstanceRecord, path: String, linked: Bool, size: Int, source: String) {
+      self.record = record
+      self.path = path
+      self.linked = linked
+      self.size = size
+      self.source = source
+    }
+  }
+
+  /// Adds many instances in one transaction; returns for each whether it was added (false: a duplicate
+  /// kept). Files of replaced instances are removed once the transaction has committed.
+  public func add(contentsOf entries: [Entry], duplicates: DuplicatePolicy = .keep) throws(ArchiveError) -> [Bool] {
     do {
-      return try index.database.write { db in
-        try Self.insert(
-          r, path: path, linked: linked, size: size, source: source,
-          duplicates: duplicates, db: db)
+      let outcomes = try index.database.write { db in
+        try entries.map { e in
+          try Self.insert(
+            e.record, path: e.path, linked: e.linked, size: e.size, source: e.source,
+            duplicates: duplicates, db: db)
+        }
       }
+      let kept = Set(entries.map(\.path))
+      for outcome in outcomes { if let old = outcome.replacedFile, !kept.contains(old) { store.remove(old) } }
+      return outcomes.map(\.added)
     } catch {
       throw ArchiveError.database("\(error)")
     }
   }
 
-  /// The path a replaced or kept duplicate had, so the caller can remove the file it no longer needs.
+  struct InsertOutcome {
+    var added: Bool
+    /// The stored file of the instance this one replaced.
+    var replacedFile: String?
+  }
+
   static func insert(
     _ r: InstanceRecord, path: String, linked: Bool, size: Int, source: String,
     duplicates: DuplicatePolicy, db: Database
-  ) throws -> Bool {
+  ) throws -> InsertOutcome {
+    var replacedFile: String? = nil
     if let existing = try Row.fetchOne(
-      db, sql: "SELECT id FROM instance WHERE sopInstanceUID = ?",
-      arguments: [r.sopInstanceUID])
+      db, sql: "SELECT id, path, linked FROM instance WHERE sopInstanceUID = ?", arguments: [r.sopInstanceUID])
     {
-      guard duplicates == .replace else { return false }
+      guard duplicates == .replace else { return InsertOutcome(added: false) }
       try db.execute(sql: "DELETE FROM instance WHERE id = ?", arguments: [existing["id"] as Int64])
+      if !(existing["linked"] as Bool) { replacedFile = existing["path"] }
     }
     try db.execute(
       sql: """
@@ -84,7 +120,7 @@ public final class LocalArchive: Sendable {
         r.sopInstanceUID, r.sopClassUID, series, r.instanceNumber, r.transferSyntaxUID, path, linked, size,
         source, Date().timeIntervalSince1970,
       ])
-    return true
+    return InsertOutcome(added: true, replacedFile: replacedFile)
   }
 
   /// Whether the archive holds an instance.

@@ -43,23 +43,25 @@ import Testing
 
     let port = Int.random(in: 20000...40000)
     try """
-      NetworkTCPPort = \(port)
-      MaxPDUSize = 16384
-      MaxAssociations = 16
-      HostTable BEGIN
-      HostTable END
-      VendorTable BEGIN
-      VendorTable END
-      AETable BEGIN
-      QRSCP \(storage) RW (200, 1024mb) ANY
-      AETable END
-      """.write(toFile: dir.file("qr.cfg"), atomically: true, encoding: .utf8)
+    NetworkTCPPort = \(port)
+    MaxPDUSize = 16384
+    MaxAssociations = 16
+    HostTable BEGIN
+    HostTable END
+    VendorTable BEGIN
+    VendorTable END
+    AETable BEGIN
+    QRSCP \(storage) RW (200, 1024mb) ANY
+    AETable END
+    """.write(toFile: dir.file("qr.cfg"), atomically: true, encoding: .utf8)
     var script = "cd '\(storage)' && dcmqridx '\(storage)' s*.dcm || exit 1\n"
     script += "dcmqrscp -c '\(dir.file("qr.cfg"))' \(port) & server=$!\n"
-    script += "for i in $(seq 50); do findscu -aec QRSCP 127.0.0.1 \(port) -k QueryRetrieveLevel=STUDY >/dev/null 2>&1 && break; sleep 0.1; done\n"
+    script +=
+      "for i in $(seq 50); do findscu -aec QRSCP 127.0.0.1 \(port) -k QueryRetrieveLevel=STUDY >/dev/null 2>&1 && break; sleep 0.1; done\n"
     for (i, q) in Self.queries.enumerated() {
       script += "echo '### \(i)'\n"
-      script += "findscu -S -aec QRSCP 127.0.0.1 \(port) -k QueryRetrieveLevel=STUDY -k '\(q.0)=\(q.1)' -k StudyInstanceUID 2>&1 | grep -a '(0020,000d)'\n"
+      script +=
+        "findscu -S -aec QRSCP 127.0.0.1 \(port) -k QueryRetrieveLevel=STUDY -k '\(q.0)=\(q.1)' -k StudyInstanceUID 2>&1 | grep -a '(0020,000d)'\n"
     }
     script += "kill $server\n"
     // A private network namespace when possible, so the server is reachable from nowhere else.
@@ -68,8 +70,9 @@ import Testing
     var peer: [Int: Set<String>] = [:]
     var current = -1
     for line in run.stdout.split(separator: "\n") {
-      if line.hasPrefix("### ") { current = Int(line.dropFirst(4)) ?? -1; peer[current] = [] }
-      else if let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]") {
+      if line.hasPrefix("### ") {
+        current = Int(line.dropFirst(4)) ?? -1; peer[current] = []
+      } else if let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]") {
         // dcmqrscp pads UIDs with a space inside the brackets.
         let uid = line[line.index(after: open)..<close].trimmingCharacters(in: CharacterSet(charactersIn: " \0"))
         peer[current, default: []].insert(uid)

@@ -62,3 +62,18 @@ import Testing
     #expect(resumable.first?.state == .running && resumable.first?.remaining == 10)
   }
 }
+
+@Suite struct DuplicateHandlingTests {
+  @Test func duplicates_within_and_across_imports_leave_no_orphan_files() throws {
+    let dir = try TemporaryDirectory()
+    try ArchiveTests.study(dir, "a", subject: ArchiveTests.subject(1, name: "DUP^ONE", date: "20260101"), count: 2)
+    try FileManager.default.copyItem(atPath: dir.file("a/nested"), toPath: dir.file("a/copy"))  // same instances again
+    let archive = try LocalArchive(root: dir.file("archive"))
+    let first = try Importer(archive: archive).run([dir.file("a")])
+    #expect(first.imported == 2 && first.duplicates == 2)
+    let replaced = try Importer(archive: archive, duplicates: .replace).run([dir.file("a")])
+    #expect(replaced.imported == 2)
+    #expect(try archive.check(repair: false) == LocalArchive.CheckReport())  // replaced files went with their rows
+    #expect(try archive.stats().instances == 2)
+  }
+}
