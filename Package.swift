@@ -74,7 +74,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "BilobaBenchmarks",
-      dependencies: ["DICOM", "DICOMImaging", "TerminalGraphics", "RasterCore", "SyntheticData", "CSixel"],
+      dependencies: ["DICOM", "DICOMImaging", "TerminalGraphics", "RasterCore", "SyntheticData", "CSixel", "Archive"],
       swiftSettings: strictSettings
     ),
 
@@ -102,7 +102,8 @@ let package = Package(
       swiftSettings: strictSettings),
     // Local study queries against DCMTK's dcmqrscp answering findscu over the same files.
     .testTarget(
-      name: "ArchiveInteropTests", dependencies: ["Archive", "DICOM", "SyntheticData", "TestSupport"],
+      name: "ArchiveInteropTests",
+      dependencies: ["Archive", "DICOM", "SyntheticData", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: strictSettings),
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(

@@ -22,7 +22,9 @@ struct BilobaBenchmarks {
       case "--only": only = args.next()
       default:
         FileHandle.standardError.write(
-          Data("usage: BilobaBenchmarks [--files N] [--repeats N] [--dir DIR] [--only parse|pixels|graphics]\n".utf8))
+          Data(
+            "usage: BilobaBenchmarks [--files N] [--repeats N] [--dir DIR] [--only parse|pixels|graphics|archive]\n"
+              .utf8))
         exit(2)
       }
     }
@@ -40,6 +42,9 @@ struct BilobaBenchmarks {
       for figure in try GraphicsBenchmark.run(slice: paths[paths.count / 2], repeats: repeats, directory: directory) {
         print(figure.line)
       }
+    }
+    if only == nil || only == "archive" {
+      for figure in try ArchiveBenchmark.run(repeats: repeats, directory: directory) { print(figure.line) }
     }
     if only == nil || only == "pixels" {
       for figure in try PixelPipelineBenchmark.run(paths: paths, repeats: repeats, directory: directory) {

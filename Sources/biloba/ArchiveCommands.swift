@@ -36,6 +36,15 @@ struct ImportCommand: ParsableCommand {
   @Flag(name: .long, help: "Replace instances already in the archive instead of keeping them.")
   var replace = false
 
+  @Option(name: .long, help: "Size budget (e.g. 20G): afterwards, evict least recently viewed studies to fit it.")
+  var budget: String?
+
+  func validate() throws {
+    if let budget, ArchiveCommand.Evict.parseSize(budget) == nil {
+      throw ValidationError("--budget wants a size such as 500M or 20G")
+    }
+  }
+
   func run() throws {
     let local = try archive.open()
     let showProgress = isatty(2) != 0
@@ -58,6 +67,12 @@ struct ImportCommand: ParsableCommand {
     if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
     for failure in summary.failures { StandardError.line("biloba import: \(failure.strippingControlCharacters)") }
     print(summary.description)
+    if let budget, let bytes = ArchiveCommand.Evict.parseSize(budget) {
+      do {
+        let evicted = try local.evict(toFit: bytes)
+        if !evicted.isEmpty { print("evicted \(evicted.count) studies to fit \(budget)") }
+      } catch { throw CommandFailure("\(error)") }
+    }
     if summary.failed > 0 { throw ExitCode.failure }
   }
 }

@@ -1,4 +1,5 @@
 import Archive
+import GRDB
 import DICOM
 import Foundation
 import SyntheticData
@@ -90,5 +91,33 @@ import Testing
       let ours = Set(try q.run(on: archive).map(\.studyInstanceUID))
       #expect(ours == peer[i] ?? [], "\(key)=\(value): biloba \(ours.count), dcmqrscp \(peer[i]?.count ?? 0)")
     }
+  }
+}
+
+@Suite struct TranscodedImportTests {
+  @Test func transcoded_variants_import_with_their_transfer_syntax_and_count_as_the_same_instances() throws {
+    guard ProcessRunner.isInstalled("dcmcjpls") else {
+      Issue.record("dcmcjpls is needed (apt-get install dcmtk)")
+      return
+    }
+    let dir = try TemporaryDirectory()
+    try FileManager.default.createDirectory(atPath: dir.file("plain"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: dir.file("jls"), withIntermediateDirectories: true)
+    for i in 0..<3 {
+      let ds = try SyntheticData.ctSlice(index: i, of: 3, rows: 16, columns: 16)
+      try DICOMFile(dataset: ds, transferSyntax: .explicitVRLittleEndian).write(to: dir.file("plain/\(i).dcm"))
+      #expect(try ProcessRunner.run("dcmcjpls", [dir.file("plain/\(i).dcm"), dir.file("jls/\(i).dcm")]).status == 0)
+    }
+    let archive = try LocalArchive(root: dir.file("archive"))
+    let first = try Importer(archive: archive).run([dir.file("jls")])
+    #expect(first.imported == 3)
+    let second = try Importer(archive: archive).run([dir.file("plain")])
+    #expect(second.duplicates == 3)
+    let syntaxes = try archive.index.database.read { db in
+      try String.fetchAll(db, sql: "SELECT DISTINCT transferSyntaxUID FROM instance")
+    }
+    #expect(syntaxes == ["1.2.840.10008.1.2.4.80"])
+    let study = try #require(try StudyQuery().run(on: archive).first)
+    #expect(study.patientName == "PHANTOM^HEAD" && study.instanceCount == 3 && study.modalities == "CT")
   }
 }
