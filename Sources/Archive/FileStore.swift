@@ -1,3 +1,4 @@
+import DICOM
 import Foundation
 
 #if canImport(Glibc)
@@ -25,31 +26,11 @@ public struct FileStore: Sendable {
     try Self.makeDirectory(root + "/objects/" + a)
     try Self.makeDirectory(root + "/" + relativeDirectory)
     let relative = relativeDirectory + "/" + name + ".dcm"
-    let directory = root + "/" + relativeDirectory
-    let temporary = directory + "/.tmp-" + name
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw ArchiveError.io(path: temporary, reason: String(cString: strerror(errno))) }
-    var failure: String? = nil
-    bytes.withUnsafeBytes { raw in
-      var done = 0
-      while done < raw.count {
-        let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-        if n < 0 {
-          if errno == EINTR { continue }
-          failure = String(cString: strerror(errno))
-          return
-        }
-        done += n
-      }
+    do {
+      try AtomicFile.write(bytes, to: root + "/" + relative, permissions: 0o600)
+    } catch {
+      throw ArchiveError.io(path: root + "/" + relative, reason: "\(error)")
     }
-    if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-    close(fd)
-    if failure == nil && rename(temporary, root + "/" + relative) != 0 { failure = String(cString: strerror(errno)) }
-    if let failure {
-      unlink(temporary)
-      throw ArchiveError.io(path: root + "/" + relative, reason: failure)
-    }
-    Self.syncDirectory(directory)
     return relative
   }
 
@@ -65,7 +46,7 @@ public struct FileStore: Sendable {
     let objects = root + "/objects"
     guard let walker = FileManager.default.enumerator(atPath: objects) else { return 0 }
     while let item = walker.nextObject() as? String {
-      if (item as NSString).lastPathComponent.hasPrefix(".tmp-") {
+      if (item as NSString).lastPathComponent.hasPrefix(AtomicFile.temporaryPrefix) {
         unlink(objects + "/" + item)
         removed += 1
       }
@@ -84,14 +65,6 @@ public struct FileStore: Sendable {
       throw ArchiveError.io(path: path, reason: String(cString: strerror(errno)))
     }
     guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { throw ArchiveError.unsafePath(path) }
-  }
-
-  static func syncDirectory(_ path: String) {
-    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if fd >= 0 {
-      fsync(fd)
-      close(fd)
-    }
   }
 
   /// The default root: `$XDG_DATA_HOME/biloba`, else `~/.local/share/biloba`.

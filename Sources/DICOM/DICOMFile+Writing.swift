@@ -67,10 +67,18 @@ extension DICOMFile {
   }
 }
 
-/// Writes files so that they appear whole or not at all.
+/// Writes files so that they appear whole or not at all: a hidden temporary file (`.tmp-...`) in the
+/// target's directory, created exclusively without following links, written, fsynced, renamed over the
+/// target, and the directory fsynced. On any failure the temporary file is removed.
 public enum AtomicFile {
+  /// Prefix of temporary files, so a store can find those a killed process left behind.
+  public static let temporaryPrefix = ".tmp-"
+
   public static func write(_ bytes: [UInt8], to path: String, permissions: UInt32 = 0o644) throws(DICOMError) {
-    let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    let slash = path.lastIndex(of: "/")
+    let directory = slash.map { String(path[..<$0]) } ?? "."
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    let temporary = directory + "/" + temporaryPrefix + name + "-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode_t(permissions))
     guard fd >= 0 else { throw DICOMError.io(path: path, reason: String(cString: strerror(errno))) }
     var failure: String? = nil
@@ -92,6 +100,12 @@ public enum AtomicFile {
     if let failure {
       unlink(temporary)
       throw DICOMError.io(path: path, reason: failure)
+    }
+    // The rename is durable only once the directory is.
+    let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if dfd >= 0 {
+      fsync(dfd)
+      close(dfd)
     }
   }
 }
