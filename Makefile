@@ -36,6 +36,7 @@ bench: setup
 fuzz:
 	Tests/Fuzz/run-reader-fuzz.sh 600
 	Tests/Fuzz/run-frame-fuzz.sh 600
+	Tests/Fuzz/run-pdu-fuzz.sh 600
 
 samples:
 	swift run biloba-samples Samples

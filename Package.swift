@@ -56,6 +56,10 @@ let package = Package(
       name: "Archive", dependencies: ["DICOM", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: strictSettings),
 
+    // DICOM networking: the upper layer as a sans-IO codec (PDUs now; the state machine, DIMSE and the
+    // SwiftNIO transport build on it).
+    .target(name: "DICOMNetwork", dependencies: ["DICOM"], swiftSettings: strictSettings),
+
     // Synthetic studies made by the project's own code: samples, tests and benchmarks (no patient data).
     .target(name: "SyntheticData", dependencies: ["DICOM"], swiftSettings: strictSettings),
 
@@ -105,6 +109,7 @@ let package = Package(
       name: "ArchiveInteropTests",
       dependencies: ["Archive", "DICOM", "SyntheticData", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: strictSettings),
+    .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork"], swiftSettings: strictSettings),
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(
       name: "BilobaCLITests", dependencies: ["biloba", "DICOM", "SyntheticData", "TestSupport"],
