@@ -121,7 +121,7 @@ struct DatasetParser {
         at: &position, end: position + count, delimited: false, tag: tag, depth: depth, charset: charset)
       return Element(tag: tag, vr: .SQ, value: .sequence(items))
     }
-    if deferBulkData && input.isFile && count >= limits.bulkDataThreshold, let path = input.path {
+    if deferBulkData && input.isFile && count >= limits.bulkDataThreshold && !vr.isString, let path = input.path {
       let reference = BulkDataReference(path: path, offset: position, length: count)
       position += count
       return Element(tag: tag, vr: vr, value: .deferred(reference))

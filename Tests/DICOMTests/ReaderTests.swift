@@ -171,3 +171,15 @@ import Testing
     #expect(frame.count == 512 * 512)
   }
 }
+
+@Suite struct BulkDataTests {
+  @Test func long_text_is_read_at_once_even_past_the_bulk_threshold() throws {
+    let dir = try TemporaryDirectory()
+    var ds = try SyntheticData.everyVR()
+    let text = String(repeating: "report line\r\n", count: 10_000)  // 130 KB of UT
+    try ds.set(Tag(0x0008, 0x030E), .UT, text)
+    try DICOMFile(dataset: ds, transferSyntax: .explicitVRLittleEndian).write(to: dir.file("lt.dcm"))
+    let read = try DICOMFile.read(path: dir.file("lt.dcm"))
+    #expect(read.dataset.string(Tag(0x0008, 0x030E)) == text)
+  }
+}
