@@ -109,7 +109,7 @@ let package = Package(
       name: "ArchiveInteropTests",
       dependencies: ["Archive", "DICOM", "SyntheticData", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: strictSettings),
-    .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork"], swiftSettings: strictSettings),
+    .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM"], swiftSettings: strictSettings),
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(
       name: "BilobaCLITests", dependencies: ["biloba", "DICOM", "SyntheticData", "TestSupport"],
