@@ -6,10 +6,11 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-600}
 out=.build-fuzz-pdu
 rm -rf "$out/src" && mkdir -p "$out/src" "$out/corpus"
-for f in Sources/DICOMNetwork/*.swift; do
+# The DICOM and DICOMNetwork sources as one module (their imports of each other removed).
+for f in Sources/DICOM/*.swift Sources/DICOM/Dictionary/*.swift Sources/DICOMNetwork/*.swift; do
   sed -E '/^(public |internal )?import DICOM$/d' "$f" > "$out/src/$(basename "$f")"
 done
-swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name PDUFuzz \
+swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name PDUFuzz -I Sources/CZlib -lz \
   "$out"/src/*.swift Tests/Fuzz/PDUFuzzTarget.swift -o "$out/fuzz-pdu" 2> >(grep -v 'Cannot export local symbol' >&2)
 # Seeds: one PDU of each type.
 printf '\x05\x00\x00\x00\x00\x04\x00\x00\x00\x00' > "$out/corpus/release"
