@@ -61,54 +61,52 @@ enum SegmentedLUT {
   static func expand(_ words: [Int], maxEntries: Int) throws(ImagingError) -> [Int32] {
     var out: [Int32] = []
     var i = 0
-    var steps = 0
     while i < words.count {
-      steps += 1
-      guard steps < 1_000_000, out.count <= maxEntries else {
-        throw ImagingError.invalidAttribute("segmented LUT", reason: "too long")
+      guard out.count <= maxEntries else { throw failure("longer than its descriptor") }
+      guard words[i] == 2 else {
+        i = try appendSegment(words, at: i, limit: words.count, into: &out)
+        continue
       }
-      let opcode = words[i]
-      guard i + 1 < words.count else { break }
-      let length = words[i + 1]
-      switch opcode {
-      case 0:  // discrete
-        guard i + 2 + length <= words.count else {
-          throw ImagingError.invalidAttribute("segmented LUT", reason: "short discrete segment")
-        }
-        out += words[(i + 2)..<(i + 2 + length)].map { Int32($0) }
-        i += 2 + length
-      case 1:  // linear ramp from the last value to y1 over `length` entries
-        guard i + 2 < words.count, let y0 = out.last else {
-          throw ImagingError.invalidAttribute("segmented LUT", reason: "linear segment without a start")
-        }
-        let y1 = Double(words[i + 2])
-        for k in 1...max(1, length) {
-          out.append(Int32((Double(y0) + (y1 - Double(y0)) * Double(k) / Double(max(1, length))).rounded()))
-        }
-        i += 3
-      case 2:  // indirect: copy `length` segments starting at an offset
-        guard i + 3 < words.count else {
-          throw ImagingError.invalidAttribute("segmented LUT", reason: "short indirect segment")
-        }
-        let offset = words[i + 2] | words[i + 3] << 16
-        guard offset < i, length < 1000 else {
-          throw ImagingError.invalidAttribute("segmented LUT", reason: "bad indirect offset")
-        }
-        var j = offset
-        for _ in 0..<length {
-          guard j + 1 < i else { break }
-          let op = words[j]
-          let n = words[j + 1]
-          let segmentEnd = op == 0 ? j + 2 + n : j + (op == 1 ? 3 : 4)
-          guard segmentEnd <= i else { break }
-          out += try expand(Array(words[j..<segmentEnd]), maxEntries: maxEntries - out.count).dropFirst(op == 1 ? 0 : 0)
-          j = segmentEnd
-        }
-        i += 4
-      default:
-        throw ImagingError.invalidAttribute("segmented LUT", reason: "opcode \(opcode)")
+      // Indirect: `count` segments copied from an earlier offset, each expanded anew (a linear one
+      // continues from the value before it, wherever it is copied to).
+      guard i + 3 < words.count else { throw failure("short indirect segment") }
+      let count = words[i + 1]
+      let offset = words[i + 2] | words[i + 3] << 16
+      guard offset < i, count < 1000 else { throw failure("bad indirect offset") }
+      var j = offset
+      for _ in 0..<count {
+        guard j < i, words[j] != 2 else { throw failure("indirect segment copies past itself or another indirect") }
+        j = try appendSegment(words, at: j, limit: i, into: &out)
       }
+      i += 4
     }
     return Array(out.prefix(maxEntries))
+  }
+
+  /// Appends one discrete (0) or linear (1) segment starting at `j`, which must end by `limit`; returns
+  /// where the next segment starts.
+  private static func appendSegment(_ words: [Int], at j: Int, limit: Int, into out: inout [Int32])
+    throws(ImagingError) -> Int
+  {
+    guard j + 1 < limit else { throw failure("segment cut short") }
+    let length = words[j + 1]
+    switch words[j] {
+    case 0:
+      guard j + 2 + length <= limit else { throw failure("short discrete segment") }
+      out += words[(j + 2)..<(j + 2 + length)].map { Int32($0) }
+      return j + 2 + length
+    case 1:  // a ramp from the last value to y1 over `length` entries
+      guard j + 2 < limit, let y0 = out.last else { throw failure("linear segment without a start") }
+      let y1 = Double(words[j + 2])
+      let n = Double(max(1, length))
+      for k in 1...max(1, length) { out.append(Int32((Double(y0) + (y1 - Double(y0)) * Double(k) / n).rounded())) }
+      return j + 3
+    default:
+      throw failure("opcode \(words[j])")
+    }
+  }
+
+  private static func failure(_ reason: String) -> ImagingError {
+    ImagingError.invalidAttribute("segmented LUT", reason: reason)
   }
 }

@@ -93,3 +93,19 @@ import Testing
     #expect(table == [0, 100, 200, 300, 400, 500, 600, 0, 100, 200])
   }
 }
+
+@Suite struct SegmentedLUTTests {
+  @Test func an_indirect_copy_of_a_linear_segment_ramps_from_the_value_before_the_copy() throws {
+    // discrete 0,100; linear to 200 over 2; discrete 50; indirect: the linear segment (at word 4) again.
+    let words = [0, 2, 0, 100, 1, 2, 200, 0, 1, 50, 2, 1, 4, 0]
+    #expect(try SegmentedLUT.expand(words, maxEntries: 100) == [0, 100, 150, 200, 50, 125, 200])
+  }
+
+  @Test func damaged_segmented_tables_give_typed_errors() {
+    for words in [
+      [1, 3, 10], [0, 5, 1], [2, 1, 0, 0], [0, 1, 5, 2, 1, 9, 0], [7, 1, 1], [0, 1, 5, 2, 1, 0, 0, 2, 1, 3, 0],
+    ] {
+      #expect(throws: ImagingError.self, "\(words)") { try SegmentedLUT.expand(words, maxEntries: 100) }
+    }
+  }
+}
