@@ -109,7 +109,7 @@ extension Dataset {
   /// Sets a binary numeric element (US, SS, UL, SL, SV, UV, FL, FD, OW, ...) in the dataset's byte order.
   public mutating func set<T: FixedWidthInteger>(_ tag: Tag, _ vr: VR, integers: [T]) {
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(values(count: integers.count, vr: vr))
+    bytes.reserveCapacity(integers.count * MemoryLayout<T>.size)
     for v in integers {
       let le = byteOrder == .little ? v.littleEndian : v.bigEndian
       withUnsafeBytes(of: le) { bytes += $0 }
@@ -138,7 +138,6 @@ extension Dataset {
         undefinedLength: undefinedLength))
   }
 
-  private func values(count: Int, vr: VR) -> Int { count * (vr.componentSize ?? 1) }
 }
 
 extension Value {

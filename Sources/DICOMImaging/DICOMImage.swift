@@ -39,11 +39,7 @@ public struct DICOMImage: Sendable {
     if case .fragments = element.value {
       let bytes: [UInt8]
       do { bytes = try dataset.encapsulatedFrame(index) } catch { throw ImagingError.dataset(error) }
-      let codec = try CodecRegistry.codec(for: transferSyntax)
-      if transferSyntax.uid == "1.2.840.10008.1.2.4.51" && pixel.bitsStored <= 8 && pixel.bitsAllocated == 8 {
-        return try TurboJPEGCodec().decode(bytes, description: pixel, limits: limits)
-      }
-      return try codec.decode(bytes, description: pixel, limits: limits)
+      return try CodecRegistry.codec(for: transferSyntax).decode(bytes, description: pixel, limits: limits)
     }
     guard !transferSyntax.isEncapsulated || transferSyntax.uid == "1.2.840.10008.1.2.1.98" else {
       throw ImagingError.codec(transferSyntax.name, reason: "pixel data is not encapsulated")

@@ -14,6 +14,9 @@ struct JPEGExtendedCodec: FrameCodec {
       throw ImagingError.codec(name, reason: "frame is not sequential DCT (SOF\(stream.frameType - 0xC0))")
     }
     try checkSize(width: stream.width, height: stream.height, samples: stream.components.count, d)
+    // 8-bit streams go to libjpeg-turbo, whose upsampling and colour conversion are libjpeg's own, as the
+    // peers' decoders (dcmdjpeg) use; the codestream's precision decides, not the header's claim.
+    if stream.precision == 8 { return try TurboJPEGCodec().decode(data, description: d, limits: limits) }
     let hMax = stream.components.map(\.h).max() ?? 1
     let vMax = stream.components.map(\.v).max() ?? 1
     let mcuColumns = (stream.width + 8 * hMax - 1) / (8 * hMax)
