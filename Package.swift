@@ -17,6 +17,9 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: [
     // C shims: one module map and one header each.
@@ -56,9 +59,15 @@ let package = Package(
       name: "Archive", dependencies: ["DICOM", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: strictSettings),
 
-    // DICOM networking: the upper layer as a sans-IO codec (PDUs now; the state machine, DIMSE and the
-    // SwiftNIO transport build on it).
-    .target(name: "DICOMNetwork", dependencies: ["DICOM"], swiftSettings: strictSettings),
+    // DICOM networking: the upper layer as a sans-IO codec (PDUs, the PS3.8 state machine, DIMSE), the
+    // SwiftNIO transport that wraps it, the SCUs and the Storage SCP.
+    .target(
+      name: "DICOMNetwork",
+      dependencies: [
+        "DICOM", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictSettings),
 
     // Synthetic studies made by the project's own code: samples, tests and benchmarks (no patient data).
     .target(name: "SyntheticData", dependencies: ["DICOM"], swiftSettings: strictSettings),
@@ -66,8 +75,9 @@ let package = Package(
     .executableTarget(
       name: "biloba",
       dependencies: [
-        "DICOM", "DICOMImaging", "RasterCore", "TerminalGraphics", "Archive",
+        "DICOM", "DICOMImaging", "RasterCore", "TerminalGraphics", "Archive", "DICOMNetwork",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"), .product(name: "TOMLKit", package: "TOMLKit"),
       ],
       swiftSettings: strictSettings
     ),
@@ -109,7 +119,18 @@ let package = Package(
       name: "ArchiveInteropTests",
       dependencies: ["Archive", "DICOM", "SyntheticData", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: strictSettings),
-    .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM"], swiftSettings: strictSettings),
+    .testTarget(
+      name: "DICOMNetworkTests",
+      dependencies: [
+        "DICOMNetwork", "DICOM", "SyntheticData", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOTestUtils", package: "swift-nio"),
+      ],
+      swiftSettings: strictSettings),
+    // Our SCUs and SCP against DCMTK (dcmqrscp, storescp, storescu, findscu, movescu) and Orthanc.
+    .testTarget(
+      name: "DICOMNetworkInteropTests",
+      dependencies: ["DICOMNetwork", "DICOM", "SyntheticData", "TestSupport"],
+      swiftSettings: strictSettings),
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(
       name: "BilobaCLITests", dependencies: ["biloba", "DICOM", "SyntheticData", "TestSupport"],

@@ -8,6 +8,8 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
   case database(String)
   case dicom(path: String, DICOMError)
   case invalidQuery(String)
+  /// A received object that cannot be kept as it is (its UIDs are malformed or disagree with the command).
+  case rejectedObject(String)
 
   public var description: String {
     switch self {
@@ -16,6 +18,7 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
     case .database(let message): "archive index: \(message)"
     case .dicom(let path, let error): "\(path): \(error)"
     case .invalidQuery(let message): "invalid query: \(message)"
+    case .rejectedObject(let reason): "received object refused: \(reason)"
     }
   }
 }

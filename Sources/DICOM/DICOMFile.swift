@@ -24,6 +24,9 @@ public struct DICOMFile: Sendable, Equatable {
   public var dataset: Dataset
   /// The transfer syntax the dataset was read in.
   public var transferSyntax: TransferSyntax
+  /// Where the dataset starts in the bytes read (after preamble and meta group); 0 for a value built in
+  /// memory. The bytes from here on are the dataset exactly as encoded in `transferSyntax`.
+  public var datasetOffset: Int = 0
 
   public init(preamble: [UInt8]? = nil, meta: Dataset, dataset: Dataset, transferSyntax: TransferSyntax) {
     self.preamble = preamble
@@ -35,6 +38,12 @@ public struct DICOMFile: Sendable, Equatable {
   /// Reads a file from disk. Large values stay on disk until loaded (see `ReadOptions`).
   public static func read(path: String, options: ReadOptions = ReadOptions()) throws(DICOMError) -> DICOMFile {
     try read(input: FileInput(path: path), options: options)
+  }
+
+  /// A whole file's bytes, read with the same checks as `read(path:)` (regular file, no link followed).
+  public static func bytes(path: String) throws(DICOMError) -> [UInt8] {
+    let input = try FileInput(path: path)
+    return try input.bytes(0, input.end, tag: nil)
   }
 
   /// Reads a file held in memory.
@@ -76,7 +85,9 @@ public struct DICOMFile: Sendable, Equatable {
       deferBulkData: !options.loadBulkData, stopBeforePixelData: options.stopBeforePixelData)
     let dataset = try parser.parseDataset(
       at: &dataStart, end: dataInput.end, delimited: false, depth: 0, charset: .default)
-    return DICOMFile(preamble: preamble, meta: meta, dataset: dataset, transferSyntax: syntax)
+    var file = DICOMFile(preamble: preamble, meta: meta, dataset: dataset, transferSyntax: syntax)
+    file.datasetOffset = position
+    return file
   }
 
   private static func startsWithMetaGroup(_ input: FileInput, at position: Int) throws(DICOMError) -> Bool {

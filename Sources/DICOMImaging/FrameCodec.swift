@@ -36,6 +36,15 @@ public enum CodecRegistry {
     }
   }
 
+  /// Every transfer syntax the pipeline decodes, lossless first: what the Storage SCP accepts as stored.
+  public static let decodableTransferSyntaxUIDs: [String] = [
+    "1.2.840.10008.1.2.1", "1.2.840.10008.1.2", "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.1.99",
+    "1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.70", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.80",
+    "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.92", "1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202",
+    "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.81", "1.2.840.10008.1.2.4.91",
+    "1.2.840.10008.1.2.4.93", "1.2.840.10008.1.2.4.203", "1.2.840.10008.1.2.1.98",
+  ]
+
   /// Lossy syntaxes: the viewer marks images decoded from them.
   public static func isLossy(_ syntax: TransferSyntax) -> Bool {
     [

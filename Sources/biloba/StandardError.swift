@@ -6,3 +6,10 @@ enum StandardError {
     FileHandle.standardError.write(Data((text + "\n").utf8))
   }
 }
+
+/// Data for stdout written unbuffered, for output that must appear as it is produced.
+enum StandardOutput {
+  static func write(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+  }
+}

@@ -1,3 +1,5 @@
+import DICOM
+
 /// What an acceptor (our Storage SCP, our C-GET SCU's store side) agrees to: who may call, which SOP
 /// classes and transfer syntaxes, and its own limits.
 public struct AcceptorPolicy: Sendable {
@@ -16,8 +18,8 @@ public struct AcceptorPolicy: Sendable {
   public init(
     aeTitle: String, allowedCallingAETitles: Set<String>? = nil, abstractSyntaxes: Set<String>,
     transferSyntaxes: Set<String>, maxPDULength: UInt32 = 65536,
-    implementationClassUID: String = "2.25.223911580426227935536146458231457128453",
-    implementationVersionName: String = "BILOBA_010"
+    implementationClassUID: String = AcceptorPolicy.defaultImplementationClassUID,
+    implementationVersionName: String = AcceptorPolicy.defaultImplementationVersionName
   ) {
     self.aeTitle = aeTitle
     self.allowedCallingAETitles = allowedCallingAETitles
@@ -29,6 +31,9 @@ public struct AcceptorPolicy: Sendable {
   }
 
   public static let applicationContext = "1.2.840.10008.3.1.1.1"
+  /// Ours, as written in files (DICOM's `DICOMFile.implementationClassUID`).
+  public static let defaultImplementationClassUID = DICOMFile.implementationClassUID
+  public static let defaultImplementationVersionName = DICOMFile.implementationVersionName
 }
 
 /// The outcome of negotiating an association request: the PDU to answer with and, when accepted, the

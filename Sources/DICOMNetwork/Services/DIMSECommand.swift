@@ -77,6 +77,23 @@ public struct DIMSECommand: Sendable, Equatable {
     return c
   }
 
+  /// C-FIND-RQ, C-MOVE-RQ and C-GET-RQ: an identifier dataset follows (PS3.7 9.3.2, 9.3.3, 9.3.4).
+  public static func queryRequest(
+    _ field: Field, messageID: UInt16, sopClass: String, moveDestination: String? = nil, priority: UInt16 = 0
+  ) throws(DICOMError) -> DIMSECommand {
+    var c = try DIMSECommand(field: field, messageID: messageID, sopClass: sopClass, hasDataset: true)
+    c.dataset.set(priorityTag, .US, integers: [priority])
+    if let moveDestination { try c.dataset.set(moveDestinationTag, .AE, moveDestination) }
+    return c
+  }
+
+  /// C-CANCEL-RQ for the request with `messageID` (PS3.7 9.3.2.3).
+  public static func cancelRequest(respondingTo messageID: UInt16) throws(DICOMError) -> DIMSECommand {
+    try DIMSECommand(field: .cCancelRQ, messageID: messageID, sopClass: nil, hasDataset: false, respondingTo: true)
+  }
+
+  public var moveDestination: String? { dataset.string(Self.moveDestinationTag) }
+
   /// The response to a request: same SOP class (and instance), the status, no dataset unless given.
   public static func response(to request: DIMSECommand, status: DIMSEStatus, hasDataset: Bool = false)
     throws(DICOMError) -> DIMSECommand

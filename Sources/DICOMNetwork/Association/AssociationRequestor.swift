@@ -1,0 +1,100 @@
+public import Logging
+import NIOCore
+import NIOPosix
+
+extension Association {
+  /// Opens an association to `node`, runs `body` on it, then releases it (or aborts it when `body`
+  /// throws). Contexts not accepted are left out of `contexts`; at least one must be accepted.
+  public static func withAssociation<Result>(
+    to node: RemoteNode, as local: LocalEntity, contexts proposed: [ProposedContext], roles: [RoleSelection] = [],
+    logger: Logger = Logger(label: "biloba.network"),
+    _ body: (Association) async throws -> sending Result
+  ) async throws -> sending Result {
+    try LocalEntity.validate(aeTitle: local.aeTitle)
+    try LocalEntity.validate(aeTitle: node.aeTitle)
+    let channel: NIOAsyncChannel<PDU, PDU>
+    do {
+      channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .connectTimeout(.milliseconds(Int64(local.timeouts.connect * 1000)))
+        .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+        .connect(host: node.host, port: node.port) { channel in
+          channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addPDUHandlers(
+              maxPDULength: local.maxPDULength, timeouts: local.timeouts, inactivity: local.timeouts.dimse)
+            return try NIOAsyncChannel<PDU, PDU>(wrappingChannelSynchronously: channel)
+          }
+        }
+    } catch {
+      throw NetworkError.connectionFailed(host: node.host, port: node.port, reason: "\(error)")
+    }
+    return try await channel.executeThenClose { inbound, outbound in
+      let association = Association(
+        role: .requestor, channel: channel.channel, inbound: inbound, outbound: outbound, timeouts: local.timeouts,
+        logger: logger, privacy: LogPrivacy(showsPatientData: local.logsPatientData),
+        maxMessageLength: Int(Int32.max))
+      var user = UserInformation(
+        maxPDULength: local.maxPDULength, implementationClassUID: AcceptorPolicy.defaultImplementationClassUID,
+        implementationVersionName: AcceptorPolicy.defaultImplementationVersionName)
+      user.roles = roles
+      let rq = AssociateRequest(calledAE: node.aeTitle, callingAE: local.aeTitle, contexts: proposed, user: user)
+      try await association.requestAssociation(rq)
+      let result: Result
+      do {
+        result = try await body(association)
+      } catch {
+        if association.isEstablished { try? await association.abort() }
+        throw error
+      }
+      if association.isEstablished { try await association.release() }
+      return result
+    }
+  }
+
+  /// A-ASSOCIATE-RQ, then the AC or RJ (ARTIM bounds the wait).
+  func requestAssociation(_ rq: AssociateRequest) async throws(NetworkError) {
+    request = rq
+    try await apply(.associateRequest)
+    try await apply(.transportConfirmation, sending: .associateRQ(rq))
+    trigger(.startARTIM)
+    let (pdu, _) = try await receivePDU()
+    trigger(.stopARTIM)
+    switch pdu {
+    case .associateAC(let ac):
+      peerMaxPDULength = ac.user.maxPDULength ?? 0
+      acceptedRoles = ac.user.roles
+      for c in ac.contexts where c.result == .acceptance {
+        guard let p = rq.contexts.first(where: { $0.id == c.id }), p.transferSyntaxes.contains(c.transferSyntax) else {
+          // An accepted context we never proposed, or a syntax we did not offer.
+          try await abort(.invalidParameter)
+          throw NetworkError.protocolViolation("the acceptor answered with a context or syntax that was not proposed")
+        }
+        contexts[c.id] = Context(id: c.id, abstractSyntax: p.abstractSyntax, transferSyntax: c.transferSyntax)
+      }
+      guard !contexts.isEmpty else {
+        try await abort()
+        throw NetworkError.noPresentationContext(sopClass: rq.contexts.first?.abstractSyntax ?? "", transferSyntax: nil)
+      }
+      logger.debug(
+        "association accepted",
+        metadata: ["peer": "\(LogPrivacy.peerText(rq.calledAE))", "contexts": "\(contexts.count)"])
+    case .associateRJ(let rj):
+      throw NetworkError.associationRejected(rj)
+    default:
+      throw NetworkError.protocolViolation("unexpected answer to A-ASSOCIATE-RQ")
+    }
+  }
+}
+
+extension ChannelPipeline.SynchronousOperations {
+  /// The PDU codec and the timers, in the order bytes pass through them.
+  func addPDUHandlers(maxPDULength: UInt32, timeouts: NetworkTimeouts, inactivity: Double?) throws {
+    // A-ASSOCIATE PDUs can carry many contexts; allow them at least 64 KiB whatever our P-DATA maximum.
+    let limit = max(Int(maxPDULength), 65_536)
+    try addHandler(ByteToMessageHandler(PDUFrameDecoder(maximumLength: limit)))
+    try addHandler(MessageToByteHandler(PDUFrameEncoder()))
+    try addHandler(
+      AssociationTimers(
+        artim: .milliseconds(Int64(timeouts.artim * 1000)),
+        inactivity: inactivity.map { .milliseconds(Int64($0 * 1000)) }))
+  }
+}

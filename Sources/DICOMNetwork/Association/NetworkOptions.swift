@@ -1,0 +1,70 @@
+/// Timers of an association, in seconds (DCMTK's -to, -ta, -td, and an idle limit for the SCP).
+public struct NetworkTimeouts: Sendable, Equatable {
+  /// TCP connect.
+  public var connect: Double
+  /// ARTIM: how long to wait for an A-ASSOCIATE-RQ after a connection, or for the close after a reject,
+  /// release or abort (PS3.8 9.1.5).
+  public var artim: Double
+  /// How long a requestor waits for the peer with nothing arriving (a response, the next pending one).
+  public var dimse: Double
+  /// How long an acceptor keeps an established association that carries no traffic.
+  public var idle: Double
+
+  public init(connect: Double = 10, artim: Double = 30, dimse: Double = 60, idle: Double = 300) {
+    self.connect = connect
+    self.artim = artim
+    self.dimse = dimse
+    self.idle = idle
+  }
+}
+
+/// Who we are on the network and our own limits.
+public struct LocalEntity: Sendable, Equatable {
+  public var aeTitle: String
+  /// The largest P-DATA-TF PDU we accept (told to the peer; PDUs above it are refused).
+  public var maxPDULength: UInt32
+  public var timeouts: NetworkTimeouts
+  /// Log patient identifiers (UIDs, names) for local debugging; off by default, so logs carry none.
+  public var logsPatientData: Bool
+
+  public init(
+    aeTitle: String, maxPDULength: UInt32 = 131_072, timeouts: NetworkTimeouts = NetworkTimeouts(),
+    logsPatientData: Bool = false
+  ) {
+    self.aeTitle = aeTitle
+    self.maxPDULength = maxPDULength
+    self.timeouts = timeouts
+    self.logsPatientData = logsPatientData
+  }
+
+  /// AE titles are 1 to 16 characters of the default repertoire, no backslash or control character,
+  /// not all spaces (PS3.5 table 6.2-1).
+  public static func validate(aeTitle: String) throws(NetworkError) {
+    let trimmed = aeTitle.trimmingSpaces
+    guard !trimmed.isEmpty, aeTitle.utf8.count <= 16,
+      aeTitle.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C })
+    else { throw NetworkError.invalidParameter("AE title must be 1 to 16 printable ASCII characters, no backslash") }
+  }
+}
+
+/// A remote application entity: where it listens and its AE title.
+public struct RemoteNode: Sendable, Equatable {
+  public var host: String
+  public var port: Int
+  public var aeTitle: String
+
+  public init(host: String, port: Int, aeTitle: String) {
+    self.host = host
+    self.port = port
+    self.aeTitle = aeTitle
+  }
+}
+
+extension String {
+  var trimmingSpaces: String {
+    var s = Substring(self)
+    while s.first == " " { s = s.dropFirst() }
+    while s.last == " " || s.last == "\0" { s = s.dropLast() }
+    return String(s)
+  }
+}

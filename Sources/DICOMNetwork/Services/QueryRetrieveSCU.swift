@@ -1,0 +1,192 @@
+public import DICOM
+
+/// Sub-operation counts of a C-MOVE or C-GET (PS3.4 C.4.2.1.6): what the peer reports in its responses.
+public struct SubOperationProgress: Sendable, Equatable, CustomStringConvertible {
+  public var remaining: Int?
+  public var completed: Int
+  public var failed: Int
+  public var warning: Int
+
+  public init(remaining: Int? = nil, completed: Int = 0, failed: Int = 0, warning: Int = 0) {
+    self.remaining = remaining
+    self.completed = completed
+    self.failed = failed
+    self.warning = warning
+  }
+
+  public var description: String {
+    "\(completed) completed, \(failed) failed, \(warning) warning" + (remaining.map { ", \($0) remaining" } ?? "")
+  }
+}
+
+/// The end of a C-MOVE or C-GET: the final status and counts.
+public struct RetrieveOutcome: Sendable, Equatable {
+  public var status: DIMSEStatus
+  public var progress: SubOperationProgress
+  /// True when every sub-operation succeeded and the final status says so.
+  public var isCompleteSuccess: Bool { status.kind == .success && progress.failed == 0 }
+}
+
+/// What a C-FIND callback says: go on, or send C-CANCEL.
+public enum QueryControl: Sendable { case proceed, cancel }
+
+extension Association {
+  /// C-ECHO (PS3.7 9.1.5): the verification status.
+  public func echo() async throws(NetworkError) -> DIMSEStatus {
+    guard let ctx = context(for: ServiceClasses.verification) else {
+      throw NetworkError.noPresentationContext(sopClass: ServiceClasses.verification, transferSyntax: nil)
+    }
+    let id = nextMessageID()
+    try await send(try dimse { () throws(DICOMError) in try .echoRequest(messageID: id) }, contextID: ctx.id)
+    return try await finalResponse(to: id).command.status ?? .processingFailure
+  }
+
+  /// C-FIND (PS3.4 C.4.1): `onMatch` gets each pending response's identifier as it arrives and may
+  /// cancel (C-CANCEL-RQ; the peer then ends with Cancel). Returns the final status.
+  public func find(
+    root: ServiceClasses.Root, identifier: Dataset, onMatch: (Dataset) -> QueryControl
+  ) async throws(NetworkError) -> DIMSEStatus {
+    let ctx = try queryContext(root.find)
+    let id = nextMessageID()
+    let request = try dimse { () throws(DICOMError) in
+      try DIMSECommand.queryRequest(.cFindRQ, messageID: id, sopClass: root.find)
+    }
+    try await send(request, dataset: try encode(identifier, in: ctx), contextID: ctx.id)
+    var cancelled = false
+    while true {
+      let response = try await response(to: id)
+      guard let status = response.command.status else {
+        throw NetworkError.protocolViolation("C-FIND-RSP without status")
+      }
+      guard status.kind == .pending else { return status }
+      guard let bytes = response.dataset else { continue }
+      let match = try decode(bytes, in: ctx)
+      if !cancelled && onMatch(match) == .cancel {
+        cancelled = true
+        try await send(try dimse { () throws(DICOMError) in try .cancelRequest(respondingTo: id) }, contextID: ctx.id)
+      }
+    }
+  }
+
+  /// C-MOVE (PS3.4 C.4.2) to `destination`: the peer opens its own associations to that AE for the
+  /// sub-operations; `onProgress` gets the counts of each pending response.
+  public func move(
+    root: ServiceClasses.Root, identifier: Dataset, destination: String,
+    onProgress: (SubOperationProgress) -> Void
+  ) async throws(NetworkError) -> RetrieveOutcome {
+    try LocalEntity.validate(aeTitle: destination)
+    let ctx = try queryContext(root.move)
+    let id = nextMessageID()
+    let request = try dimse { () throws(DICOMError) in
+      try DIMSECommand.queryRequest(.cMoveRQ, messageID: id, sopClass: root.move, moveDestination: destination)
+    }
+    // Sub-operations can take long between pending responses: wait without the inactivity limit.
+    trigger(.pauseInactivity)
+    defer { trigger(.resumeInactivity) }
+    try await send(request, dataset: try encode(identifier, in: ctx), contextID: ctx.id)
+    var progress = SubOperationProgress()
+    while true {
+      let response = try await response(to: id)
+      guard let status = response.command.status else {
+        throw NetworkError.protocolViolation("C-MOVE-RSP without status")
+      }
+      progress.update(from: response.command)
+      if status.kind == .pending {
+        onProgress(progress)
+        continue
+      }
+      return RetrieveOutcome(status: status, progress: progress)
+    }
+  }
+
+  /// C-GET (PS3.4 C.4.3): the sub-operations come back as C-STORE requests on this association (we took
+  /// the SCP role for the storage classes); each goes to `storage`.
+  public func get(
+    root: ServiceClasses.Root, identifier: Dataset, storage: any StorageHandler,
+    onProgress: (SubOperationProgress) -> Void
+  ) async throws(NetworkError) -> RetrieveOutcome {
+    let ctx = try queryContext(root.get)
+    let id = nextMessageID()
+    let request = try dimse { () throws(DICOMError) in
+      try DIMSECommand.queryRequest(.cGetRQ, messageID: id, sopClass: root.get)
+    }
+    try await send(request, dataset: try encode(identifier, in: ctx), contextID: ctx.id)
+    var progress = SubOperationProgress()
+    while true {
+      guard let message = try await receiveMessage() else { throw NetworkError.connectionClosed }
+      if message.command.field == .cStoreRQ {
+        try await answerStore(message, callingAE: requestField(\.calledAE), storage: storage)
+        continue
+      }
+      guard message.command.messageIDBeingRespondedTo == id, message.command.field == .cGetRSP,
+        let status = message.command.status
+      else { throw NetworkError.protocolViolation("unexpected DIMSE message during C-GET") }
+      progress.update(from: message.command)
+      if status.kind == .pending {
+        onProgress(progress)
+        continue
+      }
+      return RetrieveOutcome(status: status, progress: progress)
+    }
+  }
+
+  // MARK: - Helpers
+
+  func requestField(_ field: KeyPath<AssociateRequest, String>) -> String {
+    request.map { $0[keyPath: field] } ?? ""
+  }
+
+  func queryContext(_ sopClass: String) throws(NetworkError) -> Context {
+    guard let ctx = context(for: sopClass) else {
+      throw NetworkError.noPresentationContext(sopClass: sopClass, transferSyntax: nil)
+    }
+    return ctx
+  }
+
+  func dimse(_ make: () throws(DICOMError) -> DIMSECommand) throws(NetworkError) -> DIMSECommand {
+    do { return try make() } catch { throw NetworkError.dataset(error) }
+  }
+
+  func encode(_ dataset: Dataset, in ctx: Context) throws(NetworkError) -> [UInt8] {
+    do {
+      return try DatasetWriter(transferSyntax: .from(uid: ctx.transferSyntax)).encode(dataset)
+    } catch {
+      throw NetworkError.dataset(error)
+    }
+  }
+
+  func decode(_ bytes: [UInt8], in ctx: Context) throws(NetworkError) -> Dataset {
+    do {
+      return try DICOMFile.readDataset(bytes: bytes, transferSyntax: .from(uid: ctx.transferSyntax))
+    } catch {
+      throw NetworkError.dataset(error)
+    }
+  }
+
+  /// The next response to request `id`.
+  func response(to id: UInt16) async throws(NetworkError) -> Message {
+    guard let message = try await receiveMessage() else { throw NetworkError.connectionClosed }
+    guard message.command.messageIDBeingRespondedTo == id else {
+      throw NetworkError.protocolViolation("a response to a request that was not made")
+    }
+    return message
+  }
+
+  /// The first non-pending response to request `id`.
+  func finalResponse(to id: UInt16) async throws(NetworkError) -> Message {
+    while true {
+      let message = try await response(to: id)
+      if message.command.status?.kind != .pending { return message }
+    }
+  }
+}
+
+extension SubOperationProgress {
+  mutating func update(from command: DIMSECommand) {
+    let counts = command.subOperations
+    if let r = counts.remaining { remaining = r }
+    if let c = counts.completed { completed = c }
+    if let f = counts.failed { failed = f }
+    if let w = counts.warning { warning = w }
+  }
+}

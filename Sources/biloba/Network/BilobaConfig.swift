@@ -1,0 +1,113 @@
+import DICOM
+import DICOMNetwork
+import Foundation
+import TOMLKit
+
+/// The user's configuration file (`$XDG_CONFIG_HOME/biloba/config.toml`): our AE, the Storage SCP's
+/// settings, and the remote nodes by name. It is untrusted input: every value is checked when read.
+///
+///     [network]
+///     aet = "BILOBA"
+///     listen_port = 11112
+///     bind = "127.0.0.1"
+///     max_associations = 16
+///     allowed_calling_aets = ["PACS"]
+///
+///     [nodes.pacs]
+///     host = "10.0.0.5"
+///     port = 104
+///     aet = "PACS"
+struct BilobaConfig: Decodable, Sendable {
+  struct Network: Decodable, Sendable {
+    var aet: String?
+    var listen_port: Int?
+    var bind: String?
+    var max_associations: Int?
+    var allowed_calling_aets: [String]?
+    var allowed_hosts: [String]?
+    var max_pdu: Int?
+  }
+
+  struct Node: Decodable, Sendable {
+    var host: String
+    var port: Int
+    var aet: String
+  }
+
+  var network: Network?
+  var nodes: [String: Node]?
+
+  static let empty = BilobaConfig(network: nil, nodes: nil)
+
+  /// The default file: `$XDG_CONFIG_HOME/biloba/config.toml`, else `~/.config/biloba/config.toml`.
+  static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    let base =
+      environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+      ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.config")
+    return base + "/biloba/config.toml"
+  }
+
+  /// Reads the file at `path`, or the default file when there is one; no file means defaults.
+  static func load(path: String?) throws(CommandFailure) -> BilobaConfig {
+    let file = path ?? defaultPath()
+    guard FileManager.default.fileExists(atPath: file) else {
+      if path != nil { throw CommandFailure("\(file): no such configuration file") }
+      return .empty
+    }
+    let text: String
+    do {
+      let data = try Data(contentsOf: URL(fileURLWithPath: file))
+      guard data.count <= 1 << 20 else { throw CommandFailure("\(file): larger than 1 MiB") }
+      text = String(decoding: data, as: UTF8.self)
+    } catch let failure as CommandFailure {
+      throw failure
+    } catch {
+      throw CommandFailure("\(file): \(error.localizedDescription)")
+    }
+    let config: BilobaConfig
+    do {
+      config = try TOMLDecoder().decode(BilobaConfig.self, from: text)
+    } catch let error as TOMLParseError {
+      throw CommandFailure("\(file): \(error.description) at \(error.source.begin.debugDescription)")
+    } catch {
+      throw CommandFailure("\(file): \(Self.describe(error))")
+    }
+    try config.validate(file: file)
+    return config
+  }
+
+  func validate(file: String) throws(CommandFailure) {
+    func check(_ ok: Bool, _ what: String) throws(CommandFailure) {
+      if !ok { throw CommandFailure("\(file): \(what)") }
+    }
+    if let n = network {
+      if let aet = n.aet {
+        try check((try? LocalEntity.validate(aeTitle: aet)) != nil, "network.aet is not a valid AE title")
+      }
+      if let p = n.listen_port { try check((1...65535).contains(p), "network.listen_port must be 1 to 65535") }
+      if let m = n.max_associations { try check((1...1000).contains(m), "network.max_associations must be 1 to 1000") }
+      if let m = n.max_pdu { try check((4096...16_777_216).contains(m), "network.max_pdu must be 4096 to 16777216") }
+      for aet in n.allowed_calling_aets ?? [] {
+        try check(
+          (try? LocalEntity.validate(aeTitle: aet)) != nil, "network.allowed_calling_aets has an invalid AE title")
+      }
+    }
+    for (name, node) in nodes ?? [:] {
+      let safe = name.strippingControlCharacters
+      try check((1...65535).contains(node.port), "nodes.\(safe).port must be 1 to 65535")
+      try check((try? LocalEntity.validate(aeTitle: node.aet)) != nil, "nodes.\(safe).aet is not a valid AE title")
+      try check(!node.host.isEmpty && node.host.count <= 253, "nodes.\(safe).host is empty or too long")
+    }
+  }
+
+  static func describe(_ error: any Error) -> String {
+    switch error {
+    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+      DecodingError.keyNotFound(_, let context), DecodingError.dataCorrupted(let context):
+      let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+      return (path.isEmpty ? "" : path + ": ") + context.debugDescription
+    default:
+      return "\(error)"
+    }
+  }
+}
