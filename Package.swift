@@ -129,7 +129,7 @@ let package = Package(
     // Our SCUs and SCP against DCMTK (dcmqrscp, storescp, storescu, findscu, movescu) and Orthanc.
     .testTarget(
       name: "DICOMNetworkInteropTests",
-      dependencies: ["DICOMNetwork", "DICOM", "SyntheticData", "TestSupport"],
+      dependencies: ["biloba", "DICOMNetwork", "DICOM", "SyntheticData", "TestSupport"],
       swiftSettings: strictSettings),
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(

@@ -90,3 +90,17 @@ public enum BuiltProducts {
     return fallback
   }
 }
+
+/// Runs a shell script that starts network peers, in a private network namespace when the machine
+/// allows it (`unshare -n`, loopback up), so that nothing it opens is reachable from elsewhere.
+public enum IsolatedNetwork {
+  public static func run(_ script: String) throws -> ProcessOutput {
+    let isolated = try ProcessRunner.run(
+      "unshare", ["-n", "sh", "-c", "ip link set lo up && echo '#isolated' && " + script])
+    if isolated.stdout.hasPrefix("#isolated") { return isolated }
+    return try ProcessRunner.run("sh", ["-c", script])
+  }
+
+  /// A port for a peer: any port works inside a namespace; outside, one from a wide random range.
+  public static func port() -> Int { Int.random(in: 20000...60000) }
+}

@@ -184,7 +184,12 @@ extension Association {
 extension SubOperationProgress {
   mutating func update(from command: DIMSECommand) {
     let counts = command.subOperations
-    if let r = counts.remaining { remaining = r }
+    // A final response need not carry Remaining (PS3.4 C.4.2.1.6): then none remain.
+    if command.status?.kind == .pending {
+      remaining = counts.remaining ?? remaining
+    } else {
+      remaining = counts.remaining
+    }
     if let c = counts.completed { completed = c }
     if let f = counts.failed { failed = f }
     if let w = counts.warning { warning = w }

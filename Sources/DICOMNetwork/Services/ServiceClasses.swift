@@ -58,3 +58,33 @@ public enum ContextProposal {
     }
   }
 }
+
+extension ContextProposal {
+  /// A C-GET proposal: the GET context, and for each storage class the SCP role with contexts in which
+  /// the peer can send each object as it is stored. When the classes are known (a C-FIND at image level
+  /// tells them), each gets an uncompressed context plus one context per other syntax, so a compressed
+  /// object is never refused or transcoded for want of its syntax; otherwise every retrievable class gets
+  /// one context listing all syntaxes.
+  public static func forGet(root: ServiceClasses.Root, storageClasses known: [String], syntaxes: [String])
+    -> (contexts: [ProposedContext], roles: [RoleSelection])
+  {
+    let uncompressed = syntaxes.filter { ServiceClasses.uncompressedSyntaxes.contains($0) }
+    let others = syntaxes.filter { !ServiceClasses.uncompressedSyntaxes.contains($0) }
+    var items: [(abstractSyntax: String, transferSyntaxes: [String])] = [
+      (root.get, ServiceClasses.uncompressedSyntaxes)
+    ]
+    let perClass = 1 + others.count
+    let classes: [String]
+    if !known.isEmpty && known.count * perClass < 128 {
+      classes = known
+      for sopClass in known {
+        items.append((sopClass, uncompressed))
+        items += others.map { (sopClass, [$0]) }
+      }
+    } else {
+      classes = Array(Set(known + ServiceClasses.retrievableStorage)).sorted().prefix(127).map { $0 }
+      items += classes.map { ($0, syntaxes) }
+    }
+    return (contexts(items), classes.map { RoleSelection(sopClass: $0, scu: false, scp: true) })
+  }
+}

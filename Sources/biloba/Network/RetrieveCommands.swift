@@ -40,6 +40,30 @@ struct RetrieveOptions: ParsableArguments {
     if let instance { try ds.set(Tag(0x0008, 0x0018), .UI, instance) }
     return ds
   }
+
+  /// The SOP classes of the objects to retrieve, from a C-FIND at image level; empty when the peer does
+  /// not say (the proposal then covers every retrievable class).
+  func storageClasses(node: RemoteNode, entity: LocalEntity) async -> [String] {
+    guard var identifier = try? identifier() else { return [] }
+    try? identifier.set(Tag(0x0008, 0x0052), .CS, "IMAGE")
+    identifier.set(Element(tag: Tag(0x0008, 0x0016), vr: .UI, bytes: []))
+    if identifier.string(Tag(0x0020, 0x000E)) == nil {
+      identifier.set(Element(tag: Tag(0x0020, 0x000E), vr: .UI, bytes: []))
+    }
+    if identifier.string(Tag(0x0008, 0x0018)) == nil {
+      identifier.set(Element(tag: Tag(0x0008, 0x0018), vr: .UI, bytes: []))
+    }
+    let root = self.root
+    let contexts = ContextProposal.contexts([(root.find, ServiceClasses.uncompressedSyntaxes)])
+    var classes: Set<String> = []
+    _ = try? await Association.withAssociation(to: node, as: entity, contexts: contexts) { association in
+      try await association.find(root: root, identifier: identifier) { match in
+        if let c = match.string(Tag(0x0008, 0x0016)), UIDSyntax.isValid(c) { classes.insert(c) }
+        return .proceed
+      }
+    }
+    return classes.sorted()
+  }
 }
 
 /// Progress on stderr, one line rewritten in place on a terminal, one line per change otherwise.
@@ -162,11 +186,10 @@ struct GetCommand: AsyncParsableCommand {
     let root = target.root
     let record = RetrievalRecord(archive: store, node: node.aeTitle, options: target)
     let progress = RetrieveProgress(verb: "get")
-    let storageClasses = ServiceClasses.retrievableStorage
-    let contexts = ContextProposal.contexts(
-      [(root.get, ServiceClasses.uncompressedSyntaxes)]
-        + storageClasses.map { ($0, CodecRegistry.decodableTransferSyntaxUIDs) })
-    let roles = storageClasses.map { RoleSelection(sopClass: $0, scu: false, scp: true) }
+    // Which storage classes are there? Then each can be proposed in every syntax it may be stored in.
+    let classes = await target.storageClasses(node: node, entity: entity)
+    let (contexts, roles) = ContextProposal.forGet(
+      root: root, storageClasses: classes, syntaxes: CodecRegistry.decodableTransferSyntaxUIDs)
     let outcome: RetrieveOutcome
     do {
       outcome = try await Association.withAssociation(
