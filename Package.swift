@@ -122,8 +122,9 @@ let package = Package(
     .testTarget(
       name: "DICOMNetworkTests",
       dependencies: [
-        "DICOMNetwork", "DICOM", "SyntheticData", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOTestUtils", package: "swift-nio"),
+        "DICOMNetwork", "DICOM", "Archive", "SyntheticData", "TestSupport",
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+        .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictSettings),
     // Our SCUs and SCP against DCMTK (dcmqrscp, storescp, storescu, findscu, movescu) and Orthanc.
