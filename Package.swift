@@ -28,6 +28,7 @@ let package = Package(
     .systemLibrary(name: "CCharLS", pkgConfig: "charls", providers: [.apt(["libcharls-dev"])]),
     .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
     .systemLibrary(name: "CTerminal"),
+    .systemLibrary(name: "CFileSync"),
     // libsixel: the benchmarks' in-process peer for sixel encoding.
     .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
 
@@ -56,7 +57,7 @@ let package = Package(
     // The local archive: SQLite index (GRDB) of patients, studies, series and instances, and the file
     // store, the only code that writes DICOM objects to disk.
     .target(
-      name: "Archive", dependencies: ["DICOM", .product(name: "GRDB", package: "GRDB.swift")],
+      name: "Archive", dependencies: ["DICOM", "CFileSync", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: strictSettings),
 
     // DICOM networking: the upper layer as a sans-IO codec (PDUs, the PS3.8 state machine, DIMSE), the

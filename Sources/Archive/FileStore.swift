@@ -17,15 +17,20 @@ public struct FileStore: Sendable {
     try Self.makeDirectory(root + "/objects")
   }
 
-  /// Writes `bytes` as a new object and returns its path relative to the root.
-  public func write(_ bytes: [UInt8]) throws(ArchiveError) -> String {
+  /// A new object's path relative to the root, its directories made: `objects/xx/yy/<uuid>.dcm`.
+  public func reserve() throws(ArchiveError) -> String {
     let name = UUID().uuidString.lowercased()
     let a = String(name.prefix(2))
     let b = String(name.dropFirst(2).prefix(2))
     let relativeDirectory = "objects/\(a)/\(b)"
     try Self.makeDirectory(root + "/objects/" + a)
     try Self.makeDirectory(root + "/" + relativeDirectory)
-    let relative = relativeDirectory + "/" + name + ".dcm"
+    return relativeDirectory + "/" + name + ".dcm"
+  }
+
+  /// Writes `bytes` as a new object and returns its path relative to the root.
+  public func write(_ bytes: [UInt8]) throws(ArchiveError) -> String {
+    let relative = try reserve()
     do {
       try AtomicFile.write(bytes, to: root + "/" + relative, permissions: 0o600)
     } catch {

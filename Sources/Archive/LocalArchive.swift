@@ -1,15 +1,35 @@
 import DICOM
 import Foundation
 import GRDB
+import Synchronization
 
 /// The local archive: a file store and its index, opened from one root directory.
 public final class LocalArchive: Sendable {
   public let store: FileStore
   public let index: ArchiveIndex
 
+  private let journalBox = Mutex<ReceiveJournal?>(nil)
+
   public init(root: String) throws(ArchiveError) {
     store = try FileStore(root: root)
     index = try ArchiveIndex(path: root + "/index.sqlite")
+  }
+
+  /// Where network receives wait for the disk (made on first use).
+  public func journal() throws(ArchiveError) -> ReceiveJournal {
+    let made: Result<ReceiveJournal, ArchiveError> = journalBox.withLock { box in
+      if let box { return .success(box) }
+      do throws(ArchiveError) {
+        let j = try ReceiveJournal(store: store) { [weak self] entries in
+          _ = try self?.add(contentsOf: entries, duplicates: .replace)
+        }
+        box = j
+        return .success(j)
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try made.get()
   }
 
   /// What to do with an instance whose SOP Instance UID is already in the archive.

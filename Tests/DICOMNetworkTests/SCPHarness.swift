@@ -20,6 +20,8 @@ struct ArchiveHandler: StorageHandler {
       return .cannotUnderstand
     }
   }
+
+  func flush() async -> Bool { await archive.flushReceived().isEmpty }
 }
 
 /// Our Storage SCP in this process, on a free loopback port, storing into a fresh archive.

@@ -199,8 +199,9 @@ public final class Association {
   }
 
   /// The next whole DIMSE message, or nil when the peer released the association (answered with a
-  /// release response). PDVs on a context that was not accepted abort the association.
-  public func receiveMessage() async throws(NetworkError) -> Message? {
+  /// release response once `beforeRelease` says all is well; aborted otherwise). PDVs on a context that
+  /// was not accepted abort the association.
+  public func receiveMessage(beforeRelease: () async -> Bool = { true }) async throws(NetworkError) -> Message? {
     while true {
       if !queuedPDVs.isEmpty {
         let pdv = queuedPDVs.removeFirst()
@@ -231,6 +232,10 @@ public final class Association {
         continue
       }
       if indications.contains(.releaseRequest) {
+        guard await beforeRelease() else {
+          try await abort(AssociateAbort(source: 2, reason: 0))
+          throw NetworkError.protocolViolation("stored objects could not be made durable; association aborted")
+        }
         try await answerRelease()
         return nil
       }

@@ -17,6 +17,8 @@ extension Association {
       channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .connectTimeout(.milliseconds(Int64(local.timeouts.connect * 1000)))
         .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+        .channelOption(ChannelOptions.recvAllocator, value: Association.receiveAllocator)
+        .channelOption(ChannelOptions.writeBufferWaterMark, value: Association.writeWaterMark)
         .connect(host: node.host, port: node.port) { channel in
           channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addPDUHandlers(
@@ -83,6 +85,14 @@ extension Association {
       throw NetworkError.protocolViolation("unexpected answer to A-ASSOCIATE-RQ")
     }
   }
+}
+
+extension Association {
+  /// Reads of up to 1 MiB: an image arrives in a few reads instead of dozens of 64 KiB ones.
+  static let receiveAllocator = AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 262_144, maximum: 1_048_576)
+  /// A whole image may be queued for the socket before the writer waits (NIO's default pauses it at
+  /// 64 KiB, a dozen pauses per CT slice).
+  static let writeWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 1 << 20, high: 4 << 20)
 }
 
 extension ChannelPipeline.SynchronousOperations {

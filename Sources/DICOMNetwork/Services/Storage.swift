@@ -24,6 +24,13 @@ public struct ReceivedObject: Sendable {
 /// failure status when the object was not kept, and then nothing of it may remain.
 public protocol StorageHandler: Sendable {
   func store(_ object: ReceivedObject) async -> DIMSEStatus
+  /// Waits until everything stored so far is durable; false when some of it could not be made so. The
+  /// SCP calls it before answering a release (and aborts instead when it fails).
+  func flush() async -> Bool
+}
+
+extension StorageHandler {
+  public func flush() async -> Bool { true }
 }
 
 extension Association {

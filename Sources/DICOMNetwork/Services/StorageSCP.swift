@@ -78,11 +78,15 @@ public final class StorageSCP: Sendable {
   /// Binds `port` (0: any free port); fails at once when the port is taken.
   public func listen(port: Int) async throws -> Listener {
     try LocalEntity.validate(aeTitle: configuration.local.aeTitle)
+    // Load the data dictionary now rather than during the first association.
+    _ = DataDictionary.entry(for: Tag(0x0008, 0x0018))
     let local = configuration.local
     let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .serverChannelOption(ChannelOptions.backlog, value: 256)
       .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
       .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+      .childChannelOption(ChannelOptions.recvAllocator, value: Association.receiveAllocator)
+      .childChannelOption(ChannelOptions.writeBufferWaterMark, value: Association.writeWaterMark)
       .bind(host: configuration.bindHost, port: port) { channel in
         channel.eventLoop.makeCompletedFuture {
           try channel.pipeline.syncOperations.addPDUHandlers(
@@ -195,7 +199,7 @@ extension Association {
 
   /// Answers requests until the peer releases or aborts: C-ECHO and C-STORE; C-CANCEL is ignored.
   func serveRequests(storage: any StorageHandler) async throws(NetworkError) {
-    while let message = try await receiveMessage() {
+    while let message = try await receiveMessage(beforeRelease: { await storage.flush() }) {
       switch message.command.field {
       case .cEchoRQ:
         let response = try dimse { () throws(DICOMError) in

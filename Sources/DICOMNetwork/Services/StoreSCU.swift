@@ -15,16 +15,20 @@ public struct StorableObject: Sendable {
     self.dataset = dataset
   }
 
-  /// Reads a Part 10 file: the dataset's bytes follow its meta group unchanged.
-  public static func load(path: String) throws(DICOMError) -> StorableObject {
-    let bytes = try DICOMFile.bytes(path: path)
-    let file = try DICOMFile.read(bytes: bytes, options: ReadOptions(stopBeforePixelData: true))
+  /// Reads a Part 10 file: the dataset's bytes follow its meta group unchanged. With `headerOnly`, only
+  /// the UIDs and the syntax are read (the dataset stays empty), enough to propose contexts.
+  public static func load(path: String, headerOnly: Bool = false) throws(DICOMError) -> StorableObject {
+    let bytes = headerOnly ? [] : try DICOMFile.bytes(path: path)
+    let file =
+      headerOnly
+      ? try DICOMFile.read(path: path, options: ReadOptions(stopBeforePixelData: true))
+      : try DICOMFile.read(bytes: bytes, options: ReadOptions(stopBeforePixelData: true))
     guard let sopClass = file.meta.string(.mediaStorageSOPClassUID) ?? file.dataset.string(.sopClassUID),
       let instance = file.meta.string(.mediaStorageSOPInstanceUID) ?? file.dataset.string(.sopInstanceUID)
     else { throw DICOMError.invalidValue(tag: .sopInstanceUID, reason: "no SOP Class or Instance UID") }
     return StorableObject(
       sopClassUID: sopClass, sopInstanceUID: instance, transferSyntaxUID: file.transferSyntax.uid,
-      dataset: Array(bytes[file.datasetOffset...]))
+      dataset: headerOnly ? [] : Array(bytes[file.datasetOffset...]))
   }
 
   /// The transfer syntaxes this object can be sent in: its own, and for an uncompressed object the other

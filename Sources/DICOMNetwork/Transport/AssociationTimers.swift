@@ -56,7 +56,11 @@ final class AssociationTimers: ChannelDuplexHandler {
       let seconds = Double(artim.nanoseconds) / 1e9
       let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
       artimTask = context.eventLoop.scheduleTask(in: artim) {
+        // ARTIM expiry means AA-2, close the transport, in every state where it runs: done here on the
+        // event loop, so that a busy process still drops silent peers on time. The association reads
+        // the error and then the close, and its state machine follows.
         loopBound.value.fireErrorCaught(NetworkError.timeout(.artim, seconds: seconds))
+        loopBound.value.close(promise: nil)
       }
     case .stopARTIM:
       artimTask?.cancel()

@@ -18,11 +18,11 @@ public struct PDUDecoder: Sendable {
     // A-ASSOCIATE PDUs may exceed the data maximum only modestly; bound them all by the same limit.
     guard length <= maximumLength else { throw PDUError.tooLong(type: type, length: length, maximum: maximumLength) }
     guard buffer.count >= 6 + length else { return nil }
-    let body = Array(buffer[(base + 6)..<(base + 6 + length)])
-    return (try decodeBody(type: type, body), 6 + length)
+    // The body is read in place: P-DATA fragments are copied once, into their PDVs.
+    return (try decodeBody(type: type, buffer[(base + 6)..<(base + 6 + length)]), 6 + length)
   }
 
-  func decodeBody(type: UInt8, _ b: [UInt8]) throws(PDUError) -> PDU {
+  func decodeBody(type: UInt8, _ b: ArraySlice<UInt8>) throws(PDUError) -> PDU {
     var r = Reader(bytes: b, type: type)
     switch type {
     case 0x01, 0x02:
@@ -92,7 +92,7 @@ public struct PDUDecoder: Sendable {
   }
 
   static func proposedContext(_ item: [UInt8], offset: Int) throws(PDUError) -> ProposedContext {
-    var r = Reader(bytes: item, type: 0x01, base: offset)
+    var r = Reader(bytes: item[...], type: 0x01, base: offset)
     let id = try r.u8("context ID")
     try r.skip(3, "reserved")
     var abstract = ""
@@ -112,7 +112,7 @@ public struct PDUDecoder: Sendable {
   }
 
   static func acceptedContext(_ item: [UInt8], offset: Int) throws(PDUError) -> AcceptedContext {
-    var r = Reader(bytes: item, type: 0x02, base: offset)
+    var r = Reader(bytes: item[...], type: 0x02, base: offset)
     let id = try r.u8("context ID")
     try r.skip(1, "reserved")
     let resultByte = try r.u8("result")
@@ -132,11 +132,11 @@ public struct PDUDecoder: Sendable {
   }
 
   static func userInformation(_ item: [UInt8], pduType: UInt8, offset: Int) throws(PDUError) -> UserInformation {
-    var r = Reader(bytes: item, type: pduType, base: offset)
+    var r = Reader(bytes: item[...], type: pduType, base: offset)
     var user = UserInformation()
     while !r.atEnd {
       let (t, v, o) = try r.item16("user information sub-item")
-      var s = Reader(bytes: v, type: pduType, base: o)
+      var s = Reader(bytes: v[...], type: pduType, base: o)
       switch t {
       case 0x51: user.maxPDULength = try s.u32("maximum length")
       case 0x52: user.implementationClassUID = Reader.ascii(v)
@@ -170,13 +170,13 @@ public struct PDUDecoder: Sendable {
 
 /// Bounds-checked big-endian reading of one PDU or item.
 struct Reader {
-  let bytes: [UInt8]
+  let bytes: ArraySlice<UInt8>
   let type: UInt8
-  /// Offset of `bytes[0]` within the PDU body, for error messages.
+  /// Offset of `bytes`' first byte within the PDU body, for error messages.
   let base: Int
   private(set) var position = 0
 
-  init(bytes: [UInt8], type: UInt8, base: Int = 0) {
+  init(bytes: ArraySlice<UInt8>, type: UInt8, base: Int = 0) {
     self.bytes = bytes
     self.type = type
     self.base = base
@@ -195,26 +195,27 @@ struct Reader {
   mutating func u8(_ field: String) throws(PDUError) -> UInt8 {
     try need(1, field)
     defer { position += 1 }
-    return bytes[position]
+    return bytes[bytes.startIndex + position]
   }
 
   mutating func u16(_ field: String) throws(PDUError) -> UInt16 {
     try need(2, field)
     defer { position += 2 }
-    return UInt16(bytes[position]) << 8 | UInt16(bytes[position + 1])
+    let i = bytes.startIndex + position
+    return UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])
   }
 
   mutating func u32(_ field: String) throws(PDUError) -> UInt32 {
     try need(4, field)
     defer { position += 4 }
-    return UInt32(bytes[position]) << 24 | UInt32(bytes[position + 1]) << 16 | UInt32(bytes[position + 2]) << 8
-      | UInt32(bytes[position + 3])
+    return Self.be32(bytes, bytes.startIndex + position)
   }
 
   mutating func bytes(_ n: Int, _ field: String) throws(PDUError) -> [UInt8] {
     try need(n, field)
     defer { position += n }
-    return Array(bytes[position..<(position + n)])
+    let start = bytes.startIndex + position
+    return Array(bytes[start..<(start + n)])
   }
 
   mutating func skip(_ n: Int, _ field: String) throws(PDUError) {

@@ -1,6 +1,20 @@
 /// Encodes PDUs to bytes (PS3.8 9.3), the inverse of `PDUDecoder`.
 extension PDU {
   public func encoded() -> [UInt8] {
+    // P-DATA carries the bulk of the bytes: one allocation, each fragment copied once.
+    if case .dataTF(let values) = self {
+      let length = values.reduce(0) { $0 + 6 + $1.data.count }
+      var out: [UInt8] = [type, 0]
+      out.reserveCapacity(6 + length)
+      Self.be32(UInt32(length), into: &out)
+      for pdv in values {
+        Self.be32(UInt32(pdv.data.count + 2), into: &out)
+        out.append(pdv.contextID)
+        out.append((pdv.isCommand ? 1 : 0) | (pdv.isLast ? 2 : 0))
+        out += pdv.data
+      }
+      return out
+    }
     var body: [UInt8] = []
     switch self {
     case .associateRQ(let rq):
@@ -24,13 +38,8 @@ extension PDU {
       Self.item(0x50, Self.userInformation(ac.user), into: &body)
     case .associateRJ(let rj):
       body = [0, rj.result, rj.source, rj.reason]
-    case .dataTF(let values):
-      for pdv in values {
-        Self.be32(UInt32(pdv.data.count + 2), into: &body)
-        body.append(pdv.contextID)
-        body.append((pdv.isCommand ? 1 : 0) | (pdv.isLast ? 2 : 0))
-        body += pdv.data
-      }
+    case .dataTF:
+      break  // encoded above
     case .releaseRQ, .releaseRP:
       body = [0, 0, 0, 0]
     case .abort(let a):

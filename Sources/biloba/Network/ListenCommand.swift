@@ -46,9 +46,8 @@ struct ListenCommand: AsyncParsableCommand {
   func run() async throws {
     let config = try local.loadConfig()
     let store = try archive.open()
-    let removed = store.store.removeOrphanTemporaries()
     let logger = local.logger(label: "biloba.listen", defaultLevel: .info)
-    if removed > 0 { logger.notice("removed \(removed) partial files left by an interrupted run") }
+    store.prepareForReceiving(logger: logger)
     let aets = allowAet.isEmpty ? config.network?.allowed_calling_aets : allowAet
     let hosts = allowHost.isEmpty ? config.network?.allowed_hosts : allowHost
     let scp = StorageSCP(

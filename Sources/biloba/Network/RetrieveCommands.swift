@@ -128,6 +128,7 @@ struct MoveCommand: AsyncParsableCommand {
     let entity = local.entity(config)
     let store = try archive.open()
     let logger = local.logger(label: "biloba.move")
+    store.prepareForReceiving(logger: logger)
     let scp = StorageSCP(
       configuration: StorageSCPConfiguration(
         local: entity, allowedCallingAETitles: config.network?.allowed_calling_aets.map(Set.init),
@@ -160,7 +161,11 @@ struct MoveCommand: AsyncParsableCommand {
     }
     // The peer answers once its sub-operations are done; let our side finish its last association.
     for _ in 0..<50 where scp.openConnections > 0 { try? await Task.sleep(for: .milliseconds(20)) }
+    let unflushed = await store.flushReceived()
     progress.finish(outcome)
+    if !unflushed.isEmpty {
+      throw CommandFailure("move: \(unflushed.count) objects could not be stored: \(unflushed[0])")
+    }
     record.finish(outcome)
     if !outcome.isCompleteSuccess { throw ExitCode.failure }
   }
@@ -182,6 +187,8 @@ struct GetCommand: AsyncParsableCommand {
     let node = try peer.resolve(config)
     let entity = local.entity(config)
     let store = try archive.open()
+    let logger = local.logger(label: "biloba.get")
+    store.prepareForReceiving(logger: logger)
     let identifier = try target.identifier()
     let root = target.root
     let record = RetrievalRecord(archive: store, node: node.aeTitle, options: target)
@@ -193,7 +200,7 @@ struct GetCommand: AsyncParsableCommand {
     let outcome: RetrieveOutcome
     do {
       outcome = try await Association.withAssociation(
-        to: node, as: entity, contexts: contexts, roles: roles, logger: local.logger(label: "biloba.get")
+        to: node, as: entity, contexts: contexts, roles: roles, logger: logger
       ) { association in
         try await association.get(
           root: root, identifier: identifier, storage: ArchiveStorage(archive: store), onProgress: progress.show)
@@ -202,7 +209,11 @@ struct GetCommand: AsyncParsableCommand {
       record.finish(nil)
       throw CommandFailure("get: \(error)")
     }
+    let unflushed = await store.flushReceived()
     progress.finish(outcome)
+    if !unflushed.isEmpty {
+      throw CommandFailure("get: \(unflushed.count) objects could not be stored: \(unflushed[0])")
+    }
     record.finish(outcome)
     if !outcome.isCompleteSuccess { throw ExitCode.failure }
   }

@@ -24,9 +24,7 @@ struct SendCommand: AsyncParsableCommand {
     for path in Importer.files(under: paths) {
       do {
         // The proposal needs only the UIDs and the syntax; the bytes are read when the file is sent.
-        var object = try StorableObject.load(path: path)
-        object.dataset = []
-        headers.append((path, object))
+        headers.append((path, try StorableObject.load(path: path, headerOnly: true)))
       } catch {
         StandardError.line("biloba send: \(path.strippingControlCharacters): \(error)")
         failed += 1
@@ -40,25 +38,40 @@ struct SendCommand: AsyncParsableCommand {
       try await Association.withAssociation(
         to: node, as: local.entity(config), contexts: contexts, logger: local.logger(label: "biloba.send")
       ) { association in
-        for (path, _) in headers {
+        // The next file is read while the peer answers the current one.
+        func load(_ i: Int) -> Task<Result<StorableObject, DICOMError>, Never>? {
+          guard i < headers.count else { return nil }
+          let path = headers[i].path
+          return Task { () -> Result<StorableObject, DICOMError> in
+            do throws(DICOMError) { return .success(try StorableObject.load(path: path)) } catch {
+              return .failure(error)
+            }
+          }
+        }
+        var next = load(0)
+        for i in headers.indices {
+          let path = headers[i].path.strippingControlCharacters
+          guard let loading = next else { break }
+          let loaded = await loading.value
+          next = load(i + 1)
           do {
-            let status = try await association.store(try StorableObject.load(path: path))
+            let status = try await association.store(try loaded.get())
             if status.kind == .failure {
               failed += 1
-              StandardError.line("biloba send: \(path.strippingControlCharacters): \(status)")
+              StandardError.line("biloba send: \(path): \(status)")
             } else {
               sent += 1
             }
           } catch let error as NetworkError {
             if case .noPresentationContext = error {
               failed += 1
-              StandardError.line("biloba send: \(path.strippingControlCharacters): \(error)")
+              StandardError.line("biloba send: \(path): \(error)")
               continue
             }
             throw error
           } catch {
             failed += 1
-            StandardError.line("biloba send: \(path.strippingControlCharacters): \(error)")
+            StandardError.line("biloba send: \(path): \(error)")
           }
         }
       }

@@ -1,0 +1,207 @@
+import CFileSync
+import DICOM
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Objects received over the network on their way into the store. A received object is written whole to
+/// `incoming/<uuid>-<size>.part` (one file creation on the receiving path; the size in the name tells a
+/// complete file from one cut short, so a killed process loses nothing that was acknowledged), and a
+/// background flusher makes batches of them durable: one filesystem sync
+/// for the batch's data, the renames into `objects/`, one sync for the renames, then one index
+/// transaction. `flush()` waits until everything staged before it is on disk and indexed: an
+/// association's release waits for it, so a peer that sees the release knows its objects are durable.
+/// The disk's flush latency is paid once per batch instead of once per object.
+public final class ReceiveJournal: @unchecked Sendable {
+  struct Staged {
+    var sequence: Int
+    var pendingPath: String
+    var record: InstanceRecord
+    var size: Int
+    var source: String
+  }
+
+  private let store: FileStore
+  /// Indexes a committed batch; the archive passes itself weakly so the journal does not keep it alive.
+  private let index: @Sendable ([LocalArchive.Entry]) throws -> Void
+  private let directory: String
+  private let condition = NSCondition()
+  private var queue: [Staged] = []
+  private var nextSequence = 1
+  private var durableThrough = 0
+  private var failures: [String] = []
+  private var waiters: [(Int, CheckedContinuation<[String], Never>)] = []
+  private var flusherStarted = false
+
+  static let partSuffix = ".part"
+
+  init(store: FileStore, index: @escaping @Sendable ([LocalArchive.Entry]) throws -> Void) throws(ArchiveError) {
+    self.store = store
+    self.index = index
+    directory = store.root + "/incoming"
+    try FileStore.makeDirectory(directory)
+  }
+
+  /// Writes a complete object to `incoming/` without waiting for the disk, and queues it for the flusher.
+  func stage(_ parts: [[UInt8]], record: InstanceRecord, source: String) throws(ArchiveError) {
+    let size = parts.reduce(0) { $0 + $1.count }
+    let pending = directory + "/" + UUID().uuidString.lowercased() + "-\(size)" + Self.partSuffix
+    let fd = open(pending, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+    guard fd >= 0 else { throw ArchiveError.io(path: pending, reason: String(cString: strerror(errno))) }
+    let written = parts.allSatisfy { part in
+      part.withUnsafeBytes { raw -> Bool in
+        var done = 0
+        while done < raw.count {
+          let n = write(fd, raw.baseAddress! + done, raw.count - done)
+          if n < 0 && errno == EINTR { continue }
+          if n <= 0 { return false }
+          done += n
+        }
+        return true
+      }
+    }
+    close(fd)
+    guard written else {
+      let reason = String(cString: strerror(errno))
+      unlink(pending)
+      throw ArchiveError.io(path: pending, reason: reason)
+    }
+    condition.lock()
+    queue.append(Staged(sequence: nextSequence, pendingPath: pending, record: record, size: size, source: source))
+    nextSequence += 1
+    if !flusherStarted {
+      flusherStarted = true
+      let thread = Thread { [self] in runFlusher() }
+      thread.name = "biloba.receive-flusher"
+      thread.start()
+    }
+    condition.signal()
+    condition.unlock()
+  }
+
+  /// Waits until every object staged before this call is durable and indexed. Returns what failed since
+  /// the last flush (empty when all went well).
+  public func flush() async -> [String] {
+    let target = currentTarget()
+    return await withCheckedContinuation { continuation in
+      if let done = waitOrReport(target, continuation) { continuation.resume(returning: done) }
+    }
+  }
+
+  private func currentTarget() -> Int {
+    condition.lock()
+    defer { condition.unlock() }
+    return nextSequence - 1
+  }
+
+  /// The failures when `target` is already durable; otherwise registers the waiter and returns nil.
+  private func waitOrReport(_ target: Int, _ continuation: CheckedContinuation<[String], Never>) -> [String]? {
+    condition.lock()
+    defer { condition.unlock() }
+    guard durableThrough >= target else {
+      waiters.append((target, continuation))
+      condition.signal()
+      return nil
+    }
+    let f = failures
+    failures = []
+    return f
+  }
+
+  /// Commits batches until the queue has stayed empty for a second, then ends (a new stage restarts it).
+  private func runFlusher() {
+    while true {
+      condition.lock()
+      while queue.isEmpty {
+        if !condition.wait(until: Date().addingTimeInterval(1)) && queue.isEmpty {
+          flusherStarted = false
+          condition.unlock()
+          return
+        }
+      }
+      // Gather a batch: while objects keep arriving, one disk flush then covers many of them.
+      let gatherUntil = Date().addingTimeInterval(0.02)
+      while queue.count < 128 && waiters.isEmpty && condition.wait(until: gatherUntil) {}
+      let batch = queue
+      queue.removeAll()
+      condition.unlock()
+      let failed = commit(batch)
+      condition.lock()
+      durableThrough = batch.last?.sequence ?? durableThrough
+      failures += failed
+      let ready = waiters.filter { $0.0 <= durableThrough }
+      waiters.removeAll { $0.0 <= durableThrough }
+      let report = ready.isEmpty ? [] : failures
+      if !ready.isEmpty { failures = [] }
+      condition.unlock()
+      for (_, continuation) in ready { continuation.resume(returning: report) }
+    }
+  }
+
+  /// Makes a batch durable and indexes it. What cannot be finished stays in `incoming/` for recovery.
+  func commit(_ batch: [Staged]) -> [String] {
+    syncFilesystem(of: directory)
+    var entries: [LocalArchive.Entry] = []
+    var failed: [String] = []
+    for item in batch {
+      do {
+        let relative = try store.reserve()
+        guard rename(item.pendingPath, store.absolute(relative)) == 0 else {
+          throw ArchiveError.io(path: relative, reason: String(cString: strerror(errno)))
+        }
+        entries.append(
+          LocalArchive.Entry(record: item.record, path: relative, linked: false, size: item.size, source: item.source))
+      } catch {
+        failed.append("\(error)")
+      }
+    }
+    // The renames are durable once the filesystem's metadata is.
+    syncFilesystem(of: directory)
+    do {
+      try index(entries)
+    } catch {
+      failed.append("\(error)")
+    }
+    return failed
+  }
+
+  private func syncFilesystem(of path: String) {
+    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    _ = biloba_syncfs(fd)
+    close(fd)
+  }
+
+  /// After a crash: partial files are removed, complete pending ones are committed. Returns how many
+  /// objects were recovered.
+  func recover() -> Int {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
+    var batch: [Staged] = []
+    for name in names {
+      let path = directory + "/" + name
+      if name.hasPrefix(AtomicFile.temporaryPrefix) {
+        unlink(path)
+        continue
+      }
+      guard name.hasSuffix(Self.partSuffix) else { continue }
+      // Whole only if it has the size its name promises.
+      let stem = name.dropLast(Self.partSuffix.count)
+      let promised = stem.split(separator: "-").last.flatMap { Int($0) }
+      let actual = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1
+      guard let promised, promised == actual,
+        let file = try? DICOMFile.read(path: path, options: ReadOptions(stopBeforePixelData: true)),
+        let record = InstanceRecord(file: file)
+      else {
+        unlink(path)
+        continue
+      }
+      let size = actual
+      let source = file.meta.string(Tag(0x0002, 0x0016)).map { LocalArchive.networkSource(callingAE: $0) } ?? "dicom:"
+      batch.append(Staged(sequence: 0, pendingPath: path, record: record, size: size, source: source))
+    }
+    guard !batch.isEmpty else { return 0 }
+    return batch.count - commit(batch).count
+  }
+}
