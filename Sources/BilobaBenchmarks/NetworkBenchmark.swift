@@ -1,0 +1,162 @@
+import DICOM
+import Foundation
+
+/// Issue 5's figures, on loopback, each beside its peer in the same run: receiving the 200-slice CT
+/// study over C-STORE (our `biloba listen` into the archive, against DCMTK's storescp with default
+/// options, the same sender for both), and a C-MOVE of that study out of Orthanc (`biloba move` into
+/// the archive against DCMTK's `movescu --port` receiving into itself).
+enum NetworkBenchmark {
+  struct Server {
+    let process: Process
+    func stop() {
+      process.terminate()
+      process.waitUntilExit()
+    }
+  }
+
+  static func start(_ arguments: [String], log: String? = nil) throws -> Server {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = arguments
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = log.flatMap { FileHandle(forWritingAtPath: $0) } ?? FileHandle.nullDevice
+    try p.run()
+    return Server(process: p)
+  }
+
+  /// Waits until a DICOM peer answers C-ECHO (DCMTK's echoscu).
+  static func waitForEcho(aet: String, port: Int) throws {
+    for _ in 0..<100 {
+      if (try? GraphicsBenchmark.runProcess(["echoscu", "-aec", aet, "127.0.0.1", String(port)])) != nil { return }
+      usleep(50_000)
+    }
+    throw BenchmarkError.peerFailed("nothing answers C-ECHO on port \(port)")
+  }
+
+  static func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let clock = ContinuousClock()
+    let start = clock.now
+    try body()
+    return (clock.now - start).seconds
+  }
+
+  static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+  static func run(paths: [String], repeats: Int, directory: String) throws -> [Figure] {
+    for tool in ["storescp", "storescu", "echoscu", "movescu"]
+    where (try? GraphicsBenchmark.runProcess(["which", tool])) == nil {
+      print("network: \(tool) missing (apt-get install dcmtk); skipped")
+      return []
+    }
+    let biloba = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+      "biloba"
+    ).path
+    guard FileManager.default.isExecutableFile(atPath: biloba) else {
+      print("network: \(biloba) missing (swift build -c release); skipped")
+      return []
+    }
+    let megabytes =
+      Double(paths.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) })
+      / 1e6
+    let count = Double(paths.count)
+    let port = Int.random(in: 30000...50000)
+    var figures: [Figure] = []
+
+    // Receiving: the same sender against each receiver; a fresh store each run.
+    func receive(sender: [String], receiver: (String) -> [String], aet: String) throws -> Double {
+      var runs: [Double] = []
+      // storescp takes about 10 s a run: at most three runs of the peer.
+      for _ in 0..<(receiver("").contains("storescp") ? min(repeats, 3) : repeats) {
+        let target = directory + "-received"
+        try? FileManager.default.removeItem(atPath: target)
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        let server = try start(receiver(target))
+        defer { server.stop() }
+        try waitForEcho(aet: aet, port: port)
+        runs.append(try seconds { _ = try GraphicsBenchmark.runProcess(sender) })
+      }
+      return median(runs)
+    }
+    let storescp = { (dir: String) in ["storescp", "-aet", "STORESCP", "-od", dir, String(port)] }
+    let listen = { (dir: String) in [biloba, "listen", "--port", String(port), "--archive", dir, "--aet", "BILOBA"] }
+    for (name, sender) in [
+      (
+        "biloba send",
+        { (aet: String) in [biloba, "send", "--host", "127.0.0.1", "--port", String(port), "--called-aet", aet] + paths
+        }
+      ),
+      ("storescu", { (aet: String) in ["storescu", "-aec", aet, "127.0.0.1", String(port)] + paths }),
+    ] {
+      let theirs = try receive(sender: sender("STORESCP"), receiver: storescp, aet: "STORESCP")
+      let ours = try receive(sender: sender("BILOBA"), receiver: listen, aet: "BILOBA")
+      figures.append(
+        Figure(
+          name: "receive 200 CT, sent by \(name): images/s", ours: count / ours, peer: count / theirs,
+          peerName: "storescp", unit: "img/s", higherIsBetter: true))
+      figures.append(
+        Figure(
+          name: "receive 200 CT, sent by \(name): MB/s", ours: megabytes / ours, peer: megabytes / theirs,
+          peerName: "storescp", unit: "MB/s", higherIsBetter: true))
+    }
+    figures += try moveFromOrthanc(
+      paths: paths, repeats: repeats, directory: directory, biloba: biloba, port: port + 10)
+    return figures
+  }
+
+  /// C-MOVE of the study from Orthanc: into `biloba move`'s archive, and into DCMTK's movescu.
+  static func moveFromOrthanc(paths: [String], repeats: Int, directory: String, biloba: String, port: Int) throws
+    -> [Figure]
+  {
+    guard (try? GraphicsBenchmark.runProcess(["which", "Orthanc"])) != nil else {
+      print("network: Orthanc missing (apt-get install orthanc); C-MOVE skipped")
+      return []
+    }
+    let (http, dicom, ours, theirs) = (port, port + 1, port + 2, port + 3)
+    let home = directory + "-orthanc"
+    try? FileManager.default.removeItem(atPath: home)
+    try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    try """
+    { "Name": "bench", "StorageDirectory": "\(home)/storage", "IndexDirectory": "\(home)/index",
+      "HttpPort": \(http), "DicomPort": \(dicom), "DicomAet": "ORTHANC", "RemoteAccessAllowed": false,
+      "AuthenticationEnabled": false, "Plugins": [],
+      "DicomModalities": { "biloba": ["BILOBA", "127.0.0.1", \(ours)], "movescu": ["MOVESCU", "127.0.0.1", \(theirs)] } }
+    """.write(toFile: home + "/orthanc.json", atomically: true, encoding: .utf8)
+    let orthanc = try start(["Orthanc", home + "/orthanc.json"])
+    defer { orthanc.stop() }
+    try waitForEcho(aet: "ORTHANC", port: dicom)
+    _ = try GraphicsBenchmark.runProcess(
+      [biloba, "send", "--host", "127.0.0.1", "--port", String(dicom), "--called-aet", "ORTHANC"] + paths)
+    let file = try DICOMFile.read(path: paths[0], options: ReadOptions(stopBeforePixelData: true))
+    let study = file.dataset.string(Tag(0x0020, 0x000D)) ?? ""
+    var oursRuns: [Double] = []
+    var theirRuns: [Double] = []
+    for _ in 0..<repeats {
+      let archive = directory + "-moved"
+      try? FileManager.default.removeItem(atPath: archive)
+      oursRuns.append(
+        try seconds {
+          _ = try GraphicsBenchmark.runProcess([
+            biloba, "move", "--host", "127.0.0.1", "--port", String(dicom), "--called-aet", "ORTHANC", "--study", study,
+            "--listen-port", String(ours), "--archive", archive,
+          ])
+        })
+      let target = directory + "-movescu"
+      try? FileManager.default.removeItem(atPath: target)
+      try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+      theirRuns.append(
+        try seconds {
+          _ = try GraphicsBenchmark.runProcess([
+            "movescu", "-S", "-aec", "ORTHANC", "-aet", "MOVESCU", "-aem", "MOVESCU", "--port", String(theirs), "-od",
+            target,
+            "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=\(study)", "127.0.0.1", String(dicom),
+          ])
+        })
+    }
+    let count = Double(paths.count)
+    return [
+      Figure(
+        name: "C-MOVE 200 CT from Orthanc: images/s", ours: count / median(oursRuns), peer: count / median(theirRuns),
+        peerName: "movescu", unit: "img/s", higherIsBetter: true)
+    ]
+  }
+}
