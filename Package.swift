@@ -135,7 +135,7 @@ let package = Package(
       swiftSettings: strictSettings),
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(
-      name: "BilobaCLITests", dependencies: ["biloba", "DICOM", "SyntheticData", "TestSupport"],
+      name: "BilobaCLITests", dependencies: ["biloba", "DICOM", "Archive", "SyntheticData", "TestSupport"],
       swiftSettings: strictSettings),
     // Interop tests run real peers (DCMTK) and need them installed; see .ci/run.
     .testTarget(

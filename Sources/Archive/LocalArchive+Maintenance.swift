@@ -103,16 +103,19 @@ extension LocalArchive {
     public var orphanFiles = 0
     /// Temporary files of interrupted writes (always deleted).
     public var temporaryFiles = 0
+    /// Received objects a killed process had acknowledged but not yet filed: filed now.
+    public var recoveredReceives = 0
 
     public var isConsistent: Bool { missingFiles == 0 && orphanFiles == 0 }
     public var description: String {
-      "missing files \(missingFiles), orphan files \(orphanFiles), temporary files removed \(temporaryFiles)"
+      "missing files \(missingFiles), orphan files \(orphanFiles), temporary files removed \(temporaryFiles), received objects recovered \(recoveredReceives)"
     }
   }
 
   /// Compares the index with the files; with `repair`, drops rows without files and files without rows.
   public func check(repair: Bool) throws(ArchiveError) -> CheckReport {
     var report = CheckReport()
+    report.recoveredReceives = recoverReceived()
     report.temporaryFiles = store.removeOrphanTemporaries()
     do {
       let rows = try index.database.read { db in

@@ -140,30 +140,35 @@ public final class ReceiveJournal: @unchecked Sendable {
     }
   }
 
-  /// Makes a batch durable and indexes it. What cannot be finished stays in `incoming/` for recovery.
+  /// Makes a batch durable and indexes it. The rows go in before the files move, so a crash between
+  /// the two leaves the `.part` files in `incoming/`, and recovery files them again (replacing the rows
+  /// whose files never arrived): nothing acknowledged is ever only an orphan file.
   func commit(_ batch: [Staged]) -> [String] {
     syncFilesystem(of: directory)
+    var placed: [(from: String, to: String)] = []
     var entries: [LocalArchive.Entry] = []
     var failed: [String] = []
     for item in batch {
       do {
         let relative = try store.reserve()
-        guard rename(item.pendingPath, store.absolute(relative)) == 0 else {
-          throw ArchiveError.io(path: relative, reason: String(cString: strerror(errno)))
-        }
+        placed.append((item.pendingPath, store.absolute(relative)))
         entries.append(
           LocalArchive.Entry(record: item.record, path: relative, linked: false, size: item.size, source: item.source))
       } catch {
         failed.append("\(error)")
       }
     }
-    // The renames are durable once the filesystem's metadata is.
-    syncFilesystem(of: directory)
     do {
       try index(entries)
     } catch {
-      failed.append("\(error)")
+      // Nothing moves: the objects stay in incoming/ for the next recovery.
+      return failed + ["\(error)"]
     }
+    for (from, to) in placed where rename(from, to) != 0 {
+      failed.append("\(to): \(String(cString: strerror(errno)))")
+    }
+    // The renames are durable once the filesystem's metadata is.
+    syncFilesystem(of: directory)
     return failed
   }
 

@@ -47,7 +47,9 @@ struct BilobaBenchmarks {
       for figure in try ArchiveBenchmark.run(repeats: repeats, directory: directory) { print(figure.line) }
     }
     if only == nil || only == "network" {
-      for figure in try NetworkBenchmark.run(paths: paths, repeats: repeats, directory: directory) { print(figure.line) }
+      for figure in try NetworkBenchmark.run(paths: paths, repeats: repeats, directory: directory) {
+        print(figure.line)
+      }
     }
     if only == nil || only == "pixels" {
       for figure in try PixelPipelineBenchmark.run(paths: paths, repeats: repeats, directory: directory) {
