@@ -52,6 +52,9 @@ import Testing
       \(b) move --host 127.0.0.1 --port \(qr + 3) --called-aet QRSCP --study \(study2) --listen-port \(ours) --archive moved > /dev/null 2>>move.err || echo "move 2 failed" >> failures
       \(b) get \(peer) --study \(study1) --archive got >/dev/null 2>>get.err || echo "get failed" >> failures
       \(b) get \(peer) --study \(study1) --series \(series1) --instance \(instance1) --archive got-one 2>>get.err || echo "get one failed" >> failures
+      # An interrupted retrieve resumes with the missing instances only.
+      cp -r got-one resumed && \(b) get \(peer) --study \(study1) --archive resumed 2>resume.err || echo "resume failed" >> failures
+      cp -r got-one resumed-move && \(b) move \(peer) --study \(study1) --listen-port \(ours) --archive resumed-move 2>resume-move.err || echo "resume move failed" >> failures
       \(b) listen --port \(ours) --archive listened > listen.out 2>listen.err & lpid=$!
       for i in $(seq 50); do echoscu -aec BILOBA 127.0.0.1 \(ours) 2>/dev/null && break; sleep 0.1; done
       echoscu -aec BILOBA 127.0.0.1 \(ours) || echo "echoscu failed" >> failures
@@ -89,6 +92,14 @@ import Testing
     try f.expectRetrieved(all, in: f.dir.file("moved/objects"), "biloba move from dcmqrscp")
     try f.expectRetrieved(f.instances(study: study1), in: f.dir.file("got/objects"), "biloba get from dcmqrscp")
     try f.expectRetrieved([instance1], in: f.dir.file("got-one/objects"), "biloba get of one instance")
+
+    // Resuming: one instance was there, the other five came, by C-GET and by C-MOVE.
+    let others = f.instances(study: study1).count - 1
+    for (log, folder) in [("resume.err", "resumed"), ("resume-move.err", "resumed-move")] {
+      #expect(f.read(log).contains("1 of \(others + 1) instances already in the archive"), "\(f.read(log))")
+      #expect(f.read(log).contains("\(others) completed, 0 failed"), "\(f.read(log))")
+      try f.expectRetrieved(f.instances(study: study1), in: f.dir.file(folder + "/objects"), "resumed into \(folder)")
+    }
 
     // DCMTK's SCUs against our SCP: storescu stores all, movescu has dcmqrscp send study 1 to us again.
     try f.expectRetrieved(all, in: f.dir.file("listened/objects"), "storescu and movescu into biloba listen")

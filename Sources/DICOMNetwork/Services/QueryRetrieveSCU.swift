@@ -23,6 +23,12 @@ public struct SubOperationProgress: Sendable, Equatable, CustomStringConvertible
 public struct RetrieveOutcome: Sendable, Equatable {
   public var status: DIMSEStatus
   public var progress: SubOperationProgress
+
+  public init(status: DIMSEStatus, progress: SubOperationProgress) {
+    self.status = status
+    self.progress = progress
+  }
+
   /// True when every sub-operation succeeded and the final status says so.
   public var isCompleteSuccess: Bool { status.kind == .success && progress.failed == 0 }
 }

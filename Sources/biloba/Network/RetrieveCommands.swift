@@ -41,28 +41,76 @@ struct RetrieveOptions: ParsableArguments {
     return ds
   }
 
-  /// The SOP classes of the objects to retrieve, from a C-FIND at image level; empty when the peer does
-  /// not say (the proposal then covers every retrievable class).
-  func storageClasses(node: RemoteNode, entity: LocalEntity) async -> [String] {
-    guard var identifier = try? identifier() else { return [] }
-    try? identifier.set(Tag(0x0008, 0x0052), .CS, "IMAGE")
-    identifier.set(Element(tag: Tag(0x0008, 0x0016), vr: .UI, bytes: []))
-    if identifier.string(Tag(0x0020, 0x000E)) == nil {
-      identifier.set(Element(tag: Tag(0x0020, 0x000E), vr: .UI, bytes: []))
-    }
-    if identifier.string(Tag(0x0008, 0x0018)) == nil {
-      identifier.set(Element(tag: Tag(0x0008, 0x0018), vr: .UI, bytes: []))
+  /// What to ask for: a C-FIND at image level lists the instances and their SOP classes; those already
+  /// in the archive are left out (an interrupted retrieve resumes with the missing ones), asked for
+  /// series by series with UID lists. When the peer does not answer the C-FIND, the whole target is
+  /// asked for and the proposal covers every retrievable class.
+  func plan(node: RemoteNode, entity: LocalEntity, archive: LocalArchive, refetch: Bool) async throws -> RetrievalPlan {
+    let whole = try identifier()
+    var query = whole
+    try query.set(Tag(0x0008, 0x0052), .CS, "IMAGE")
+    for tag in [Tag(0x0008, 0x0016), Tag(0x0020, 0x000E), Tag(0x0008, 0x0018)] where query.string(tag) == nil {
+      query.set(Element(tag: tag, vr: .UI, bytes: []))
     }
     let root = self.root
     let contexts = ContextProposal.contexts([(root.find, ServiceClasses.uncompressedSyntaxes)])
-    var classes: Set<String> = []
-    _ = try? await Association.withAssociation(to: node, as: entity, contexts: contexts) { association in
-      try await association.find(root: root, identifier: identifier) { match in
-        if let c = match.string(Tag(0x0008, 0x0016)), UIDSyntax.isValid(c) { classes.insert(c) }
-        return .proceed
-      }
+    var found: [(series: String, instance: String, sopClass: String)] = []
+    let answered =
+      (try? await Association.withAssociation(to: node, as: entity, contexts: contexts) { association in
+        try await association.find(root: root, identifier: query) { match in
+          if let series = match.string(Tag(0x0020, 0x000E)), let instance = match.string(Tag(0x0008, 0x0018)),
+            UIDSyntax.isValid(series), UIDSyntax.isValid(instance)
+          {
+            found.append((series, instance, match.string(Tag(0x0008, 0x0016)) ?? ""))
+          }
+          return .proceed
+        }
+      })?.kind == .success
+    let classes = Set(found.map(\.sopClass).filter(UIDSyntax.isValid)).sorted()
+    guard answered, !found.isEmpty, !refetch else {
+      return RetrievalPlan(requests: [whole], storageClasses: classes, present: 0, total: found.count)
     }
-    return classes.sorted()
+    let missing = Set(try archive.missing(sopInstanceUIDs: found.map(\.instance)))
+    if missing.count == found.count {
+      return RetrievalPlan(requests: [whole], storageClasses: classes, present: 0, total: found.count)
+    }
+    var requests: [Dataset] = []
+    let bySeries = Dictionary(grouping: found.filter { missing.contains($0.instance) }, by: \.series)
+    for (series, items) in bySeries.sorted(by: { $0.key < $1.key }) {
+      var ds = Dataset(byteOrder: .little)
+      try ds.set(Tag(0x0008, 0x0052), .CS, "IMAGE")
+      if let patientId { try ds.set(Tag(0x0010, 0x0020), .LO, patientId) }
+      try ds.set(Tag(0x0020, 0x000D), .UI, study)
+      try ds.set(Tag(0x0020, 0x000E), .UI, series)
+      try ds.set(Tag(0x0008, 0x0018), .UI, items.map(\.instance))
+      requests.append(ds)
+    }
+    return RetrievalPlan(
+      requests: requests, storageClasses: classes, present: found.count - missing.count, total: found.count)
+  }
+}
+
+/// The requests a retrieve will make, and what the archive already had.
+struct RetrievalPlan {
+  var requests: [Dataset]
+  var storageClasses: [String]
+  var present: Int
+  var total: Int
+
+  func announce(_ verb: String) {
+    if present > 0 { StandardError.line("\(verb): \(present) of \(total) instances already in the archive") }
+  }
+}
+
+extension RetrieveOutcome {
+  /// Folds the outcome of the next request into this one.
+  func merged(with next: RetrieveOutcome) -> RetrieveOutcome {
+    var p = progress
+    p.completed += next.progress.completed
+    p.failed += next.progress.failed
+    p.warning += next.progress.warning
+    p.remaining = next.progress.remaining
+    return RetrieveOutcome(status: next.status.kind == .success ? status : next.status, progress: p)
   }
 }
 
@@ -122,6 +170,9 @@ struct MoveCommand: AsyncParsableCommand {
   @Option(name: .long, help: "C-MOVE destination AE title (default: our --aet).")
   var destination: String?
 
+  @Flag(name: .long, help: "Retrieve every instance, even those already in the archive.")
+  var refetch = false
+
   func run() async throws {
     let config = try local.loadConfig()
     let node = try peer.resolve(config)
@@ -143,17 +194,21 @@ struct MoveCommand: AsyncParsableCommand {
     }
     let listener = Task { try await bound.serve() }
     defer { listener.cancel() }
-    let identifier = try target.identifier()
     let root = target.root
+    let plan = try await target.plan(node: node, entity: entity, archive: store, refetch: refetch)
+    plan.announce("move")
     let record = RetrievalRecord(archive: store, node: node.aeTitle, options: target)
     let progress = RetrieveProgress(verb: "move")
     let contexts = ContextProposal.contexts([(root.move, ServiceClasses.uncompressedSyntaxes)])
-    let outcome: RetrieveOutcome
+    var outcome = RetrieveOutcome(status: .success, progress: SubOperationProgress())
     do {
-      outcome = try await Association.withAssociation(to: node, as: entity, contexts: contexts, logger: logger) {
-        association in
-        try await association.move(
-          root: root, identifier: identifier, destination: destination ?? entity.aeTitle, onProgress: progress.show)
+      for identifier in plan.requests {
+        let next = try await Association.withAssociation(to: node, as: entity, contexts: contexts, logger: logger) {
+          association in
+          try await association.move(
+            root: root, identifier: identifier, destination: destination ?? entity.aeTitle, onProgress: progress.show)
+        }
+        outcome = outcome.merged(with: next)
       }
     } catch let error as NetworkError {
       record.finish(nil)
@@ -182,6 +237,9 @@ struct GetCommand: AsyncParsableCommand {
   @OptionGroup var target: RetrieveOptions
   @OptionGroup var archive: ArchiveOptions
 
+  @Flag(name: .long, help: "Retrieve every instance, even those already in the archive.")
+  var refetch = false
+
   func run() async throws {
     let config = try local.loadConfig()
     let node = try peer.resolve(config)
@@ -189,21 +247,25 @@ struct GetCommand: AsyncParsableCommand {
     let store = try archive.open()
     let logger = local.logger(label: "biloba.get")
     store.prepareForReceiving(logger: logger)
-    let identifier = try target.identifier()
     let root = target.root
+    // Which instances and storage classes are there? Then only missing instances are asked for, and each
+    // class can be proposed in every syntax it may be stored in.
+    let plan = try await target.plan(node: node, entity: entity, archive: store, refetch: refetch)
+    plan.announce("get")
     let record = RetrievalRecord(archive: store, node: node.aeTitle, options: target)
     let progress = RetrieveProgress(verb: "get")
-    // Which storage classes are there? Then each can be proposed in every syntax it may be stored in.
-    let classes = await target.storageClasses(node: node, entity: entity)
     let (contexts, roles) = ContextProposal.forGet(
-      root: root, storageClasses: classes, syntaxes: CodecRegistry.decodableTransferSyntaxUIDs)
-    let outcome: RetrieveOutcome
+      root: root, storageClasses: plan.storageClasses, syntaxes: CodecRegistry.decodableTransferSyntaxUIDs)
+    var outcome = RetrieveOutcome(status: .success, progress: SubOperationProgress())
     do {
-      outcome = try await Association.withAssociation(
-        to: node, as: entity, contexts: contexts, roles: roles, logger: logger
-      ) { association in
-        try await association.get(
-          root: root, identifier: identifier, storage: ArchiveStorage(archive: store), onProgress: progress.show)
+      for identifier in plan.requests {
+        let next = try await Association.withAssociation(
+          to: node, as: entity, contexts: contexts, roles: roles, logger: logger
+        ) { association in
+          try await association.get(
+            root: root, identifier: identifier, storage: ArchiveStorage(archive: store), onProgress: progress.show)
+        }
+        outcome = outcome.merged(with: next)
       }
     } catch let error as NetworkError {
       record.finish(nil)
