@@ -1,7 +1,8 @@
 # The two commands of the README: `make run` and `make test`, each setting up a fresh Debian machine first.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_PACKAGES := libncurses-dev libsixel-dev libopenjp2-7-dev libturbojpeg0-dev libcharls-dev zlib1g-dev \
-	libsqlite3-dev pkg-config dcmtk libgdcm-tools openjph-tools python3-pip xvfb xterm imagemagick tmux
+	libsqlite3-dev pkg-config dcmtk libgdcm-tools openjph-tools python3-pip xvfb xterm imagemagick tmux \
+	orthanc curl iproute2
 BENCH_PACKAGES := libsixel-bin chafa
 SAMPLE ?= Samples/ct-head/slice001.dcm
 
@@ -31,7 +32,8 @@ test: setup
 
 bench: setup
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $(BENCH_PACKAGES)
-	swift run -c release BilobaBenchmarks
+	swift build -c release
+	.build/release/BilobaBenchmarks
 
 fuzz:
 	Tests/Fuzz/run-reader-fuzz.sh 600
