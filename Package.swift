@@ -29,6 +29,8 @@ let package = Package(
     .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
     .systemLibrary(name: "CTerminal"),
     .systemLibrary(name: "CFileSync"),
+    // No pkgConfig: ncursesw.pc carries -D flags SwiftPM refuses; the module map links the library.
+    .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
     // libsixel: the benchmarks' in-process peer for sixel encoding.
     .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
 
@@ -70,13 +72,27 @@ let package = Package(
       ],
       swiftSettings: strictSettings),
 
+    // The workstation's core: Model, Msg, update -> effects, keymaps, the screen as text; no terminal.
+    .target(
+      name: "Workstation",
+      dependencies: [
+        "Archive", "DICOM", "DICOMImaging", "RasterCore", .product(name: "TOMLKit", package: "TOMLKit"),
+      ],
+      swiftSettings: strictSettings),
+
+    // The workstation's view: ncursesw draws the model, turns keys and resizes into messages, and places
+    // the slice with the terminal graphics module.
+    .target(
+      name: "CursesUI", dependencies: ["Workstation", "TerminalGraphics", "RasterCore", "CNcursesw"],
+      swiftSettings: strictSettings),
+
     // Synthetic studies made by the project's own code: samples, tests and benchmarks (no patient data).
     .target(name: "SyntheticData", dependencies: ["DICOM"], swiftSettings: strictSettings),
 
     .executableTarget(
       name: "biloba",
       dependencies: [
-        "DICOM", "DICOMImaging", "RasterCore", "TerminalGraphics", "Archive", "DICOMNetwork",
+        "DICOM", "DICOMImaging", "RasterCore", "TerminalGraphics", "Archive", "DICOMNetwork", "Workstation", "CursesUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"), .product(name: "TOMLKit", package: "TOMLKit"),
       ],
@@ -119,6 +135,9 @@ let package = Package(
     .testTarget(
       name: "ArchiveInteropTests",
       dependencies: ["Archive", "DICOM", "SyntheticData", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "WorkstationTests", dependencies: ["Workstation", "Archive", "DICOM", "SyntheticData", "TestSupport"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "DICOMNetworkTests",

@@ -31,6 +31,22 @@ public struct StudyQuery: Sendable, Equatable {
     public var studyInstanceUID, patientName, patientID, studyDate, studyTime, accessionNumber, description: String
     public var modalities: String
     public var seriesCount, instanceCount: Int
+
+    public init(
+      studyInstanceUID: String, patientName: String, patientID: String, studyDate: String, studyTime: String,
+      accessionNumber: String, description: String, modalities: String, seriesCount: Int, instanceCount: Int
+    ) {
+      self.studyInstanceUID = studyInstanceUID
+      self.patientName = patientName
+      self.patientID = patientID
+      self.studyDate = studyDate
+      self.studyTime = studyTime
+      self.accessionNumber = accessionNumber
+      self.description = description
+      self.modalities = modalities
+      self.seriesCount = seriesCount
+      self.instanceCount = instanceCount
+    }
   }
 
   /// A C-FIND pattern as a GLOB pattern (case-sensitive; GLOB's own specials escaped).

@@ -37,4 +37,14 @@ public struct PersonName: Sendable, Equatable, CustomStringConvertible {
   }
 
   public var description: String { raw }
+
+  /// For a list or a corner of the viewer: "Family, Given Middle" from the first group that has a
+  /// family name (the alphabetic one usually), else the value as written.
+  public var display: String {
+    for c in [alphabetic, ideographic, phonetic] where !c.family.isEmpty {
+      let given = [c.given, c.middle].filter { !$0.isEmpty }.joined(separator: " ")
+      return given.isEmpty ? c.family : c.family + ", " + given
+    }
+    return raw
+  }
 }

@@ -9,7 +9,8 @@ struct Biloba: AsyncParsableCommand {
     subcommands: [
       DumpCommand.self, ExportCommand.self, ShowCommand.self, ProbeCommand.self, ImportCommand.self,
       StudiesCommand.self, ArchiveCommand.self, EchoCommand.self, FindCommand.self, MoveCommand.self,
-      GetCommand.self, SendCommand.self, ListenCommand.self,
-    ]
+      GetCommand.self, SendCommand.self, ListenCommand.self, WorkstationCommand.self,
+    ],
+    defaultSubcommand: WorkstationCommand.self
   )
 }

@@ -1,0 +1,205 @@
+import CNcursesw
+import RasterCore
+public import TerminalGraphics
+public import Workstation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The workstation in a terminal: ncursesw draws the model's text, keys and resizes become messages, and
+/// the slice is placed in the image area with the chosen graphics protocol, re-sent only when it changed.
+public final class CursesApp {
+  public struct Graphics: Sendable {
+    public var encoder: TerminalImageEncoder
+    public var cell: GraphicsLayout.CellSize
+
+    public init(encoder: TerminalImageEncoder, cell: GraphicsLayout.CellSize) {
+      self.encoder = encoder
+      self.cell = cell
+    }
+  }
+
+  let runtime: Runtime
+  let keymap: Keymap
+  let graphics: Graphics
+  var model: Model
+  /// What the image area shows now, to skip re-sending an unchanged picture.
+  var shownImage: String?
+
+  public init(runtime: Runtime, keymap: Keymap, graphics: Graphics, model: Model = Model()) {
+    self.runtime = runtime
+    self.keymap = keymap
+    self.graphics = graphics
+    self.model = model
+  }
+
+  /// Runs until the user quits. The terminal is restored on every way out, signals included.
+  public func run(initial effects: [Effect]) {
+    TerminalRestore.install(kitty: graphics.encoder.proto == .kitty)
+    biloba_curses_start()
+    defer { TerminalRestore.restore() }
+    model.size = (Int(biloba_columns()), Int(biloba_rows()))
+    dispatch(effects)
+    draw(full: true)
+    while !model.quit {
+      var key: wint_t = 0
+      let got = biloba_get_key(-1, &key)
+      guard got != ERR else { continue }
+      let msg: Msg
+      if got == KEY_CODE_YES && Int32(key) == KEY_RESIZE {
+        msg = .resize(columns: Int(biloba_columns()), rows: Int(biloba_rows()))
+      } else if let name = KeyNames.name(code: key, isFunctionKey: got == KEY_CODE_YES) {
+        msg = .key(name)
+      } else {
+        continue
+      }
+      let resized: Bool
+      if case .resize = msg { resized = true } else { resized = false }
+      let screenBefore = model.screen
+      dispatch(update(&model, msg, keymap: keymap))
+      draw(full: resized || model.screen != screenBefore)
+    }
+  }
+
+  /// Runs effects and feeds their answers back through `update` until nothing is left.
+  func dispatch(_ effects: [Effect]) {
+    var queue = effects
+    while !queue.isEmpty {
+      let effect = queue.removeFirst()
+      if effect == .renderSlice {
+        shownImage = nil
+        continue
+      }
+      for msg in runtime.perform(effect, model: model) { queue += update(&model, msg, keymap: keymap) }
+    }
+  }
+
+  func draw(full: Bool) {
+    if full {
+      biloba_clear()
+      shownImage = nil
+    }
+    if model.screen == .viewer, shownImage == nil, let viewer = model.viewer, let area = ScreenText.imageArea(model) {
+      placeImage(viewer, area: area)
+    }
+    for (row, line) in ScreenText.lines(model, keymap: keymap).enumerated() {
+      if model.screen == .viewer, let area = ScreenText.imageArea(model), row >= area.y, row < area.y + area.rows {
+        continue  // the picture's rows are not curses' to draw
+      }
+      biloba_put_line(Int32(row), line)
+    }
+    biloba_refresh()
+    if let pending = pendingImage {
+      Self.write(pending)
+      pendingImage = nil
+    }
+  }
+
+  var pendingImage: [UInt8]?
+
+  /// Renders the slice for the image area and keeps its bytes to write after curses has drawn.
+  func placeImage(_ viewer: Viewer, area: (x: Int, y: Int, columns: Int, rows: Int)) {
+    let layout = GraphicsLayout(columns: area.columns, rows: area.rows, cell: graphics.cell)
+    let proto = graphics.encoder.proto
+    let blocks = graphics.encoder.blocks
+    switch runtime.render(
+      viewer, fit: { layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: proto, blocks: blocks) })
+    {
+    case .success(let (raster, info)):
+      var msgs = update(&model, .sliceRendered(info), keymap: keymap)
+      msgs.removeAll()
+      let covered = layout.cellsCovered(
+        rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto, blocks: blocks)
+      let x = area.x + max(0, (area.columns - covered.columns) / 2)
+      let bytes = graphics.encoder.encode(raster, imageID: 1, layout: layout)
+      pendingImage = Self.positioned(bytes, proto: proto, row: area.y, column: x)
+      shownImage = "\(viewer.index)"
+    case .failure(let error):
+      _ = update(&model, .failed("\(error)"), keymap: keymap)
+      shownImage = "failed"
+    }
+  }
+
+  /// Bytes that put an encoded image at a cell: text protocols line by line, the others at one spot.
+  static func positioned(_ bytes: [UInt8], proto: GraphicsProtocol, row: Int, column: Int) -> [UInt8] {
+    func cursor(_ r: Int, _ c: Int) -> [UInt8] { Array("\u{1B}[\(r + 1);\(c + 1)H".utf8) }
+    switch proto {
+    case .blocks, .ascii:
+      var out: [UInt8] = []
+      for (i, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+        out += cursor(row + i, column) + line
+      }
+      return out
+    default:
+      return cursor(row, column) + bytes
+    }
+  }
+
+  static func write(_ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { raw in
+      var done = 0
+      while done < raw.count {
+        let n = Glibc.write(1, raw.baseAddress! + done, raw.count - done)
+        if n <= 0 { break }
+        done += n
+      }
+    }
+  }
+}
+
+/// Key codes to the names keymaps use.
+enum KeyNames {
+  static func name(code: wint_t, isFunctionKey: Bool) -> String? {
+    let c = Int32(bitPattern: code)
+    if isFunctionKey {
+      switch c {
+      case KEY_UP: return "Up"
+      case KEY_DOWN: return "Down"
+      case KEY_LEFT: return "Left"
+      case KEY_RIGHT: return "Right"
+      case KEY_NPAGE: return "PageDown"
+      case KEY_PPAGE: return "PageUp"
+      case KEY_HOME: return "Home"
+      case KEY_END: return "End"
+      case KEY_ENTER: return "Enter"
+      case KEY_BACKSPACE: return "Backspace"
+      case KEY_DC: return "Delete"
+      default:
+        if c >= KEY_F0 + 1 && c <= KEY_F0 + 12 { return "F\(c - KEY_F0)" }
+        return nil
+      }
+    }
+    switch c {
+    case 10, 13: return "Enter"
+    case 27: return "Esc"
+    case 9: return "Tab"
+    case 8, 127: return "Backspace"
+    case 1...26: return "C-" + String(UnicodeScalar(UInt8(96 + c)))
+    default:
+      guard let scalar = UnicodeScalar(UInt32(code)), scalar.value >= 0x20 else { return nil }
+      return String(Character(scalar))
+    }
+  }
+}
+
+/// Puts the terminal back however the program ends: normal exit, a quit key, or a fatal signal.
+enum TerminalRestore {
+  nonisolated(unsafe) static var deleteKittyImages = false
+
+  static func install(kitty: Bool) {
+    deleteKittyImages = kitty
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE] {
+      signal(sig) { number in
+        TerminalRestore.restore()
+        signal(number, SIG_DFL)
+        raise(number)
+      }
+    }
+  }
+
+  static func restore() {
+    if deleteKittyImages { CursesApp.write(Array("\u{1B}_Ga=d\u{1B}\\".utf8)) }
+    biloba_curses_end()
+  }
+}

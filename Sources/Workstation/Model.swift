@@ -1,0 +1,82 @@
+public import Archive
+public import DICOMImaging
+
+/// Everything the workstation shows, as a value: `update` changes it, the view only reads it.
+public struct Model: Sendable {
+  public enum Screen: String, Sendable, Equatable { case studies, series, viewer, help }
+
+  public var screen: Screen = .studies
+  /// The screen to return to from help.
+  public var previousScreen: Screen = .studies
+  public var size = (columns: 80, rows: 24)
+
+  public var query = StudyQuery()
+  public var studies: [StudyQuery.Study] = []
+  public var studyIndex = 0
+
+  public var series: [LocalArchive.SeriesSummary] = []
+  public var seriesIndex = 0
+
+  public var viewer: Viewer?
+
+  /// Text being typed after `:` (a command) or `/` (a patient name search); nil when not typing.
+  public var prompt: Prompt?
+  /// Digits typed before a motion (vim counts like `15j`).
+  public var count = ""
+  /// Keys typed so far of a multi-key binding (`g` of `gg`).
+  public var pendingKeys: [String] = []
+  /// One line for the user: what happened, what went wrong.
+  public var status = ""
+  public var quit = false
+
+  public init() {}
+
+  public struct Prompt: Sendable, Equatable {
+    public enum Kind: String, Sendable { case command = ":", search = "/" }
+    public var kind: Kind
+    public var text: String
+  }
+
+  public var selectedStudy: StudyQuery.Study? { studies.indices.contains(studyIndex) ? studies[studyIndex] : nil }
+  public var selectedSeries: LocalArchive.SeriesSummary? {
+    series.indices.contains(seriesIndex) ? series[seriesIndex] : nil
+  }
+}
+
+/// The viewer of one series: which slice, how it is windowed and shown.
+public struct Viewer: Sendable {
+  public var study: StudyQuery.Study
+  public var series: LocalArchive.SeriesSummary
+  public var paths: [String]
+  public var index = 0
+  /// nil: the file's own window (or an automatic one) until the user changes it.
+  public var window: Window?
+  public var windowName: String?
+  public var invert = false
+  public var zoom = 1.0
+  /// What the last render of the slice reported.
+  public var slice: SliceInfo?
+
+  public init(study: StudyQuery.Study, series: LocalArchive.SeriesSummary, paths: [String]) {
+    self.study = study
+    self.series = series
+    self.paths = paths
+  }
+}
+
+/// What rendering a slice tells the view: the window in effect, where the slice lies, whether it is lossy.
+public struct SliceInfo: Sendable, Equatable {
+  public var window: Window?
+  public var sliceLocation: Double?
+  public var isLossy: Bool
+  public var rows: Int
+  public var columns: Int
+
+  public init(window: Window?, sliceLocation: Double?, isLossy: Bool, rows: Int, columns: Int) {
+    self.window = window
+    self.sliceLocation = sliceLocation
+    self.isLossy = isLossy
+    self.rows = rows
+    self.columns = columns
+  }
+}

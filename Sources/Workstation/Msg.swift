@@ -1,0 +1,91 @@
+public import Archive
+
+/// What happens to the workstation: keys, a new terminal size, and the answers of effects.
+public enum Msg: Sendable {
+  /// A key by name: "j", "G", "Enter", "Esc", "Up", "PageDown", "C-c", "F1".
+  case key(String)
+  case resize(columns: Int, rows: Int)
+  case studiesLoaded([StudyQuery.Study])
+  case seriesLoaded(studyInstanceUID: String, [LocalArchive.SeriesSummary])
+  case seriesOpened(Viewer)
+  case sliceRendered(SliceInfo)
+  case failed(String)
+}
+
+/// What `update` asks the runtime to do; the answers come back as messages.
+public enum Effect: Sendable, Equatable {
+  case loadStudies(StudyQuery)
+  case loadSeries(studyInstanceUID: String)
+  case openSeries(studyInstanceUID: String, seriesInstanceUID: String)
+  /// The viewer's slice or its display changed: render it again.
+  case renderSlice
+  case quit
+}
+
+/// Everything a key can be bound to. The raw values are the names used in keymap files.
+public enum Action: String, Sendable, CaseIterable {
+  case up, down, pageUp = "page_up", pageDown = "page_down", first, last
+  case open, back, quit, help, search, command
+  case nextSlice = "next_slice", previousSlice = "previous_slice", nextPage = "next_page", previousPage =
+    "previous_page"
+  case firstSlice = "first_slice", lastSlice = "last_slice"
+  case wider, narrower, brighter, darker
+  case widerFine = "wider_fine", narrowerFine = "narrower_fine", brighterFine = "brighter_fine", darkerFine =
+    "darker_fine"
+  case preset1 = "preset_1", preset2 = "preset_2", preset3 = "preset_3", preset4 = "preset_4", preset5 = "preset_5"
+  case preset6 = "preset_6", preset7 = "preset_7", preset8 = "preset_8"
+  case fileWindow = "file_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit
+
+  /// 0-based index into `Presets.ordered` for preset actions.
+  public var presetIndex: Int? {
+    guard rawValue.hasPrefix("preset_"), let n = Int(rawValue.dropFirst(7)), (1...Presets.ordered.count).contains(n)
+    else { return nil }
+    return n - 1
+  }
+
+  /// What the help screen says.
+  public var summary: String {
+    switch self {
+    case .up: "move up"
+    case .down: "move down"
+    case .pageUp: "page up"
+    case .pageDown: "page down"
+    case .first: "first row"
+    case .last: "last row"
+    case .open: "open"
+    case .back: "back"
+    case .quit: "quit"
+    case .help: "this help"
+    case .search: "search patient name"
+    case .command: "command line (:wl W L, :preset NAME, :find KEY=VALUE, :q)"
+    case .nextSlice: "next slice"
+    case .previousSlice: "previous slice"
+    case .nextPage: "ten slices on"
+    case .previousPage: "ten slices back"
+    case .firstSlice: "first slice"
+    case .lastSlice: "last slice"
+    case .wider: "window wider"
+    case .narrower: "window narrower"
+    case .brighter: "level down (brighter)"
+    case .darker: "level up (darker)"
+    case .widerFine: "window wider, fine"
+    case .narrowerFine: "window narrower, fine"
+    case .brighterFine: "level down, fine"
+    case .darkerFine: "level up, fine"
+    case .fileWindow: "the file's own window"
+    case .invert: "invert"
+    case .zoomIn: "zoom in"
+    case .zoomOut: "zoom out"
+    case .fit: "fit to the screen"
+    default: "preset " + (presetIndex.map { Presets.ordered[$0].name } ?? "")
+    }
+  }
+}
+
+/// CT presets in number-key order (REFERENCE: OHIF's set and the common additions).
+public enum Presets {
+  public static let ordered: [(name: String, key: String)] = [
+    ("soft-tissue", "1"), ("lung", "2"), ("liver", "3"), ("bone", "4"), ("brain", "5"), ("mediastinum", "6"),
+    ("subdural", "7"), ("stroke", "8"),
+  ]
+}

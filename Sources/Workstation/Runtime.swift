@@ -1,0 +1,71 @@
+public import Archive
+import DICOM
+public import DICOMImaging
+public import RasterCore
+
+/// Carries out the core's effects against the local archive and the pixel pipeline, and answers with
+/// messages. Rendering a slice returns the raster for the view to put on the screen.
+public final class Runtime: Sendable {
+  public let archive: LocalArchive
+
+  public init(archive: LocalArchive) { self.archive = archive }
+
+  /// The messages an effect produces (none for `renderSlice` and `quit`, which the view handles).
+  public func perform(_ effect: Effect, model: Model) -> [Msg] {
+    do {
+      switch effect {
+      case .loadStudies(let query):
+        return [.studiesLoaded(try query.run(on: archive))]
+      case .loadSeries(let uid):
+        return [.seriesLoaded(studyInstanceUID: uid, try archive.series(studyInstanceUID: uid))]
+      case .openSeries(let studyUID, let seriesUID):
+        guard let study = model.studies.first(where: { $0.studyInstanceUID == studyUID }),
+          let series = model.series.first(where: { $0.seriesInstanceUID == seriesUID })
+        else { return [] }
+        let paths = try archive.instancePaths(seriesInstanceUID: seriesUID)
+        guard !paths.isEmpty else { return [.failed("the series has no instance in the archive")] }
+        try? archive.markViewed(studyInstanceUID: studyUID)
+        return [.seriesOpened(Viewer(study: study, series: series, paths: paths))]
+      case .renderSlice, .quit:
+        return []
+      }
+    } catch {
+      return [.failed("\(error)")]
+    }
+  }
+
+  /// The viewer's current slice windowed, inverted and zoomed; `fit` gives the raster size the view wants
+  /// for an image of a given size (it knows the terminal's cells and protocol).
+  public func render(_ viewer: Viewer, fit: (Int, Int) -> (width: Int, height: Int)) -> Result<
+    (Raster, SliceInfo), ImagingError
+  > {
+    guard viewer.paths.indices.contains(viewer.index) else {
+      return .failure(.frameOutOfRange(index: viewer.index, count: viewer.paths.count))
+    }
+    do throws(ImagingError) {
+      let image = try DICOMImage(path: viewer.paths[viewer.index])
+      let rendered = try DisplayPipeline.render(
+        try image.decodeFrame(0), of: image,
+        options: DisplayOptions(voi: viewer.window.map { .window($0) } ?? .automatic, invert: viewer.invert))
+      var raster = rendered.raster
+      if viewer.zoom > 1 {
+        // Zoom about the centre: the middle 1/zoom of the image, resampled to the box.
+        let w = Double(raster.width) / viewer.zoom
+        let h = Double(raster.height) / viewer.zoom
+        let region = Resampler.Region(
+          x: (Double(raster.width) - w) / 2, y: (Double(raster.height) - h) / 2, width: w, height: h)
+        let size = fit(max(1, Int(w)), max(1, Int(h)))
+        raster = Resampler.resample(raster, region: region, width: max(1, size.width), height: max(1, size.height))
+      } else {
+        let size = fit(raster.width, raster.height)
+        raster = Resampler.resize(raster, width: max(1, size.width), height: max(1, size.height))
+      }
+      let info = SliceInfo(
+        window: rendered.window, sliceLocation: image.dataset.double(Tag(0x0020, 0x1041)),
+        isLossy: rendered.isLossy, rows: image.pixel.rows, columns: image.pixel.columns)
+      return .success((raster, info))
+    } catch {
+      return .failure(error)
+    }
+  }
+}

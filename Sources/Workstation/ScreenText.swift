@@ -1,0 +1,133 @@
+import Archive
+import DICOM
+import DICOMImaging
+import Foundation
+
+/// The screen as text lines of exactly the terminal's width: what the curses view draws and what tests
+/// compare. The viewer leaves the image area blank; `imageArea` says where the picture goes.
+public enum ScreenText {
+  public static func lines(_ model: Model, keymap: Keymap) -> [String] {
+    let (w, h) = model.size
+    var out: [String]
+    switch model.screen {
+    case .studies: out = studyList(model, width: w, height: h - 2)
+    case .series: out = seriesList(model, width: w, height: h - 2)
+    case .viewer: out = viewer(model, width: w, height: h - 2)
+    case .help: out = help(model, keymap: keymap, width: w, height: h - 2)
+    }
+    out = Array(out.prefix(h - 2))
+    while out.count < h - 2 { out.append("") }
+    out.append(footer(model, keymap: keymap))
+    out.append(statusLine(model))
+    return out.map { fit($0, w) }
+  }
+
+  /// Where the image goes on the viewer screen: columns and rows, 0-based, between the corner texts.
+  public static func imageArea(_ model: Model) -> (x: Int, y: Int, columns: Int, rows: Int)? {
+    guard model.screen == .viewer, model.viewer != nil else { return nil }
+    let (w, h) = model.size
+    return (0, 2, w, max(1, h - 2 - 4))
+  }
+
+  static func fit(_ s: String, _ width: Int) -> String {
+    let clean = s.strippingControlCharacters
+    let count = clean.count
+    if count > width { return String(clean.prefix(width)) }
+    return clean + String(repeating: " ", count: width - count)
+  }
+
+  static func column(_ s: String, _ width: Int) -> String { fit(s, width) }
+
+  static func studyList(_ model: Model, width: Int, height: Int) -> [String] {
+    var out = ["Local archive" + (model.query.patientName.map { "  name: \($0)" } ?? "")]
+    out.append(
+      column("Date", 10) + " " + column("Patient", 24) + " " + column("ID", 12) + " " + column("Mod", 6) + " "
+        + column("Description", 24) + " Images")
+    let visible = max(1, height - 2)
+    let start = max(0, min(model.studyIndex - visible / 2, model.studies.count - visible))
+    for (i, s) in model.studies.enumerated().dropFirst(start).prefix(visible) {
+      let mark = i == model.studyIndex ? ">" : " "
+      out.append(
+        mark + column(s.studyDate, 9) + " " + column(PersonName(parsing: s.patientName).display, 24) + " "
+          + column(s.patientID, 12) + " " + column(s.modalities, 6) + " " + column(s.description, 24) + " "
+          + "\(s.instanceCount)")
+    }
+    if model.studies.isEmpty { out.append("  (no study: import files with `biloba import PATH`)") }
+    return out
+  }
+
+  static func seriesList(_ model: Model, width: Int, height: Int) -> [String] {
+    let title = model.selectedStudy.map { PersonName(parsing: $0.patientName).display + "  " + $0.description } ?? ""
+    var out = [title, column("#", 5) + " " + column("Mod", 5) + " " + column("Description", 32) + " Images"]
+    for (i, s) in model.series.enumerated() {
+      let mark = i == model.seriesIndex ? ">" : " "
+      out.append(
+        mark + column(s.seriesNumber.map(String.init) ?? "", 4) + " " + column(s.modality, 5) + " "
+          + column(s.description, 32) + " \(s.instanceCount)")
+    }
+    return out
+  }
+
+  static func viewer(_ model: Model, width: Int, height: Int) -> [String] {
+    guard let v = model.viewer else { return [] }
+    let patient = PersonName(parsing: v.study.patientName).display
+    let left1 = patient + "  " + v.study.patientID
+    let right1 = v.study.description + "  " + v.study.studyDate
+    let window = v.window ?? v.slice?.window
+    let wl = window.map { "W \(format($0.width)) L \(format($0.center))" } ?? "W/L file"
+    let name = v.windowName.map { " (\($0))" } ?? ""
+    let left2 = "Se \(v.series.seriesNumber.map(String.init) ?? "-") \(v.series.description)"
+    let position = v.slice?.sliceLocation.map { "  Loc \(format($0)) mm" } ?? ""
+    let lossy = v.slice?.isLossy == true ? "  LOSSY" : ""
+    let right2 = wl + name + "  Zoom \(format(v.zoom * 100))%" + (v.invert ? "  INV" : "") + lossy
+    var out = [pair(left1, right1, width), pair(left2, "", width)]
+    let area = max(1, height - 4)
+    for _ in 0..<area { out.append("") }
+    out.append(pair("Im \(v.index + 1)/\(v.paths.count)" + position, right2, width))
+    out.append(pair(v.slice.map { "\($0.columns)x\($0.rows)" } ?? "", "", width))
+    return out
+  }
+
+  static func help(_ model: Model, keymap: Keymap, width: Int, height: Int) -> [String] {
+    var out = ["Keys of the \(model.previousScreen.rawValue) screen (any key returns)", ""]
+    for (keys, summary) in keymap.help(for: model.previousScreen) {
+      out.append("  " + column(keys, 18) + " " + summary)
+    }
+    return out
+  }
+
+  /// A hint line made from the keymap, so it names the keys actually bound.
+  static func footer(_ model: Model, keymap: Keymap) -> String {
+    if let prompt = model.prompt { return prompt.kind.rawValue + prompt.text }
+    let actions: [(Action, String)]
+    switch model.screen {
+    case .studies:
+      actions = [(.open, "open"), (.search, "search"), (.command, "command"), (.help, "help"), (.quit, "quit")]
+    case .series: actions = [(.open, "view"), (.back, "back"), (.help, "help"), (.quit, "quit")]
+    case .viewer:
+      actions = [
+        (.nextSlice, "next"), (.previousSlice, "previous"), (.darker, "level+"), (.wider, "width+"),
+        (.preset1, "preset"),
+        (.invert, "invert"), (.back, "back"), (.help, "help"),
+      ]
+    case .help: return "any key returns"
+    }
+    return actions.compactMap { action, word in keymap.key(for: action, on: model.screen).map { "\($0) \(word)" } }
+      .joined(separator: "  ")
+  }
+
+  static func statusLine(_ model: Model) -> String {
+    model.count.isEmpty ? model.status : model.count
+  }
+
+  static func pair(_ left: String, _ right: String, _ width: Int) -> String {
+    let l = left.strippingControlCharacters
+    let r = right.strippingControlCharacters
+    let gap = width - l.count - r.count
+    return gap >= 1 ? l + String(repeating: " ", count: gap) + r : fit(l + " " + r, width)
+  }
+
+  static func format(_ x: Double) -> String {
+    x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x)
+  }
+}

@@ -1,0 +1,265 @@
+import Archive
+import DICOM
+import DICOMImaging
+import Foundation
+
+/// The workstation's one place of change: a message in, the model changed, effects out. No terminal,
+/// no files: the runtime does the effects and sends their answers back as messages.
+public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect] {
+  switch msg {
+  case .resize(let columns, let rows):
+    model.size = (max(20, columns), max(6, rows))
+    return model.viewer == nil ? [] : [.renderSlice]
+  case .studiesLoaded(let studies):
+    model.studies = studies
+    model.studyIndex = min(model.studyIndex, max(0, studies.count - 1))
+    model.status = "\(studies.count) stud\(studies.count == 1 ? "y" : "ies")"
+    return []
+  case .seriesLoaded(let uid, let series):
+    guard model.selectedStudy?.studyInstanceUID == uid else { return [] }
+    model.series = series
+    model.seriesIndex = 0
+    model.screen = .series
+    return []
+  case .seriesOpened(let viewer):
+    model.viewer = viewer
+    model.screen = .viewer
+    model.status = ""
+    return [.renderSlice]
+  case .sliceRendered(let info):
+    model.viewer?.slice = info
+    return []
+  case .failed(let message):
+    model.status = message.strippingControlCharacters
+    return []
+  case .key(let key):
+    return handleKey(&model, key, keymap: keymap)
+  }
+}
+
+private func handleKey(_ model: inout Model, _ key: String, keymap: Keymap) -> [Effect] {
+  if model.prompt != nil { return handlePromptKey(&model, key) }
+  if model.screen == .help {
+    model.screen = model.previousScreen
+    return model.screen == .viewer ? [.renderSlice] : []
+  }
+  // Once a count has begun, digits extend it (so `10j` works even where `0` has a binding).
+  if !model.count.isEmpty, key.count == 1, key.first?.isNumber == true {
+    model.count += key
+    return []
+  }
+  let keys = model.pendingKeys + [key]
+  switch keymap.lookup(keys, on: model.screen) {
+  case .prefix:
+    model.pendingKeys = keys
+    return []
+  case .action(let action):
+    model.pendingKeys = []
+    let count = Int(model.count) ?? 1
+    model.count = ""
+    return perform(&model, action, count: max(1, min(count, 100_000)))
+  case .none:
+    model.pendingKeys = []
+    // Digits without a binding of their own make a count (`15j`).
+    if key.count == 1, let d = key.first, d.isNumber, !(model.count.isEmpty && d == "0") {
+      model.count += key
+    } else {
+      model.count = ""
+    }
+    return []
+  }
+}
+
+private func handlePromptKey(_ model: inout Model, _ key: String) -> [Effect] {
+  guard var prompt = model.prompt else { return [] }
+  switch key {
+  case "Esc", "C-c":
+    model.prompt = nil
+    return []
+  case "Enter":
+    model.prompt = nil
+    return prompt.kind == .search ? search(&model, prompt.text) : command(&model, prompt.text)
+  case "Backspace":
+    if prompt.text.isEmpty {
+      model.prompt = nil
+    } else {
+      prompt.text.removeLast()
+      model.prompt = prompt
+    }
+    return []
+  default:
+    // Printable characters only; named keys are ignored while typing.
+    guard key.count == 1, let scalar = key.unicodeScalars.first, scalar.value >= 0x20, scalar.value != 0x7F,
+      prompt.text.count < 200
+    else { return [] }
+    prompt.text += key
+    model.prompt = prompt
+    return []
+  }
+}
+
+private func search(_ model: inout Model, _ text: String) -> [Effect] {
+  let pattern = text.trimmingCharacters(in: .whitespaces)
+  model.query.patientName =
+    pattern.isEmpty ? nil : (pattern.contains("*") || pattern.contains("?") ? pattern : pattern + "*")
+  model.screen = .studies
+  model.studyIndex = 0
+  return [.loadStudies(model.query)]
+}
+
+/// `:` commands: `wl W L`, `preset NAME`, `find KEY=VALUE`, `q`.
+private func command(_ model: inout Model, _ text: String) -> [Effect] {
+  let words = text.split(separator: " ").map(String.init)
+  guard let verb = words.first else { return [] }
+  switch verb {
+  case "q", "quit":
+    model.quit = true
+    return [.quit]
+  case "wl":
+    guard words.count == 3, let width = Double(words[1]), let level = Double(words[2]), width >= 1 else {
+      model.status = ":wl wants a width of at least 1 and a level, e.g. :wl 400 40"
+      return []
+    }
+    return setWindow(&model, Window(center: level, width: width), name: nil)
+  case "preset":
+    guard words.count == 2, let window = Window.presets[words[1].lowercased()] else {
+      model.status = ":preset wants one of " + Window.presets.keys.sorted().joined(separator: ", ")
+      return []
+    }
+    return setWindow(&model, window, name: words[1].lowercased())
+  case "find":
+    var query = StudyQuery()
+    for pair in words.dropFirst() {
+      let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2 else { continue }
+      switch parts[0].lowercased() {
+      case "patientname", "name": query.patientName = parts[1]
+      case "patientid", "id": query.patientID = parts[1]
+      case "studydate", "date": query.studyDate = parts[1]
+      case "modality", "modalitiesinstudy": query.modality = parts[1]
+      case "accessionnumber", "accession": query.accessionNumber = parts[1]
+      case "studydescription", "description": query.studyDescription = parts[1]
+      default:
+        model.status = ":find knows PatientName, PatientID, StudyDate, Modality, AccessionNumber, StudyDescription"
+        return []
+      }
+    }
+    model.query = query
+    model.screen = .studies
+    model.studyIndex = 0
+    return [.loadStudies(query)]
+  default:
+    model.status = "unknown command :\(verb)"
+    return []
+  }
+}
+
+private func setWindow(_ model: inout Model, _ window: Window, name: String?) -> [Effect] {
+  guard model.viewer != nil else { return [] }
+  model.viewer?.window = window
+  model.viewer?.windowName = name
+  return [.renderSlice]
+}
+
+private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Effect] {
+  switch action {
+  case .quit:
+    model.quit = true
+    return [.quit]
+  case .help:
+    model.previousScreen = model.screen
+    model.screen = .help
+    return []
+  case .search:
+    model.prompt = .init(kind: .search, text: "")
+    return []
+  case .command:
+    model.prompt = .init(kind: .command, text: "")
+    return []
+  case .back:
+    switch model.screen {
+    case .viewer: model.screen = .series
+    case .series: model.screen = .studies
+    default: break
+    }
+    return []
+  default:
+    break
+  }
+  let page = model.size.rows - 4
+  switch model.screen {
+  case .studies:
+    guard moveSelection(&model.studyIndex, count: model.studies.count, action, by: count, page: page),
+      let study = model.selectedStudy
+    else { return [] }
+    return [.loadSeries(studyInstanceUID: study.studyInstanceUID)]
+  case .series:
+    guard moveSelection(&model.seriesIndex, count: model.series.count, action, by: count, page: page),
+      let study = model.selectedStudy, let series = model.selectedSeries
+    else { return [] }
+    return [.openSeries(studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID)]
+  case .viewer: return viewerAction(&model, action, count: count)
+  case .help: return []
+  }
+}
+
+/// Moves a list selection; true when the action was `open`.
+private func moveSelection(_ index: inout Int, count total: Int, _ action: Action, by count: Int, page: Int) -> Bool {
+  guard total > 0 else { return false }
+  switch action {
+  case .down, .nextSlice: index = min(total - 1, index + count)
+  case .up, .previousSlice: index = max(0, index - count)
+  case .pageDown, .nextPage: index = min(total - 1, index + max(1, page) * count)
+  case .pageUp, .previousPage: index = max(0, index - max(1, page) * count)
+  case .first, .firstSlice: index = 0
+  case .last, .lastSlice: index = total - 1
+  case .open: return true
+  default: break
+  }
+  return false
+}
+
+private func viewerAction(_ model: inout Model, _ action: Action, count: Int) -> [Effect] {
+  guard var v = model.viewer else { return [] }
+  let total = v.paths.count
+  let before = (v.index, v.window, v.invert, v.zoom)
+  // Coarse steps move by a tenth of the width, fine ones by a hundredth (at least one unit).
+  let current = v.window ?? v.slice?.window ?? Window(center: 40, width: 400)
+  func adjust(width dw: Double, level dl: Double) {
+    let step = max(1, current.width / 10)
+    v.window = Window(
+      center: current.center + dl * step * Double(count), width: max(1, current.width + dw * step * Double(count)))
+    v.windowName = nil
+  }
+  switch action {
+  case .nextSlice, .down: v.index = min(total - 1, v.index + count)
+  case .previousSlice, .up: v.index = max(0, v.index - count)
+  case .nextPage, .pageDown: v.index = min(total - 1, v.index + 10 * count)
+  case .previousPage, .pageUp: v.index = max(0, v.index - 10 * count)
+  case .firstSlice, .first: v.index = 0
+  case .lastSlice, .last: v.index = max(0, total - 1)
+  case .wider: adjust(width: 1, level: 0)
+  case .narrower: adjust(width: -1, level: 0)
+  case .brighter: adjust(width: 0, level: -1)
+  case .darker: adjust(width: 0, level: 1)
+  case .widerFine: adjust(width: 0.1, level: 0)
+  case .narrowerFine: adjust(width: -0.1, level: 0)
+  case .brighterFine: adjust(width: 0, level: -0.1)
+  case .darkerFine: adjust(width: 0, level: 0.1)
+  case .fileWindow:
+    v.window = nil
+    v.windowName = nil
+  case .invert: v.invert.toggle()
+  case .zoomIn: v.zoom = min(16, v.zoom * 1.25)
+  case .zoomOut: v.zoom = max(1, v.zoom / 1.25)
+  case .fit: v.zoom = 1
+  default:
+    if let i = action.presetIndex, let window = Window.presets[Presets.ordered[i].name] {
+      v.window = window
+      v.windowName = Presets.ordered[i].name
+    }
+  }
+  model.viewer = v
+  let after = (v.index, v.window, v.invert, v.zoom)
+  return before.0 == after.0 && before.1 == after.1 && before.2 == after.2 && before.3 == after.3 ? [] : [.renderSlice]
+}

@@ -1,0 +1,87 @@
+import Archive
+import ArgumentParser
+import CursesUI
+import Foundation
+import TerminalGraphics
+import Workstation
+
+/// `biloba` with no subcommand: the workstation. `biloba PATH...` imports the paths first, then opens.
+struct WorkstationCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "open", abstract: "The workstation: browse the local archive and read studies (the default).",
+    discussion: """
+      Keys are data: Keymaps/default.toml, or Keymaps/vim.toml with --keymap vim, with
+      $XDG_CONFIG_HOME/biloba/keymap.toml laid over. Press ? for every binding of the screen.
+      """)
+
+  @Argument(help: "Files or folders to import before opening.")
+  var paths: [String] = []
+
+  @OptionGroup var archive: ArchiveOptions
+
+  @Option(name: .long, help: "Keymap: default, vim, or a path to a keymap file.")
+  var keymap = "default"
+
+  @Option(name: .long, help: "Graphics: auto (probe the terminal), sixel, kitty, iterm, blocks or ascii.")
+  var graphics = "auto"
+
+  func validate() throws {
+    if graphics != "auto" && GraphicsProtocol(rawValue: graphics) == nil {
+      throw ValidationError("--graphics must be auto, sixel, kitty, iterm, blocks or ascii")
+    }
+  }
+
+  func run() throws {
+    let store = try archive.open()
+    if !paths.isEmpty {
+      let summary = try Importer(archive: store).run(paths)
+      if summary.imported + summary.duplicates == 0 && summary.failed > 0 {
+        throw CommandFailure(
+          "nothing could be imported from \(paths.joined(separator: " ").strippingControlCharacters)")
+      }
+    }
+    let keys = try loadKeymap()
+    guard isatty(1) != 0 && isatty(0) != 0 else {
+      throw CommandFailure("the workstation needs a terminal (see `biloba --help` for the other commands)")
+    }
+    let capabilities =
+      graphics == "auto"
+      ? TerminalSession.capabilities()
+      : TerminalCapabilities(environment: ProcessInfo.processInfo.environment)
+    let proto = GraphicsProtocol(rawValue: graphics) ?? capabilities.bestProtocol
+    let cell = capabilities.cellPixels
+    let encoder = TerminalImageEncoder(
+      protocol: proto, sixel: SixelEncoder(registers: capabilities.colorRegisters),
+      blocks: BlockEncoder(depth: capabilities.colorDepth),
+      tmuxPassthrough: capabilities.inTmux && [.sixel, .kitty, .iterm].contains(proto) && TmuxPassthrough.isAllowed())
+    let app = CursesApp(
+      runtime: Runtime(archive: store), keymap: keys,
+      graphics: .init(encoder: encoder, cell: .init(width: cell.width, height: cell.height)))
+    app.run(initial: [.loadStudies(StudyQuery())])
+  }
+
+  /// The chosen keymap with the user's overrides on top.
+  func loadKeymap() throws -> Keymap {
+    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+      .deletingLastPathComponent()
+    let packageRoot: String = executable.deletingLastPathComponent().deletingLastPathComponent().path
+    let installed: String = executable.deletingLastPathComponent().appendingPathComponent("share/biloba").path
+    var roots = [packageRoot, installed, FileManager.default.currentDirectoryPath]
+    if let home = ProcessInfo.processInfo.environment["BILOBA_HOME"] { roots.insert(home, at: 0) }
+    do {
+      var keys: Keymap
+      if keymap.contains("/") {
+        keys = try Keymap(toml: try String(contentsOfFile: keymap, encoding: .utf8), file: keymap)
+      } else {
+        keys = try Keymap.shipped(keymap, searching: roots)
+      }
+      let user = BilobaConfig.defaultPath().replacingOccurrences(of: "config.toml", with: "keymap.toml")
+      if let text = try? String(contentsOfFile: user, encoding: .utf8) {
+        keys = keys.merged(with: try Keymap(toml: text, file: user))
+      }
+      return keys
+    } catch let failure as Keymap.Failure {
+      throw CommandFailure(failure.description)
+    }
+  }
+}

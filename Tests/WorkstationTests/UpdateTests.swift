@@ -1,0 +1,132 @@
+import Archive
+import DICOMImaging
+import Foundation
+import Testing
+
+@testable import Workstation
+
+/// The core driven by messages alone: keys move, open, window and command; the screen is checked as text.
+@Suite struct UpdateTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+  static func keymap(_ name: String) throws -> Keymap { try Keymap.shipped(name, searching: [root]) }
+
+  static func study(_ n: Int, name: String = "DOE^JANE") -> StudyQuery.Study {
+    StudyQuery.Study(
+      studyInstanceUID: "1.2.\(n)", patientName: name, patientID: "ID\(n)", studyDate: "2026010\(n % 10)",
+      studyTime: "", accessionNumber: "A\(n)", description: "STUDY \(n)", modalities: "CT", seriesCount: 1,
+      instanceCount: 10)
+  }
+
+  static func viewerModel(slices: Int = 40) -> Model {
+    var m = Model()
+    m.studies = [study(1)]
+    let series = LocalArchive.SeriesSummary(
+      seriesInstanceUID: "1.2.1.1", seriesNumber: 3, modality: "CT", description: "AXIAL", instanceCount: slices)
+    m.series = [series]
+    m.viewer = Viewer(study: study(1), series: series, paths: (0..<slices).map { "/s\($0).dcm" })
+    m.viewer?.slice = SliceInfo(
+      window: Window(center: 40, width: 400), sliceLocation: 12.5, isLossy: true, rows: 512, columns: 512)
+    m.screen = .viewer
+    return m
+  }
+
+  func press(_ m: inout Model, _ keys: [String], _ keymap: Keymap) -> [Effect] {
+    keys.flatMap { update(&m, .key($0), keymap: keymap) }
+  }
+
+  @Test func arrows_move_the_study_selection_and_enter_asks_for_its_series() throws {
+    let keys = try Self.keymap("default")
+    var m = Model()
+    _ = update(&m, .studiesLoaded((1...5).map { Self.study($0) }), keymap: keys)
+    #expect(press(&m, ["Down", "Down", "Up"], keys).isEmpty)
+    #expect(m.studyIndex == 1)
+    #expect(press(&m, ["Enter"], keys) == [.loadSeries(studyInstanceUID: "1.2.2")])
+    #expect(ScreenText.lines(m, keymap: keys)[3].hasPrefix(">"))
+  }
+
+  @Test func vim_counts_and_gg_and_G_move_through_the_slices() throws {
+    let keys = try Self.keymap("vim")
+    var m = Self.viewerModel()
+    #expect(press(&m, ["1", "5", "j"], keys) == [.renderSlice])
+    #expect(m.viewer?.index == 15)
+    _ = press(&m, ["1", "0", "j"], keys)
+    #expect(m.viewer?.index == 25, "a 0 inside a count extends it even though 0 is bound")
+    _ = press(&m, ["G"], keys)
+    #expect(m.viewer?.index == 39)
+    _ = press(&m, ["g", "g"], keys)
+    #expect(m.viewer?.index == 0)
+    _ = press(&m, ["9", "9", "9", "j"], keys)
+    #expect(m.viewer?.index == 39, "counts stop at the last slice")
+  }
+
+  @Test func window_keys_and_presets_change_the_window_and_the_corner_text() throws {
+    let keys = try Self.keymap("default")
+    var m = Self.viewerModel()
+    _ = press(&m, ["Right"], keys)
+    #expect(m.viewer?.window == Window(center: 40, width: 440))
+    _ = press(&m, ["2"], keys)
+    #expect(m.viewer?.window == Window.presets["lung"])
+    let corner = ScreenText.lines(m, keymap: keys)[m.size.rows - 4]
+    #expect(corner.contains("W 1500 L -600 (lung)"))
+    #expect(corner.contains("LOSSY"))
+    #expect(corner.hasPrefix("Im 1/40  Loc 12.5 mm"))
+    _ = press(&m, ["i", "0"], keys)
+    #expect(m.viewer?.invert == true && m.viewer?.window == nil)
+  }
+
+  @Test func the_command_line_sets_windows_and_presets_and_names_its_mistakes() throws {
+    let keys = try Self.keymap("vim")
+    var m = Self.viewerModel()
+    #expect(press(&m, [":", "w", "l", " ", "8", "0", " ", "3", "5", "Enter"], keys) == [.renderSlice])
+    #expect(m.viewer?.window == Window(center: 35, width: 80))
+    _ = press(&m, Array(":preset bone").map(String.init) + ["Enter"], keys)
+    #expect(m.viewer?.windowName == "bone")
+    _ = press(&m, Array(":wl x").map(String.init) + ["Enter"], keys)
+    #expect(m.status.hasPrefix(":wl wants"))
+    #expect(
+      press(&m, Array(":find name=DOE*").map(String.init) + ["Enter"], keys) == [
+        .loadStudies(StudyQuery(patientName: "DOE*"))
+      ])
+  }
+
+  @Test func help_lists_every_binding_of_the_screen_from_the_keymap() throws {
+    let keys = try Self.keymap("vim")
+    var m = Self.viewerModel()
+    _ = press(&m, ["?"], keys)
+    let text = ScreenText.lines(m, keymap: keys).joined(separator: "\n")
+    #expect(text.contains("Keys of the viewer screen"))
+    #expect(text.contains("gg") && text.contains("first slice"))
+    #expect(text.contains("F2") && text.contains("preset lung"))
+    _ = press(&m, ["x"], keys)
+    #expect(m.screen == .viewer)
+  }
+
+  @Test func control_characters_in_dicom_strings_never_reach_the_screen() throws {
+    let keys = try Self.keymap("default")
+    var m = Model()
+    _ = update(&m, .studiesLoaded([Self.study(1, name: "EVIL\u{1B}]0;pwned\u{07}^NAME")]), keymap: keys)
+    let text = ScreenText.lines(m, keymap: keys).joined()
+    #expect(!text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
+    #expect(ScreenText.lines(m, keymap: keys).allSatisfy { $0.count == m.size.columns })
+  }
+
+  @Test func a_keymap_with_an_unknown_action_or_bad_toml_is_refused_with_file_and_place() {
+    #expect(throws: Keymap.Failure.self) { try Keymap(toml: "[viewer]\n\"j\" = \"explode\"\n", file: "k.toml") }
+    do {
+      _ = try Keymap(toml: "[viewer\n", file: "k.toml")
+      Issue.record("bad TOML accepted")
+    } catch {
+      #expect(error.description.hasPrefix("k.toml: line 1"))
+    }
+  }
+
+  @Test func a_user_keymap_overrides_the_shipped_one_key_by_key() throws {
+    let user = try Keymap(toml: "[viewer]\n\"n\" = \"next_slice\"\n\"i\" = \"zoom_in\"\n", file: "user.toml")
+    let keys = try Self.keymap("default").merged(with: user)
+    #expect(keys.lookup(["n"], on: .viewer) == .action(.nextSlice))
+    #expect(keys.lookup(["i"], on: .viewer) == .action(.zoomIn))
+    #expect(keys.lookup(["Down"], on: .viewer) == .action(.nextSlice))
+  }
+}
