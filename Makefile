@@ -27,8 +27,10 @@ run: setup build
 	.build/debug/biloba dump $(SAMPLE)
 	.build/debug/biloba show Samples/ct-head/slice012.dcm --rows 20
 
+# One test at a time: several suites run servers in this process (the Storage SCP), and tests that wait
+# on child processes would otherwise hold the few threads those servers need.
 test: setup
-	swift test
+	swift test --no-parallel
 
 bench: setup
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $(BENCH_PACKAGES)
