@@ -91,7 +91,9 @@ public final class CursesApp {
     }
     biloba_refresh()
     if let pending = pendingImage {
-      Self.write(pending)
+      // Save and restore the cursor around the picture: curses moves relative to where it believes the
+      // cursor is, and the picture moved it.
+      Self.write(Array("\u{1B}7".utf8) + pending + Array("\u{1B}8".utf8))
       pendingImage = nil
     }
   }

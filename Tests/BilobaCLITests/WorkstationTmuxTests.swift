@@ -1,0 +1,141 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The workstation driven as a person would, in tmux: keys in with `send-keys`, the screen read back with
+/// `capture-pane`, on an archive holding the bundled samples.
+@Suite(.serialized) struct WorkstationTmuxTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+  final class Session {
+    let name = "biloba-test-\(UInt32.random(in: 0...UInt32.max))"
+
+    init(_ command: String, columns: Int = 100, rows: Int = 30) throws {
+      // Not through pipes: the tmux server this may start would keep them open, and a reader waiting
+      // for their end would wait forever.
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+      p.arguments = ["tmux", "new-session", "-d", "-s", name, "-x", String(columns), "-y", String(rows), command]
+      p.standardInput = FileHandle.nullDevice
+      p.standardOutput = FileHandle.nullDevice
+      p.standardError = FileHandle.nullDevice
+      try p.run()
+      p.waitUntilExit()
+      guard p.terminationStatus == 0 else { throw POSIXError(.ECHILD) }
+    }
+
+    func keys(_ keys: String...) throws { _ = try ProcessRunner.run("tmux", ["send-keys", "-t", name] + keys) }
+
+    func screen() throws -> String { try ProcessRunner.run("tmux", ["capture-pane", "-p", "-t", name]).stdout }
+
+    /// Waits until the screen shows `text` (or 5 s pass) and returns the screen.
+    @discardableResult
+    func wait(for text: String) throws -> String {
+      var last = ""
+      for _ in 0..<100 {
+        last = try screen()
+        if last.contains(text) { return last }
+        usleep(50_000)
+      }
+      Issue.record("the screen never showed \(text):\n\(last)")
+      return last
+    }
+
+    var isRunning: Bool { (try? ProcessRunner.run("tmux", ["has-session", "-t", name]).status) == 0 }
+
+    deinit { _ = try? ProcessRunner.run("tmux", ["kill-session", "-t", name]) }
+  }
+
+  func archiveWithSamples() throws -> (TemporaryDirectory, String) {
+    let dir = try TemporaryDirectory()
+    let archive = dir.file("archive")
+    let out = try ProcessRunner.run(
+      try BuiltProducts.biloba(), ["import", Self.root + "/Samples", "--archive", archive])
+    #expect(out.status == 0, "\(out.stderr)")
+    return (dir, archive)
+  }
+
+  @Test func the_study_list_opens_a_series_and_the_viewer_scrolls_and_windows_from_the_keyboard() throws {
+    guard ProcessRunner.isInstalled("tmux") else {
+      Issue.record("tmux is needed (apt-get install tmux)")
+      return
+    }
+    let (dir, archive) = try archiveWithSamples()
+    let session = try Session(
+      "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(archive)' --graphics blocks")
+    let list = try session.wait(for: "PHANTOM, HEAD")
+    #expect(list.contains("Müller, Jürgen"))
+    #expect(list.contains("Yamada, Tarou"))
+    try session.keys("End")
+    try session.keys("Enter")
+    try session.wait(for: "AXIAL 2.5MM")
+    try session.keys("Enter")
+    try session.wait(for: "Im 1/24")
+    try session.keys("Down", "Down", "Down")
+    try session.wait(for: "Im 4/24")
+    try session.keys("Right")
+    try session.wait(for: "W 440 L 40")
+    try session.keys("2")
+    let lung = try session.wait(for: "W 1500 L -600 (lung)")
+    #expect(lung.contains("PHANTOM, HEAD"))
+    try session.keys("?")
+    try session.wait(for: "Keys of the viewer screen")
+    try session.keys("x")
+    try session.wait(for: "Im 4/24")
+    try session.keys("Escape")
+    try session.wait(for: "AXIAL 2.5MM")
+    try session.keys("q")
+    for _ in 0..<40 where session.isRunning { usleep(50_000) }
+    #expect(!session.isRunning, "q quits")
+  }
+
+  @Test func vim_keys_search_and_the_command_line_work_in_a_small_terminal() throws {
+    guard ProcessRunner.isInstalled("tmux") else {
+      Issue.record("tmux is needed (apt-get install tmux)")
+      return
+    }
+    let (dir, archive) = try archiveWithSamples()
+    let session = try Session(
+      "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(archive)' --graphics ascii --keymap vim",
+      columns: 80, rows: 24)
+    try session.wait(for: "PHANTOM, HEAD")
+    try session.keys("/", "phan", "Enter")
+    let found = try session.wait(for: "1 study")
+    #expect(!found.contains("Müller"))
+    try session.keys("l")
+    try session.wait(for: "AXIAL 2.5MM")
+    try session.keys("l")
+    try session.wait(for: "Im 1/24")
+    try session.keys("1", "5", "j")
+    try session.wait(for: "Im 16/24")
+    try session.keys("G")
+    try session.wait(for: "Im 24/24")
+    try session.keys("g", "g")
+    try session.wait(for: "Im 1/24")
+    try session.keys(":", "wl 80 35", "Enter")
+    try session.wait(for: "W 80 L 35")
+    try session.keys(":", "q", "Enter")
+    for _ in 0..<40 where session.isRunning { usleep(50_000) }
+    #expect(!session.isRunning)
+  }
+
+  @Test func a_broken_user_keymap_is_reported_with_its_file_and_line() throws {
+    let (dir, archive) = try archiveWithSamples()
+    try FileManager.default.createDirectory(atPath: dir.file("biloba"), withIntermediateDirectories: true)
+    try "[viewer]\n\"j\" = \"explode\"\n".write(
+      toFile: dir.file("biloba/keymap.toml"), atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try BuiltProducts.biloba())
+    process.arguments = ["--archive", archive]
+    process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CONFIG_HOME": dir.path]) { $1 }
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus != 0)
+    #expect(text.contains("keymap.toml") && text.contains("unknown action"), "\(text)")
+  }
+}
