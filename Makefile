@@ -4,7 +4,6 @@ APT_PACKAGES := libncurses-dev libsixel-dev libopenjp2-7-dev libturbojpeg0-dev l
 	libsqlite3-dev pkg-config dcmtk libgdcm-tools openjph-tools python3-pip xvfb xterm imagemagick tmux \
 	orthanc curl iproute2
 BENCH_PACKAGES := libsixel-bin chafa
-SAMPLE ?= Samples/ct-head/slice001.dcm
 
 .PHONY: setup setup-system setup-python build run test fuzz bench samples
 
@@ -23,9 +22,10 @@ setup-python:
 build:
 	swift build
 
+# The workstation on the bundled samples, in an archive of its own under .build/.
 run: setup build
-	.build/debug/biloba dump $(SAMPLE)
-	.build/debug/biloba show Samples/ct-head/slice012.dcm --rows 20
+	mkdir -p .build/samples-archive
+	.build/debug/biloba --archive .build/samples-archive Samples
 
 # One test at a time: several suites run servers in this process (the Storage SCP), and tests that wait
 # on child processes would otherwise hold the few threads those servers need.
