@@ -105,7 +105,9 @@ let package = Package(
     ),
     .executableTarget(
       name: "BilobaBenchmarks",
-      dependencies: ["DICOM", "DICOMImaging", "TerminalGraphics", "RasterCore", "SyntheticData", "CSixel", "Archive"],
+      dependencies: [
+        "DICOM", "DICOMImaging", "TerminalGraphics", "RasterCore", "SyntheticData", "CSixel", "Archive", "Workstation",
+      ],
       swiftSettings: strictSettings
     ),
 

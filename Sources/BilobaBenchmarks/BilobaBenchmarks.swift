@@ -23,7 +23,7 @@ struct BilobaBenchmarks {
       default:
         FileHandle.standardError.write(
           Data(
-            "usage: BilobaBenchmarks [--files N] [--repeats N] [--dir DIR] [--only parse|pixels|graphics|archive|network]\n"
+            "usage: BilobaBenchmarks [--files N] [--repeats N] [--dir DIR] [--only parse|pixels|graphics|archive|network|workstation]\n"
               .utf8))
         exit(2)
       }
@@ -45,6 +45,9 @@ struct BilobaBenchmarks {
     }
     if only == nil || only == "archive" {
       for figure in try ArchiveBenchmark.run(repeats: repeats, directory: directory) { print(figure.line) }
+    }
+    if only == nil || only == "workstation" {
+      for figure in try WorkstationBenchmark.run(paths: paths, directory: directory) { print(figure.line) }
     }
     if only == nil || only == "network" {
       for figure in try NetworkBenchmark.run(paths: paths, repeats: repeats, directory: directory) {
