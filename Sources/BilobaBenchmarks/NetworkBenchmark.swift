@@ -85,6 +85,13 @@ enum NetworkBenchmark {
         { (aet: String) in [biloba, "send", "--host", "127.0.0.1", "--port", String(port), "--called-aet", aet] + paths
         }
       ),
+      (
+        "biloba send --parallel 4",
+        { (aet: String) in
+          [biloba, "send", "--parallel", "4", "--host", "127.0.0.1", "--port", String(port), "--called-aet", aet]
+            + paths
+        }
+      ),
       ("storescu", { (aet: String) in ["storescu", "-aec", aet, "127.0.0.1", String(port)] + paths }),
     ] {
       let theirs = try receive(sender: sender("STORESCP"), receiver: storescp, aet: "STORESCP")

@@ -30,7 +30,7 @@ import Testing
       Orthanc orthanc.json > orthanc.log 2>&1 & opid=$!
       for i in $(seq 100); do curl -sf http://127.0.0.1:\(http)/system >/dev/null && break; sleep 0.1; done
       \(b) echo \(peer) > echo.out 2>&1 || echo "echo failed" >> failures
-      \(b) send \(peer) '\(f.filesDirectory)' > send.out 2>send.err || echo "send failed" >> failures
+      \(b) send --parallel 3 \(peer) '\(f.filesDirectory)' > send.out 2>send.err || echo "send failed" >> failures
       \(b) find \(peer) --level study --json -k NumberOfStudyRelatedInstances > find-study.json 2>find.err || echo "find failed" >> failures
       \(b) find \(peer) --level image --json -k StudyInstanceUID=\(study1) > find-image.json 2>>find.err || echo "find image failed" >> failures
       \(b) find \(peer) --level study --limit 1 --json > find-limit.json 2>>find.err || echo "find limit failed" >> failures

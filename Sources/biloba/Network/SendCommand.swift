@@ -2,6 +2,7 @@ import Archive
 import ArgumentParser
 import DICOM
 import DICOMNetwork
+import Logging
 
 /// `biloba send`: C-STORE files and folders to a peer, as DCMTK's storescu; objects go in the syntax they
 /// are stored in.
@@ -15,6 +16,13 @@ struct SendCommand: AsyncParsableCommand {
 
   @OptionGroup var peer: PeerOptions
   @OptionGroup var local: LocalOptions
+
+  @Option(name: .long, help: "Associations at once, each sending its share of the files (hides a long link's latency).")
+  var parallel = 1
+
+  func validate() throws {
+    if !(1...16).contains(parallel) { throw ValidationError("--parallel must be 1 to 16") }
+  }
 
   func run() async throws {
     let config = try local.loadConfig()
@@ -33,15 +41,47 @@ struct SendCommand: AsyncParsableCommand {
     guard !headers.isEmpty else { throw CommandFailure("send: no DICOM file to send") }
     let contexts = StorableObject.proposal(for: headers.map(\.object))
     guard contexts.count <= 128 else { throw CommandFailure("send: more than 128 kinds of object; send fewer at once") }
+    let entity = local.entity(config)
+    let logger = local.logger(label: "biloba.send")
+    let paths = headers.map(\.path)
+    // Files are dealt round-robin to the associations, each of which sends its share in order.
+    let shares = (0..<min(parallel, paths.count)).map { k in
+      stride(from: k, to: paths.count, by: parallel).map { paths[$0] }
+    }
+    let outcomes = await withTaskGroup(of: Share.self) { group in
+      for share in shares {
+        group.addTask { await Self.send(share, to: node, as: entity, contexts: contexts, logger: logger) }
+      }
+      var all: [Share] = []
+      for await outcome in group { all.append(outcome) }
+      return all
+    }
+    let sent = outcomes.reduce(0) { $0 + $1.sent }
+    failed += outcomes.reduce(0) { $0 + $1.failed }
+    if let error = outcomes.compactMap(\.error).first {
+      throw CommandFailure("send: \(error) (\(sent) sent before)")
+    }
+    print("\(sent) sent, \(failed) failed")
+    if failed > 0 { throw ExitCode.failure }
+  }
+
+  /// What one association did.
+  struct Share: Sendable {
     var sent = 0
+    var failed = 0
+    var error: NetworkError?
+  }
+
+  /// Sends files in order on one association; the next file is read while the peer answers.
+  static func send(
+    _ paths: [String], to node: RemoteNode, as entity: LocalEntity, contexts: [ProposedContext], logger: Logger
+  ) async -> Share {
+    var share = Share()
     do {
-      try await Association.withAssociation(
-        to: node, as: local.entity(config), contexts: contexts, logger: local.logger(label: "biloba.send")
-      ) { association in
-        // The next file is read while the peer answers the current one.
+      try await Association.withAssociation(to: node, as: entity, contexts: contexts, logger: logger) { association in
         func load(_ i: Int) -> Task<Result<StorableObject, DICOMError>, Never>? {
-          guard i < headers.count else { return nil }
-          let path = headers[i].path
+          guard i < paths.count else { return nil }
+          let path = paths[i]
           return Task { () -> Result<StorableObject, DICOMError> in
             do throws(DICOMError) { return .success(try StorableObject.load(path: path)) } catch {
               return .failure(error)
@@ -49,36 +89,37 @@ struct SendCommand: AsyncParsableCommand {
           }
         }
         var next = load(0)
-        for i in headers.indices {
-          let path = headers[i].path.strippingControlCharacters
+        for i in paths.indices {
+          let path = paths[i].strippingControlCharacters
           guard let loading = next else { break }
           let loaded = await loading.value
           next = load(i + 1)
           do {
             let status = try await association.store(try loaded.get())
             if status.kind == .failure {
-              failed += 1
+              share.failed += 1
               StandardError.line("biloba send: \(path): \(status)")
             } else {
-              sent += 1
+              share.sent += 1
             }
           } catch let error as NetworkError {
             if case .noPresentationContext = error {
-              failed += 1
+              share.failed += 1
               StandardError.line("biloba send: \(path): \(error)")
               continue
             }
             throw error
           } catch {
-            failed += 1
+            share.failed += 1
             StandardError.line("biloba send: \(path): \(error)")
           }
         }
       }
     } catch let error as NetworkError {
-      throw CommandFailure("send: \(error) (\(sent) sent before)")
+      share.error = error
+    } catch {
+      share.error = .protocolViolation("\(error)")
     }
-    print("\(sent) sent, \(failed) failed")
-    if failed > 0 { throw ExitCode.failure }
+    return share
   }
 }
