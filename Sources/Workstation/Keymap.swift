@@ -50,7 +50,7 @@ public struct Keymap: Sendable, Equatable {
     switch screen {
     case .studies, .help: .studies
     case .series: .series
-    case .viewer: .viewer
+    case .viewer, .tags: .viewer
     }
   }
 

@@ -1,9 +1,10 @@
 public import Archive
 public import DICOMImaging
+import Foundation
 
 /// Everything the workstation shows, as a value: `update` changes it, the view only reads it.
 public struct Model: Sendable {
-  public enum Screen: String, Sendable, Equatable { case studies, series, viewer, help }
+  public enum Screen: String, Sendable, Equatable { case studies, series, viewer, tags, help }
 
   public var screen: Screen = .studies
   /// The screen to return to from help.
@@ -18,6 +19,14 @@ public struct Model: Sendable {
   public var seriesIndex = 0
 
   public var viewer: Viewer?
+
+  /// The tag browser: the current slice's elements as dump lines, a filter, and the first line shown.
+  public var tags: [String] = []
+  public var tagFilter = ""
+  public var tagTop = 0
+  public var visibleTags: [String] {
+    tagFilter.isEmpty ? tags : tags.filter { $0.localizedCaseInsensitiveContains(tagFilter) }
+  }
 
   /// Text being typed after `:` (a command) or `/` (a patient name search); nil when not typing.
   public var prompt: Prompt?

@@ -9,6 +9,7 @@ public enum Msg: Sendable {
   case seriesLoaded(studyInstanceUID: String, [LocalArchive.SeriesSummary])
   case seriesOpened(Viewer)
   case sliceRendered(SliceInfo)
+  case tagsLoaded([String])
   case failed(String)
 }
 
@@ -19,6 +20,8 @@ public enum Effect: Sendable, Equatable {
   case openSeries(studyInstanceUID: String, seriesInstanceUID: String)
   /// The viewer's slice or its display changed: render it again.
   case renderSlice
+  /// The current slice's elements for the tag browser.
+  case loadTags(path: String)
   case quit
 }
 
@@ -34,7 +37,7 @@ public enum Action: String, Sendable, CaseIterable {
     "darker_fine"
   case preset1 = "preset_1", preset2 = "preset_2", preset3 = "preset_3", preset4 = "preset_4", preset5 = "preset_5"
   case preset6 = "preset_6", preset7 = "preset_7", preset8 = "preset_8"
-  case fileWindow = "file_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit
+  case fileWindow = "file_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit, tags
 
   /// 0-based index into `Presets.ordered` for preset actions.
   public var presetIndex: Int? {
@@ -77,6 +80,7 @@ public enum Action: String, Sendable, CaseIterable {
     case .zoomIn: "zoom in"
     case .zoomOut: "zoom out"
     case .fit: "fit to the screen"
+    case .tags: "DICOM tag browser (/ filters)"
     default: "preset " + (presetIndex.map { Presets.ordered[$0].name } ?? "")
     }
   }

@@ -26,6 +26,9 @@ public final class Runtime: Sendable {
         guard !paths.isEmpty else { return [.failed("the series has no instance in the archive")] }
         try? archive.markViewed(studyInstanceUID: studyUID)
         return [.seriesOpened(Viewer(study: study, series: series, paths: paths))]
+      case .loadTags(let path):
+        let file = try DICOMFile.read(path: path)
+        return [.tagsLoaded(DumpFormatter().format(file))]
       case .renderSlice, .quit:
         return []
       }

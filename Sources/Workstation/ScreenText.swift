@@ -13,6 +13,7 @@ public enum ScreenText {
     case .studies: out = studyList(model, width: w, height: h - 2)
     case .series: out = seriesList(model, width: w, height: h - 2)
     case .viewer: out = viewer(model, width: w, height: h - 2)
+    case .tags: out = tags(model, height: h - 2)
     case .help: out = help(model, keymap: keymap, width: w, height: h - 2)
     }
     out = Array(out.prefix(h - 2))
@@ -88,10 +89,30 @@ public enum ScreenText {
     return out
   }
 
+  static func tags(_ model: Model, height: Int) -> [String] {
+    let lines = model.visibleTags
+    let title =
+      "Tags of slice \((model.viewer?.index ?? 0) + 1)"
+      + (model.tagFilter.isEmpty ? "" : "  filter: \(model.tagFilter)")
+      + "  (\(lines.count) lines)"
+    return [title] + lines.dropFirst(model.tagTop).prefix(max(0, height - 1))
+  }
+
+  /// Every binding of the screen, in as many columns as the width allows (column after column).
   static func help(_ model: Model, keymap: Keymap, width: Int, height: Int) -> [String] {
+    let entries = keymap.help(for: model.previousScreen).map { column($0.keys, 12) + " " + $0.summary }
+    let rows = max(1, height - 2)
+    // As few columns as fit every entry, each as wide as the screen allows (long summaries are cut).
+    let columns = max(1, min(width / 24, (entries.count + rows - 1) / rows))
+    let columnWidth = width / columns
+    let perColumn = (entries.count + columns - 1) / columns
     var out = ["Keys of the \(model.previousScreen.rawValue) screen (any key returns)", ""]
-    for (keys, summary) in keymap.help(for: model.previousScreen) {
-      out.append("  " + column(keys, 18) + " " + summary)
+    for r in 0..<min(perColumn, rows) {
+      var line = ""
+      for c in 0..<columns where c * perColumn + r < entries.count {
+        line += column(entries[c * perColumn + r], columnWidth)
+      }
+      out.append(line)
     }
     return out
   }
@@ -110,6 +131,7 @@ public enum ScreenText {
         (.preset1, "preset"),
         (.invert, "invert"), (.back, "back"), (.help, "help"),
       ]
+    case .tags: actions = [(.down, "down"), (.search, "filter"), (.back, "back")]
     case .help: return "any key returns"
     }
     return actions.compactMap { action, word in keymap.key(for: action, on: model.screen).map { "\($0) \(word)" } }

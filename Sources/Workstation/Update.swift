@@ -29,6 +29,12 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
   case .sliceRendered(let info):
     model.viewer?.slice = info
     return []
+  case .tagsLoaded(let lines):
+    model.tags = lines
+    model.tagFilter = ""
+    model.tagTop = 0
+    model.screen = .tags
+    return []
   case .failed(let message):
     model.status = message.strippingControlCharacters
     return []
@@ -99,6 +105,11 @@ private func handlePromptKey(_ model: inout Model, _ key: String) -> [Effect] {
 }
 
 private func search(_ model: inout Model, _ text: String) -> [Effect] {
+  if model.screen == .tags {
+    model.tagFilter = text
+    model.tagTop = 0
+    return []
+  }
   let pattern = text.trimmingCharacters(in: .whitespaces)
   model.query.patientName =
     pattern.isEmpty ? nil : (pattern.contains("*") || pattern.contains("?") ? pattern : pattern + "*")
@@ -178,6 +189,9 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
     return []
   case .back:
     switch model.screen {
+    case .tags:
+      model.screen = .viewer
+      return [.renderSlice]
     case .viewer: model.screen = .series
     case .series: model.screen = .studies
     default: break
@@ -198,7 +212,16 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
       let study = model.selectedStudy, let series = model.selectedSeries
     else { return [] }
     return [.openSeries(studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID)]
-  case .viewer: return viewerAction(&model, action, count: count)
+  case .viewer:
+    if action == .tags, let v = model.viewer, v.paths.indices.contains(v.index) {
+      return [.loadTags(path: v.paths[v.index])]
+    }
+    return viewerAction(&model, action, count: count)
+  case .tags:
+    var top = model.tagTop
+    _ = moveSelection(&top, count: model.visibleTags.count, action, by: count, page: page)
+    model.tagTop = top
+    return []
   case .help: return []
   }
 }

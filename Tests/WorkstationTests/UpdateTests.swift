@@ -129,4 +129,18 @@ import Testing
     #expect(keys.lookup(["i"], on: .viewer) == .action(.zoomIn))
     #expect(keys.lookup(["Down"], on: .viewer) == .action(.nextSlice))
   }
+
+  @Test func the_tag_browser_lists_the_slice_and_filters_without_regard_to_case() throws {
+    let keys = try Self.keymap("default")
+    var m = Self.viewerModel()
+    #expect(press(&m, ["t"], keys) == [.loadTags(path: "/s0.dcm")])
+    _ = update(
+      &m, .tagsLoaded(["(0008,0060) CS [CT] # Modality", "(0010,0010) PN [DOE^JANE] # PatientName"]), keymap: keys)
+    #expect(m.screen == .tags)
+    _ = press(&m, ["/", "p", "a", "t", "i", "e", "n", "t", "Enter"], keys)
+    #expect(m.visibleTags == ["(0010,0010) PN [DOE^JANE] # PatientName"])
+    #expect(ScreenText.lines(m, keymap: keys)[0].hasPrefix("Tags of slice 1  filter: patient  (1 lines)"))
+    #expect(press(&m, ["Esc"], keys) == [.renderSlice])
+    #expect(m.screen == .viewer)
+  }
 }
