@@ -41,3 +41,15 @@ static inline int biloba_get_key(int timeout_ms, wint_t *key) {
   wtimeout(stdscr, timeout_ms);
   return wget_wch(stdscr, key);
 }
+
+/// Reports wheel turns (and nothing else of the mouse, so the terminal's own selection still works).
+static inline void biloba_enable_wheel(void) { mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL); }
+
+/// After KEY_MOUSE: -1 for the wheel turned up, 1 for down, 0 for anything else.
+static inline int biloba_wheel_direction(void) {
+  MEVENT event;
+  if (getmouse(&event) != OK) return 0;
+  if (event.bstate & BUTTON4_PRESSED) return -1;
+  if (event.bstate & BUTTON5_PRESSED) return 1;
+  return 0;
+}

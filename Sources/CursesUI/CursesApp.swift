@@ -38,17 +38,26 @@ public final class CursesApp {
   public func run(initial effects: [Effect]) {
     TerminalRestore.install(kitty: graphics.encoder.proto == .kitty)
     biloba_curses_start()
+    biloba_enable_wheel()
     defer { TerminalRestore.restore() }
     model.size = (Int(biloba_columns()), Int(biloba_rows()))
     dispatch(effects)
     draw(full: true)
     while !model.quit {
       var key: wint_t = 0
-      let got = biloba_get_key(-1, &key)
-      guard got != ERR else { continue }
+      // While cine runs, a key is waited for only until the next frame is due.
+      let wait = model.viewer?.cineRate.map { Int32(1000 / max(1, $0)) } ?? -1
+      let got = biloba_get_key(model.screen == .viewer ? wait : -1, &key)
       let msg: Msg
-      if got == KEY_CODE_YES && Int32(key) == KEY_RESIZE {
+      if got == ERR {
+        guard model.screen == .viewer, model.viewer?.cineRate != nil else { continue }
+        msg = .tick
+      } else if got == KEY_CODE_YES && Int32(key) == KEY_RESIZE {
         msg = .resize(columns: Int(biloba_columns()), rows: Int(biloba_rows()))
+      } else if got == KEY_CODE_YES && Int32(key) == KEY_MOUSE {
+        let direction = biloba_wheel_direction()
+        guard direction != 0 else { continue }
+        msg = .key(direction < 0 ? "WheelUp" : "WheelDown")
       } else if let name = KeyNames.name(code: key, isFunctionKey: got == KEY_CODE_YES) {
         msg = .key(name)
       } else {

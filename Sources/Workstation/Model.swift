@@ -63,6 +63,8 @@ public struct Viewer: Sendable {
   public var windowName: String?
   public var invert = false
   public var zoom = 1.0
+  /// Frames a second while cine runs; nil when stopped.
+  public var cineRate: Double?
   /// What the last render of the slice reported.
   public var slice: SliceInfo?
 

@@ -10,6 +10,8 @@ public enum Msg: Sendable {
   case seriesOpened(Viewer)
   case sliceRendered(SliceInfo)
   case tagsLoaded([String])
+  /// Time for the next cine frame.
+  case tick
   case failed(String)
 }
 
@@ -37,7 +39,7 @@ public enum Action: String, Sendable, CaseIterable {
     "darker_fine"
   case preset1 = "preset_1", preset2 = "preset_2", preset3 = "preset_3", preset4 = "preset_4", preset5 = "preset_5"
   case preset6 = "preset_6", preset7 = "preset_7", preset8 = "preset_8"
-  case fileWindow = "file_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit, tags
+  case fileWindow = "file_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit, tags, cine
 
   /// 0-based index into `Presets.ordered` for preset actions.
   public var presetIndex: Int? {
@@ -81,6 +83,7 @@ public enum Action: String, Sendable, CaseIterable {
     case .zoomOut: "zoom out"
     case .fit: "fit to the screen"
     case .tags: "DICOM tag browser (/ filters)"
+    case .cine: "cine on/off (:cine FPS sets the rate)"
     default: "preset " + (presetIndex.map { Presets.ordered[$0].name } ?? "")
     }
   }

@@ -80,7 +80,8 @@ public enum ScreenText {
     let left2 = "Se \(v.series.seriesNumber.map(String.init) ?? "-") \(v.series.description)"
     let position = v.slice?.sliceLocation.map { "  Loc \(format($0)) mm" } ?? ""
     let lossy = v.slice?.isLossy == true ? "  LOSSY" : ""
-    let right2 = wl + name + "  Zoom \(format(v.zoom * 100))%" + (v.invert ? "  INV" : "") + lossy
+    let cine = v.cineRate.map { "  Cine \(format($0))/s" } ?? ""
+    let right2 = wl + name + "  Zoom \(format(v.zoom * 100))%" + (v.invert ? "  INV" : "") + cine + lossy
     var out = [pair(left1, right1, width), pair(left2, "", width)]
     let area = max(1, height - 4)
     for _ in 0..<area { out.append("") }

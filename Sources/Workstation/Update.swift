@@ -29,6 +29,11 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
   case .sliceRendered(let info):
     model.viewer?.slice = info
     return []
+  case .tick:
+    guard var v = model.viewer, v.cineRate != nil, !v.paths.isEmpty else { return [] }
+    v.index = (v.index + 1) % v.paths.count
+    model.viewer = v
+    return [.renderSlice]
   case .tagsLoaded(let lines):
     model.tags = lines
     model.tagFilter = ""
@@ -126,6 +131,13 @@ private func command(_ model: inout Model, _ text: String) -> [Effect] {
   case "q", "quit":
     model.quit = true
     return [.quit]
+  case "cine":
+    guard words.count == 2, let rate = Double(words[1]), (1...60).contains(rate) else {
+      model.status = ":cine wants frames a second from 1 to 60, e.g. :cine 10"
+      return []
+    }
+    model.viewer?.cineRate = rate
+    return []
   case "wl":
     guard words.count == 3, let width = Double(words[1]), let level = Double(words[2]), width >= 1 else {
       model.status = ":wl wants a width of at least 1 and a level, e.g. :wl 400 40"
@@ -276,6 +288,7 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
   case .zoomIn: v.zoom = min(16, v.zoom * 1.25)
   case .zoomOut: v.zoom = max(1, v.zoom / 1.25)
   case .fit: v.zoom = 1
+  case .cine: v.cineRate = v.cineRate == nil ? 10 : nil
   default:
     if let i = action.presetIndex, let window = Window.presets[Presets.ordered[i].name] {
       v.window = window

@@ -143,4 +143,19 @@ import Testing
     #expect(press(&m, ["Esc"], keys) == [.renderSlice])
     #expect(m.screen == .viewer)
   }
+
+  @Test func cine_advances_on_each_tick_and_wraps_at_the_last_slice() throws {
+    let keys = try Self.keymap("default")
+    var m = Self.viewerModel(slices: 3)
+    #expect(update(&m, .tick, keymap: keys).isEmpty, "no frame advances while cine is off")
+    _ = press(&m, ["c"], keys)
+    #expect(m.viewer?.cineRate == 10)
+    let indices = (0..<4).map { _ in
+      _ = update(&m, .tick, keymap: keys)
+      return m.viewer?.index ?? -1
+    }
+    #expect(indices == [1, 2, 0, 1])
+    _ = press(&m, Array(":cine 25").map(String.init) + ["Enter"], keys)
+    #expect(ScreenText.lines(m, keymap: keys)[m.size.rows - 4].contains("Cine 25/s"))
+  }
 }
