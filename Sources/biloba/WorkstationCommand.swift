@@ -62,12 +62,17 @@ struct WorkstationCommand: ParsableCommand {
 
   /// The chosen keymap with the user's overrides on top.
   func loadKeymap() throws -> Keymap {
-    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-      .deletingLastPathComponent()
-    let packageRoot: String = executable.deletingLastPathComponent().deletingLastPathComponent().path
-    let installed: String = executable.deletingLastPathComponent().appendingPathComponent("share/biloba").path
-    var roots = [packageRoot, installed, FileManager.default.currentDirectoryPath]
-    if let home = ProcessInfo.processInfo.environment["BILOBA_HOME"] { roots.insert(home, at: 0) }
+    // The package's Keymaps/ (found walking up from the executable, wherever the build put it), an
+    // installed share/biloba, or the current folder.
+    var roots: [String] = []
+    if let home = ProcessInfo.processInfo.environment["BILOBA_HOME"] { roots.append(home) }
+    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<5 {
+      roots.append(folder.path)
+      roots.append(folder.appendingPathComponent("share/biloba").path)
+      folder = folder.deletingLastPathComponent()
+    }
+    roots.append(FileManager.default.currentDirectoryPath)
     do {
       var keys: Keymap
       if keymap.contains("/") {

@@ -131,6 +131,19 @@ import Testing
     #expect(!session.isRunning)
   }
 
+  @Test func the_shipped_keymaps_are_found_from_any_working_folder() throws {
+    guard ProcessRunner.isInstalled("tmux") else {
+      Issue.record("tmux is needed (apt-get install tmux)")
+      return
+    }
+    let (dir, archive) = try archiveWithSamples()
+    let session = try Session(
+      "cd / && XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(archive)' --graphics ascii --keymap vim"
+        + " || sleep 5")
+    try session.wait(for: "PHANTOM, HEAD")
+    try session.keys("q")
+  }
+
   @Test func a_broken_user_keymap_is_reported_with_its_file_and_line() throws {
     let (dir, archive) = try archiveWithSamples()
     try FileManager.default.createDirectory(atPath: dir.file("biloba"), withIntermediateDirectories: true)
