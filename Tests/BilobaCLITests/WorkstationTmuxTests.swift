@@ -131,6 +131,28 @@ import Testing
     #expect(!session.isRunning)
   }
 
+  @Test func a_300_by_100_terminal_gets_the_list_and_the_viewer_laid_out_to_its_size() throws {
+    guard ProcessRunner.isInstalled("tmux") else {
+      Issue.record("tmux is needed (apt-get install tmux)")
+      return
+    }
+    let (dir, archive) = try archiveWithSamples()
+    let session = try Session(
+      "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(archive)' --graphics blocks",
+      columns: 300, rows: 100)
+    try session.wait(for: "PHANTOM, HEAD")
+    try session.keys("End")
+    try session.keys("Enter")
+    try session.wait(for: "AXIAL 2.5MM")
+    try session.keys("Enter")
+    let screen = try session.wait(for: "Im 1/24")
+    let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+    // The corner text sits at the bottom of a 100-row screen, the study's description at the top right.
+    #expect(lines.firstIndex { $0.contains("Im 1/24") } == 96, "\(lines.count) lines")
+    #expect(lines.first?.hasSuffix("CT HEAD PHANTOM  20260115") == true)
+    try session.keys("q")
+  }
+
   @Test func the_shipped_keymaps_are_found_from_any_working_folder() throws {
     guard ProcessRunner.isInstalled("tmux") else {
       Issue.record("tmux is needed (apt-get install tmux)")
