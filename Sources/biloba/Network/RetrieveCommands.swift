@@ -30,6 +30,19 @@ struct RetrieveOptions: ParsableArguments {
     if root == .patient && patientId == nil { throw ValidationError("--root patient needs --patient-id") }
   }
 
+  var target: RetrieveTarget {
+    RetrieveTarget(study: study, series: series, instance: instance, patientId: patientId, root: root)
+  }
+}
+
+/// What to retrieve, at the level of the deepest UID given.
+struct RetrieveTarget: Sendable {
+  var study: String
+  var series: String?
+  var instance: String?
+  var patientId: String?
+  var root: ServiceClasses.Root = .study
+
   func identifier() throws -> Dataset {
     let level: ServiceClasses.Level = instance != nil ? .image : series != nil ? .series : .study
     var ds = Dataset(byteOrder: .little)
@@ -135,9 +148,9 @@ struct RetrievalRecord {
   let archive: LocalArchive
   let id: Int64?
 
-  init(archive: LocalArchive, node: String, options: RetrieveOptions) {
+  init(archive: LocalArchive, node: String, target: RetrieveTarget) {
     self.archive = archive
-    id = try? archive.enqueueRetrieval(node: node, studyInstanceUID: options.study, seriesInstanceUID: options.series)
+    id = try? archive.enqueueRetrieval(node: node, studyInstanceUID: target.study, seriesInstanceUID: target.series)
   }
 
   func finish(_ outcome: RetrieveOutcome?) {
@@ -175,53 +188,20 @@ struct MoveCommand: AsyncParsableCommand {
 
   func run() async throws {
     let config = try local.loadConfig()
-    let node = try peer.resolve(config)
-    let entity = local.entity(config)
-    let store = try archive.open()
-    let logger = local.logger(label: "biloba.move")
-    store.prepareForReceiving(logger: logger)
-    let scp = StorageSCP(
-      configuration: StorageSCPConfiguration(
-        local: entity, allowedCallingAETitles: config.network?.allowed_calling_aets.map(Set.init),
-        allowedHosts: config.network?.allowed_hosts.map(Set.init), abstractSyntaxes: ServiceClasses.allStorage,
-        transferSyntaxes: CodecRegistry.decodableTransferSyntaxUIDs,
-        bindHost: config.network?.bind ?? "0.0.0.0"),
-      storage: ArchiveStorage(archive: store), logger: logger)
-    let port = listenPort ?? config.network?.listen_port ?? 11112
-    let bound: StorageSCP.Listener
-    do { bound = try await scp.listen(port: port) } catch {
-      throw CommandFailure("move: cannot listen on port \(port): \(error)")
-    }
-    let listener = Task { try await bound.serve() }
-    defer { listener.cancel() }
-    let root = target.root
-    let plan = try await target.plan(node: node, entity: entity, archive: store, refetch: refetch)
-    plan.announce("move")
-    let record = RetrievalRecord(archive: store, node: node.aeTitle, options: target)
+    let retriever = Retriever(
+      node: try peer.resolve(config), entity: local.entity(config), archive: try archive.open(), config: config,
+      logger: local.logger(label: "biloba.move"))
     let progress = RetrieveProgress(verb: "move")
-    let contexts = ContextProposal.contexts([(root.move, ServiceClasses.uncompressedSyntaxes)])
-    var outcome = RetrieveOutcome(status: .success, progress: SubOperationProgress())
+    let method = Retriever.Method.move(
+      listenPort: listenPort ?? config.network?.listen_port ?? 11112, destination: destination)
+    let outcome: RetrieveOutcome
     do {
-      for identifier in plan.requests {
-        let next = try await Association.withAssociation(to: node, as: entity, contexts: contexts, logger: logger) {
-          association in
-          try await association.move(
-            root: root, identifier: identifier, destination: destination ?? entity.aeTitle, onProgress: progress.show)
-        }
-        outcome = outcome.merged(with: next)
-      }
-    } catch let error as NetworkError {
-      record.finish(nil)
-      throw CommandFailure("move: \(error)")
+      outcome = try await retriever.run(
+        target.target, method: method, refetch: refetch, announce: true, onProgress: progress.show)
+    } catch let failure as Retriever.Failure {
+      throw CommandFailure("move: \(failure)")
     }
-    // The peer answers once its sub-operations are done; let our side finish its last association.
-    for _ in 0..<50 where scp.openConnections > 0 { try? await Task.sleep(for: .milliseconds(20)) }
-    let unflushed = await store.flushReceived()
     progress.finish(outcome)
-    if !unflushed.isEmpty {
-      throw CommandFailure("move: \(unflushed.count) objects could not be stored: \(unflushed[0])")
-    }
-    record.finish(outcome)
     if !outcome.isCompleteSuccess { throw ExitCode.failure }
   }
 }
@@ -242,41 +222,18 @@ struct GetCommand: AsyncParsableCommand {
 
   func run() async throws {
     let config = try local.loadConfig()
-    let node = try peer.resolve(config)
-    let entity = local.entity(config)
-    let store = try archive.open()
-    let logger = local.logger(label: "biloba.get")
-    store.prepareForReceiving(logger: logger)
-    let root = target.root
-    // Which instances and storage classes are there? Then only missing instances are asked for, and each
-    // class can be proposed in every syntax it may be stored in.
-    let plan = try await target.plan(node: node, entity: entity, archive: store, refetch: refetch)
-    plan.announce("get")
-    let record = RetrievalRecord(archive: store, node: node.aeTitle, options: target)
+    let retriever = Retriever(
+      node: try peer.resolve(config), entity: local.entity(config), archive: try archive.open(), config: config,
+      logger: local.logger(label: "biloba.get"))
     let progress = RetrieveProgress(verb: "get")
-    let (contexts, roles) = ContextProposal.forGet(
-      root: root, storageClasses: plan.storageClasses, syntaxes: CodecRegistry.decodableTransferSyntaxUIDs)
-    var outcome = RetrieveOutcome(status: .success, progress: SubOperationProgress())
+    let outcome: RetrieveOutcome
     do {
-      for identifier in plan.requests {
-        let next = try await Association.withAssociation(
-          to: node, as: entity, contexts: contexts, roles: roles, logger: logger
-        ) { association in
-          try await association.get(
-            root: root, identifier: identifier, storage: ArchiveStorage(archive: store), onProgress: progress.show)
-        }
-        outcome = outcome.merged(with: next)
-      }
-    } catch let error as NetworkError {
-      record.finish(nil)
-      throw CommandFailure("get: \(error)")
+      outcome = try await retriever.run(
+        target.target, method: .get, refetch: refetch, announce: true, onProgress: progress.show)
+    } catch let failure as Retriever.Failure {
+      throw CommandFailure("get: \(failure)")
     }
-    let unflushed = await store.flushReceived()
     progress.finish(outcome)
-    if !unflushed.isEmpty {
-      throw CommandFailure("get: \(unflushed.count) objects could not be stored: \(unflushed[0])")
-    }
-    record.finish(outcome)
     if !outcome.isCompleteSuccess { throw ExitCode.failure }
   }
 }
