@@ -1,5 +1,6 @@
 import CNcursesw
 import RasterCore
+import Synchronization
 public import TerminalGraphics
 public import Workstation
 
@@ -26,6 +27,21 @@ public final class CursesApp {
   var model: Model
   /// What the image area shows now, to skip re-sending an unchanged picture.
   var shownImage: String?
+  /// Messages from background work (remote lists, retrievals), taken in by the key loop.
+  let inbox = Inbox()
+
+  final class Inbox: Sendable {
+    private let messages = Mutex<[Msg]>([])
+    func post(_ msg: Msg) { messages.withLock { $0.append(msg) } }
+    func take() -> [Msg] {
+      messages.withLock { m in
+        defer { m.removeAll() }; return m
+      }
+    }
+  }
+
+  /// Background work may be under way: poll for its messages between keys.
+  var awaitingBackground: Bool { model.isRemote || model.jobs.values.contains { !$0.finished } }
 
   public init(runtime: Runtime, keymap: Keymap, graphics: Graphics, model: Model = Model()) {
     self.runtime = runtime
@@ -46,11 +62,17 @@ public final class CursesApp {
     while !model.quit {
       var key: wint_t = 0
       // While cine runs, a key is waited for only until the next frame is due.
-      let wait = model.viewer?.cineRate.map { Int32(1000 / max(1, $0)) } ?? -1
-      let got = biloba_get_key(model.screen == .viewer ? wait : -1, &key)
+      let cine = model.screen == .viewer ? model.viewer?.cineRate.map { Int32(1000 / max(1, $0)) } : nil
+      let got = biloba_get_key(cine ?? (awaitingBackground ? 150 : -1), &key)
+      let arrived = inbox.take()
+      if !arrived.isEmpty {
+        let screenBefore = model.screen
+        for msg in arrived { dispatch(update(&model, msg, keymap: keymap)) }
+        draw(full: model.screen != screenBefore)
+      }
       let msg: Msg
       if got == ERR {
-        guard model.screen == .viewer, model.viewer?.cineRate != nil else { continue }
+        guard cine != nil else { continue }
         msg = .tick
       } else if got == KEY_CODE_YES && Int32(key) == KEY_RESIZE {
         msg = .resize(columns: Int(biloba_columns()), rows: Int(biloba_rows()))
@@ -78,6 +100,11 @@ public final class CursesApp {
       let effect = queue.removeFirst()
       if effect == .renderSlice {
         shownImage = nil
+        continue
+      }
+      if Runtime.isRemote(effect) {
+        let inbox = inbox
+        runtime.performInBackground(effect) { inbox.post($0) }
         continue
       }
       for msg in runtime.perform(effect, model: model) { queue += update(&model, msg, keymap: keymap) }

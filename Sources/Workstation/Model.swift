@@ -12,6 +12,15 @@ public struct Model: Sendable {
   public var size = (columns: 80, rows: 24)
 
   public var query = StudyQuery()
+  /// The study list's tabs: the local archive first, then each remote node.
+  public var sources: [String] = ["Local"]
+  public var sourceIndex = 0
+  /// Study UIDs held locally, to mark remote rows that need no retrieval.
+  public var localStudyUIDs: Set<String> = []
+  /// Retrieval jobs by Study Instance UID.
+  public var jobs: [String: JobProgress] = [:]
+  public var isRemote: Bool { sourceIndex > 0 }
+  public var source: String { sources.indices.contains(sourceIndex) ? sources[sourceIndex] : "Local" }
   public var studies: [StudyQuery.Study] = []
   public var studyIndex = 0
 

@@ -6,6 +6,10 @@ public enum Msg: Sendable {
   case key(String)
   case resize(columns: Int, rows: Int)
   case studiesLoaded([StudyQuery.Study])
+  /// A remote node's studies from C-FIND, with the UIDs of those already local.
+  case remoteStudiesLoaded(node: String, [StudyQuery.Study], local: Set<String>)
+  /// A retrieval job moved on or ended.
+  case job(studyInstanceUID: String, JobProgress)
   case seriesLoaded(studyInstanceUID: String, [LocalArchive.SeriesSummary])
   case seriesOpened(Viewer)
   case sliceRendered(SliceInfo)
@@ -18,6 +22,8 @@ public enum Msg: Sendable {
 /// What `update` asks the runtime to do; the answers come back as messages.
 public enum Effect: Sendable, Equatable {
   case loadStudies(StudyQuery)
+  case findRemote(node: String, StudyQuery)
+  case retrieve(node: String, studyInstanceUID: String)
   case loadSeries(studyInstanceUID: String)
   case openSeries(studyInstanceUID: String, seriesInstanceUID: String)
   /// The viewer's slice or its display changed: render it again.
@@ -39,7 +45,8 @@ public enum Action: String, Sendable, CaseIterable {
     "darker_fine"
   case preset1 = "preset_1", preset2 = "preset_2", preset3 = "preset_3", preset4 = "preset_4", preset5 = "preset_5"
   case preset6 = "preset_6", preset7 = "preset_7", preset8 = "preset_8"
-  case fileWindow = "file_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit, tags, cine
+  case fileWindow = "file_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit, tags, cine, nextSource =
+    "next_source"
 
   /// 0-based index into `Presets.ordered` for preset actions.
   public var presetIndex: Int? {
@@ -84,6 +91,7 @@ public enum Action: String, Sendable, CaseIterable {
     case .fit: "fit to the screen"
     case .tags: "DICOM tag browser (/ filters)"
     case .cine: "cine on/off (:cine FPS sets the rate)"
+    case .nextSource: "next study list: local, then each remote node"
     default: "preset " + (presetIndex.map { Presets.ordered[$0].name } ?? "")
     }
   }

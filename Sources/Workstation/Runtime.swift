@@ -7,8 +7,52 @@ public import RasterCore
 /// messages. Rendering a slice returns the raster for the view to put on the screen.
 public final class Runtime: Sendable {
   public let archive: LocalArchive
+  public let remote: (any RemoteCatalog)?
 
-  public init(archive: LocalArchive) { self.archive = archive }
+  public init(archive: LocalArchive, remote: (any RemoteCatalog)? = nil) {
+    self.archive = archive
+    self.remote = remote
+  }
+
+  /// Whether an effect goes to the network (and so runs in the background, answering through `post`).
+  public static func isRemote(_ effect: Effect) -> Bool {
+    switch effect {
+    case .findRemote, .retrieve: true
+    default: false
+    }
+  }
+
+  /// Runs a network effect in the background; its messages arrive through `post`, from any thread.
+  public func performInBackground(_ effect: Effect, post: @escaping @Sendable (Msg) -> Void) {
+    guard let remote else {
+      post(.failed("no remote node is configured"))
+      return
+    }
+    let archive = archive
+    Task {
+      switch effect {
+      case .findRemote(let node, let query):
+        do {
+          let studies = try await remote.studies(node: node, query: query)
+          let local = Set(((try? StudyQuery().run(on: archive)) ?? []).map(\.studyInstanceUID))
+          post(.remoteStudiesLoaded(node: node, studies, local: local))
+        } catch {
+          post(.failed("\(node): \(error)"))
+        }
+      case .retrieve(let node, let uid):
+        do {
+          let final = try await remote.retrieve(node: node, studyInstanceUID: uid) {
+            post(.job(studyInstanceUID: uid, $0))
+          }
+          post(.job(studyInstanceUID: uid, final))
+        } catch {
+          post(.job(studyInstanceUID: uid, JobProgress(finished: true, error: "\(error)")))
+        }
+      default:
+        break
+      }
+    }
+  }
 
   /// The messages an effect produces (none for `renderSlice` and `quit`, which the view handles).
   public func perform(_ effect: Effect, model: Model) -> [Msg] {
@@ -29,7 +73,7 @@ public final class Runtime: Sendable {
       case .loadTags(let path):
         let file = try DICOMFile.read(path: path)
         return [.tagsLoaded(DumpFormatter().format(file))]
-      case .renderSlice, .quit:
+      case .renderSlice, .quit, .findRemote, .retrieve:
         return []
       }
     } catch {

@@ -40,20 +40,31 @@ public enum ScreenText {
   static func column(_ s: String, _ width: Int) -> String { fit(s, width) }
 
   static func studyList(_ model: Model, width: Int, height: Int) -> [String] {
-    var out = ["Local archive" + (model.query.patientName.map { "  name: \($0)" } ?? "")]
+    let tabs = model.sources.enumerated().map { $0.offset == model.sourceIndex ? "[\($0.element)]" : " \($0.element) " }
+    var out = [tabs.joined(separator: " ") + (model.query.patientName.map { "  name: \($0)" } ?? "")]
+    // The description takes what the fixed columns and the count (with a remote row's state) leave.
+    let describe = max(8, min(40, width - 10 - 23 - 13 - 7 - 18))
     out.append(
-      column("Date", 10) + " " + column("Patient", 24) + " " + column("ID", 12) + " " + column("Mod", 6) + " "
-        + column("Description", 24) + " Images")
+      column("Date", 10) + " " + column("Patient", 22) + " " + column("ID", 12) + " " + column("Mod", 6) + " "
+        + column("Description", describe) + " Images")
     let visible = max(1, height - 2)
     let start = max(0, min(model.studyIndex - visible / 2, model.studies.count - visible))
     for (i, s) in model.studies.enumerated().dropFirst(start).prefix(visible) {
       let mark = i == model.studyIndex ? ">" : " "
+      // Remote rows: L when the study is already local, or the progress of its retrieval.
+      let state =
+        model.isRemote
+        ? (model.jobs[s.studyInstanceUID].map { "  " + $0.summary }
+          ?? (model.localStudyUIDs.contains(s.studyInstanceUID) ? "  L" : "")) : ""
       out.append(
-        mark + column(s.studyDate, 9) + " " + column(PersonName(parsing: s.patientName).display, 24) + " "
-          + column(s.patientID, 12) + " " + column(s.modalities, 6) + " " + column(s.description, 24) + " "
-          + "\(s.instanceCount)")
+        mark + column(s.studyDate, 9) + " " + column(PersonName(parsing: s.patientName).display, 22) + " "
+          + column(s.patientID, 12) + " " + column(s.modalities, 6) + " " + column(s.description, describe) + " "
+          + "\(s.instanceCount)" + state)
     }
-    if model.studies.isEmpty { out.append("  (no study: import files with `biloba import PATH`)") }
+    if model.studies.isEmpty {
+      out.append(
+        model.isRemote ? "  (no study found, or still asking)" : "  (no study: import files with `biloba import PATH`)")
+    }
     return out
   }
 
@@ -124,7 +135,10 @@ public enum ScreenText {
     let actions: [(Action, String)]
     switch model.screen {
     case .studies:
-      actions = [(.open, "open"), (.search, "search"), (.command, "command"), (.help, "help"), (.quit, "quit")]
+      actions = [
+        (.open, model.isRemote ? "retrieve/open" : "open"), (.nextSource, "next list"), (.search, "search"),
+        (.command, "command"), (.help, "help"), (.quit, "quit"),
+      ]
     case .series: actions = [(.open, "view"), (.back, "back"), (.help, "help"), (.quit, "quit")]
     case .viewer:
       actions = [

@@ -11,10 +11,25 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     model.size = (max(20, columns), max(6, rows))
     return model.viewer == nil ? [] : [.renderSlice]
   case .studiesLoaded(let studies):
+    model.localStudyUIDs = Set(studies.map(\.studyInstanceUID))
+    guard !model.isRemote else { return [] }
     model.studies = studies
     model.studyIndex = min(model.studyIndex, max(0, studies.count - 1))
     model.status = "\(studies.count) stud\(studies.count == 1 ? "y" : "ies")"
     return []
+  case .remoteStudiesLoaded(let node, let studies, let local):
+    guard model.source == node else { return [] }
+    model.studies = studies
+    model.localStudyUIDs = local
+    model.studyIndex = min(model.studyIndex, max(0, studies.count - 1))
+    model.status = "\(node): \(studies.count) stud\(studies.count == 1 ? "y" : "ies")"
+    return []
+  case .job(let uid, let progress):
+    model.jobs[uid] = progress
+    if progress.finished && progress.error == nil && progress.completed > 0 { model.localStudyUIDs.insert(uid) }
+    model.status = "retrieve: " + progress.summary
+    // A finished job changes the local list: reload it (the remote list keeps its rows).
+    return progress.finished ? [.loadStudies(StudyQuery())] : []
   case .seriesLoaded(let uid, let series):
     guard model.selectedStudy?.studyInstanceUID == uid else { return [] }
     model.series = series
@@ -120,7 +135,7 @@ private func search(_ model: inout Model, _ text: String) -> [Effect] {
     pattern.isEmpty ? nil : (pattern.contains("*") || pattern.contains("?") ? pattern : pattern + "*")
   model.screen = .studies
   model.studyIndex = 0
-  return [.loadStudies(model.query)]
+  return [model.isRemote ? .findRemote(node: model.source, model.query) : .loadStudies(model.query)]
 }
 
 /// `:` commands: `wl W L`, `preset NAME`, `find KEY=VALUE`, `q`.
@@ -199,6 +214,12 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
   case .command:
     model.prompt = .init(kind: .command, text: "")
     return []
+  case .nextSource:
+    guard model.screen == .studies, model.sources.count > 1 else { return [] }
+    model.sourceIndex = (model.sourceIndex + 1) % model.sources.count
+    model.studies = []
+    model.studyIndex = 0
+    return [model.isRemote ? .findRemote(node: model.source, model.query) : .loadStudies(model.query)]
   case .back:
     switch model.screen {
     case .tags:
@@ -218,6 +239,13 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
     guard moveSelection(&model.studyIndex, count: model.studies.count, action, by: count, page: page),
       let study = model.selectedStudy
     else { return [] }
+    // A remote study not yet here is retrieved (in the background); one already here opens.
+    if model.isRemote && !model.localStudyUIDs.contains(study.studyInstanceUID) {
+      if let job = model.jobs[study.studyInstanceUID], !job.finished { return [] }
+      model.jobs[study.studyInstanceUID] = JobProgress()
+      model.status = "retrieving from \(model.source)"
+      return [.retrieve(node: model.source, studyInstanceUID: study.studyInstanceUID)]
+    }
     return [.loadSeries(studyInstanceUID: study.studyInstanceUID)]
   case .series:
     guard moveSelection(&model.seriesIndex, count: model.series.count, action, by: count, page: page),

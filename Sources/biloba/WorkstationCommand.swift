@@ -1,7 +1,9 @@
 import Archive
 import ArgumentParser
 import CursesUI
+import DICOMNetwork
 import Foundation
+import Logging
 import TerminalGraphics
 import Workstation
 
@@ -25,6 +27,9 @@ struct WorkstationCommand: ParsableCommand {
   @Option(name: .long, help: "Graphics: auto (probe the terminal), sixel, kitty, iterm, blocks or ascii.")
   var graphics = "auto"
 
+  @Option(name: .long, help: "Configuration file (default: $XDG_CONFIG_HOME/biloba/config.toml).")
+  var config: String?
+
   func validate() throws {
     if graphics != "auto" && GraphicsProtocol(rawValue: graphics) == nil {
       throw ValidationError("--graphics must be auto, sixel, kitty, iterm, blocks or ascii")
@@ -41,6 +46,12 @@ struct WorkstationCommand: ParsableCommand {
       }
     }
     let keys = try loadKeymap()
+    let settings = try BilobaConfig.load(path: config)
+    let entity = LocalEntity(
+      aeTitle: settings.network?.aet ?? "BILOBA", maxPDULength: UInt32(settings.network?.max_pdu ?? 131_072))
+    var logger = Logger(label: "biloba.workstation") { _ in SwiftLogNoOpLogHandler() }
+    logger.logLevel = .critical
+    let catalog = NetworkCatalog(config: settings, entity: entity, archive: store, logger: logger)
     guard isatty(1) != 0 && isatty(0) != 0 else {
       throw CommandFailure("the workstation needs a terminal (see `biloba --help` for the other commands)")
     }
@@ -54,9 +65,11 @@ struct WorkstationCommand: ParsableCommand {
       protocol: proto, sixel: SixelEncoder(registers: capabilities.colorRegisters),
       blocks: BlockEncoder(depth: capabilities.colorDepth),
       tmuxPassthrough: capabilities.inTmux && [.sixel, .kitty, .iterm].contains(proto) && TmuxPassthrough.isAllowed())
+    var model = Model()
+    model.sources = ["Local"] + catalog.nodes
     let app = CursesApp(
-      runtime: Runtime(archive: store), keymap: keys,
-      graphics: .init(encoder: encoder, cell: .init(width: cell.width, height: cell.height)))
+      runtime: Runtime(archive: store, remote: catalog), keymap: keys,
+      graphics: .init(encoder: encoder, cell: .init(width: cell.width, height: cell.height)), model: model)
     app.run(initial: [.loadStudies(StudyQuery())])
   }
 

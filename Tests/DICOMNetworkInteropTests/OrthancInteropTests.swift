@@ -64,4 +64,65 @@ import Testing
     // A move to an AE Orthanc does not know fails, and says so.
     #expect(f.read("unknown.err").contains("move:"))
   }
+
+  /// The workstation in tmux lists Orthanc's studies on its remote tab and retrieves one with Enter.
+  @Test func the_workstation_lists_orthanc_and_retrieves_a_study_with_enter() throws {
+    for tool in ["Orthanc", "curl", "tmux"] where !ProcessRunner.isInstalled(tool) {
+      Issue.record("\(tool) is needed (apt-get install orthanc curl tmux)")
+      return
+    }
+    let f = try InteropFixture()
+    let b = "'\(f.biloba)'"
+    let d = f.dir.path
+    let (http, dicom, ours) = (IsolatedNetwork.port(), IsolatedNetwork.port() + 1, IsolatedNetwork.port() + 2)
+    try """
+    { "Name": "biloba-ws", "StorageDirectory": "\(d)/orthanc-storage", "IndexDirectory": "\(d)/orthanc-index",
+      "HttpPort": \(http), "DicomPort": \(dicom), "DicomAet": "ORTHANC", "RemoteAccessAllowed": false,
+      "AuthenticationEnabled": false, "DicomModalities": { "biloba": ["BILOBA", "127.0.0.1", \(ours)] }, "Plugins": [] }
+    """.write(toFile: f.dir.file("orthanc.json"), atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: f.dir.file("config/biloba"), withIntermediateDirectories: true)
+    try """
+    [network]
+    aet = "BILOBA"
+    listen_port = \(ours)
+
+    [nodes.orthanc]
+    host = "127.0.0.1"
+    port = \(dicom)
+    aet = "ORTHANC"
+    retrieve = "move"
+    """.write(toFile: f.dir.file("config/biloba/config.toml"), atomically: true, encoding: .utf8)
+    let study1 = f.studyUIDs[0]
+    let tmux = "tmux -L biloba-\(UInt32.random(in: 0...UInt32.max))"
+    let script = """
+      cd '\(d)'
+      Orthanc orthanc.json > orthanc.log 2>&1 & opid=$!
+      for i in $(seq 100); do curl -sf http://127.0.0.1:\(http)/system >/dev/null && break; sleep 0.1; done
+      \(b) send --host 127.0.0.1 --port \(dicom) --called-aet ORTHANC '\(f.filesDirectory)' > send.out 2>&1
+      mkdir -p ws
+      \(tmux) new-session -d -x 110 -y 30 "XDG_CONFIG_HOME='\(d)/config' \(b) --archive '\(d)/ws' --graphics ascii"
+      sleep 1
+      \(tmux) send-keys Tab
+      for i in $(seq 50); do \(tmux) capture-pane -p > remote.txt; grep -q 'INTEROP, ONE' remote.txt && break; sleep 0.1; done
+      \(tmux) send-keys Home Enter
+      for i in $(seq 100); do \(tmux) capture-pane -p > retrieved.txt; grep -q 'done' retrieved.txt && break; sleep 0.1; done
+      \(tmux) send-keys q
+      sleep 0.3
+      \(tmux) kill-server 2>/dev/null
+      kill $opid
+      wait $opid
+      true
+      """
+    _ = try IsolatedNetwork.run(script)
+    #expect(f.read("remote.txt").contains("[orthanc]"), "\(f.read("remote.txt"))")
+    #expect(f.read("remote.txt").contains("INTEROP, ONE") && f.read("remote.txt").contains("INTEROP, TWO"))
+    let retrieved = f.read("retrieved.txt")
+    #expect(
+      retrieved.contains("retrieve: \(f.instances(study: study1).count) done")
+        || retrieved.contains("retrieve: \(f.instances(study: f.studyUIDs[1]).count) done"), "\(retrieved)")
+    // Home selects the first row; whichever study it is, all of its instances came, byte for byte.
+    let got = try InteropFixture.contents(of: f.dir.file("ws/objects"))
+    let study = f.studyUIDs.first { f.instances(study: $0).contains(got.keys.first ?? "") } ?? study1
+    try f.expectRetrieved(f.instances(study: study), in: f.dir.file("ws/objects"), "the workstation's retrieve")
+  }
 }

@@ -158,4 +158,30 @@ import Testing
     _ = press(&m, Array(":cine 25").map(String.init) + ["Enter"], keys)
     #expect(ScreenText.lines(m, keymap: keys)[m.size.rows - 4].contains("Cine 25/s"))
   }
+
+  @Test func tab_lists_a_remote_node_and_enter_retrieves_a_study_not_yet_local_with_progress() throws {
+    let keys = try Self.keymap("default")
+    var m = Model()
+    m.sources = ["Local", "pacs"]
+    _ = update(&m, .studiesLoaded([Self.study(1)]), keymap: keys)
+    #expect(press(&m, ["Tab"], keys) == [.findRemote(node: "pacs", StudyQuery())])
+    _ = update(&m, .remoteStudiesLoaded(node: "pacs", [Self.study(1), Self.study(2)], local: ["1.2.1"]), keymap: keys)
+    var lines = ScreenText.lines(m, keymap: keys)
+    #expect(lines[0].hasPrefix(" Local  [pacs]"))
+    #expect(lines[2].contains("10  L"), "a study already local is marked: \(lines[2])")
+    // Already local: Enter opens it; not local: Enter retrieves it, once.
+    #expect(press(&m, ["Enter"], keys) == [.loadSeries(studyInstanceUID: "1.2.1")])
+    _ = update(&m, .key("Esc"), keymap: keys)
+    m.screen = .studies
+    #expect(press(&m, ["Down", "Enter"], keys) == [.retrieve(node: "pacs", studyInstanceUID: "1.2.2")])
+    #expect(press(&m, ["Enter"], keys).isEmpty, "no second job for a study being retrieved")
+    _ = update(&m, .job(studyInstanceUID: "1.2.2", JobProgress(completed: 3, remaining: 7)), keymap: keys)
+    lines = ScreenText.lines(m, keymap: keys)
+    #expect(lines[3].contains("3/10"))
+    let done = update(
+      &m, .job(studyInstanceUID: "1.2.2", JobProgress(completed: 10, remaining: 0, finished: true)), keymap: keys)
+    #expect(done == [.loadStudies(StudyQuery())])
+    #expect(m.localStudyUIDs.contains("1.2.2"))
+    #expect(m.status == "retrieve: 10 done")
+  }
 }

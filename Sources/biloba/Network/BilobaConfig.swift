@@ -17,6 +17,7 @@ import TOMLKit
 ///     host = "10.0.0.5"
 ///     port = 104
 ///     aet = "PACS"
+///     retrieve = "move"   # or "get" (the default)
 struct BilobaConfig: Decodable, Sendable {
   struct Network: Decodable, Sendable {
     var aet: String?
@@ -32,6 +33,8 @@ struct BilobaConfig: Decodable, Sendable {
     var host: String
     var port: Int
     var aet: String
+    /// How the workstation retrieves from this node: "get" (the default) or "move".
+    var retrieve: String?
   }
 
   var network: Network?
@@ -97,6 +100,7 @@ struct BilobaConfig: Decodable, Sendable {
       try check((1...65535).contains(node.port), "nodes.\(safe).port must be 1 to 65535")
       try check((try? LocalEntity.validate(aeTitle: node.aet)) != nil, "nodes.\(safe).aet is not a valid AE title")
       try check(!node.host.isEmpty && node.host.count <= 253, "nodes.\(safe).host is empty or too long")
+      try check([nil, "get", "move"].contains(node.retrieve), "nodes.\(safe).retrieve must be \"get\" or \"move\"")
     }
   }
 

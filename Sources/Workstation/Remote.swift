@@ -1,0 +1,37 @@
+public import Archive
+
+/// The remote nodes as the workstation sees them: a study list from C-FIND, and retrieval into the
+/// local archive. The executable implements it with the network module; tests give a fake.
+public protocol RemoteCatalog: Sendable {
+  var nodes: [String] { get }
+  func studies(node: String, query: StudyQuery) async throws -> [StudyQuery.Study]
+  /// Retrieves a study into the local archive, reporting progress as it goes; returns the final counts.
+  func retrieve(node: String, studyInstanceUID: String, progress: @escaping @Sendable (JobProgress) -> Void)
+    async throws -> JobProgress
+}
+
+/// A retrieval job's counts as the peer reports them.
+public struct JobProgress: Sendable, Equatable {
+  public var completed: Int
+  public var failed: Int
+  public var remaining: Int?
+  public var finished: Bool
+  public var error: String?
+
+  public init(completed: Int = 0, failed: Int = 0, remaining: Int? = nil, finished: Bool = false, error: String? = nil)
+  {
+    self.completed = completed
+    self.failed = failed
+    self.remaining = remaining
+    self.finished = finished
+    self.error = error
+  }
+
+  /// "12/24", "24 done, 1 failed", or the error.
+  public var summary: String {
+    if let error { return "failed: \(error)" }
+    if finished { return "\(completed) done" + (failed > 0 ? ", \(failed) failed" : "") }
+    let total = remaining.map { completed + failed + $0 }
+    return "\(completed)" + (total.map { "/\($0)" } ?? "") + (failed > 0 ? " (\(failed) failed)" : "")
+  }
+}

@@ -1,0 +1,69 @@
+import Archive
+import DICOM
+import DICOMNetwork
+import Logging
+import Workstation
+
+/// The workstation's remote study lists and retrievals, over the network module: C-FIND at study level
+/// for the list, the same `Retriever` as `biloba move` and `biloba get` for retrieval (per node, C-GET
+/// unless the node's `retrieve = "move"`).
+struct NetworkCatalog: RemoteCatalog {
+  let config: BilobaConfig
+  let entity: LocalEntity
+  let archive: LocalArchive
+  let logger: Logger
+
+  var nodes: [String] { (config.nodes ?? [:]).keys.sorted() }
+
+  func node(_ name: String) throws -> (RemoteNode, BilobaConfig.Node) {
+    guard let n = config.nodes?[name] else { throw Retriever.Failure(description: "no node named \(name)") }
+    return (RemoteNode(host: n.host, port: n.port, aeTitle: n.aet), n)
+  }
+
+  func studies(node name: String, query: StudyQuery) async throws -> [StudyQuery.Study] {
+    let (node, _) = try node(name)
+    var keys: [String] = []
+    if let v = query.patientName { keys.append("PatientName=\(v)") }
+    if let v = query.patientID { keys.append("PatientID=\(v)") }
+    if let v = query.studyDate { keys.append("StudyDate=\(v)") }
+    if let v = query.modality { keys.append("ModalitiesInStudy=\(v)") }
+    if let v = query.accessionNumber { keys.append("AccessionNumber=\(v)") }
+    if let v = query.studyDescription { keys.append("StudyDescription=\(v)") }
+    keys += ["NumberOfStudyRelatedInstances", "NumberOfStudyRelatedSeries"]
+    let identifier = try QueryKeys.identifier(level: .study, keys: keys)
+    let contexts = ContextProposal.contexts([(ServiceClasses.Root.study.find, ServiceClasses.uncompressedSyntaxes)])
+    var found: [StudyQuery.Study] = []
+    _ = try await Association.withAssociation(to: node, as: entity, contexts: contexts, logger: logger) { association in
+      try await association.find(root: .study, identifier: identifier) { match in
+        func text(_ g: UInt16, _ e: UInt16) -> String { match.string(Tag(g, e))?.strippingControlCharacters ?? "" }
+        guard UIDSyntax.isValid(text(0x0020, 0x000D)) else { return .proceed }
+        found.append(
+          StudyQuery.Study(
+            studyInstanceUID: text(0x0020, 0x000D), patientName: text(0x0010, 0x0010), patientID: text(0x0010, 0x0020),
+            studyDate: text(0x0008, 0x0020), studyTime: text(0x0008, 0x0030), accessionNumber: text(0x0008, 0x0050),
+            description: text(0x0008, 0x1030),
+            modalities: (match.strings(Tag(0x0008, 0x0061)) ?? []).joined(separator: "\\"),
+            seriesCount: match.int(Tag(0x0020, 0x1206)) ?? 0, instanceCount: match.int(Tag(0x0020, 0x1208)) ?? 0))
+        return found.count < 5000 ? .proceed : .cancel
+      }
+    }
+    return found.sorted { ($0.studyDate, $0.studyTime) > ($1.studyDate, $1.studyTime) }
+  }
+
+  func retrieve(node name: String, studyInstanceUID: String, progress: @escaping @Sendable (JobProgress) -> Void)
+    async throws -> JobProgress
+  {
+    let (node, settings) = try node(name)
+    let retriever = Retriever(node: node, entity: entity, archive: archive, config: config, logger: logger)
+    let method: Retriever.Method =
+      settings.retrieve == "move" ? .move(listenPort: config.network?.listen_port ?? 11112, destination: nil) : .get
+    let outcome = try await retriever.run(
+      RetrieveTarget(study: studyInstanceUID), method: method, refetch: false, announce: false
+    ) { p in
+      progress(JobProgress(completed: p.completed, failed: p.failed, remaining: p.remaining))
+    }
+    return JobProgress(
+      completed: outcome.progress.completed, failed: outcome.progress.failed, remaining: 0, finished: true,
+      error: outcome.status.kind == .failure ? "\(outcome.status)" : nil)
+  }
+}
