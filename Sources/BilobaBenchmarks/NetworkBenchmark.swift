@@ -70,6 +70,9 @@ enum NetworkBenchmark {
         let target = directory + "-received"
         try? FileManager.default.removeItem(atPath: target)
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        // Each run starts with nothing of the previous one waiting to be written back (storescp never
+        // syncs; its 100 MB would otherwise land on the next run's disk flushes).
+        sync()
         let server = try start(receiver(target))
         defer { server.stop() }
         try waitForEcho(aet: aet, port: port)

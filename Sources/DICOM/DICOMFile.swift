@@ -42,8 +42,7 @@ public struct DICOMFile: Sendable, Equatable {
 
   /// A whole file's bytes, read with the same checks as `read(path:)` (regular file, no link followed).
   public static func bytes(path: String) throws(DICOMError) -> [UInt8] {
-    let input = try FileInput(path: path)
-    return try input.bytes(0, input.end, tag: nil)
+    try FileInput(path: path).wholeFile()
   }
 
   /// Reads a file held in memory.

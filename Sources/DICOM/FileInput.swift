@@ -97,25 +97,37 @@ final class FileInput {
     return Array(buffer[i..<(i + count)])
   }
 
+  /// The whole file, read once into its final array (no window, no zero fill first).
+  func wholeFile() throws(DICOMError) -> [UInt8] {
+    guard isFile, let path else { return buffer }
+    return try Self.preadFully(fd: fd, path: path, offset: 0, count: end)
+  }
+
   /// Everything from `offset` to the end (for inflating a deflated dataset).
   func rest(from offset: Int) throws(DICOMError) -> [UInt8] {
     try bytes(offset, end - offset, tag: nil)
   }
 
   static func preadFully(fd: Int32, path: String, offset: Int, count: Int) throws(DICOMError) -> [UInt8] {
-    var out = [UInt8](repeating: 0, count: count)
-    var done = 0
-    let failure: DICOMError? = out.withUnsafeMutableBytes { raw in
+    var failure: DICOMError? = nil
+    // Read straight into uninitialized storage: no zero fill of bytes about to be overwritten.
+    let out = [UInt8](unsafeUninitializedCapacity: count) { raw, initialized in
+      var done = 0
       while done < count {
         let n = pread(fd, raw.baseAddress! + done, count - done, off_t(offset + done))
         if n < 0 {
           if errno == EINTR { continue }
-          return DICOMError.io(path: path, reason: String(cString: strerror(errno)))
+          failure = DICOMError.io(path: path, reason: String(cString: strerror(errno)))
+          break
         }
-        if n == 0 { return DICOMError.truncated(offset: offset + done, tag: nil, needed: count - done) }
+        if n == 0 {
+          failure = DICOMError.truncated(offset: offset + done, tag: nil, needed: count - done)
+          break
+        }
         done += n
       }
-      return nil
+      // On failure the bytes read so far are kept (and then dropped with the error).
+      initialized = done
     }
     if let failure { throw failure }
     return out

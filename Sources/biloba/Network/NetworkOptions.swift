@@ -37,7 +37,13 @@ struct LocalOptions: ParsableArguments {
     if let maxPdu, !(4096...16_777_216).contains(maxPdu) { throw ValidationError("--max-pdu must be 4096 to 16777216") }
   }
 
-  func loadConfig() throws -> BilobaConfig { try BilobaConfig.load(path: config) }
+  /// The configuration. Every network command starts here, so this also starts building the data
+  /// dictionary in the background: DIMSE commands are implicit VR, and the first one would otherwise
+  /// wait the tens of milliseconds the tables take.
+  func loadConfig() throws -> BilobaConfig {
+    Task.detached(priority: .userInitiated) { _ = DataDictionary.entry(for: Tag(0x0000, 0x0100)) }
+    return try BilobaConfig.load(path: config)
+  }
 
   func entity(_ config: BilobaConfig, idle: Double = 300) -> LocalEntity {
     LocalEntity(
