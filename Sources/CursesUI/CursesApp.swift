@@ -1,4 +1,5 @@
 import CNcursesw
+import Foundation
 import RasterCore
 import Synchronization
 public import TerminalGraphics
@@ -57,6 +58,7 @@ public final class CursesApp {
     biloba_enable_wheel()
     defer { TerminalRestore.restore() }
     model.size = (Int(biloba_columns()), Int(biloba_rows()))
+    model.today = Self.today()
     dispatch(effects)
     draw(full: true)
     while !model.quit {
@@ -172,6 +174,14 @@ public final class CursesApp {
     default:
       return cursor(row, column) + bytes
     }
+  }
+
+  /// Today's local date as YYYYMMDD.
+  static func today() -> String {
+    var now = time(nil)
+    var parts = tm()
+    localtime_r(&now, &parts)
+    return String(format: "%04d%02d%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
   }
 
   static func write(_ bytes: [UInt8]) {

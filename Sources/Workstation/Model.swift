@@ -20,6 +20,26 @@ public struct Model: Sendable {
   /// Retrieval jobs by Study Instance UID.
   public var jobs: [String: JobProgress] = [:]
   public var isRemote: Bool { sourceIndex > 0 }
+  /// Today as YYYYMMDD, set by the runtime: date shortcuts (`today`, `7d`) are computed from it.
+  public var today = "20260101"
+  /// The study list's order.
+  public var sort: StudySort = .date
+
+  public enum StudySort: String, Sendable, CaseIterable {
+    case date, name, id, modality, description
+
+    /// Sorts a study list: newest first for dates, alphabetical for the rest.
+    public func apply(_ studies: [StudyQuery.Study]) -> [StudyQuery.Study] {
+      switch self {
+      case .date: studies.sorted { ($0.studyDate, $0.studyTime) > ($1.studyDate, $1.studyTime) }
+      case .name: studies.sorted { $0.patientName.localizedCaseInsensitiveCompare($1.patientName) == .orderedAscending }
+      case .id: studies.sorted { $0.patientID < $1.patientID }
+      case .modality: studies.sorted { $0.modalities < $1.modalities }
+      case .description:
+        studies.sorted { $0.description.localizedCaseInsensitiveCompare($1.description) == .orderedAscending }
+      }
+    }
+  }
   public var source: String { sources.indices.contains(sourceIndex) ? sources[sourceIndex] : "Local" }
   public var studies: [StudyQuery.Study] = []
   public var studyIndex = 0

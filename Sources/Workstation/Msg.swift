@@ -45,8 +45,8 @@ public enum Action: String, Sendable, CaseIterable {
     "darker_fine"
   case preset1 = "preset_1", preset2 = "preset_2", preset3 = "preset_3", preset4 = "preset_4", preset5 = "preset_5"
   case preset6 = "preset_6", preset7 = "preset_7", preset8 = "preset_8"
-  case fileWindow = "file_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit, tags, cine, nextSource =
-    "next_source"
+  case fileWindow = "file_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit, tags, cine
+  case nextSource = "next_source", sort
 
   /// 0-based index into `Presets.ordered` for preset actions.
   public var presetIndex: Int? {
@@ -92,6 +92,7 @@ public enum Action: String, Sendable, CaseIterable {
     case .tags: "DICOM tag browser (/ filters)"
     case .cine: "cine on/off (:cine FPS sets the rate)"
     case .nextSource: "next study list: local, then each remote node"
+    case .sort: "next sort order (date, name, id, modality, description)"
     default: "preset " + (presetIndex.map { Presets.ordered[$0].name } ?? "")
     }
   }

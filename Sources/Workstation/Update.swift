@@ -13,13 +13,13 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
   case .studiesLoaded(let studies):
     model.localStudyUIDs = Set(studies.map(\.studyInstanceUID))
     guard !model.isRemote else { return [] }
-    model.studies = studies
+    model.studies = model.sort.apply(studies)
     model.studyIndex = min(model.studyIndex, max(0, studies.count - 1))
     model.status = "\(studies.count) stud\(studies.count == 1 ? "y" : "ies")"
     return []
   case .remoteStudiesLoaded(let node, let studies, let local):
     guard model.source == node else { return [] }
-    model.studies = studies
+    model.studies = model.sort.apply(studies)
     model.localStudyUIDs = local
     model.studyIndex = min(model.studyIndex, max(0, studies.count - 1))
     model.status = "\(node): \(studies.count) stud\(studies.count == 1 ? "y" : "ies")"
@@ -173,7 +173,7 @@ private func command(_ model: inout Model, _ text: String) -> [Effect] {
       switch parts[0].lowercased() {
       case "patientname", "name": query.patientName = parts[1]
       case "patientid", "id": query.patientID = parts[1]
-      case "studydate", "date": query.studyDate = parts[1]
+      case "studydate", "date": query.studyDate = dateRange(parts[1], today: model.today)
       case "modality", "modalitiesinstudy": query.modality = parts[1]
       case "accessionnumber", "accession": query.accessionNumber = parts[1]
       case "studydescription", "description": query.studyDescription = parts[1]
@@ -185,7 +185,19 @@ private func command(_ model: inout Model, _ text: String) -> [Effect] {
     model.query = query
     model.screen = .studies
     model.studyIndex = 0
-    return [.loadStudies(query)]
+    return [model.isRemote ? .findRemote(node: model.source, query) : .loadStudies(query)]
+  case "today", "week", "month":
+    let span = ["today": "today", "week": "7d", "month": "30d"][verb] ?? "today"
+    return command(&model, "find date=\(span)")
+  case "sort":
+    guard words.count == 2, let order = Model.StudySort(rawValue: words[1].lowercased()) else {
+      model.status = ":sort wants one of " + Model.StudySort.allCases.map(\.rawValue).joined(separator: ", ")
+      return []
+    }
+    model.sort = order
+    model.studies = order.apply(model.studies)
+    model.status = "sorted by \(order.rawValue)"
+    return []
   default:
     model.status = "unknown command :\(verb)"
     return []
@@ -213,6 +225,13 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
     return []
   case .command:
     model.prompt = .init(kind: .command, text: "")
+    return []
+  case .sort:
+    guard model.screen == .studies else { return [] }
+    let all = Model.StudySort.allCases
+    model.sort = all[((all.firstIndex(of: model.sort) ?? 0) + 1) % all.count]
+    model.studies = model.sort.apply(model.studies)
+    model.status = "sorted by \(model.sort.rawValue)"
     return []
   case .nextSource:
     guard model.screen == .studies, model.sources.count > 1 else { return [] }
@@ -326,4 +345,44 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
   model.viewer = v
   let after = (v.index, v.window, v.invert, v.zoom)
   return before.0 == after.0 && before.1 == after.1 && before.2 == after.2 && before.3 == after.3 ? [] : [.renderSlice]
+}
+
+/// Date shortcuts for study searches: `today`, `yesterday`, `7d` (the last seven days, today included);
+/// anything else is a C-FIND date or range as typed.
+func dateRange(_ text: String, today: String) -> String {
+  let lower = text.lowercased()
+  guard let day = dayNumber(today) else { return text }
+  if lower == "today" { return today }
+  if lower == "yesterday" { return dateString(day - 1) }
+  if lower.hasSuffix("d"), let n = Int(lower.dropLast()), (1...36500).contains(n) {
+    return dateString(day - (n - 1)) + "-" + today
+  }
+  return text
+}
+
+/// Days since 1970-01-01 of a YYYYMMDD date (proleptic Gregorian, UTC).
+private func dayNumber(_ yyyymmdd: String) -> Int? {
+  guard yyyymmdd.count == 8, let y = Int(yyyymmdd.prefix(4)), let m = Int(yyyymmdd.dropFirst(4).prefix(2)),
+    let d = Int(yyyymmdd.suffix(2)), (1...12).contains(m), (1...31).contains(d)
+  else { return nil }
+  // Days from civil (Howard Hinnant's algorithm).
+  let yy = m <= 2 ? y - 1 : y
+  let era = (yy >= 0 ? yy : yy - 399) / 400
+  let yoe = yy - era * 400
+  let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+  let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+  return era * 146097 + doe - 719468
+}
+
+private func dateString(_ days: Int) -> String {
+  let z = days + 719468
+  let era = (z >= 0 ? z : z - 146096) / 146097
+  let doe = z - era * 146097
+  let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+  let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+  let mp = (5 * doy + 2) / 153
+  let d = doy - (153 * mp + 2) / 5 + 1
+  let m = mp + (mp < 10 ? 3 : -9)
+  let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+  return String(format: "%04d%02d%02d", y, m, d)
 }

@@ -21,23 +21,35 @@ struct WorkstationCommand: ParsableCommand {
 
   @OptionGroup var archive: ArchiveOptions
 
-  @Option(name: .long, help: "Keymap: default, vim, or a path to a keymap file.")
-  var keymap = "default"
+  @Option(
+    name: .long, help: "Keymap: default, vim, or a path to a keymap file (default: workstation.keymap, else default).")
+  var keymap: String?
 
-  @Option(name: .long, help: "Graphics: auto (probe the terminal), sixel, kitty, iterm, blocks or ascii.")
-  var graphics = "auto"
+  @Option(
+    name: .long,
+    help:
+      "Graphics: auto (probe the terminal), sixel, kitty, iterm, blocks or ascii (default: workstation.graphics, else auto)."
+  )
+  var graphics: String?
 
   @Option(name: .long, help: "Configuration file (default: $XDG_CONFIG_HOME/biloba/config.toml).")
   var config: String?
 
   func validate() throws {
-    if graphics != "auto" && GraphicsProtocol(rawValue: graphics) == nil {
+    if let graphics, graphics != "auto" && GraphicsProtocol(rawValue: graphics) == nil {
       throw ValidationError("--graphics must be auto, sixel, kitty, iterm, blocks or ascii")
     }
   }
 
   func run() throws {
-    let store = try archive.open()
+    let settings = try BilobaConfig.load(path: config)
+    let defaults = settings.workstation
+    let store: LocalArchive
+    if archive.archive == nil, let root = defaults?.archive {
+      do { store = try LocalArchive(root: root) } catch { throw CommandFailure("\(error)") }
+    } else {
+      store = try archive.open()
+    }
     if !paths.isEmpty {
       let summary = try Importer(archive: store).run(paths)
       if summary.imported + summary.duplicates == 0 && summary.failed > 0 {
@@ -45,8 +57,11 @@ struct WorkstationCommand: ParsableCommand {
           "nothing could be imported from \(paths.joined(separator: " ").strippingControlCharacters)")
       }
     }
-    let keys = try loadKeymap()
-    let settings = try BilobaConfig.load(path: config)
+    if let budget = defaults?.budget.flatMap(ArchiveCommand.Evict.parseSize) {
+      _ = try? store.evict(toFit: budget)
+    }
+    let keys = try loadKeymap(keymap ?? defaults?.keymap ?? "default")
+    let graphics = graphics ?? defaults?.graphics ?? "auto"
     let entity = LocalEntity(
       aeTitle: settings.network?.aet ?? "BILOBA", maxPDULength: UInt32(settings.network?.max_pdu ?? 131_072))
     var logger = Logger(label: "biloba.workstation") { _ in SwiftLogNoOpLogHandler() }
@@ -74,7 +89,7 @@ struct WorkstationCommand: ParsableCommand {
   }
 
   /// The chosen keymap with the user's overrides on top.
-  func loadKeymap() throws -> Keymap {
+  func loadKeymap(_ keymap: String) throws -> Keymap {
     // The package's Keymaps/ (found walking up from the executable, wherever the build put it), an
     // installed share/biloba, or the current folder.
     var roots: [String] = []

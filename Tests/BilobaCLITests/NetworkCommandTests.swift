@@ -47,4 +47,12 @@ import Testing
     #expect(out.status != 0)
     #expect(out.stderr.contains("AE title"), "\(out.stderr)")
   }
+
+  @Test func a_workstation_section_with_an_unknown_graphics_protocol_is_refused() throws {
+    let dir = try TemporaryDirectory()
+    try "[workstation]\ngraphics = \"hologram\"\n".write(toFile: dir.file("c.toml"), atomically: true, encoding: .utf8)
+    let out = try run(["--config", dir.file("c.toml"), "--archive", dir.file("a")])
+    #expect(out.status != 0)
+    #expect(out.stderr.contains("workstation.graphics must be"), "\(out.stderr)")
+  }
 }

@@ -42,7 +42,8 @@ import Testing
     _ = update(&m, .studiesLoaded((1...5).map { Self.study($0) }), keymap: keys)
     #expect(press(&m, ["Down", "Down", "Up"], keys).isEmpty)
     #expect(m.studyIndex == 1)
-    #expect(press(&m, ["Enter"], keys) == [.loadSeries(studyInstanceUID: "1.2.2")])
+    // Newest first: the second row is the second newest study.
+    #expect(press(&m, ["Enter"], keys) == [.loadSeries(studyInstanceUID: "1.2.4")])
     #expect(ScreenText.lines(m, keymap: keys)[3].hasPrefix(">"))
   }
 
@@ -168,20 +169,48 @@ import Testing
     _ = update(&m, .remoteStudiesLoaded(node: "pacs", [Self.study(1), Self.study(2)], local: ["1.2.1"]), keymap: keys)
     var lines = ScreenText.lines(m, keymap: keys)
     #expect(lines[0].hasPrefix(" Local  [pacs]"))
-    #expect(lines[2].contains("10  L"), "a study already local is marked: \(lines[2])")
-    // Already local: Enter opens it; not local: Enter retrieves it, once.
-    #expect(press(&m, ["Enter"], keys) == [.loadSeries(studyInstanceUID: "1.2.1")])
-    _ = update(&m, .key("Esc"), keymap: keys)
-    m.screen = .studies
-    #expect(press(&m, ["Down", "Enter"], keys) == [.retrieve(node: "pacs", studyInstanceUID: "1.2.2")])
+    // Newest first: study 2 (not here) above study 1 (already local, marked L).
+    #expect(lines[3].contains("10  L"), "a study already local is marked: \(lines[3])")
+    #expect(!lines[2].contains("10  L"))
+    // Not local: Enter retrieves it, once; already local: Enter opens it.
+    #expect(press(&m, ["Enter"], keys) == [.retrieve(node: "pacs", studyInstanceUID: "1.2.2")])
     #expect(press(&m, ["Enter"], keys).isEmpty, "no second job for a study being retrieved")
+    #expect(press(&m, ["Down", "Enter"], keys) == [.loadSeries(studyInstanceUID: "1.2.1")])
+    m.screen = .studies
     _ = update(&m, .job(studyInstanceUID: "1.2.2", JobProgress(completed: 3, remaining: 7)), keymap: keys)
     lines = ScreenText.lines(m, keymap: keys)
-    #expect(lines[3].contains("3/10"))
+    #expect(lines[2].contains("3/10"))
     let done = update(
       &m, .job(studyInstanceUID: "1.2.2", JobProgress(completed: 10, remaining: 0, finished: true)), keymap: keys)
     #expect(done == [.loadStudies(StudyQuery())])
     #expect(m.localStudyUIDs.contains("1.2.2"))
     #expect(m.status == "retrieve: 10 done")
+  }
+
+  @Test func date_shortcuts_become_c_find_ranges_from_today() {
+    #expect(dateRange("today", today: "20260301") == "20260301")
+    #expect(dateRange("yesterday", today: "20260301") == "20260228")
+    #expect(dateRange("7d", today: "20260301") == "20260223-20260301")
+    #expect(dateRange("30d", today: "20240315") == "20240215-20240315")
+    #expect(dateRange("20250101-", today: "20260301") == "20250101-")
+  }
+
+  @Test func week_searches_the_last_seven_days_and_sort_orders_the_list() throws {
+    let keys = try Self.keymap("default")
+    var m = Model()
+    m.today = "20260110"
+    #expect(
+      press(&m, Array(":week").map(String.init) + ["Enter"], keys) == [
+        .loadStudies(StudyQuery(studyDate: "20260104-20260110"))
+      ])
+    _ = update(
+      &m, .studiesLoaded([Self.study(1, name: "ZED^A"), Self.study(3, name: "ABLE^B"), Self.study(2, name: "MID^C")]),
+      keymap: keys)
+    #expect(m.studies.map(\.studyDate) == ["20260103", "20260102", "20260101"], "newest first")
+    _ = press(&m, ["o"], keys)
+    #expect(m.sort == .name)
+    #expect(m.studies.map(\.patientName) == ["ABLE^B", "MID^C", "ZED^A"])
+    _ = press(&m, Array(":sort id").map(String.init) + ["Enter"], keys)
+    #expect(m.studies.map(\.patientID) == ["ID1", "ID2", "ID3"])
   }
 }

@@ -13,6 +13,12 @@ import TOMLKit
 ///     max_associations = 16
 ///     allowed_calling_aets = ["PACS"]
 ///
+///     [workstation]
+///     archive = "/srv/biloba"
+///     budget = "20G"
+///     graphics = "blocks"
+///     keymap = "vim"
+///
 ///     [nodes.pacs]
 ///     host = "10.0.0.5"
 ///     port = 104
@@ -37,10 +43,20 @@ struct BilobaConfig: Decodable, Sendable {
     var retrieve: String?
   }
 
+  /// The workstation's defaults (its command-line options win).
+  struct WorkstationSettings: Decodable, Sendable {
+    var archive: String?
+    /// Size budget such as "20G": least recently viewed studies are evicted at start to fit it.
+    var budget: String?
+    var graphics: String?
+    var keymap: String?
+  }
+
   var network: Network?
   var nodes: [String: Node]?
+  var workstation: WorkstationSettings?
 
-  static let empty = BilobaConfig(network: nil, nodes: nil)
+  static let empty = BilobaConfig(network: nil, nodes: nil, workstation: nil)
 
   /// The default file: `$XDG_CONFIG_HOME/biloba/config.toml`, else `~/.config/biloba/config.toml`.
   static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -94,6 +110,17 @@ struct BilobaConfig: Decodable, Sendable {
         try check(
           (try? LocalEntity.validate(aeTitle: aet)) != nil, "network.allowed_calling_aets has an invalid AE title")
       }
+    }
+    if let w = workstation {
+      if let g = w.graphics {
+        try check(
+          ["auto", "sixel", "kitty", "iterm", "blocks", "ascii"].contains(g),
+          "workstation.graphics must be auto, sixel, kitty, iterm, blocks or ascii")
+      }
+      if let b = w.budget {
+        try check(ArchiveCommand.Evict.parseSize(b) != nil, "workstation.budget wants a size such as 500M or 20G")
+      }
+      if let a = w.archive { try check(a.hasPrefix("/"), "workstation.archive must be an absolute path") }
     }
     for (name, node) in nodes ?? [:] {
       let safe = name.strippingControlCharacters
