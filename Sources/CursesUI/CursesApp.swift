@@ -213,6 +213,10 @@ enum KeyNames {
       case KEY_ENTER: return "Enter"
       case KEY_BACKSPACE: return "Backspace"
       case KEY_DC: return "Delete"
+      case KEY_SLEFT: return "S-Left"
+      case KEY_SRIGHT: return "S-Right"
+      case KEY_SR: return "S-Up"
+      case KEY_SF: return "S-Down"
       default:
         if c >= KEY_F0 + 1 && c <= KEY_F0 + 12 { return "F\(c - KEY_F0)" }
         return nil

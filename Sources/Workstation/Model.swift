@@ -94,6 +94,8 @@ public struct Viewer: Sendable {
   public var zoom = 1.0
   /// Frames a second while cine runs; nil when stopped.
   public var cineRate: Double?
+  /// The pixel probe's point in image pixels; nil when the probe is off.
+  public var probe: (x: Int, y: Int)?
   /// What the last render of the slice reported.
   public var slice: SliceInfo?
 
@@ -111,12 +113,20 @@ public struct SliceInfo: Sendable, Equatable {
   public var isLossy: Bool
   public var rows: Int
   public var columns: Int
+  /// The modality value under the probe (HU for CT), and its unit when the file names one.
+  public var probeValue: Double?
+  public var units: String?
 
-  public init(window: Window?, sliceLocation: Double?, isLossy: Bool, rows: Int, columns: Int) {
+  public init(
+    window: Window?, sliceLocation: Double?, isLossy: Bool, rows: Int, columns: Int, probeValue: Double? = nil,
+    units: String? = nil
+  ) {
     self.window = window
     self.sliceLocation = sliceLocation
     self.isLossy = isLossy
     self.rows = rows
     self.columns = columns
+    self.probeValue = probeValue
+    self.units = units
   }
 }

@@ -81,6 +81,19 @@ public final class Runtime: Sendable {
     }
   }
 
+  /// A small cross at an image pixel, drawn in the colour farthest from what is under it.
+  static func crosshair(_ source: Raster, x: Int, y: Int) -> Raster {
+    var r = source
+    let c = r.format.channels
+    for d in -6...6 where d != 0 && abs(d) > 1 {
+      for (px, py) in [(x + d, y), (x, y + d)] where px >= 0 && py >= 0 && px < r.width && py < r.height {
+        let i = (py * r.width + px) * c
+        for k in 0..<c { r.pixels[i + k] = r.pixels[i + k] < 128 ? 255 : 0 }
+      }
+    }
+    return r
+  }
+
   /// The viewer's current slice windowed, inverted and zoomed; `fit` gives the raster size the view wants
   /// for an image of a given size (it knows the terminal's cells and protocol).
   public func render(_ viewer: Viewer, fit: (Int, Int) -> (width: Int, height: Int)) -> Result<
@@ -91,10 +104,16 @@ public final class Runtime: Sendable {
     }
     do throws(ImagingError) {
       let image = try DICOMImage(path: viewer.paths[viewer.index])
+      let frame = try image.decodeFrame(0)
       let rendered = try DisplayPipeline.render(
-        try image.decodeFrame(0), of: image,
+        frame, of: image,
         options: DisplayOptions(voi: viewer.window.map { .window($0) } ?? .automatic, invert: viewer.invert))
       var raster = rendered.raster
+      var probeValue: Double? = nil
+      if let p = viewer.probe, frame.samplesPerPixel == 1, p.x < frame.width, p.y < frame.height {
+        probeValue = try ModalityTransform.from(image.dataset).apply(frame.values[p.y * frame.width + p.x])
+        raster = Self.crosshair(raster, x: p.x, y: p.y)
+      }
       if viewer.zoom > 1 {
         // Zoom about the centre: the middle 1/zoom of the image, resampled to the box.
         let w = Double(raster.width) / viewer.zoom
@@ -107,9 +126,13 @@ public final class Runtime: Sendable {
         let size = fit(raster.width, raster.height)
         raster = Resampler.resize(raster, width: max(1, size.width), height: max(1, size.height))
       }
+      let units =
+        image.dataset.string(Tag(0x0028, 0x1054)).map { $0 == "HU" ? "HU" : $0 }
+        ?? (image.dataset.string(Tag(0x0008, 0x0060)) == "CT" ? "HU" : nil)
       let info = SliceInfo(
         window: rendered.window, sliceLocation: image.dataset.double(Tag(0x0020, 0x1041)),
-        isLossy: rendered.isLossy, rows: image.pixel.rows, columns: image.pixel.columns)
+        isLossy: rendered.isLossy, rows: image.pixel.rows, columns: image.pixel.columns, probeValue: probeValue,
+        units: units)
       return .success((raster, info))
     } catch {
       return .failure(error)

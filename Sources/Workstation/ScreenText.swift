@@ -97,7 +97,12 @@ public enum ScreenText {
     let area = max(1, height - 4)
     for _ in 0..<area { out.append("") }
     out.append(pair("Im \(v.index + 1)/\(v.paths.count)" + position, right2, width))
-    out.append(pair(v.slice.map { "\($0.columns)x\($0.rows)" } ?? "", "", width))
+    let probe =
+      v.probe.map { p in
+        "  Probe \(p.x),\(p.y): " + (v.slice?.probeValue.map { format($0) } ?? "-")
+          + (v.slice?.units.map { " \($0)" } ?? "")
+      } ?? ""
+    out.append(pair((v.slice.map { "\($0.columns)x\($0.rows)" } ?? "") + probe, "", width))
     return out
   }
 

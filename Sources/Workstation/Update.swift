@@ -304,7 +304,7 @@ private func moveSelection(_ index: inout Int, count total: Int, _ action: Actio
 private func viewerAction(_ model: inout Model, _ action: Action, count: Int) -> [Effect] {
   guard var v = model.viewer else { return [] }
   let total = v.paths.count
-  let before = (v.index, v.window, v.invert, v.zoom)
+  let before = (v.index, v.window, v.invert, v.zoom, v.probe.map { [$0.x, $0.y] })
   // Coarse steps move by a tenth of the width, fine ones by a hundredth (at least one unit).
   let current = v.window ?? v.slice?.window ?? Window(center: 40, width: 400)
   func adjust(width dw: Double, level dl: Double) {
@@ -336,6 +336,21 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
   case .zoomOut: v.zoom = max(1, v.zoom / 1.25)
   case .fit: v.zoom = 1
   case .cine: v.cineRate = v.cineRate == nil ? 10 : nil
+  case .probe:
+    let w = v.slice?.columns ?? 512
+    let h = v.slice?.rows ?? 512
+    v.probe = v.probe == nil ? (w / 2, h / 2) : nil
+  case .probeLeft, .probeRight, .probeUp, .probeDown:
+    guard let p = v.probe else { break }
+    let w = v.slice?.columns ?? 512
+    let h = v.slice?.rows ?? 512
+    let step = max(1, w / 64) * count
+    switch action {
+    case .probeLeft: v.probe = (max(0, p.x - step), p.y)
+    case .probeRight: v.probe = (min(w - 1, p.x + step), p.y)
+    case .probeUp: v.probe = (p.x, max(0, p.y - step))
+    default: v.probe = (p.x, min(h - 1, p.y + step))
+    }
   default:
     if let i = action.presetIndex, let window = Window.presets[Presets.ordered[i].name] {
       v.window = window
@@ -343,8 +358,10 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
     }
   }
   model.viewer = v
-  let after = (v.index, v.window, v.invert, v.zoom)
-  return before.0 == after.0 && before.1 == after.1 && before.2 == after.2 && before.3 == after.3 ? [] : [.renderSlice]
+  let after = (v.index, v.window, v.invert, v.zoom, v.probe.map { [$0.x, $0.y] })
+  let unchanged =
+    before.0 == after.0 && before.1 == after.1 && before.2 == after.2 && before.3 == after.3 && before.4 == after.4
+  return unchanged ? [] : [.renderSlice]
 }
 
 /// Date shortcuts for study searches: `today`, `yesterday`, `7d` (the last seven days, today included);

@@ -213,4 +213,18 @@ import Testing
     _ = press(&m, Array(":sort id").map(String.init) + ["Enter"], keys)
     #expect(m.studies.map(\.patientID) == ["ID1", "ID2", "ID3"])
   }
+
+  @Test func the_probe_starts_at_the_centre_moves_by_a_sixty_fourth_and_stays_on_the_image() throws {
+    let keys = try Self.keymap("vim")
+    var m = Self.viewerModel()
+    #expect(press(&m, ["p"], keys) == [.renderSlice])
+    #expect(m.viewer?.probe.map { [$0.x, $0.y] } == [256, 256])
+    _ = press(&m, ["L", "2", "J"], keys)
+    #expect(m.viewer?.probe.map { [$0.x, $0.y] } == [264, 272])
+    _ = press(&m, ["9", "9", "H"], keys)
+    #expect(m.viewer?.probe?.x == 0)
+    m.viewer?.slice?.probeValue = -1000
+    m.viewer?.slice?.units = "HU"
+    #expect(ScreenText.lines(m, keymap: keys)[m.size.rows - 3].contains("Probe 0,272: -1000 HU"))
+  }
 }
