@@ -92,6 +92,8 @@ public struct Viewer: Sendable {
   public var windowName: String?
   public var invert = false
   public var zoom = 1.0
+  /// Where a zoomed view looks, as an offset of its centre from the image's, in fractions of the image.
+  public var pan = (x: 0.0, y: 0.0)
   /// Frames a second while cine runs; nil when stopped.
   public var cineRate: Double?
   /// The pixel probe's point in image pixels; nil when the probe is off.

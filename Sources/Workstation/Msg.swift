@@ -47,6 +47,7 @@ public enum Action: String, Sendable, CaseIterable {
   case preset6 = "preset_6", preset7 = "preset_7", preset8 = "preset_8"
   case fileWindow = "file_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit, tags, cine
   case nextSource = "next_source", sort
+  case panLeft = "pan_left", panRight = "pan_right", panUp = "pan_up", panDown = "pan_down"
   case probe, probeLeft = "probe_left", probeRight = "probe_right", probeUp = "probe_up", probeDown = "probe_down"
 
   /// 0-based index into `Presets.ordered` for preset actions.
@@ -94,6 +95,10 @@ public enum Action: String, Sendable, CaseIterable {
     case .cine: "cine on/off (:cine FPS sets the rate)"
     case .nextSource: "next study list: local, then each remote node"
     case .sort: "next sort order (date, name, id, modality, description)"
+    case .panLeft: "pan left (when zoomed)"
+    case .panRight: "pan right"
+    case .panUp: "pan up"
+    case .panDown: "pan down"
     case .probe: "pixel probe on/off (value in modality units)"
     case .probeLeft: "probe left"
     case .probeRight: "probe right"

@@ -115,11 +115,14 @@ public final class Runtime: Sendable {
         raster = Self.crosshair(raster, x: p.x, y: p.y)
       }
       if viewer.zoom > 1 {
-        // Zoom about the centre: the middle 1/zoom of the image, resampled to the box.
+        // Zoom: 1/zoom of the image around its centre moved by the pan, resampled to the box.
         let w = Double(raster.width) / viewer.zoom
         let h = Double(raster.height) / viewer.zoom
+        let x = (Double(raster.width) - w) / 2 + viewer.pan.x * Double(raster.width)
+        let y = (Double(raster.height) - h) / 2 + viewer.pan.y * Double(raster.height)
         let region = Resampler.Region(
-          x: (Double(raster.width) - w) / 2, y: (Double(raster.height) - h) / 2, width: w, height: h)
+          x: min(max(0, x), Double(raster.width) - w), y: min(max(0, y), Double(raster.height) - h), width: w, height: h
+        )
         let size = fit(max(1, Int(w)), max(1, Int(h)))
         raster = Resampler.resample(raster, region: region, width: max(1, size.width), height: max(1, size.height))
       } else {

@@ -304,7 +304,7 @@ private func moveSelection(_ index: inout Int, count total: Int, _ action: Actio
 private func viewerAction(_ model: inout Model, _ action: Action, count: Int) -> [Effect] {
   guard var v = model.viewer else { return [] }
   let total = v.paths.count
-  let before = (v.index, v.window, v.invert, v.zoom, v.probe.map { [$0.x, $0.y] })
+  let before = (v.index, v.window, v.invert, v.zoom, v.probe.map { [$0.x, $0.y] }, [v.pan.x, v.pan.y])
   // Coarse steps move by a tenth of the width, fine ones by a hundredth (at least one unit).
   let current = v.window ?? v.slice?.window ?? Window(center: 40, width: 400)
   func adjust(width dw: Double, level dl: Double) {
@@ -333,8 +333,23 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
     v.windowName = nil
   case .invert: v.invert.toggle()
   case .zoomIn: v.zoom = min(16, v.zoom * 1.25)
-  case .zoomOut: v.zoom = max(1, v.zoom / 1.25)
-  case .fit: v.zoom = 1
+  case .zoomOut:
+    v.zoom = max(1, v.zoom / 1.25)
+    let limit = (1 - 1 / v.zoom) / 2
+    v.pan = (min(limit, max(-limit, v.pan.x)), min(limit, max(-limit, v.pan.y)))
+  case .fit:
+    v.zoom = 1
+    v.pan = (0, 0)
+  case .panLeft, .panRight, .panUp, .panDown:
+    // A tenth of what is shown per step; never past the image's edge.
+    let step = 0.1 / v.zoom * Double(count)
+    let limit = (1 - 1 / v.zoom) / 2
+    switch action {
+    case .panLeft: v.pan.x = max(-limit, v.pan.x - step)
+    case .panRight: v.pan.x = min(limit, v.pan.x + step)
+    case .panUp: v.pan.y = max(-limit, v.pan.y - step)
+    default: v.pan.y = min(limit, v.pan.y + step)
+    }
   case .cine: v.cineRate = v.cineRate == nil ? 10 : nil
   case .probe:
     let w = v.slice?.columns ?? 512
@@ -358,9 +373,10 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
     }
   }
   model.viewer = v
-  let after = (v.index, v.window, v.invert, v.zoom, v.probe.map { [$0.x, $0.y] })
+  let after = (v.index, v.window, v.invert, v.zoom, v.probe.map { [$0.x, $0.y] }, [v.pan.x, v.pan.y])
   let unchanged =
     before.0 == after.0 && before.1 == after.1 && before.2 == after.2 && before.3 == after.3 && before.4 == after.4
+    && before.5 == after.5
   return unchanged ? [] : [.renderSlice]
 }
 

@@ -227,4 +227,19 @@ import Testing
     m.viewer?.slice?.units = "HU"
     #expect(ScreenText.lines(m, keymap: keys)[m.size.rows - 3].contains("Probe 0,272: -1000 HU"))
   }
+
+  @Test func pan_moves_a_zoomed_view_and_stops_at_the_edge_of_the_image() throws {
+    let keys = try Self.keymap("vim")
+    var m = Self.viewerModel()
+    _ = press(&m, ["z", "l"], keys)
+    #expect(m.viewer?.pan.x == 0, "nothing to pan at zoom 1")
+    _ = press(&m, ["+", "+", "+"], keys)
+    #expect(press(&m, ["z", "l"], keys) == [.renderSlice])
+    #expect((m.viewer?.pan.x ?? 0) > 0)
+    _ = press(&m, ["5", "0", "z", "l"], keys)
+    let limit = (1 - 1 / (m.viewer?.zoom ?? 1)) / 2
+    #expect(abs((m.viewer?.pan.x ?? 0) - limit) < 1e-9)
+    _ = press(&m, ["f"], keys)
+    #expect(m.viewer?.pan.x == 0 && m.viewer?.zoom == 1)
+  }
 }
