@@ -24,6 +24,7 @@ public enum Effect: Sendable, Equatable {
   case loadStudies(StudyQuery)
   case findRemote(node: String, StudyQuery)
   case retrieve(node: String, studyInstanceUID: String)
+  case cancelRetrieve(studyInstanceUID: String)
   case loadSeries(studyInstanceUID: String)
   case openSeries(studyInstanceUID: String, seriesInstanceUID: String)
   /// The viewer's slice or its display changed: render it again.
@@ -47,6 +48,7 @@ public enum Action: String, Sendable, CaseIterable {
   case preset6 = "preset_6", preset7 = "preset_7", preset8 = "preset_8"
   case fileWindow = "file_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit, tags, cine
   case nextSource = "next_source", sort
+  case cancelJob = "cancel_job"
   case panLeft = "pan_left", panRight = "pan_right", panUp = "pan_up", panDown = "pan_down"
   case probe, probeLeft = "probe_left", probeRight = "probe_right", probeUp = "probe_up", probeDown = "probe_down"
 
@@ -95,6 +97,7 @@ public enum Action: String, Sendable, CaseIterable {
     case .cine: "cine on/off (:cine FPS sets the rate)"
     case .nextSource: "next study list: local, then each remote node"
     case .sort: "next sort order (date, name, id, modality, description)"
+    case .cancelJob: "cancel the selected study's retrieval"
     case .panLeft: "pan left (when zoomed)"
     case .panRight: "pan right"
     case .panUp: "pan up"

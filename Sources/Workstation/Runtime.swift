@@ -2,12 +2,22 @@ public import Archive
 import DICOM
 public import DICOMImaging
 public import RasterCore
+import Synchronization
 
 /// Carries out the core's effects against the local archive and the pixel pipeline, and answers with
 /// messages. Rendering a slice returns the raster for the view to put on the screen.
 public final class Runtime: Sendable {
   public let archive: LocalArchive
   public let remote: (any RemoteCatalog)?
+  /// Retrievals under way, by Study Instance UID, so they can be cancelled.
+  private let retrievals = RetrievalTasks()
+
+  /// Tasks by Study Instance UID, shared with the tasks themselves (which remove their own entry).
+  final class RetrievalTasks: Sendable {
+    private let tasks = Mutex<[String: Task<Void, Never>]>([:])
+    func set(_ uid: String, _ task: Task<Void, Never>) { tasks.withLock { $0[uid] = task } }
+    func remove(_ uid: String) -> Task<Void, Never>? { tasks.withLock { $0.removeValue(forKey: uid) } }
+  }
 
   public init(archive: LocalArchive, remote: (any RemoteCatalog)? = nil) {
     self.archive = archive
@@ -17,7 +27,7 @@ public final class Runtime: Sendable {
   /// Whether an effect goes to the network (and so runs in the background, answering through `post`).
   public static func isRemote(_ effect: Effect) -> Bool {
     switch effect {
-    case .findRemote, .retrieve: true
+    case .findRemote, .retrieve, .cancelRetrieve: true
     default: false
     }
   }
@@ -28,8 +38,14 @@ public final class Runtime: Sendable {
       post(.failed("no remote node is configured"))
       return
     }
+    if case .cancelRetrieve(let uid) = effect {
+      // Cancelling the task aborts its association; the job then ends with an error message.
+      retrievals.remove(uid)?.cancel()
+      return
+    }
     let archive = archive
-    Task {
+    let retrievals = retrievals
+    let task = Task {
       switch effect {
       case .findRemote(let node, let query):
         do {
@@ -52,6 +68,7 @@ public final class Runtime: Sendable {
         break
       }
     }
+    if case .retrieve(_, let uid) = effect { retrievals.set(uid, task) }
   }
 
   /// The messages an effect produces (none for `renderSlice` and `quit`, which the view handles).
@@ -73,7 +90,7 @@ public final class Runtime: Sendable {
       case .loadTags(let path):
         let file = try DICOMFile.read(path: path)
         return [.tagsLoaded(DumpFormatter().format(file))]
-      case .renderSlice, .quit, .findRemote, .retrieve:
+      case .renderSlice, .quit, .findRemote, .retrieve, .cancelRetrieve:
         return []
       }
     } catch {

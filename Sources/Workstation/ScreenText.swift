@@ -54,7 +54,7 @@ public enum ScreenText {
       // Remote rows: L when the study is already local, or the progress of its retrieval.
       let state =
         model.isRemote
-        ? (model.jobs[s.studyInstanceUID].map { "  " + $0.summary }
+        ? (model.jobs[s.studyInstanceUID].map { "  " + ($0.error == nil ? $0.summary : "failed") }
           ?? (model.localStudyUIDs.contains(s.studyInstanceUID) ? "  L" : "")) : ""
       out.append(
         mark + column(s.studyDate, 9) + " " + column(PersonName(parsing: s.patientName).display, 22) + " "

@@ -226,6 +226,12 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
   case .command:
     model.prompt = .init(kind: .command, text: "")
     return []
+  case .cancelJob:
+    guard model.screen == .studies, let study = model.selectedStudy, let job = model.jobs[study.studyInstanceUID],
+      !job.finished
+    else { return [] }
+    model.status = "cancelling the retrieval"
+    return [.cancelRetrieve(studyInstanceUID: study.studyInstanceUID)]
   case .sort:
     guard model.screen == .studies else { return [] }
     let all = Model.StudySort.allCases

@@ -242,4 +242,19 @@ import Testing
     _ = press(&m, ["f"], keys)
     #expect(m.viewer?.pan.x == 0 && m.viewer?.zoom == 1)
   }
+
+  @Test func x_cancels_the_selected_studys_running_retrieval_only() throws {
+    let keys = try Self.keymap("default")
+    var m = Model()
+    m.sources = ["Local", "pacs"]
+    m.sourceIndex = 1
+    _ = update(&m, .remoteStudiesLoaded(node: "pacs", [Self.study(1)], local: []), keymap: keys)
+    #expect(press(&m, ["x"], keys).isEmpty, "nothing to cancel yet")
+    _ = press(&m, ["Enter"], keys)
+    #expect(press(&m, ["x"], keys) == [.cancelRetrieve(studyInstanceUID: "1.2.1")])
+    _ = update(&m, .job(studyInstanceUID: "1.2.1", JobProgress(finished: true, error: "cancelled")), keymap: keys)
+    #expect(ScreenText.lines(m, keymap: keys)[2].contains("10  failed"))
+    #expect(m.status == "retrieve: failed: cancelled")
+    #expect(press(&m, ["x"], keys).isEmpty, "a finished job cannot be cancelled")
+  }
 }
