@@ -147,8 +147,8 @@ public final class CursesApp {
       viewer, fit: { layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: proto, blocks: blocks) })
     {
     case .success(let (raster, info)):
-      var msgs = update(&model, .sliceRendered(info), keymap: keymap)
-      msgs.removeAll()
+      // Recording what the render found (window, probe value) asks for nothing more.
+      _ = update(&model, .sliceRendered(info), keymap: keymap)
       let covered = layout.cellsCovered(
         rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto, blocks: blocks)
       let x = area.x + max(0, (area.columns - covered.columns) / 2)

@@ -390,38 +390,35 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
 /// anything else is a C-FIND date or range as typed.
 func dateRange(_ text: String, today: String) -> String {
   let lower = text.lowercased()
-  guard let day = dayNumber(today) else { return text }
+  guard let day = DICOMDay.date(today) else { return text }
   if lower == "today" { return today }
-  if lower == "yesterday" { return dateString(day - 1) }
+  if lower == "yesterday" { return DICOMDay.string(day, addingDays: -1) }
   if lower.hasSuffix("d"), let n = Int(lower.dropLast()), (1...36500).contains(n) {
-    return dateString(day - (n - 1)) + "-" + today
+    return DICOMDay.string(day, addingDays: -(n - 1)) + "-" + today
   }
   return text
 }
 
-/// Days since 1970-01-01 of a YYYYMMDD date (proleptic Gregorian, UTC).
-private func dayNumber(_ yyyymmdd: String) -> Int? {
-  guard yyyymmdd.count == 8, let y = Int(yyyymmdd.prefix(4)), let m = Int(yyyymmdd.dropFirst(4).prefix(2)),
-    let d = Int(yyyymmdd.suffix(2)), (1...12).contains(m), (1...31).contains(d)
-  else { return nil }
-  // Days from civil (Howard Hinnant's algorithm).
-  let yy = m <= 2 ? y - 1 : y
-  let era = (yy >= 0 ? yy : yy - 399) / 400
-  let yoe = yy - era * 400
-  let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-  let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-  return era * 146097 + doe - 719468
-}
+/// DA values (YYYYMMDD) to and from dates, in the Gregorian calendar at UTC.
+enum DICOMDay {
+  static let calendar: Calendar = {
+    var c = Calendar(identifier: .gregorian)
+    c.timeZone = TimeZone(identifier: "UTC")!
+    return c
+  }()
 
-private func dateString(_ days: Int) -> String {
-  let z = days + 719468
-  let era = (z >= 0 ? z : z - 146096) / 146097
-  let doe = z - era * 146097
-  let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-  let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-  let mp = (5 * doy + 2) / 153
-  let d = doy - (153 * mp + 2) / 5 + 1
-  let m = mp + (mp < 10 ? 3 : -9)
-  let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-  return String(format: "%04d%02d%02d", y, m, d)
+  static func date(_ yyyymmdd: String) -> Date? {
+    guard yyyymmdd.count == 8, let y = Int(yyyymmdd.prefix(4)), let m = Int(yyyymmdd.dropFirst(4).prefix(2)),
+      let d = Int(yyyymmdd.suffix(2))
+    else { return nil }
+    let parts = DateComponents(year: y, month: m, day: d)
+    guard parts.isValidDate(in: calendar) else { return nil }
+    return calendar.date(from: parts)
+  }
+
+  static func string(_ date: Date, addingDays days: Int) -> String {
+    let shifted = calendar.date(byAdding: .day, value: days, to: date) ?? date
+    let p = calendar.dateComponents([.year, .month, .day], from: shifted)
+    return String(format: "%04d%02d%02d", p.year ?? 0, p.month ?? 0, p.day ?? 0)
+  }
 }

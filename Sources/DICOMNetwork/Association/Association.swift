@@ -40,6 +40,8 @@ public final class Association {
   var machine: AssociationStateMachine
   var assembler: PDataAssembler
   var queuedPDVs: [PresentationDataValue] = []
+  /// The command of the message being reassembled, decoded when its last fragment came.
+  var pendingCommand: DIMSECommand?
   var lastMessageID: UInt16 = 0
   let timeouts: NetworkTimeouts
 
@@ -211,16 +213,18 @@ public final class Association {
         }
         let assembled: PDataAssembler.Message?
         do {
-          assembled = try assembler.add(pdv) { bytes in (try? DIMSECommand.decode(bytes))?.hasDataset ?? false }
+          // The command is decoded once, when its last fragment arrives, and kept for the message.
+          assembled = try assembler.add(pdv) { bytes in
+            pendingCommand = try? DIMSECommand.decode(bytes)
+            return pendingCommand?.hasDataset ?? false
+          }
         } catch {
           try await abort(.invalidParameter)
           throw NetworkError.protocolViolation("presentation data values out of order: \(error)")
         }
         guard let m = assembled else { continue }
-        let command: DIMSECommand
-        do {
-          command = try DIMSECommand.decode(m.command)
-        } catch {
+        defer { pendingCommand = nil }
+        guard let command = pendingCommand else {
           try await abort(.invalidParameter)
           throw NetworkError.protocolViolation("undecodable DIMSE command set")
         }

@@ -121,7 +121,7 @@ extension Association {
     while true {
       guard let message = try await receiveMessage() else { throw NetworkError.connectionClosed }
       if message.command.field == .cStoreRQ {
-        try await answerStore(message, callingAE: requestField(\.calledAE), storage: storage)
+        try await answerStore(message, callingAE: self.request?.calledAE ?? "", storage: storage)
         continue
       }
       guard message.command.messageIDBeingRespondedTo == id, message.command.field == .cGetRSP,
@@ -137,10 +137,6 @@ extension Association {
   }
 
   // MARK: - Helpers
-
-  func requestField(_ field: KeyPath<AssociateRequest, String>) -> String {
-    request.map { $0[keyPath: field] } ?? ""
-  }
 
   func queryContext(_ sopClass: String) throws(NetworkError) -> Context {
     guard let ctx = context(for: sopClass) else {

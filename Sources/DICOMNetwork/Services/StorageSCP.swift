@@ -207,7 +207,7 @@ extension Association {
         }
         try await send(response, contextID: message.contextID)
       case .cStoreRQ:
-        try await answerStore(message, callingAE: requestField(\.callingAE), storage: storage)
+        try await answerStore(message, callingAE: request?.callingAE ?? "", storage: storage)
       case .cCancelRQ:
         continue
       default:
