@@ -29,6 +29,7 @@ let package = Package(
     .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
     .systemLibrary(name: "CTerminal"),
     .systemLibrary(name: "CFileSync"),
+    .systemLibrary(name: "CSpawn"),
     // No pkgConfig: ncursesw.pc carries -D flags SwiftPM refuses; the module map links the library.
     .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
     // libsixel: the benchmarks' in-process peer for sixel encoding.
@@ -54,7 +55,11 @@ let package = Package(
 
     // Rasters to terminal bytes (sixel, kitty, iTerm2, Unicode blocks, ASCII) and the terminal probe.
     // It knows nothing of DICOM.
-    .target(name: "TerminalGraphics", dependencies: ["RasterCore", "CTerminal"], swiftSettings: strictSettings),
+    .target(
+      name: "TerminalGraphics", dependencies: ["RasterCore", "CTerminal", "Spawn"], swiftSettings: strictSettings),
+
+    // Child processes started with posix_spawn and reaped by pid (Foundation's Process can miss an exit).
+    .target(name: "Spawn", dependencies: ["CSpawn"], swiftSettings: strictSettings),
 
     // The local archive: SQLite index (GRDB) of patients, studies, series and instances, and the file
     // store, the only code that writes DICOM objects to disk.
@@ -107,11 +112,13 @@ let package = Package(
       name: "BilobaBenchmarks",
       dependencies: [
         "DICOM", "DICOMImaging", "TerminalGraphics", "RasterCore", "SyntheticData", "CSixel", "Archive", "Workstation",
+        "Spawn",
       ],
       swiftSettings: strictSettings
     ),
 
-    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+    .target(name: "TestSupport", dependencies: ["Spawn"], path: "Tests/TestSupport", swiftSettings: strictSettings),
+    .testTarget(name: "SpawnTests", dependencies: ["Spawn"], swiftSettings: strictSettings),
     .testTarget(
       name: "DICOMTests", dependencies: ["DICOM", "SyntheticData", "TestSupport"], swiftSettings: strictSettings),
     .testTarget(
@@ -123,12 +130,15 @@ let package = Package(
       dependencies: ["DICOMImaging", "DICOM", "RasterCore", "SyntheticData", "TestSupport"],
       swiftSettings: strictSettings),
     .testTarget(
-      name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "RasterCore", "CZlib", "CTerminal", "TestSupport"],
+      name: "TerminalGraphicsTests",
+      dependencies: ["TerminalGraphics", "RasterCore", "CZlib", "CTerminal", "TestSupport"],
       swiftSettings: strictSettings),
     // biloba show in a real xterm under Xvfb, and the probe in xterm and tmux.
     .testTarget(
       name: "TerminalGraphicsInteropTests",
-      dependencies: ["TerminalGraphics", "DICOMImaging", "DICOM", "RasterCore", "SyntheticData", "TestSupport"],
+      dependencies: [
+        "TerminalGraphics", "DICOMImaging", "DICOM", "RasterCore", "SyntheticData", "TestSupport", "Spawn",
+      ],
       swiftSettings: strictSettings),
     .testTarget(
       name: "ArchiveTests", dependencies: ["Archive", "DICOM", "SyntheticData", "TestSupport"],
@@ -136,7 +146,9 @@ let package = Package(
     // Local study queries against DCMTK's dcmqrscp answering findscu over the same files.
     .testTarget(
       name: "ArchiveInteropTests",
-      dependencies: ["Archive", "DICOM", "SyntheticData", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+      dependencies: [
+        "Archive", "DICOM", "SyntheticData", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       swiftSettings: strictSettings),
     .testTarget(
       name: "WorkstationTests", dependencies: ["Workstation", "Archive", "DICOM", "SyntheticData", "TestSupport"],
@@ -156,7 +168,7 @@ let package = Package(
       swiftSettings: strictSettings),
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(
-      name: "BilobaCLITests", dependencies: ["biloba", "DICOM", "Archive", "SyntheticData", "TestSupport"],
+      name: "BilobaCLITests", dependencies: ["biloba", "DICOM", "Archive", "SyntheticData", "TestSupport", "Spawn"],
       swiftSettings: strictSettings),
     // Interop tests run real peers (DCMTK) and need them installed; see .ci/run.
     .testTarget(

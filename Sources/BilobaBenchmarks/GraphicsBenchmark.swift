@@ -1,5 +1,6 @@
 import DICOMImaging
 import Foundation
+import Spawn
 import RasterCore
 import TerminalGraphics
 
@@ -33,19 +34,9 @@ enum GraphicsBenchmark {
   }
 
   static func runProcess(_ arguments: [String]) throws -> [UInt8] {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = arguments
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else {
-      throw BenchmarkError.peerFailed("\(arguments[0]) exited \(p.terminationStatus)")
-    }
-    return [UInt8](data)
+    let run = try ChildProcess.run(arguments)
+    guard run.status == 0 else { throw BenchmarkError.peerFailed("\(arguments[0]) exited \(run.status)") }
+    return run.stdout
   }
 
   static func run(slice path: String, repeats: Int, directory: String) throws -> [Figure] {

@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import Spawn
 
 /// Issue 5's figures, on loopback, each beside its peer in the same run: receiving the 200-slice CT
 /// study over C-STORE (our `biloba listen` into the archive, against DCMTK's storescp with default
@@ -7,21 +8,15 @@ import Foundation
 /// the archive against DCMTK's `movescu --port` receiving into itself).
 enum NetworkBenchmark {
   struct Server {
-    let process: Process
+    let process: ChildProcess
     func stop() {
-      process.terminate()
-      process.waitUntilExit()
+      process.send(SIGTERM)
+      process.wait()
     }
   }
 
   static func start(_ arguments: [String], log: String? = nil) throws -> Server {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = arguments
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = log.flatMap { FileHandle(forWritingAtPath: $0) } ?? FileHandle.nullDevice
-    try p.run()
-    return Server(process: p)
+    Server(process: try ChildProcess(arguments, stderr: log.map { .file($0) } ?? .null))
   }
 
   /// Waits until a DICOM peer answers C-ECHO (DCMTK's echoscu).

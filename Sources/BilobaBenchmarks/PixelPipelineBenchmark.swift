@@ -1,6 +1,7 @@
 import DICOM
 import DICOMImaging
 import Foundation
+import Spawn
 
 /// Issue 3's figures on a 200-slice 512x512 CT series: uncompressed read + modality LUT + window to
 /// 8 bits against pydicom + numpy; JPEG 2000 lossless and JPEG-LS series decode (both cores) against
@@ -35,14 +36,9 @@ enum PixelPipelineBenchmark {
     for p in paths {
       let target = directory + "/" + (p as NSString).lastPathComponent
       if !FileManager.default.fileExists(atPath: target) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command + [p, target]
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchmarkError.peerFailed("\(command[0]) failed on \(p)") }
+        guard try ChildProcess(command + [p, target]).wait() == .exited(0) else {
+          throw BenchmarkError.peerFailed("\(command[0]) failed on \(p)")
+        }
       }
       out.append(target)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 /// Wall-clock timing: run a body several times and keep the median, so one hiccup does not decide.
 enum Timing {
@@ -22,18 +23,9 @@ extension Duration {
 /// Runs a Python peer script and reads the seconds it prints, one figure a line.
 enum PythonPeer {
   static func run(_ script: String, arguments: [String]) throws -> [Double] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script] + arguments
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw BenchmarkError.peerFailed("python3 exited \(process.terminationStatus)")
-    }
-    return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { Double($0) }
+    let run = try ChildProcess.run(["python3", "-c", script] + arguments)
+    guard run.status == 0 else { throw BenchmarkError.peerFailed("python3 exited \(run.status)") }
+    return String(decoding: run.stdout, as: UTF8.self).split(separator: "\n").compactMap { Double($0) }
   }
 }
 

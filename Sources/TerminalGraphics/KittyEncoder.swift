@@ -73,32 +73,3 @@ enum Base64 {
     return out
   }
 }
-
-/// tmux passes escape sequences to the outer terminal only wrapped, with every ESC doubled, and only
-/// when `allow-passthrough` is on.
-public enum TmuxPassthrough {
-  /// Asks the tmux server this process runs under whether `allow-passthrough` is on.
-  public static func isAllowed() -> Bool {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["tmux", "show-options", "-gv", "allow-passthrough"]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    guard (try? p.run()) != nil else { return false }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    return p.terminationStatus == 0 && (value == "on" || value == "all")
-  }
-
-  public static func wrap(_ sequence: [UInt8]) -> [UInt8] {
-    var out: [UInt8] = Array("\u{1B}Ptmux;".utf8)
-    out.reserveCapacity(sequence.count + sequence.count / 8 + 16)
-    for b in sequence {
-      if b == 0x1B { out.append(0x1B) }
-      out.append(b)
-    }
-    return out + [0x1B, 0x5C]
-  }
-}

@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import Spawn
 import SyntheticData
 import TestSupport
 import Testing
@@ -26,15 +27,10 @@ import Testing
     let archive = dir.file("archive")
     var generator = SystemRandomNumberGenerator()
     for round in 0..<50 {
-      let p = Process()
-      p.executableURL = URL(fileURLWithPath: biloba)
-      p.arguments = ["import", source, "--archive", archive, "--replace"]
-      p.standardOutput = FileHandle.nullDevice
-      p.standardError = FileHandle.nullDevice
-      try p.run()
+      let importer = try ChildProcess([biloba, "import", source, "--archive", archive, "--replace"])
       usleep(UInt32.random(in: 0...150_000, using: &generator))
-      kill(p.processIdentifier, SIGKILL)
-      p.waitUntilExit()
+      importer.send(SIGKILL)
+      importer.wait()
       let check = try ProcessRunner.run(biloba, ["archive", "check", "--archive", archive])
       #expect(check.stdout.contains("missing files 0"), "round \(round): \(check.stdout)")
       // Orphans (a file whose row never came) are allowed between crashes; repair removes them.

@@ -1,6 +1,7 @@
 import Archive
 import DICOM
 import Foundation
+import Spawn
 import SyntheticData
 import TestSupport
 import Testing
@@ -28,12 +29,7 @@ import Testing
     var killedMidway = 0
     for round in 0..<50 {
       let port = Int.random(in: 20000...60000, using: &generator)
-      let listener = Process()
-      listener.executableURL = URL(fileURLWithPath: biloba)
-      listener.arguments = ["listen", "--port", String(port), "--archive", archive]
-      listener.standardOutput = FileHandle.nullDevice
-      listener.standardError = FileHandle.nullDevice
-      try listener.run()
+      let listener = try ChildProcess([biloba, "listen", "--port", String(port), "--archive", archive])
       var ready = false
       for _ in 0..<50 where !ready {
         ready =
@@ -43,22 +39,16 @@ import Testing
         if !ready { usleep(20_000) }
       }
       #expect(ready, "round \(round): the listener did not start")
-      let sender = Process()
-      sender.executableURL = URL(fileURLWithPath: biloba)
-      sender.arguments =
-        ["send", "--host", "127.0.0.1", "--port", String(port), "--called-aet", "BILOBA"] + files.map(\.path)
-      let out = Pipe()
-      let err = Pipe()
-      sender.standardOutput = out
-      sender.standardError = err
-      try sender.run()
+      // Its output goes to a file: read after it ends, it cannot fill a pipe and stall.
+      let log = dir.file("sender-\(round).txt")
+      let sender = try ChildProcess(
+        [biloba, "send", "--host", "127.0.0.1", "--port", String(port), "--called-aet", "BILOBA"] + files.map(\.path),
+        stdout: .file(log), stderr: .file(log))
       usleep(UInt32.random(in: 0...250_000, using: &generator))
-      kill(listener.processIdentifier, SIGKILL)
-      listener.waitUntilExit()
-      let said =
-        String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        + String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-      sender.waitUntilExit()
+      listener.send(SIGKILL)
+      listener.wait()
+      sender.wait()
+      let said = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
       // "40 sent, 0 failed", or "... (17 sent before)" when the kill came first.
       let acknowledged: Int
       if let range = said.range(of: #"\((\d+) sent before\)"#, options: .regularExpression) {

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import TestSupport
 import Testing
 
@@ -14,15 +15,10 @@ import Testing
     init(_ command: String, columns: Int = 100, rows: Int = 30) throws {
       // Not through pipes: the tmux server this may start would keep them open, and a reader waiting
       // for their end would wait forever.
-      let p = Process()
-      p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-      p.arguments = ["tmux", "new-session", "-d", "-s", name, "-x", String(columns), "-y", String(rows), command]
-      p.standardInput = FileHandle.nullDevice
-      p.standardOutput = FileHandle.nullDevice
-      p.standardError = FileHandle.nullDevice
-      try p.run()
-      p.waitUntilExit()
-      guard p.terminationStatus == 0 else { throw POSIXError(.ECHILD) }
+      let tmux = try ChildProcess([
+        "tmux", "new-session", "-d", "-s", name, "-x", String(columns), "-y", String(rows), command,
+      ])
+      guard tmux.wait() == .exited(0) else { throw POSIXError(.ECHILD) }
     }
 
     func keys(_ keys: String...) throws { _ = try ProcessRunner.run("tmux", ["send-keys", "-t", name] + keys) }
@@ -177,17 +173,11 @@ import Testing
     try FileManager.default.createDirectory(atPath: dir.file("biloba"), withIntermediateDirectories: true)
     try "[viewer]\n\"j\" = \"explode\"\n".write(
       toFile: dir.file("biloba/keymap.toml"), atomically: true, encoding: .utf8)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try BuiltProducts.biloba())
-    process.arguments = ["--archive", archive]
-    process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CONFIG_HOME": dir.path]) { $1 }
-    let err = Pipe()
-    process.standardError = err
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus != 0)
+    let run = try ChildProcess.run(
+      [try BuiltProducts.biloba(), "--archive", archive],
+      environment: ProcessInfo.processInfo.environment.merging(["XDG_CONFIG_HOME": dir.path]) { $1 })
+    let text = String(decoding: run.stderr, as: UTF8.self)
+    #expect(run.status != 0)
     #expect(text.contains("keymap.toml") && text.contains("unknown action"), "\(text)")
   }
 }

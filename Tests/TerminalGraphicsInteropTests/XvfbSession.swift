@@ -3,13 +3,14 @@ import Foundation
 #if canImport(Glibc)
   import Glibc
 #endif
+import Spawn
 import TestSupport
 
 /// A private X display (Xvfb) with one terminal window running a shell script, and screenshots of it.
 final class XvfbSession: @unchecked Sendable {
   let display: String
-  private let server: Process
-  private var clients: [Process] = []
+  private let server: ChildProcess
+  private var clients: [ChildProcess] = []
 
   struct Failure: Error, CustomStringConvertible { let description: String }
 
@@ -27,12 +28,7 @@ final class XvfbSession: @unchecked Sendable {
     }
     guard let n = chosen else { throw Failure(description: "no free X display number") }
     display = ":\(n)"
-    server = Process()
-    server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    server.arguments = ["Xvfb", display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"]
-    server.standardOutput = FileHandle.nullDevice
-    server.standardError = FileHandle.nullDevice
-    try server.run()
+    server = try ChildProcess(["Xvfb", display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
     let socket = "/tmp/.X11-unix/X\(n)"
     let deadline = Date().addingTimeInterval(10)
     while !FileManager.default.fileExists(atPath: socket) {
@@ -43,17 +39,11 @@ final class XvfbSession: @unchecked Sendable {
 
   /// Starts xterm with `arguments` running `script` in sh.
   func xterm(_ arguments: [String], script: String) throws {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["xterm"] + arguments + ["-e", "sh", "-c", script]
     var environment = ProcessInfo.processInfo.environment
     environment["DISPLAY"] = display
     environment.removeValue(forKey: "TMUX")
     environment.removeValue(forKey: "COLORTERM")
-    p.environment = environment
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    try p.run()
+    let p = try ChildProcess(["xterm"] + arguments + ["-e", "sh", "-c", script], environment: environment)
     clients.append(p)
   }
 
@@ -98,9 +88,11 @@ final class XvfbSession: @unchecked Sendable {
   }
 
   deinit {
-    // SIGKILL: the test runner's children may inherit a blocked SIGTERM, and Xvfb would outlive us.
-    for c in clients where c.isRunning { kill(c.processIdentifier, SIGKILL) }
-    if server.isRunning { kill(server.processIdentifier, SIGKILL) }
-    server.waitUntilExit()
+    for c in clients {
+      c.send(SIGKILL)
+      c.wait()
+    }
+    server.send(SIGKILL)
+    server.wait()
   }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+import Spawn
 
 /// A temporary directory removed when the value is released.
 public final class TemporaryDirectory: @unchecked Sendable {
@@ -22,53 +23,20 @@ public struct ProcessOutput: Sendable {
 }
 
 public enum ProcessRunner {
-  /// Runs a program found on PATH with arguments and waits for it.
-  public static func run(_ program: String, _ arguments: [String], input: Data? = nil) throws -> ProcessOutput {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [program] + arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    if let input {
-      let inPipe = Pipe()
-      process.standardInput = inPipe
-      try process.run()
-      inPipe.fileHandleForWriting.write(input)
-      try inPipe.fileHandleForWriting.close()
-    } else {
-      process.standardInput = FileHandle.nullDevice
-      try process.run()
-    }
-    // Read both pipes before waiting so a chatty child cannot block on a full pipe.
-    let errData = LockedData()
-    let errThread = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-    errThread.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !errData.isSet { usleep(1000) }
+  /// Runs a program found on PATH with arguments and waits for it (through `ChildProcess`: Foundation's
+  /// `Process` can miss a child's exit and wait forever).
+  public static func run(
+    _ program: String, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil
+  ) throws -> ProcessOutput {
+    let run = try ChildProcess.run([program] + arguments, input: input.map { [UInt8]($0) }, environment: environment)
     return ProcessOutput(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData.value, as: UTF8.self))
+      status: run.status, stdout: String(decoding: run.stdout, as: UTF8.self),
+      stderr: String(decoding: run.stderr, as: UTF8.self))
   }
 
   public static func isInstalled(_ program: String) -> Bool {
     (try? run("which", [program]).status) == 0
   }
-}
-
-final class LockedData: @unchecked Sendable {
-  private let lock = NSLock()
-  private var data = Data()
-  private var done = false
-  func set(_ d: Data) {
-    lock.withLock {
-      data = d; done = true
-    }
-  }
-  var isSet: Bool { lock.withLock { done } }
-  var value: Data { lock.withLock { data } }
 }
 
 /// The built `biloba` executable: beside the test runner in the build products directory.
