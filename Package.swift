@@ -151,7 +151,8 @@ let package = Package(
       ],
       swiftSettings: strictSettings),
     .testTarget(
-      name: "WorkstationTests", dependencies: ["Workstation", "Archive", "DICOM", "SyntheticData", "TestSupport"],
+      name: "WorkstationTests",
+      dependencies: ["Workstation", "Archive", "DICOM", "RasterCore", "SyntheticData", "TestSupport"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "DICOMNetworkTests",

@@ -47,7 +47,8 @@ enum WorkstationBenchmark {
       guard effects == [.renderSlice], let viewer = model.viewer else { break }
       guard
         case .success(let (raster, _)) = runtime.render(
-          viewer, fit: { layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: .sixel) })
+          viewer, box: layout.capacity(protocol: .sixel),
+          fit: { layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: .sixel) })
       else { break }
       bytes += encoder.encode(raster, layout: layout).count
       samples.append((clock.now - start).seconds * 1e3)
@@ -93,7 +94,8 @@ enum WorkstationBenchmark {
     for i in paths1000.indices {
       viewer.index = i
       if case .success(let (raster, _)) = runtime1000.render(
-        viewer, fit: { layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: .sixel) })
+        viewer, box: layout.capacity(protocol: .sixel),
+        fit: { layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: .sixel) })
       {
         bytes += encoder.encode(raster, layout: layout).count
       }

@@ -42,14 +42,32 @@ static inline int biloba_get_key(int timeout_ms, wint_t *key) {
   return wget_wch(stdscr, key);
 }
 
-/// Reports wheel turns (and nothing else of the mouse, so the terminal's own selection still works).
-static inline void biloba_enable_wheel(void) { mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL); }
+/// Reports wheel turns; with `drag`, also the first button's presses, releases and the motion between
+/// (xterm's button-event tracking, 1002). Without it the terminal's own selection works as usual, so
+/// only the viewer asks for drags (shift-drag still selects in most terminals).
+static inline void biloba_mouse_mode(int drag) {
+  mmask_t wheel = BUTTON4_PRESSED | BUTTON5_PRESSED;
+  if (drag) {
+    mousemask(wheel | BUTTON1_PRESSED | BUTTON1_RELEASED | REPORT_MOUSE_POSITION, NULL);
+    fputs("\033[?1002h", stdout);
+  } else {
+    fputs("\033[?1002l", stdout);
+    mousemask(wheel, NULL);
+  }
+  fflush(stdout);
+}
 
-/// After KEY_MOUSE: -1 for the wheel turned up, 1 for down, 0 for anything else.
-static inline int biloba_wheel_direction(void) {
+/// After KEY_MOUSE, what happened and at which cell: 1 wheel up, 2 wheel down, 3 button pressed,
+/// 4 moved with the button held, 5 released; 0 for anything else.
+static inline int biloba_mouse_event(int *x, int *y) {
   MEVENT event;
   if (getmouse(&event) != OK) return 0;
-  if (event.bstate & BUTTON4_PRESSED) return -1;
-  if (event.bstate & BUTTON5_PRESSED) return 1;
+  *x = event.x;
+  *y = event.y;
+  if (event.bstate & BUTTON4_PRESSED) return 1;
+  if (event.bstate & BUTTON5_PRESSED) return 2;
+  if (event.bstate & BUTTON1_PRESSED) return 3;
+  if (event.bstate & BUTTON1_RELEASED) return 5;
+  if (event.bstate & REPORT_MOUSE_POSITION) return 4;
   return 0;
 }

@@ -55,7 +55,7 @@ public final class CursesApp {
   public func run(initial effects: [Effect]) {
     TerminalRestore.install(kitty: graphics.encoder.proto == .kitty)
     biloba_curses_start()
-    biloba_enable_wheel()
+    biloba_mouse_mode(0)
     defer { TerminalRestore.restore() }
     model.size = (Int(biloba_columns()), Int(biloba_rows()))
     model.today = Self.today()
@@ -79,9 +79,8 @@ public final class CursesApp {
       } else if got == KEY_CODE_YES && Int32(key) == KEY_RESIZE {
         msg = .resize(columns: Int(biloba_columns()), rows: Int(biloba_rows()))
       } else if got == KEY_CODE_YES && Int32(key) == KEY_MOUSE {
-        let direction = biloba_wheel_direction()
-        guard direction != 0 else { continue }
-        msg = .key(direction < 0 ? "WheelUp" : "WheelDown")
+        guard let mouse = mouseMessage() else { continue }
+        msg = mouse
       } else if let name = KeyNames.name(code: key, isFunctionKey: got == KEY_CODE_YES) {
         msg = .key(name)
       } else {
@@ -92,6 +91,29 @@ public final class CursesApp {
       let screenBefore = model.screen
       dispatch(update(&model, msg, keymap: keymap))
       draw(full: resized || model.screen != screenBefore)
+    }
+  }
+
+  /// Where a drag last was, while the button is held.
+  var dragAt: (x: Int32, y: Int32)?
+  /// Whether the terminal reports drags now (only on the viewer).
+  var dragReported = false
+
+  /// The wheel as keys; a drag with the first button as cell steps (window and level).
+  func mouseMessage() -> Msg? {
+    var x: Int32 = 0
+    var y: Int32 = 0
+    switch biloba_mouse_event(&x, &y) {
+    case 1: return .key("WheelUp")
+    case 2: return .key("WheelDown")
+    case 3:
+      dragAt = (x, y)
+      return nil
+    case let kind where kind == 4 || kind == 5:
+      guard let from = dragAt else { return nil }
+      dragAt = kind == 5 ? nil : (x, y)
+      return .drag(columns: Int(x - from.x), rows: Int(y - from.y))
+    default: return nil
     }
   }
 
@@ -114,6 +136,10 @@ public final class CursesApp {
   }
 
   func draw(full: Bool) {
+    if (model.screen == .viewer) != dragReported {
+      dragReported = model.screen == .viewer
+      biloba_mouse_mode(dragReported ? 1 : 0)
+    }
     if full {
       biloba_clear()
       shownImage = nil
@@ -144,7 +170,8 @@ public final class CursesApp {
     let proto = graphics.encoder.proto
     let blocks = graphics.encoder.blocks
     switch runtime.render(
-      viewer, fit: { layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: proto, blocks: blocks) })
+      viewer, box: layout.capacity(protocol: proto, blocks: blocks),
+      fit: { layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: proto, blocks: blocks) })
     {
     case .success(let (raster, info)):
       // Recording what the render found (window, probe value) asks for nothing more.
@@ -251,6 +278,7 @@ enum TerminalRestore {
   }
 
   static func restore() {
+    CursesApp.write(Array("\u{1B}[?1002l".utf8))
     if deleteKittyImages { CursesApp.write(Array("\u{1B}_Ga=d\u{1B}\\".utf8)) }
     biloba_curses_end()
   }

@@ -50,6 +50,19 @@ public struct GraphicsLayout: Sendable, Equatable {
     }
   }
 
+  /// The most raster pixels the cell box holds in `proto`: what a 1:1 view of a larger image shows.
+  public func capacity(protocol proto: GraphicsProtocol, blocks: BlockEncoder = BlockEncoder()) -> (
+    width: Int, height: Int
+  ) {
+    switch proto {
+    case .sixel, .kitty, .iterm: return (columns * cell.width, rows * cell.height)
+    case .blocks:
+      let (px, py) = blocks.pixelsPerCell
+      return (columns * px, rows * py)
+    case .ascii: return (columns, rows)
+    }
+  }
+
   /// The cells an image of `rasterSize` covers in `proto`.
   public func cellsCovered(
     rasterWidth: Int, rasterHeight: Int, protocol proto: GraphicsProtocol,

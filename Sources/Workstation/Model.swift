@@ -92,12 +92,16 @@ public struct Viewer: Sendable {
   public var windowName: String?
   public var invert = false
   public var zoom = 1.0
+  /// One image pixel to one screen pixel (cropped around the pan point) instead of fitting the area.
+  public var actualSize = false
   /// Where a zoomed view looks, as an offset of its centre from the image's, in fractions of the image.
   public var pan = (x: 0.0, y: 0.0)
   /// Frames a second while cine runs; nil when stopped.
   public var cineRate: Double?
   /// The pixel probe's point in image pixels; nil when the probe is off.
   public var probe: (x: Int, y: Int)?
+  /// A measurement from an anchor to the probe's point: a distance, or a rectangle's statistics.
+  public var measure: Measure?
   /// What the last render of the slice reported.
   public var slice: SliceInfo?
 
@@ -105,6 +109,18 @@ public struct Viewer: Sendable {
     self.study = study
     self.series = series
     self.paths = paths
+  }
+}
+
+/// A measurement's kind and its anchor in image pixels; the probe's point is its other end.
+public enum Measure: Sendable, Equatable {
+  case distance(x: Int, y: Int)
+  case region(x: Int, y: Int)
+
+  public var anchor: (x: Int, y: Int) {
+    switch self {
+    case .distance(let x, let y), .region(let x, let y): (x, y)
+    }
   }
 }
 
@@ -118,6 +134,16 @@ public struct SliceInfo: Sendable, Equatable {
   /// The modality value under the probe (HU for CT), and its unit when the file names one.
   public var probeValue: Double?
   public var units: String?
+  /// The measurement's result, when one is drawn.
+  public var measured: Measured?
+  /// The part of the image shown, as fractions of its width and height (1 when all of it is).
+  public var shownFraction = (width: 1.0, height: 1.0)
+
+  public static func == (a: SliceInfo, b: SliceInfo) -> Bool {
+    a.window == b.window && a.sliceLocation == b.sliceLocation && a.isLossy == b.isLossy && a.rows == b.rows
+      && a.columns == b.columns && a.probeValue == b.probeValue && a.units == b.units && a.measured == b.measured
+      && a.shownFraction == b.shownFraction
+  }
 
   public init(
     window: Window?, sliceLocation: Double?, isLossy: Bool, rows: Int, columns: Int, probeValue: Double? = nil,

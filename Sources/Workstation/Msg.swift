@@ -5,6 +5,8 @@ public enum Msg: Sendable {
   /// A key by name: "j", "G", "Enter", "Esc", "Up", "PageDown", "C-c", "F1".
   case key(String)
   case resize(columns: Int, rows: Int)
+  /// The mouse moved with its button held by this many cells (window and level, like a light box).
+  case drag(columns: Int, rows: Int)
   case studiesLoaded([StudyQuery.Study])
   /// A remote node's studies from C-FIND, with the UIDs of those already local.
   case remoteStudiesLoaded(node: String, [StudyQuery.Study], local: Set<String>)
@@ -50,6 +52,7 @@ public enum Action: String, Sendable, CaseIterable {
   case nextSource = "next_source", sort
   case cancelJob = "cancel_job"
   case panLeft = "pan_left", panRight = "pan_right", panUp = "pan_up", panDown = "pan_down"
+  case actualSize = "actual_size", measure, region
   case probe, probeLeft = "probe_left", probeRight = "probe_right", probeUp = "probe_up", probeDown = "probe_down"
 
   /// 0-based index into `Presets.ordered` for preset actions.
@@ -102,6 +105,9 @@ public enum Action: String, Sendable, CaseIterable {
     case .panRight: "pan right"
     case .panUp: "pan up"
     case .panDown: "pan down"
+    case .actualSize: "1:1, one image pixel to one screen pixel (f fits again)"
+    case .measure: "distance from the probe's point to where the probe moves, in mm (again: off)"
+    case .region: "rectangle from the probe's point: mean, SD and area (again: off)"
     case .probe: "pixel probe on/off (value in modality units)"
     case .probeLeft: "probe left"
     case .probeRight: "probe right"

@@ -98,24 +98,29 @@ public final class Runtime: Sendable {
     }
   }
 
-  /// A small cross at an image pixel, drawn in the colour farthest from what is under it.
+  /// Marks image pixels in the colour farthest from what is under each (so marks show on any grey).
+  static func mark(_ raster: inout Raster, _ points: [(x: Int, y: Int)]) {
+    let c = raster.format.channels
+    for (px, py) in points where px >= 0 && py >= 0 && px < raster.width && py < raster.height {
+      let i = (py * raster.width + px) * c
+      for k in 0..<c { raster.pixels[i + k] = raster.pixels[i + k] < 128 ? 255 : 0 }
+    }
+  }
+
+  /// A small cross at an image pixel, open at its centre so the pixel itself stays visible.
   static func crosshair(_ source: Raster, x: Int, y: Int) -> Raster {
     var r = source
-    let c = r.format.channels
-    for d in -6...6 where d != 0 && abs(d) > 1 {
-      for (px, py) in [(x + d, y), (x, y + d)] where px >= 0 && py >= 0 && px < r.width && py < r.height {
-        let i = (py * r.width + px) * c
-        for k in 0..<c { r.pixels[i + k] = r.pixels[i + k] < 128 ? 255 : 0 }
-      }
-    }
+    let arms = (-6...6).filter { abs($0) > 1 }
+    mark(&r, arms.map { (x + $0, y) } + arms.map { (x, y + $0) })
     return r
   }
 
-  /// The viewer's current slice windowed, inverted and zoomed; `fit` gives the raster size the view wants
-  /// for an image of a given size (it knows the terminal's cells and protocol).
-  public func render(_ viewer: Viewer, fit: (Int, Int) -> (width: Int, height: Int)) -> Result<
-    (Raster, SliceInfo), ImagingError
-  > {
+  /// The viewer's current slice windowed, inverted, zoomed (or at 1:1) and with its marks; `fit` gives
+  /// the raster size the view wants for an image of a given size, `box` the most pixels the image area
+  /// holds in the view's protocol (both know the terminal's cells and protocol).
+  public func render(
+    _ viewer: Viewer, box: (width: Int, height: Int), fit: (Int, Int) -> (width: Int, height: Int)
+  ) -> Result<(Raster, SliceInfo), ImagingError> {
     guard viewer.paths.indices.contains(viewer.index) else {
       return .failure(.frameOutOfRange(index: viewer.index, count: viewer.paths.count))
     }
@@ -127,20 +132,48 @@ public final class Runtime: Sendable {
         options: DisplayOptions(voi: viewer.window.map { .window($0) } ?? .automatic, invert: viewer.invert))
       var raster = rendered.raster
       var probeValue: Double? = nil
+      var measured: Measured? = nil
       if let p = viewer.probe, frame.samplesPerPixel == 1, p.x < frame.width, p.y < frame.height {
-        probeValue = try ModalityTransform.from(image.dataset).apply(frame.values[p.y * frame.width + p.x])
+        let modality = try ModalityTransform.from(image.dataset)
+        let value = { (x: Int, y: Int) in modality.apply(frame.values[y * frame.width + x]) }
+        probeValue = value(p.x, p.y)
+        let spacing = Measurements.Spacing(image.dataset.doubles(Tag(0x0028, 0x0030)))
+        switch viewer.measure {
+        case .distance(let x, let y):
+          let a = (min(x, frame.width - 1), min(y, frame.height - 1))
+          measured = Measurements.distance(from: a, to: p, spacing: spacing)
+          Self.mark(&raster, Measurements.segment(from: a, to: p))
+        case .region(let x, let y):
+          let a = (min(x, frame.width - 1), min(y, frame.height - 1))
+          measured = Measurements.region(from: a, to: p, spacing: spacing, value: value)
+          let corners = [(a.0, a.1), (p.x, a.1), (p.x, p.y), (a.0, p.y), (a.0, a.1)]
+          Self.mark(&raster, zip(corners, corners.dropFirst()).flatMap { Measurements.segment(from: $0, to: $1) })
+        case nil:
+          break
+        }
         raster = Self.crosshair(raster, x: p.x, y: p.y)
       }
-      if viewer.zoom > 1 {
-        // Zoom: 1/zoom of the image around its centre moved by the pan, resampled to the box.
-        let w = Double(raster.width) / viewer.zoom
-        let h = Double(raster.height) / viewer.zoom
-        let x = (Double(raster.width) - w) / 2 + viewer.pan.x * Double(raster.width)
-        let y = (Double(raster.height) - h) / 2 + viewer.pan.y * Double(raster.height)
-        let region = Resampler.Region(
-          x: min(max(0, x), Double(raster.width) - w), y: min(max(0, y), Double(raster.height) - h), width: w, height: h
-        )
-        let size = fit(max(1, Int(w)), max(1, Int(h)))
+      let imageWidth = Double(raster.width)
+      let imageHeight = Double(raster.height)
+      // The part of the image shown: all of it when fitted, 1/zoom of it when zoomed, as much as the
+      // area holds at one image pixel per screen pixel at 1:1.
+      let shownW =
+        viewer.actualSize ? min(imageWidth, Double(box.width)) : imageWidth / max(1, viewer.zoom)
+      let shownH =
+        viewer.actualSize ? min(imageHeight, Double(box.height)) : imageHeight / max(1, viewer.zoom)
+      if shownW < imageWidth || shownH < imageHeight || viewer.actualSize {
+        // Around the image's centre moved by the pan, kept on the image; whole pixels at 1:1.
+        var x = (imageWidth - shownW) / 2 + viewer.pan.x * imageWidth
+        var y = (imageHeight - shownH) / 2 + viewer.pan.y * imageHeight
+        x = min(max(0, x), imageWidth - shownW)
+        y = min(max(0, y), imageHeight - shownH)
+        if viewer.actualSize {
+          x.round(.down)
+          y.round(.down)
+        }
+        let region = Resampler.Region(x: x, y: y, width: shownW, height: shownH)
+        let size =
+          viewer.actualSize ? (width: Int(shownW), height: Int(shownH)) : fit(max(1, Int(shownW)), max(1, Int(shownH)))
         raster = Resampler.resample(raster, region: region, width: max(1, size.width), height: max(1, size.height))
       } else {
         let size = fit(raster.width, raster.height)
@@ -149,10 +182,12 @@ public final class Runtime: Sendable {
       let units =
         image.dataset.string(Tag(0x0028, 0x1054)).map { $0 == "HU" ? "HU" : $0 }
         ?? (image.dataset.string(Tag(0x0008, 0x0060)) == "CT" ? "HU" : nil)
-      let info = SliceInfo(
+      var info = SliceInfo(
         window: rendered.window, sliceLocation: image.dataset.double(Tag(0x0020, 0x1041)),
         isLossy: rendered.isLossy, rows: image.pixel.rows, columns: image.pixel.columns, probeValue: probeValue,
         units: units)
+      info.measured = measured
+      info.shownFraction = (shownW / imageWidth, shownH / imageHeight)
       return .success((raster, info))
     } catch {
       return .failure(error)

@@ -92,7 +92,8 @@ public enum ScreenText {
     let position = v.slice?.sliceLocation.map { "  Loc \(format($0)) mm" } ?? ""
     let lossy = v.slice?.isLossy == true ? "  LOSSY" : ""
     let cine = v.cineRate.map { "  Cine \(format($0))/s" } ?? ""
-    let right2 = wl + name + "  Zoom \(format(v.zoom * 100))%" + (v.invert ? "  INV" : "") + cine + lossy
+    let zoom = v.actualSize ? "1:1" : "\(format(v.zoom * 100))%"
+    let right2 = wl + name + "  Zoom \(zoom)" + (v.invert ? "  INV" : "") + cine + lossy
     var out = [pair(left1, right1, width), pair(left2, "", width)]
     let area = max(1, height - 4)
     for _ in 0..<area { out.append("") }
@@ -102,8 +103,25 @@ public enum ScreenText {
         "  Probe \(p.x),\(p.y): " + (v.slice?.probeValue.map { format($0) } ?? "-")
           + (v.slice?.units.map { " \($0)" } ?? "")
       } ?? ""
-    out.append(pair((v.slice.map { "\($0.columns)x\($0.rows)" } ?? "") + probe, "", width))
+    out.append(
+      pair(
+        (v.slice.map { "\($0.columns)x\($0.rows)" } ?? "") + probe, measured(v.slice?.measured, units: v.slice?.units),
+        width))
     return out
+  }
+
+  /// A measurement as the corner shows it: "Dist 42.5 mm", "ROI mean 40.2 SD 3.1 HU area 118.3 mm2 (n 480)".
+  static func measured(_ measured: Measured?, units: String?) -> String {
+    switch measured {
+    case .distance(let length, let mm)?:
+      return "Dist \(String(format: "%.1f", length)) \(mm ? "mm" : "px")"
+    case .region(let r)?:
+      let unit = units.map { " \($0)" } ?? ""
+      return "ROI mean \(String(format: "%.1f", r.mean)) SD \(String(format: "%.1f", r.standardDeviation))\(unit)"
+        + " area \(String(format: "%.1f", r.area)) \(r.inMillimetres ? "mm2" : "px") (n \(r.pixelCount))"
+    case nil:
+      return ""
+    }
   }
 
   static func tags(_ model: Model, height: Int) -> [String] {

@@ -41,6 +41,16 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     model.screen = .viewer
     model.status = ""
     return [.renderSlice]
+  case .drag(let columns, let rows):
+    guard model.screen == .viewer, var v = model.viewer, columns != 0 || rows != 0 else { return [] }
+    // A fortieth of the width per cell: a drag across an 80-column terminal doubles or halves it.
+    let current = v.window ?? v.slice?.window ?? Window(center: 40, width: 400)
+    let step = max(1, current.width / 40)
+    v.window = Window(
+      center: current.center + Double(rows) * step, width: max(1, current.width + Double(columns) * step))
+    v.windowName = nil
+    model.viewer = v
+    return [.renderSlice]
   case .sliceRendered(let info):
     model.viewer?.slice = info
     return []
@@ -310,7 +320,12 @@ private func moveSelection(_ index: inout Int, count total: Int, _ action: Actio
 private func viewerAction(_ model: inout Model, _ action: Action, count: Int) -> [Effect] {
   guard var v = model.viewer else { return [] }
   let total = v.paths.count
-  let before = (v.index, v.window, v.invert, v.zoom, v.probe.map { [$0.x, $0.y] }, [v.pan.x, v.pan.y])
+  let before = (
+    v.index, v.window, v.invert, [v.zoom, v.pan.x, v.pan.y], v.probe.map { [$0.x, $0.y] }, [v.actualSize], v.measure
+  )
+  // How far the view may pan each way: half of what is not shown.
+  let shown = v.actualSize ? (v.slice?.shownFraction ?? (1, 1)) : (1 / v.zoom, 1 / v.zoom)
+  let limit = (x: (1 - shown.0) / 2, y: (1 - shown.1) / 2)
   // Coarse steps move by a tenth of the width, fine ones by a hundredth (at least one unit).
   let current = v.window ?? v.slice?.window ?? Window(center: 40, width: 400)
   func adjust(width dw: Double, level dl: Double) {
@@ -338,29 +353,49 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
     v.window = nil
     v.windowName = nil
   case .invert: v.invert.toggle()
-  case .zoomIn: v.zoom = min(16, v.zoom * 1.25)
+  case .zoomIn:
+    v.zoom = min(16, v.zoom * 1.25)
+    v.actualSize = false
   case .zoomOut:
     v.zoom = max(1, v.zoom / 1.25)
+    v.actualSize = false
     let limit = (1 - 1 / v.zoom) / 2
     v.pan = (min(limit, max(-limit, v.pan.x)), min(limit, max(-limit, v.pan.y)))
   case .fit:
     v.zoom = 1
     v.pan = (0, 0)
+    v.actualSize = false
+  case .actualSize:
+    v.actualSize = true
+    v.zoom = 1
   case .panLeft, .panRight, .panUp, .panDown:
     // A tenth of what is shown per step; never past the image's edge.
-    let step = 0.1 / v.zoom * Double(count)
-    let limit = (1 - 1 / v.zoom) / 2
+    let stepX = 0.1 * shown.0 * Double(count)
+    let stepY = 0.1 * shown.1 * Double(count)
     switch action {
-    case .panLeft: v.pan.x = max(-limit, v.pan.x - step)
-    case .panRight: v.pan.x = min(limit, v.pan.x + step)
-    case .panUp: v.pan.y = max(-limit, v.pan.y - step)
-    default: v.pan.y = min(limit, v.pan.y + step)
+    case .panLeft: v.pan.x = max(-limit.x, v.pan.x - stepX)
+    case .panRight: v.pan.x = min(limit.x, v.pan.x + stepX)
+    case .panUp: v.pan.y = max(-limit.y, v.pan.y - stepY)
+    default: v.pan.y = min(limit.y, v.pan.y + stepY)
     }
+  case .measure, .region:
+    // From the probe's point (the probe comes on at the centre); the same key again ends it.
+    let w = v.slice?.columns ?? 512
+    let h = v.slice?.rows ?? 512
+    let p = v.probe ?? (w / 2, h / 2)
+    let isSame =
+      switch (v.measure, action) {
+      case (.distance, .measure), (.region, .region): true
+      default: false
+      }
+    v.probe = p
+    v.measure = isSame ? nil : (action == .measure ? .distance(x: p.x, y: p.y) : .region(x: p.x, y: p.y))
   case .cine: v.cineRate = v.cineRate == nil ? 10 : nil
   case .probe:
     let w = v.slice?.columns ?? 512
     let h = v.slice?.rows ?? 512
     v.probe = v.probe == nil ? (w / 2, h / 2) : nil
+    if v.probe == nil { v.measure = nil }
   case .probeLeft, .probeRight, .probeUp, .probeDown:
     guard let p = v.probe else { break }
     let w = v.slice?.columns ?? 512
@@ -379,10 +414,12 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
     }
   }
   model.viewer = v
-  let after = (v.index, v.window, v.invert, v.zoom, v.probe.map { [$0.x, $0.y] }, [v.pan.x, v.pan.y])
+  let after = (
+    v.index, v.window, v.invert, [v.zoom, v.pan.x, v.pan.y], v.probe.map { [$0.x, $0.y] }, [v.actualSize], v.measure
+  )
   let unchanged =
     before.0 == after.0 && before.1 == after.1 && before.2 == after.2 && before.3 == after.3 && before.4 == after.4
-    && before.5 == after.5
+    && before.5 == after.5 && before.6 == after.6
   return unchanged ? [] : [.renderSlice]
 }
 

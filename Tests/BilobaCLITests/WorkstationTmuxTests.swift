@@ -23,6 +23,13 @@ import Testing
 
     func keys(_ keys: String...) throws { _ = try ProcessRunner.run("tmux", ["send-keys", "-t", name] + keys) }
 
+    /// A mouse report as a terminal sends it in X10 encoding (what tmux's terminal type declares):
+    /// button 0 pressed, moved with it held (32), released (3), at 0-based cells.
+    func mouse(_ button: Int, x: Int, y: Int) throws {
+      let bytes = [0x1B, 0x5B, 0x4D, 32 + button, 33 + x, 33 + y]
+      _ = try ProcessRunner.run("tmux", ["send-keys", "-t", name, "-H"] + bytes.map { String($0, radix: 16) })
+    }
+
     func screen() throws -> String { try ProcessRunner.run("tmux", ["capture-pane", "-p", "-t", name]).stdout }
 
     /// Waits until the screen shows `text` (or 5 s pass) and returns the screen.
@@ -72,6 +79,14 @@ import Testing
     try session.wait(for: "Im 4/24")
     try session.keys("Right")
     try session.wait(for: "W 440 L 40")
+    // Dragging with the button held: 5 cells right widens by 5 x 440/40, 4 cells up lowers the level
+    // by 4 x 495/40.
+    try session.mouse(0, x: 30, y: 12)
+    try session.mouse(32, x: 35, y: 12)
+    try session.wait(for: "W 495 L 40")
+    try session.mouse(32, x: 35, y: 8)
+    try session.mouse(3, x: 35, y: 8)
+    try session.wait(for: "W 495 L -9.5")
     try session.keys("2")
     let lung = try session.wait(for: "W 1500 L -600 (lung)")
     #expect(lung.contains("PHANTOM, HEAD"))
@@ -120,6 +135,17 @@ import Testing
     #expect(probed.contains(" HU"), "the probe reads CT values in HU")
     try session.keys("L", "L")
     try session.wait(for: "Probe 136,128: ")
+    // A distance from there: 16 pixels right at 240/256 mm each.
+    try session.keys("m", "4", "L")
+    try session.wait(for: "Dist 15.0 mm")
+    // A rectangle one column wide and 17 rows high.
+    try session.keys("r", "4", "J")
+    let roi = try session.wait(for: "(n 17)")
+    #expect(roi.contains("ROI mean") && roi.contains(" HU area 14.9 mm2"), "\(roi)")
+    try session.keys("=")
+    try session.wait(for: "Zoom 1:1")
+    try session.keys("f")
+    try session.wait(for: "Zoom 100%")
     try session.keys("p")
     try session.keys("c")
     try session.wait(for: "Cine 10/s")
