@@ -244,6 +244,7 @@ enum KeyNames {
       case KEY_SRIGHT: return "S-Right"
       case KEY_SR: return "S-Up"
       case KEY_SF: return "S-Down"
+      case KEY_BTAB: return "S-Tab"
       default:
         if c >= KEY_F0 + 1 && c <= KEY_F0 + 12 { return "F\(c - KEY_F0)" }
         return nil

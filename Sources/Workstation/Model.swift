@@ -57,6 +57,8 @@ public struct Model: Sendable {
     tagFilter.isEmpty ? tags : tags.filter { $0.localizedCaseInsensitiveContains(tagFilter) }
   }
 
+  /// The study search form while it is open (keys go to its fields).
+  public var form: SearchForm?
   /// Text being typed after `:` (a command) or `/` (a patient name search); nil when not typing.
   public var prompt: Prompt?
   /// Digits typed before a motion (vim counts like `15j`).

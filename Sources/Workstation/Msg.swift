@@ -49,7 +49,7 @@ public enum Action: String, Sendable, CaseIterable {
   case preset1 = "preset_1", preset2 = "preset_2", preset3 = "preset_3", preset4 = "preset_4", preset5 = "preset_5"
   case preset6 = "preset_6", preset7 = "preset_7", preset8 = "preset_8"
   case fileWindow = "file_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit, tags, cine
-  case nextSource = "next_source", sort
+  case nextSource = "next_source", sort, searchForm = "search_form"
   case cancelJob = "cancel_job"
   case panLeft = "pan_left", panRight = "pan_right", panUp = "pan_up", panDown = "pan_down"
   case actualSize = "actual_size", measure, region
@@ -99,6 +99,7 @@ public enum Action: String, Sendable, CaseIterable {
     case .tags: "DICOM tag browser (/ filters)"
     case .cine: "cine on/off (:cine FPS sets the rate)"
     case .nextSource: "next study list: local, then each remote node"
+    case .searchForm: "search form: name, ID, date range, modality, accession, description"
     case .sort: "next sort order (date, name, id, modality, description)"
     case .cancelJob: "cancel the selected study's retrieval"
     case .panLeft: "pan left (when zoomed)"

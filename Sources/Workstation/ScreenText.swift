@@ -41,7 +41,19 @@ public enum ScreenText {
 
   static func studyList(_ model: Model, width: Int, height: Int) -> [String] {
     let tabs = model.sources.enumerated().map { $0.offset == model.sourceIndex ? "[\($0.element)]" : " \($0.element) " }
-    var out = [tabs.joined(separator: " ") + (model.query.patientName.map { "  name: \($0)" } ?? "")]
+    var out = [tabs.joined(separator: " ") + criteria(model.query)]
+    var height = height
+    if let form = model.form {
+      out.append("Search " + model.source + " studies:")
+      for field in SearchForm.Field.allCases {
+        let focused = field == form.focus
+        let value = form[field] + (focused ? "_" : "")
+        out.append(
+          (focused ? "> " : "  ") + column(field.label, 13) + " " + column(value, 24) + "  " + field.hint)
+      }
+      out.append("")
+      height -= SearchForm.Field.allCases.count + 2
+    }
     // The description takes what the fixed columns and the count (with a remote row's state) leave.
     let describe = max(8, min(40, width - 10 - 23 - 13 - 7 - 18))
     out.append(
@@ -62,10 +74,23 @@ public enum ScreenText {
           + "\(s.instanceCount)" + state)
     }
     if model.studies.isEmpty {
+      let searching = !criteria(model.query).isEmpty
       out.append(
-        model.isRemote ? "  (no study found, or still asking)" : "  (no study: import files with `biloba import PATH`)")
+        model.isRemote
+          ? "  (no study found, or still asking)"
+          : searching
+            ? "  (no study matches this search)" : "  (no study: import files with `biloba import PATH`)")
     }
     return out
+  }
+
+  /// The search in effect, after the tabs: "  name DOE*  date 20260101-20260107".
+  static func criteria(_ q: StudyQuery) -> String {
+    let parts: [(String, String?)] = [
+      ("name", q.patientName), ("id", q.patientID), ("date", q.studyDate), ("modality", q.modality),
+      ("accession", q.accessionNumber), ("description", q.studyDescription),
+    ]
+    return parts.compactMap { key, value in value.map { "  \(key) \($0)" } }.joined()
   }
 
   static func seriesList(_ model: Model, width: Int, height: Int) -> [String] {
@@ -155,6 +180,7 @@ public enum ScreenText {
   /// A hint line made from the keymap, so it names the keys actually bound.
   static func footer(_ model: Model, keymap: Keymap) -> String {
     if let prompt = model.prompt { return prompt.kind.rawValue + prompt.text }
+    if model.form != nil { return "Tab/Down next field  S-Tab/Up previous  C-u clear  Enter search  Esc cancel" }
     let actions: [(Action, String)]
     switch model.screen {
     case .studies:

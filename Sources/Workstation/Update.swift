@@ -75,6 +75,7 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
 
 private func handleKey(_ model: inout Model, _ key: String, keymap: Keymap) -> [Effect] {
   if model.prompt != nil { return handlePromptKey(&model, key) }
+  if model.form != nil { return handleFormKey(&model, key) }
   if model.screen == .help {
     model.screen = model.previousScreen
     return model.screen == .viewer ? [.renderSlice] : []
@@ -134,6 +135,42 @@ private func handlePromptKey(_ model: inout Model, _ key: String) -> [Effect] {
   }
 }
 
+/// The search form: Tab and the arrows move between fields, Enter searches, Esc closes it unchanged.
+private func handleFormKey(_ model: inout Model, _ key: String) -> [Effect] {
+  guard var form = model.form else { return [] }
+  switch key {
+  case "Esc", "C-c":
+    model.form = nil
+    return []
+  case "Enter":
+    model.form = nil
+    return runQuery(&model, form.query(today: model.today))
+  case "Tab", "Down":
+    form.move(by: 1)
+  case "S-Tab", "Up":
+    form.move(by: -1)
+  case "Backspace":
+    if !form[form.focus].isEmpty { form[form.focus].removeLast() }
+  case "C-u":
+    form[form.focus] = ""
+  default:
+    guard key.count == 1, let scalar = key.unicodeScalars.first, scalar.value >= 0x20, scalar.value != 0x7F,
+      form[form.focus].count < 64
+    else { return [] }
+    form[form.focus] += key
+  }
+  model.form = form
+  return []
+}
+
+/// Shows the study list for `query`, from the archive or the current remote node.
+private func runQuery(_ model: inout Model, _ query: StudyQuery) -> [Effect] {
+  model.query = query
+  model.screen = .studies
+  model.studyIndex = 0
+  return [model.isRemote ? .findRemote(node: model.source, query) : .loadStudies(query)]
+}
+
 private func search(_ model: inout Model, _ text: String) -> [Effect] {
   if model.screen == .tags {
     model.tagFilter = text
@@ -141,11 +178,10 @@ private func search(_ model: inout Model, _ text: String) -> [Effect] {
     return []
   }
   let pattern = text.trimmingCharacters(in: .whitespaces)
-  model.query.patientName =
+  var query = model.query
+  query.patientName =
     pattern.isEmpty ? nil : (pattern.contains("*") || pattern.contains("?") ? pattern : pattern + "*")
-  model.screen = .studies
-  model.studyIndex = 0
-  return [model.isRemote ? .findRemote(node: model.source, model.query) : .loadStudies(model.query)]
+  return runQuery(&model, query)
 }
 
 /// `:` commands: `wl W L`, `preset NAME`, `find KEY=VALUE`, `q`.
@@ -192,10 +228,7 @@ private func command(_ model: inout Model, _ text: String) -> [Effect] {
         return []
       }
     }
-    model.query = query
-    model.screen = .studies
-    model.studyIndex = 0
-    return [model.isRemote ? .findRemote(node: model.source, query) : .loadStudies(query)]
+    return runQuery(&model, query)
   case "today", "week", "month":
     let span = ["today": "today", "week": "7d", "month": "30d"][verb] ?? "today"
     return command(&model, "find date=\(span)")
@@ -242,6 +275,10 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
     else { return [] }
     model.status = "cancelling the retrieval"
     return [.cancelRetrieve(studyInstanceUID: study.studyInstanceUID)]
+  case .searchForm:
+    guard model.screen == .studies else { return [] }
+    model.form = SearchForm(model.query)
+    return []
   case .sort:
     guard model.screen == .studies else { return [] }
     let all = Model.StudySort.allCases

@@ -159,6 +159,31 @@ import Testing
     #expect(!session.isRunning)
   }
 
+  @Test func the_search_form_finds_studies_by_several_keys_at_once() throws {
+    guard ProcessRunner.isInstalled("tmux") else {
+      Issue.record("tmux is needed (apt-get install tmux)")
+      return
+    }
+    let (dir, archive) = try archiveWithSamples()
+    let session = try Session(
+      "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(archive)' --graphics ascii")
+    try session.wait(for: "Yamada, Tarou")
+    try session.keys("s")
+    try session.wait(for: "> Patient name")
+    try session.keys("y", "a", "m", "Tab", "Tab", "Tab", "o", "t")
+    try session.wait(for: "> Modality      ot_")
+    try session.keys("Enter")
+    let found = try session.wait(for: "name yam*  modality OT")
+    #expect(found.contains("Yamada, Tarou") && !found.contains("Müller"), "\(found)")
+    // The form opens with the search in effect: refine it to nothing, then to the phantom.
+    try session.keys("s", "Tab", "Tab", "Tab", "C-u", "C", "T", "Enter")
+    try session.wait(for: "no study matches")
+    try session.keys("s", "C-u", "P", "H", "A", "N", "Enter")
+    let named = try session.wait(for: "PHANTOM, HEAD")
+    #expect(!named.contains("Yamada") && !named.contains("Müller"), "\(named)")
+    try session.keys("q")
+  }
+
   @Test func a_300_by_100_terminal_gets_the_list_and_the_viewer_laid_out_to_its_size() throws {
     guard ProcessRunner.isInstalled("tmux") else {
       Issue.record("tmux is needed (apt-get install tmux)")

@@ -258,3 +258,67 @@ import Testing
     #expect(press(&m, ["x"], keys).isEmpty, "a finished job cannot be cancelled")
   }
 }
+
+@Suite struct SearchFormTests {
+  @Test func the_form_fills_every_search_key_and_enter_runs_the_query() throws {
+    let keys = try UpdateTests.keymap("default")
+    var m = Model()
+    m.today = "20261125"
+    m.studies = [UpdateTests.study(1)]
+    #expect(update(&m, .key("s"), keymap: keys).isEmpty)
+    #expect(m.form?.focus == .patientName)
+    func type(_ text: String) { for c in text { _ = update(&m, .key(String(c)), keymap: keys) } }
+    type("DOE")
+    _ = update(&m, .key("Tab"), keymap: keys)
+    type("ID9")
+    _ = update(&m, .key("Backspace"), keymap: keys)
+    type("1")
+    _ = update(&m, .key("Down"), keymap: keys)
+    type("7d")
+    _ = update(&m, .key("Tab"), keymap: keys)
+    type("ct")
+    _ = update(&m, .key("Tab"), keymap: keys)
+    _ = update(&m, .key("Tab"), keymap: keys)
+    type("HEAD")
+    let screen = ScreenText.lines(m, keymap: keys)
+    #expect(screen.contains { $0.hasPrefix("> Description   HEAD_") }, "\(screen.joined(separator: "\n"))")
+    #expect(screen.contains { $0.hasPrefix("  Date          7d ") })
+    let effects = update(&m, .key("Enter"), keymap: keys)
+    var expected = StudyQuery()
+    expected.patientName = "DOE*"
+    expected.patientID = "ID1"
+    expected.studyDate = "20261119-20261125"
+    expected.modality = "CT"
+    expected.studyDescription = "*HEAD*"
+    #expect(effects == [.loadStudies(expected)])
+    #expect(m.form == nil)
+    #expect(ScreenText.lines(m, keymap: keys)[0].contains("name DOE*  id ID1  date 20261119-20261125  modality CT"))
+  }
+
+  @Test func the_form_opens_with_the_current_search_and_esc_leaves_it_unchanged() throws {
+    let keys = try UpdateTests.keymap("vim")
+    var m = Model()
+    m.query.patientName = "MÜ*"
+    m.query.accessionNumber = "A7"
+    _ = update(&m, .key("s"), keymap: keys)
+    #expect(m.form?[.patientName] == "MÜ*" && m.form?[.accession] == "A7")
+    _ = update(&m, .key("C-u"), keymap: keys)
+    #expect(m.form?[.patientName] == "")
+    _ = update(&m, .key("S-Tab"), keymap: keys)
+    #expect(m.form?.focus == .description, "S-Tab wraps to the last field")
+    #expect(update(&m, .key("Esc"), keymap: keys).isEmpty)
+    #expect(m.form == nil && m.query.patientName == "MÜ*")
+  }
+
+  @Test func on_a_remote_tab_the_form_asks_the_node() throws {
+    let keys = try UpdateTests.keymap("default")
+    var m = Model()
+    m.sources = ["Local", "PACS"]
+    m.sourceIndex = 1
+    _ = update(&m, .key("s"), keymap: keys)
+    for c in "mr" { _ = update(&m, .key(String(c)), keymap: keys) }
+    var expected = StudyQuery()
+    expected.patientName = "mr*"
+    #expect(update(&m, .key("Enter"), keymap: keys) == [.findRemote(node: "PACS", expected)])
+  }
+}
