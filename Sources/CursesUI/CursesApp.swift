@@ -136,22 +136,28 @@ public final class CursesApp {
   }
 
   func draw(full: Bool) {
+    let slots = ScreenText.thumbnailSlots(model)
     if (model.screen == .viewer) != dragReported {
       dragReported = model.screen == .viewer
       biloba_mouse_mode(dragReported ? 1 : 0)
     }
-    if full {
+    if full || (slots.isEmpty && shownThumbnails?.isEmpty == false) {
       biloba_clear()
       shownImage = nil
+      shownThumbnails = nil
+      // Kitty keeps pictures over cleared text: take down every placement.
+      if graphics.encoder.proto == .kitty { pendingImage = Array("\u{1B}_Ga=d\u{1B}\\".utf8) }
     }
     if model.screen == .viewer, shownImage == nil, let viewer = model.viewer, let area = ScreenText.imageArea(model) {
       placeImage(viewer, area: area)
     }
-    for (row, line) in ScreenText.lines(model, keymap: keymap).enumerated() {
-      if model.screen == .viewer, let area = ScreenText.imageArea(model), row >= area.y, row < area.y + area.rows {
-        continue  // the picture's rows are not curses' to draw
-      }
-      biloba_put_line(Int32(row), line)
+    if slots != shownThumbnails {
+      placeThumbnails(slots)
+      shownThumbnails = slots
+    }
+    let pictureRows = ScreenText.pictureRows(model)
+    for (row, line) in ScreenText.lines(model, keymap: keymap).enumerated() where !pictureRows.contains(row) {
+      biloba_put_line(Int32(row), line)  // the pictures' rows are not curses' to draw
     }
     biloba_refresh()
     if let pending = pendingImage {
@@ -163,6 +169,35 @@ public final class CursesApp {
   }
 
   var pendingImage: [UInt8]?
+  /// The thumbnails on screen now, and rendered ones by series and size (a study's few are kept).
+  var shownThumbnails: [ScreenText.ThumbnailSlot]?
+  var thumbnailCache: [String: Raster] = [:]
+
+  /// Renders (or takes from the cache) each slot's thumbnail and queues its bytes after the slice's.
+  func placeThumbnails(_ slots: [ScreenText.ThumbnailSlot]) {
+    let proto = graphics.encoder.proto
+    let blocks = graphics.encoder.blocks
+    var bytes = pendingImage ?? []
+    for slot in slots where model.series.indices.contains(slot.seriesIndex) {
+      let uid = model.series[slot.seriesIndex].seriesInstanceUID
+      let layout = GraphicsLayout(columns: slot.columns, rows: slot.rows, cell: graphics.cell)
+      let key = "\(uid) \(slot.columns)x\(slot.rows)"
+      if thumbnailCache[key] == nil {
+        thumbnailCache[key] = runtime.thumbnail(seriesInstanceUID: uid) {
+          layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: proto, blocks: blocks)
+        }
+      }
+      guard let raster = thumbnailCache[key] else { continue }
+      let covered = layout.cellsCovered(
+        rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto, blocks: blocks)
+      let x = slot.x + max(0, (slot.columns - covered.columns) / 2)
+      // Kitty ids 2 and up: one per slot, so thumbnails replace each other and never the slice (id 1).
+      let encoded = graphics.encoder.encode(raster, imageID: UInt32(2 + slot.seriesIndex), layout: layout)
+      bytes += Self.positioned(encoded, proto: proto, row: slot.y, column: x)
+    }
+    if thumbnailCache.count > 64 { thumbnailCache.removeAll() }
+    pendingImage = bytes.isEmpty ? nil : bytes
+  }
 
   /// Renders the slice for the image area and keeps its bytes to write after curses has drawn.
   func placeImage(_ viewer: Viewer, area: (x: Int, y: Int, columns: Int, rows: Int)) {
@@ -180,7 +215,7 @@ public final class CursesApp {
         rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto, blocks: blocks)
       let x = area.x + max(0, (area.columns - covered.columns) / 2)
       let bytes = graphics.encoder.encode(raster, imageID: 1, layout: layout)
-      pendingImage = Self.positioned(bytes, proto: proto, row: area.y, column: x)
+      pendingImage = (pendingImage ?? []) + Self.positioned(bytes, proto: proto, row: area.y, column: x)
       shownImage = "\(viewer.index)"
     case .failure(let error):
       _ = update(&model, .failed("\(error)"), keymap: keymap)

@@ -98,6 +98,20 @@ public final class Runtime: Sendable {
     }
   }
 
+  /// A series' middle slice at the file's own window (or an automatic one), sized by `fit`: its
+  /// thumbnail. Nil when the series has no readable image (the slot stays empty).
+  public func thumbnail(seriesInstanceUID uid: String, fit: (Int, Int) -> (width: Int, height: Int)) -> Raster? {
+    guard let paths = try? archive.instancePaths(seriesInstanceUID: uid), !paths.isEmpty else { return nil }
+    do throws(ImagingError) {
+      let image = try DICOMImage(path: paths[paths.count / 2])
+      let raster = try DisplayPipeline.render(try image.decodeFrame(0), of: image).raster
+      let size = fit(raster.width, raster.height)
+      return Resampler.resize(raster, width: max(1, size.width), height: max(1, size.height))
+    } catch {
+      return nil
+    }
+  }
+
   /// Marks image pixels in the colour farthest from what is under each (so marks show on any grey).
   static func mark(_ raster: inout Raster, _ points: [(x: Int, y: Int)]) {
     let c = raster.format.channels

@@ -93,14 +93,83 @@ public enum ScreenText {
     return parts.compactMap { key, value in value.map { "  \(key) \($0)" } }.joined()
   }
 
+  /// Where one series' thumbnail goes on the series screen, in cells.
+  public struct ThumbnailSlot: Sendable, Equatable {
+    public var seriesIndex: Int
+    public var x: Int
+    public var y: Int
+    public var columns: Int
+    public var rows: Int
+  }
+
+  /// A thumbnail's size in cells, and the gap between two.
+  static let thumbnail = (columns: 16, rows: 6, gap: 2)
+
+  /// The series screen's parts: how many list rows, and the thumbnails in bands below the list (each
+  /// band: a row of pictures, then a row of labels), starting with the band that holds the selection.
+  static func seriesLayout(_ model: Model) -> (listRows: Int, slots: [ThumbnailSlot]) {
+    let (width, rows) = model.size
+    let height = rows - 2
+    let count = model.series.count
+    let band = thumbnail.rows + 1
+    // The list gets what it needs, leaving room for one band when there is any.
+    let listRows = max(1, min(count, height - 3 - band))
+    let bands = max(0, (height - 3 - listRows) / band)
+    let perBand = max(1, (width + thumbnail.gap) / (thumbnail.columns + thumbnail.gap))
+    guard bands > 0, count > 0, width >= thumbnail.columns else { return (max(1, min(count, height - 2)), []) }
+    let selectedBand = model.seriesIndex / perBand
+    let firstBand = max(0, selectedBand - bands + 1)
+    var slots: [ThumbnailSlot] = []
+    for b in 0..<bands {
+      for k in 0..<perBand {
+        let index = (firstBand + b) * perBand + k
+        guard index < count else { break }
+        slots.append(
+          ThumbnailSlot(
+            seriesIndex: index, x: k * (thumbnail.columns + thumbnail.gap), y: 2 + listRows + 1 + b * band,
+            columns: thumbnail.columns, rows: thumbnail.rows))
+      }
+    }
+    return (listRows, slots)
+  }
+
+  /// Rows that hold pictures (the viewer's slice, the series thumbnails): curses leaves them alone.
+  public static func pictureRows(_ model: Model) -> Set<Int> {
+    if let area = imageArea(model) { return Set(area.y..<(area.y + area.rows)) }
+    return Set(thumbnailSlots(model).flatMap { $0.y..<($0.y + $0.rows) })
+  }
+
+  /// The thumbnails of the series screen and where they go.
+  public static func thumbnailSlots(_ model: Model) -> [ThumbnailSlot] {
+    model.screen == .series ? seriesLayout(model).slots : []
+  }
+
   static func seriesList(_ model: Model, width: Int, height: Int) -> [String] {
     let title = model.selectedStudy.map { PersonName(parsing: $0.patientName).display + "  " + $0.description } ?? ""
     var out = [title, column("#", 5) + " " + column("Mod", 5) + " " + column("Description", 32) + " Images"]
-    for (i, s) in model.series.enumerated() {
+    let (listRows, slots) = seriesLayout(model)
+    let start = max(0, min(model.seriesIndex - listRows / 2, model.series.count - listRows))
+    for (i, s) in model.series.enumerated().dropFirst(start).prefix(listRows) {
       let mark = i == model.seriesIndex ? ">" : " "
       out.append(
         mark + column(s.seriesNumber.map(String.init) ?? "", 4) + " " + column(s.modality, 5) + " "
           + column(s.description, 32) + " \(s.instanceCount)")
+    }
+    // Below the list: picture rows left blank (the view draws there), each band closed by its labels.
+    var row = out.count
+    for slot in slots where slot.y + slot.rows >= row {
+      while out.count < slot.y + slot.rows { out.append("") }
+      row = slot.y + slot.rows
+      let bandSlots = slots.filter { $0.y == slot.y }
+      var labels = ""
+      for s in bandSlots {
+        let series = model.series[s.seriesIndex]
+        let label = "#" + (series.seriesNumber.map(String.init) ?? "-") + " " + series.description
+        let marked = s.seriesIndex == model.seriesIndex ? "[" + label + "]" : " " + label
+        labels += column(marked, s.columns + thumbnail.gap)
+      }
+      out.append(labels)
+      row += 1
     }
     return out
   }

@@ -72,7 +72,11 @@ import Testing
     #expect(list.contains("Yamada, Tarou"))
     try session.keys("End")
     try session.keys("Enter")
-    try session.wait(for: "AXIAL 2.5MM")
+    // The series screen: the list, and under it each series' thumbnail above its label.
+    let series = try session.wait(for: "[#1 AXIAL 2.5MM]").split(separator: "\n", omittingEmptySubsequences: false)
+    let label = series.firstIndex { $0.hasPrefix("[#1 AXIAL 2.5MM]") } ?? 0
+    let picture = series[max(0, label - 6)..<label].map { $0.prefix(16) }.joined()
+    #expect(picture.contains { "▀▄█".contains($0) }, "a thumbnail in half blocks: \(series.joined(separator: "\n"))")
     try session.keys("Enter")
     try session.wait(for: "Im 1/24")
     try session.keys("Down", "Down", "Down")

@@ -322,3 +322,46 @@ import Testing
     #expect(update(&m, .key("Enter"), keymap: keys) == [.findRemote(node: "PACS", expected)])
   }
 }
+
+@Suite struct SeriesThumbnailLayoutTests {
+  static func model(series count: Int, columns: Int, rows: Int, selected: Int = 0) -> Model {
+    var m = Model()
+    m.size = (columns, rows)
+    m.screen = .series
+    m.studies = [UpdateTests.study(1)]
+    m.series = (0..<count).map {
+      LocalArchive.SeriesSummary(
+        seriesInstanceUID: "1.2.\($0)", seriesNumber: $0 + 1, modality: "CT", description: "S\($0 + 1)",
+        instanceCount: 10)
+    }
+    m.seriesIndex = selected
+    return m
+  }
+
+  @Test func thumbnails_sit_in_bands_under_the_list_each_above_its_label() throws {
+    let m = Self.model(series: 3, columns: 100, rows: 30)
+    let slots = ScreenText.thumbnailSlots(m)
+    #expect(slots.map(\.seriesIndex) == [0, 1, 2])
+    #expect(slots.map(\.x) == [0, 18, 36])
+    // Title, header, three list rows, a blank row: pictures from row 6, labels on row 12.
+    #expect(Set(slots.map(\.y)) == [6])
+    #expect(ScreenText.pictureRows(m) == Set(6..<12))
+    let lines = ScreenText.lines(m, keymap: try UpdateTests.keymap("default"))
+    #expect(lines[12].hasPrefix("[#1 S1]            #2 S2             #3 S3"), "\(lines[12])")
+    #expect(lines[6...11].allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty })
+  }
+
+  @Test func the_band_of_the_selected_series_is_shown_when_not_all_fit() {
+    // 80 columns hold 4 thumbnails a band; 24 rows leave room for one band under a 12-row list.
+    let m = Self.model(series: 12, columns: 80, rows: 24, selected: 9)
+    let slots = ScreenText.thumbnailSlots(m)
+    #expect(slots.map(\.seriesIndex) == [8, 9, 10, 11])
+    #expect(slots.allSatisfy { $0.y + $0.rows < 22 }, "above the footer")
+  }
+
+  @Test func a_terminal_too_small_for_a_band_shows_the_list_alone() {
+    let m = Self.model(series: 3, columns: 80, rows: 10)
+    #expect(ScreenText.thumbnailSlots(m).isEmpty)
+    #expect(ScreenText.pictureRows(m).isEmpty)
+  }
+}
