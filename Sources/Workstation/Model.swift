@@ -19,6 +19,8 @@ public struct Model: Sendable {
   public var localStudyUIDs: Set<String> = []
   /// Retrieval jobs by Study Instance UID.
   public var jobs: [String: JobProgress] = [:]
+  /// The study whose retrieval the reader started last: it opens as soon as its first image is here.
+  public var openWhenArrived: String?
   public var isRemote: Bool { sourceIndex > 0 }
   /// Today as YYYYMMDD, set by the runtime: date shortcuts (`today`, `7d`) are computed from it.
   public var today = "20260101"

@@ -14,6 +14,8 @@ public enum Msg: Sendable {
   case job(studyInstanceUID: String, JobProgress)
   case seriesLoaded(studyInstanceUID: String, [LocalArchive.SeriesSummary])
   case seriesOpened(Viewer)
+  /// A series' instances as the archive holds them now (more arrive during a retrieval).
+  case pathsLoaded(seriesInstanceUID: String, [String])
   case sliceRendered(SliceInfo)
   case tagsLoaded([String])
   /// Time for the next cine frame.
@@ -29,6 +31,7 @@ public enum Effect: Sendable, Equatable {
   case cancelRetrieve(studyInstanceUID: String)
   case loadSeries(studyInstanceUID: String)
   case openSeries(studyInstanceUID: String, seriesInstanceUID: String)
+  case loadPaths(seriesInstanceUID: String)
   /// The viewer's slice or its display changed: render it again.
   case renderSlice
   /// The current slice's elements for the tag browser.

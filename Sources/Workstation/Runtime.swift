@@ -87,6 +87,8 @@ public final class Runtime: Sendable {
         guard !paths.isEmpty else { return [.failed("the series has no instance in the archive")] }
         try? archive.markViewed(studyInstanceUID: studyUID)
         return [.seriesOpened(Viewer(study: study, series: series, paths: paths))]
+      case .loadPaths(let uid):
+        return [.pathsLoaded(seriesInstanceUID: uid, try archive.instancePaths(seriesInstanceUID: uid))]
       case .loadTags(let path):
         let file = try DICOMFile.read(path: path)
         return [.tagsLoaded(DumpFormatter().format(file))]

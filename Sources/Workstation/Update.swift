@@ -29,13 +29,37 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     if progress.finished && progress.error == nil && progress.completed > 0 { model.localStudyUIDs.insert(uid) }
     model.status = "retrieve: " + progress.summary
     // A finished job changes the local list: reload it (the remote list keeps its rows).
-    return progress.finished ? [.loadStudies(StudyQuery())] : []
+    var effects: [Effect] = progress.finished ? [.loadStudies(StudyQuery())] : []
+    // What has arrived can be read: the study opens with its first image, and what shows it grows.
+    guard progress.completed > 0 else { return effects }
+    if model.openWhenArrived == uid, model.screen == .studies, model.selectedStudy?.studyInstanceUID == uid {
+      model.openWhenArrived = nil
+      effects.append(.loadSeries(studyInstanceUID: uid))
+    } else if model.screen == .series, model.selectedStudy?.studyInstanceUID == uid {
+      effects.append(.loadSeries(studyInstanceUID: uid))
+    } else if let v = model.viewer, v.study.studyInstanceUID == uid {
+      effects.append(.loadPaths(seriesInstanceUID: v.series.seriesInstanceUID))
+    }
+    return effects
   case .seriesLoaded(let uid, let series):
     guard model.selectedStudy?.studyInstanceUID == uid else { return [] }
+    // Loaded again while images arrive: the selection stays on its series.
+    let selected = model.selectedSeries?.seriesInstanceUID
     model.series = series
-    model.seriesIndex = 0
+    model.seriesIndex = selected.flatMap { uid in series.firstIndex { $0.seriesInstanceUID == uid } } ?? 0
     model.screen = .series
     return []
+  case .pathsLoaded(let seriesUID, let paths):
+    guard var v = model.viewer, v.series.seriesInstanceUID == seriesUID, !paths.isEmpty, paths != v.paths else {
+      return []
+    }
+    // The slice shown stays shown; the count grows.
+    let shown: String? = v.paths.indices.contains(v.index) ? v.paths[v.index] : nil
+    v.paths = paths
+    v.index = shown.flatMap { paths.firstIndex(of: $0) } ?? min(v.index, paths.count - 1)
+    v.series.instanceCount = paths.count
+    model.viewer = v
+    return shown == nil ? [.renderSlice] : []
   case .seriesOpened(let viewer):
     model.viewer = viewer
     model.screen = .viewer
@@ -313,7 +337,14 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
     else { return [] }
     // A remote study not yet here is retrieved (in the background); one already here opens.
     if model.isRemote && !model.localStudyUIDs.contains(study.studyInstanceUID) {
-      if let job = model.jobs[study.studyInstanceUID], !job.finished { return [] }
+      if let job = model.jobs[study.studyInstanceUID], !job.finished {
+        // Under way: open what is here, or as soon as the first image is.
+        if job.completed > 0 { return [.loadSeries(studyInstanceUID: study.studyInstanceUID)] }
+        model.openWhenArrived = study.studyInstanceUID
+        model.status = "the study opens when its first image arrives"
+        return []
+      }
+      model.openWhenArrived = study.studyInstanceUID
       model.jobs[study.studyInstanceUID] = JobProgress()
       model.status = "retrieving from \(model.source)"
       return [.retrieve(node: model.source, studyInstanceUID: study.studyInstanceUID)]

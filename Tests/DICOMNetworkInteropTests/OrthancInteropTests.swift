@@ -106,6 +106,8 @@ import Testing
       for i in $(seq 50); do \(tmux) capture-pane -p > remote.txt; grep -q 'INTEROP, ONE' remote.txt && break; sleep 0.1; done
       \(tmux) send-keys Home Enter
       for i in $(seq 100); do \(tmux) capture-pane -p > retrieved.txt; grep -q 'done' retrieved.txt && break; sleep 0.1; done
+      \(tmux) send-keys Enter
+      for i in $(seq 50); do \(tmux) capture-pane -p > viewer.txt; grep -q 'Im 1/' viewer.txt && break; sleep 0.1; done
       \(tmux) send-keys q
       sleep 0.3
       \(tmux) kill-server 2>/dev/null
@@ -120,6 +122,9 @@ import Testing
     #expect(
       retrieved.contains("retrieve: \(f.instances(study: study1).count) done")
         || retrieved.contains("retrieve: \(f.instances(study: f.studyUIDs[1]).count) done"), "\(retrieved)")
+    // The study opened on its own with its first image: the series list, then the viewer on Enter.
+    #expect(retrieved.contains("Description") && retrieved.contains("Images"), "\(retrieved)")
+    #expect(f.read("viewer.txt").contains("Im 1/"), "\(f.read("viewer.txt"))")
     // Home selects the first row; whichever study it is, all of its instances came, byte for byte.
     let got = try InteropFixture.contents(of: f.dir.file("ws/objects"))
     let study = f.studyUIDs.first { f.instances(study: $0).contains(got.keys.first ?? "") } ?? study1

@@ -365,3 +365,67 @@ import Testing
     #expect(ScreenText.pictureRows(m).isEmpty)
   }
 }
+
+@Suite struct OpenWhileArrivingTests {
+  static func remoteModel() -> Model {
+    var m = Model()
+    m.sources = ["Local", "PACS"]
+    m.sourceIndex = 1
+    m.studies = [UpdateTests.study(1), UpdateTests.study(2)]
+    return m
+  }
+
+  @Test func a_retrieved_study_opens_as_soon_as_its_first_image_is_here() throws {
+    let keys = try UpdateTests.keymap("default")
+    var m = Self.remoteModel()
+    #expect(update(&m, .key("Enter"), keymap: keys) == [.retrieve(node: "PACS", studyInstanceUID: "1.2.1")])
+    #expect(update(&m, .job(studyInstanceUID: "1.2.1", JobProgress(completed: 0, remaining: 40)), keymap: keys).isEmpty)
+    #expect(
+      update(&m, .job(studyInstanceUID: "1.2.1", JobProgress(completed: 1, remaining: 39)), keymap: keys) == [
+        .loadSeries(studyInstanceUID: "1.2.1")
+      ])
+    let series = LocalArchive.SeriesSummary(
+      seriesInstanceUID: "1.2.1.1", seriesNumber: 1, modality: "CT", description: "AXIAL", instanceCount: 1)
+    _ = update(&m, .seriesLoaded(studyInstanceUID: "1.2.1", [series]), keymap: keys)
+    #expect(m.screen == .series)
+    // Later images refresh the series list, and keep the selection on its series.
+    let more = LocalArchive.SeriesSummary(
+      seriesInstanceUID: "1.2.1.0", seriesNumber: 0, modality: "SR", description: "", instanceCount: 1)
+    #expect(
+      update(&m, .job(studyInstanceUID: "1.2.1", JobProgress(completed: 5, remaining: 35)), keymap: keys) == [
+        .loadSeries(studyInstanceUID: "1.2.1")
+      ])
+    _ = update(&m, .seriesLoaded(studyInstanceUID: "1.2.1", [more, series]), keymap: keys)
+    #expect(m.selectedSeries?.seriesInstanceUID == "1.2.1.1")
+  }
+
+  @Test func moving_to_another_study_before_the_first_image_does_not_yank_the_screen() throws {
+    let keys = try UpdateTests.keymap("default")
+    var m = Self.remoteModel()
+    _ = update(&m, .key("Enter"), keymap: keys)
+    _ = update(&m, .key("Down"), keymap: keys)
+    #expect(update(&m, .job(studyInstanceUID: "1.2.1", JobProgress(completed: 1)), keymap: keys).isEmpty)
+    #expect(m.screen == .studies)
+    // Back on it, Enter opens what has arrived.
+    _ = update(&m, .key("Up"), keymap: keys)
+    #expect(update(&m, .key("Enter"), keymap: keys) == [.loadSeries(studyInstanceUID: "1.2.1")])
+  }
+
+  @Test func the_viewer_keeps_its_slice_while_the_series_grows() throws {
+    let keys = try UpdateTests.keymap("default")
+    var m = UpdateTests.viewerModel(slices: 3)
+    m.viewer?.index = 1
+    #expect(
+      update(&m, .job(studyInstanceUID: "1.2.1", JobProgress(completed: 4)), keymap: keys) == [
+        .loadPaths(seriesInstanceUID: "1.2.1.1")
+      ])
+    // Two slices arrived, one of them before the one shown.
+    #expect(
+      update(
+        &m, .pathsLoaded(seriesInstanceUID: "1.2.1.1", ["/s0.dcm", "/new.dcm", "/s1.dcm", "/s2.dcm", "/z.dcm"]),
+        keymap: keys
+      ).isEmpty)
+    #expect(m.viewer?.index == 2 && m.viewer?.paths.count == 5)
+    #expect(ScreenText.lines(m, keymap: keys)[m.size.rows - 4].hasPrefix("Im 3/5"))
+  }
+}

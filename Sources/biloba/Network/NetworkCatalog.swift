@@ -57,8 +57,10 @@ struct NetworkCatalog: RemoteCatalog {
     let retriever = Retriever(node: node, entity: entity, archive: archive, config: config, logger: logger)
     let method: Retriever.Method =
       settings.retrieve == "move" ? .move(listenPort: config.network?.listen_port ?? 11112, destination: nil) : .get
+    var target = RetrieveTarget(study: studyInstanceUID)
+    target.firstImageFirst = true
     let outcome = try await retriever.run(
-      RetrieveTarget(study: studyInstanceUID), method: method, refetch: false, announce: false
+      target, method: method, refetch: false, announce: false
     ) { p in
       progress(JobProgress(completed: p.completed, failed: p.failed, remaining: p.remaining))
     }

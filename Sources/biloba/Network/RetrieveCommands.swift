@@ -42,6 +42,9 @@ struct RetrieveTarget: Sendable {
   var instance: String?
   var patientId: String?
   var root: ServiceClasses.Root = .study
+  /// Ask for the study's first image on its own before the rest, so a reader sees it at once (the
+  /// workstation opens a study while it arrives).
+  var firstImageFirst = false
 
   func identifier() throws -> Dataset {
     let level: ServiceClasses.Level = instance != nil ? .image : series != nil ? .series : .study
@@ -65,16 +68,21 @@ struct RetrieveTarget: Sendable {
     for tag in [Tag(0x0008, 0x0016), Tag(0x0020, 0x000E), Tag(0x0008, 0x0018)] where query.string(tag) == nil {
       query.set(Element(tag: tag, vr: .UI, bytes: []))
     }
+    if firstImageFirst {
+      for tag in [Tag(0x0020, 0x0011), Tag(0x0020, 0x0013)] { query.set(Element(tag: tag, vr: .IS, bytes: [])) }
+    }
     let root = self.root
     let contexts = ContextProposal.contexts([(root.find, ServiceClasses.uncompressedSyntaxes)])
-    var found: [(series: String, instance: String, sopClass: String)] = []
+    var found: [(series: String, instance: String, sopClass: String, order: (Int, Int))] = []
     let answered =
       (try? await Association.withAssociation(to: node, as: entity, contexts: contexts) { association in
         try await association.find(root: root, identifier: query) { match in
           if let series = match.string(Tag(0x0020, 0x000E)), let instance = match.string(Tag(0x0008, 0x0018)),
             UIDSyntax.isValid(series), UIDSyntax.isValid(instance)
           {
-            found.append((series, instance, match.string(Tag(0x0008, 0x0016)) ?? ""))
+            // Series number, then instance number: the reading order (unknown ones last).
+            let order = (match.int(Tag(0x0020, 0x0011)) ?? Int.max, match.int(Tag(0x0020, 0x0013)) ?? Int.max)
+            found.append((series, instance, match.string(Tag(0x0008, 0x0016)) ?? "", order))
           }
           return .proceed
         }
@@ -83,23 +91,34 @@ struct RetrieveTarget: Sendable {
     guard answered, !found.isEmpty, !refetch else {
       return RetrievalPlan(requests: [whole], storageClasses: classes, present: 0, total: found.count)
     }
-    let missing = Set(try archive.missing(sopInstanceUIDs: found.map(\.instance)))
-    if missing.count == found.count {
+    let missingUIDs = Set(try archive.missing(sopInstanceUIDs: found.map(\.instance)))
+    if missingUIDs.count == found.count && !firstImageFirst {
       return RetrievalPlan(requests: [whole], storageClasses: classes, present: 0, total: found.count)
     }
+    var missing = found.filter { missingUIDs.contains($0.instance) }
     var requests: [Dataset] = []
-    let bySeries = Dictionary(grouping: found.filter { missing.contains($0.instance) }, by: \.series)
-    for (series, items) in bySeries.sorted(by: { $0.key < $1.key }) {
-      var ds = Dataset(byteOrder: .little)
-      try ds.set(Tag(0x0008, 0x0052), .CS, "IMAGE")
-      if let patientId { try ds.set(Tag(0x0010, 0x0020), .LO, patientId) }
-      try ds.set(Tag(0x0020, 0x000D), .UI, study)
-      try ds.set(Tag(0x0020, 0x000E), .UI, series)
-      try ds.set(Tag(0x0008, 0x0018), .UI, items.map(\.instance))
-      requests.append(ds)
+    if firstImageFirst,
+      let first = missing.min(by: { ($0.order.0, $0.order.1, $0.series) < ($1.order.0, $1.order.1, $1.series) })
+    {
+      requests.append(try imageRequest(series: first.series, instances: [first.instance]))
+      missing.removeAll { $0.instance == first.instance }
+    }
+    for (series, items) in Dictionary(grouping: missing, by: \.series).sorted(by: { $0.key < $1.key }) {
+      requests.append(try imageRequest(series: series, instances: items.map(\.instance)))
     }
     return RetrievalPlan(
-      requests: requests, storageClasses: classes, present: found.count - missing.count, total: found.count)
+      requests: requests, storageClasses: classes, present: found.count - missingUIDs.count, total: found.count)
+  }
+
+  /// An image-level request for some instances of one series of the target's study.
+  func imageRequest(series: String, instances: [String]) throws -> Dataset {
+    var ds = Dataset(byteOrder: .little)
+    try ds.set(Tag(0x0008, 0x0052), .CS, "IMAGE")
+    if let patientId { try ds.set(Tag(0x0010, 0x0020), .LO, patientId) }
+    try ds.set(Tag(0x0020, 0x000D), .UI, study)
+    try ds.set(Tag(0x0020, 0x000E), .UI, series)
+    try ds.set(Tag(0x0008, 0x0018), .UI, instances)
+    return ds
   }
 }
 
