@@ -89,8 +89,10 @@ public final class CursesApp {
       let resized: Bool
       if case .resize = msg { resized = true } else { resized = false }
       let screenBefore = model.screen
+      let panesBefore = (model.layout, model.panes.count)
       dispatch(update(&model, msg, keymap: keymap))
-      draw(full: resized || model.screen != screenBefore)
+      // A new layout leaves pictures where there are none now: clear them.
+      draw(full: resized || model.screen != screenBefore || panesBefore != (model.layout, model.panes.count))
     }
   }
 
@@ -148,8 +150,10 @@ public final class CursesApp {
       // Kitty keeps pictures over cleared text: take down every placement.
       if graphics.encoder.proto == .kitty { pendingImage = Array("\u{1B}_Ga=d\u{1B}\\".utf8) }
     }
-    if model.screen == .viewer, shownImage == nil, let viewer = model.viewer, let area = ScreenText.imageArea(model) {
-      placeImage(viewer, area: area)
+    if model.screen == .viewer, shownImage == nil {
+      for area in ScreenText.paneAreas(model) where model.panes.indices.contains(area.pane) {
+        placeImage(pane: area.pane, area: (area.x, area.y, area.columns, area.rows))
+      }
     }
     if slots != shownThumbnails {
       placeThumbnails(slots)
@@ -199,8 +203,9 @@ public final class CursesApp {
     pendingImage = bytes.isEmpty ? nil : bytes
   }
 
-  /// Renders the slice for the image area and keeps its bytes to write after curses has drawn.
-  func placeImage(_ viewer: Viewer, area: (x: Int, y: Int, columns: Int, rows: Int)) {
+  /// Renders a pane's slice for its area and keeps its bytes to write after curses has drawn.
+  func placeImage(pane: Int, area: (x: Int, y: Int, columns: Int, rows: Int)) {
+    let viewer = model.panes[pane]
     let layout = GraphicsLayout(columns: area.columns, rows: area.rows, cell: graphics.cell)
     let proto = graphics.encoder.proto
     let blocks = graphics.encoder.blocks
@@ -210,11 +215,12 @@ public final class CursesApp {
     {
     case .success(let (raster, info)):
       // Recording what the render found (window, probe value) asks for nothing more.
-      _ = update(&model, .sliceRendered(info), keymap: keymap)
+      _ = update(&model, .sliceRendered(info, pane: pane), keymap: keymap)
       let covered = layout.cellsCovered(
         rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto, blocks: blocks)
       let x = area.x + max(0, (area.columns - covered.columns) / 2)
-      let bytes = graphics.encoder.encode(raster, imageID: 1, layout: layout)
+      // Kitty: one image id a pane, so each new slice replaces its pane's picture only.
+      let bytes = graphics.encoder.encode(raster, imageID: UInt32(1 + pane), layout: layout)
       pendingImage = (pendingImage ?? []) + Self.positioned(bytes, proto: proto, row: area.y, column: x)
       shownImage = "\(viewer.index)"
     case .failure(let error):

@@ -49,7 +49,37 @@ public struct Model: Sendable {
   public var series: [LocalArchive.SeriesSummary] = []
   public var seriesIndex = 0
 
-  public var viewer: Viewer?
+  /// The viewer's panes (one, two side by side, or four) and the one keys act on. Scrolling moves them
+  /// all together when `syncScroll` is on.
+  public var panes: [Viewer] = []
+  public var activePane = 0
+  public var layout: Layout = .single
+  public var syncScroll = true
+
+  public enum Layout: String, Sendable, CaseIterable {
+    case single = "1x1", sideBySide = "1x2", grid = "2x2"
+
+    public var paneCount: Int {
+      switch self {
+      case .single: 1
+      case .sideBySide: 2
+      case .grid: 4
+      }
+    }
+  }
+
+  /// The active pane's viewer (nil when no series is open).
+  public var viewer: Viewer? {
+    get { panes.indices.contains(activePane) ? panes[activePane] : nil }
+    set {
+      if let newValue {
+        if panes.indices.contains(activePane) { panes[activePane] = newValue } else { panes = [newValue] }
+      } else {
+        panes = []
+      }
+      activePane = min(activePane, max(0, panes.count - 1))
+    }
+  }
 
   /// The tag browser: the current slice's elements as dump lines, a filter, and the first line shown.
   public var tags: [String] = []

@@ -16,7 +16,10 @@ public enum Msg: Sendable {
   case seriesOpened(Viewer)
   /// A series' instances as the archive holds them now (more arrive during a retrieval).
   case pathsLoaded(seriesInstanceUID: String, [String])
-  case sliceRendered(SliceInfo)
+  /// What rendering a pane's slice found (the active pane's when `pane` is nil).
+  case sliceRendered(SliceInfo, pane: Int? = nil)
+  /// A series opened in another pane than the active one.
+  case paneFilled(Int, Viewer)
   case tagsLoaded([String])
   /// Time for the next cine frame.
   case tick
@@ -32,6 +35,8 @@ public enum Effect: Sendable, Equatable {
   case loadSeries(studyInstanceUID: String)
   case openSeries(studyInstanceUID: String, seriesInstanceUID: String)
   case loadPaths(seriesInstanceUID: String)
+  /// Shows a series of the open study in pane `pane` (a layout with more panes, or the next series).
+  case fillPane(Int, studyInstanceUID: String, seriesInstanceUID: String)
   /// The viewer's slice or its display changed: render it again.
   case renderSlice
   /// The current slice's elements for the tag browser.
@@ -56,6 +61,8 @@ public enum Action: String, Sendable, CaseIterable {
   case cancelJob = "cancel_job"
   case panLeft = "pan_left", panRight = "pan_right", panUp = "pan_up", panDown = "pan_down"
   case actualSize = "actual_size", measure, region
+  case nextLayout = "next_layout", nextPane = "next_pane", nextSeries = "next_series", previousSeries =
+    "previous_series"
   case probe, probeLeft = "probe_left", probeRight = "probe_right", probeUp = "probe_up", probeDown = "probe_down"
 
   /// 0-based index into `Presets.ordered` for preset actions.
@@ -109,6 +116,10 @@ public enum Action: String, Sendable, CaseIterable {
     case .panRight: "pan right"
     case .panUp: "pan up"
     case .panDown: "pan down"
+    case .nextLayout: "layout: 1x1, 1x2, 2x2 (:layout 2x2); panes scroll together (:sync off)"
+    case .nextPane: "next pane"
+    case .nextSeries: "next series in this pane"
+    case .previousSeries: "previous series in this pane"
     case .actualSize: "1:1, one image pixel to one screen pixel (f fits again)"
     case .measure: "distance from the probe's point to where the probe moves, in mm (again: off)"
     case .region: "rectangle from the probe's point: mean, SD and area (again: off)"

@@ -87,6 +87,18 @@ public final class Runtime: Sendable {
         guard !paths.isEmpty else { return [.failed("the series has no instance in the archive")] }
         try? archive.markViewed(studyInstanceUID: studyUID)
         return [.seriesOpened(Viewer(study: study, series: series, paths: paths))]
+      case .fillPane(let pane, let studyUID, let seriesUID):
+        guard let study = model.viewer?.study, study.studyInstanceUID == studyUID,
+          let series = model.series.first(where: { $0.seriesInstanceUID == seriesUID })
+        else { return [] }
+        let paths = try archive.instancePaths(seriesInstanceUID: seriesUID)
+        guard !paths.isEmpty else { return [] }
+        var viewer = Viewer(study: study, series: series, paths: paths)
+        // A new pane starts level with the active one, in the same place of the stack.
+        if let active = model.viewer, active.paths.count > 1 {
+          viewer.index = min(paths.count - 1, active.index * paths.count / active.paths.count)
+        }
+        return [.paneFilled(pane, viewer)]
       case .loadPaths(let uid):
         return [.pathsLoaded(seriesInstanceUID: uid, try archive.instancePaths(seriesInstanceUID: uid))]
       case .loadTags(let path):

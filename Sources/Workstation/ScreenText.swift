@@ -30,6 +30,35 @@ public enum ScreenText {
     return (0, 2, w, max(1, h - 2 - 4))
   }
 
+  /// One pane of the viewer: its picture's cells, and where its one-line label goes (none in 1x1).
+  public struct PaneArea: Sendable, Equatable {
+    public var pane: Int
+    public var x: Int
+    public var y: Int
+    public var columns: Int
+    public var rows: Int
+    public var labelRow: Int?
+  }
+
+  /// The panes of the layout in the image area: side by side for 1x2, two rows of two for 2x2, each
+  /// under a label row; one column between panes.
+  public static func paneAreas(_ model: Model) -> [PaneArea] {
+    guard let area = imageArea(model) else { return [] }
+    let count = min(model.panes.count, model.layout.paneCount)
+    guard model.layout != .single, count > 1 else {
+      return [PaneArea(pane: model.activePane, x: area.x, y: area.y, columns: area.columns, rows: area.rows)]
+    }
+    let gridRows = model.layout == .grid ? 2 : 1
+    let width = max(1, (area.columns - 1) / 2)
+    let height = max(2, area.rows / gridRows)
+    return (0..<count).map { i in
+      let (r, c) = (i / 2, i % 2)
+      let top = area.y + r * height
+      return PaneArea(
+        pane: i, x: area.x + c * (width + 1), y: top + 1, columns: width, rows: max(1, height - 1), labelRow: top)
+    }
+  }
+
   static func fit(_ s: String, _ width: Int) -> String {
     let clean = s.strippingControlCharacters
     let count = clean.count
@@ -135,7 +164,8 @@ public enum ScreenText {
 
   /// Rows that hold pictures (the viewer's slice, the series thumbnails): curses leaves them alone.
   public static func pictureRows(_ model: Model) -> Set<Int> {
-    if let area = imageArea(model) { return Set(area.y..<(area.y + area.rows)) }
+    let panes = paneAreas(model)
+    if !panes.isEmpty { return Set(panes.flatMap { $0.y..<($0.y + $0.rows) }) }
     return Set(thumbnailSlots(model).flatMap { $0.y..<($0.y + $0.rows) })
   }
 
@@ -191,6 +221,21 @@ public enum ScreenText {
     var out = [pair(left1, right1, width), pair(left2, "", width)]
     let area = max(1, height - 4)
     for _ in 0..<area { out.append("") }
+    // Each pane's label over its picture: series, slice, window; the active one marked.
+    for pane in paneAreas(model) {
+      guard let row = pane.labelRow, out.indices.contains(row), model.panes.indices.contains(pane.pane) else {
+        continue
+      }
+      let p = model.panes[pane.pane]
+      let w = (p.window ?? p.slice?.window).map { " W \(format($0.width)) L \(format($0.center))" } ?? ""
+      let label =
+        (pane.pane == model.activePane ? "*" : " ") + "Se \(p.series.seriesNumber.map(String.init) ?? "-") "
+        + p.series.description + "  \(p.index + 1)/\(p.paths.count)" + w
+      var line = Array(fit(out[row], width))
+      let text = Array(column(label, pane.columns))
+      for (k, ch) in text.enumerated() where pane.x + k < line.count { line[pane.x + k] = ch }
+      out[row] = String(line)
+    }
     out.append(pair("Im \(v.index + 1)/\(v.paths.count)" + position, right2, width))
     let probe =
       v.probe.map { p in

@@ -50,20 +50,27 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     model.screen = .series
     return []
   case .pathsLoaded(let seriesUID, let paths):
-    guard var v = model.viewer, v.series.seriesInstanceUID == seriesUID, !paths.isEmpty, paths != v.paths else {
-      return []
+    var effects: [Effect] = []
+    for i in model.panes.indices where model.panes[i].series.seriesInstanceUID == seriesUID {
+      var v = model.panes[i]
+      guard !paths.isEmpty, paths != v.paths else { continue }
+      // The slice shown stays shown; the count grows.
+      let shown: String? = v.paths.indices.contains(v.index) ? v.paths[v.index] : nil
+      v.paths = paths
+      v.index = shown.flatMap { paths.firstIndex(of: $0) } ?? min(v.index, paths.count - 1)
+      v.series.instanceCount = paths.count
+      model.panes[i] = v
+      if shown == nil { effects = [.renderSlice] }
     }
-    // The slice shown stays shown; the count grows.
-    let shown: String? = v.paths.indices.contains(v.index) ? v.paths[v.index] : nil
-    v.paths = paths
-    v.index = shown.flatMap { paths.firstIndex(of: $0) } ?? min(v.index, paths.count - 1)
-    v.series.instanceCount = paths.count
-    model.viewer = v
-    return shown == nil ? [.renderSlice] : []
+    return effects
   case .seriesOpened(let viewer):
     model.viewer = viewer
     model.screen = .viewer
     model.status = ""
+    return fillPanes(&model) + [.renderSlice]
+  case .paneFilled(let index, let viewer):
+    guard index < model.layout.paneCount, index <= model.panes.count else { return [] }
+    if index == model.panes.count { model.panes.append(viewer) } else { model.panes[index] = viewer }
     return [.renderSlice]
   case .drag(let columns, let rows):
     guard model.screen == .viewer, var v = model.viewer, columns != 0 || rows != 0 else { return [] }
@@ -75,8 +82,12 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     v.windowName = nil
     model.viewer = v
     return [.renderSlice]
-  case .sliceRendered(let info):
-    model.viewer?.slice = info
+  case .sliceRendered(let info, let pane):
+    if let pane {
+      if model.panes.indices.contains(pane) { model.panes[pane].slice = info }
+    } else {
+      model.viewer?.slice = info
+    }
     return []
   case .tick:
     guard var v = model.viewer, v.cineRate != nil, !v.paths.isEmpty else { return [] }
@@ -256,6 +267,20 @@ private func command(_ model: inout Model, _ text: String) -> [Effect] {
   case "today", "week", "month":
     let span = ["today": "today", "week": "7d", "month": "30d"][verb] ?? "today"
     return command(&model, "find date=\(span)")
+  case "layout":
+    guard words.count == 2, let layout = Model.Layout(rawValue: words[1].lowercased()) else {
+      model.status = ":layout wants 1x1, 1x2 or 2x2"
+      return []
+    }
+    return setLayout(&model, layout)
+  case "sync":
+    guard words.count == 2, ["on", "off"].contains(words[1]) else {
+      model.status = ":sync wants on or off"
+      return []
+    }
+    model.syncScroll = words[1] == "on"
+    model.status = "panes scroll " + (model.syncScroll ? "together" : "each on its own")
+    return []
   case "sort":
     guard words.count == 2, let order = Model.StudySort(rawValue: words[1].lowercased()) else {
       model.status = ":sort wants one of " + Model.StudySort.allCases.map(\.rawValue).joined(separator: ", ")
@@ -268,6 +293,26 @@ private func command(_ model: inout Model, _ text: String) -> [Effect] {
   default:
     model.status = "unknown command :\(verb)"
     return []
+  }
+}
+
+/// A layout of `layout.paneCount` panes: extra panes closed, missing ones filled with the next series.
+private func setLayout(_ model: inout Model, _ layout: Model.Layout) -> [Effect] {
+  model.layout = layout
+  if model.panes.count > layout.paneCount { model.panes.removeLast(model.panes.count - layout.paneCount) }
+  model.activePane = min(model.activePane, max(0, model.panes.count - 1))
+  model.status = "layout \(layout.rawValue)"
+  return fillPanes(&model) + [.renderSlice]
+}
+
+/// Opens, in each empty pane of the layout, the series after the one in the pane before it.
+private func fillPanes(_ model: inout Model) -> [Effect] {
+  guard let last = model.panes.last, !model.series.isEmpty else { return [] }
+  let start = model.series.firstIndex { $0.seriesInstanceUID == last.series.seriesInstanceUID } ?? 0
+  return (model.panes.count..<max(model.panes.count, model.layout.paneCount)).map { pane in
+    let series = model.series[(start + pane - model.panes.count + 1) % model.series.count]
+    return .fillPane(
+      pane, studyInstanceUID: last.study.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID)
   }
 }
 
@@ -359,7 +404,34 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
     if action == .tags, let v = model.viewer, v.paths.indices.contains(v.index) {
       return [.loadTags(path: v.paths[v.index])]
     }
-    return viewerAction(&model, action, count: count)
+    switch action {
+    case .nextLayout:
+      let all = Model.Layout.allCases
+      return setLayout(&model, all[((all.firstIndex(of: model.layout) ?? 0) + 1) % all.count])
+    case .nextPane:
+      guard !model.panes.isEmpty else { return [] }
+      model.activePane = (model.activePane + count) % model.panes.count
+      return []
+    case .nextSeries, .previousSeries:
+      guard let v = model.viewer, !model.series.isEmpty else { return [] }
+      let here = model.series.firstIndex { $0.seriesInstanceUID == v.series.seriesInstanceUID } ?? 0
+      let step = action == .nextSeries ? count : -count
+      let next = model.series[((here + step) % model.series.count + model.series.count) % model.series.count]
+      return [
+        .fillPane(
+          model.activePane, studyInstanceUID: v.study.studyInstanceUID, seriesInstanceUID: next.seriesInstanceUID)
+      ]
+    default:
+      let before = model.viewer?.index
+      let effects = viewerAction(&model, action, count: count)
+      // Synchronized scrolling: the other panes move by as many slices as the active one did.
+      if model.syncScroll, let before, let after = model.viewer?.index, after != before {
+        for i in model.panes.indices where i != model.activePane {
+          model.panes[i].index = max(0, min(model.panes[i].paths.count - 1, model.panes[i].index + after - before))
+        }
+      }
+      return effects
+    }
   case .tags:
     var top = model.tagTop
     _ = moveSelection(&top, count: model.visibleTags.count, action, by: count, page: page)

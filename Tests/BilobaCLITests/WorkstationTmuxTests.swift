@@ -207,6 +207,14 @@ import Testing
     // The corner text sits at the bottom of a 100-row screen, the study's description at the top right.
     #expect(lines.firstIndex { $0.contains("Im 1/24") } == 96, "\(lines.count) lines")
     #expect(lines.first?.hasSuffix("CT HEAD PHANTOM  20260115") == true)
+    // 2x2: four panes, each with its label; the panes scroll together.
+    try session.keys("|", "|")
+    try session.wait(for: "*Se 1 AXIAL 2.5MM  1/24")
+    try session.keys("Down")
+    let grid = try session.wait(for: "*Se 1 AXIAL 2.5MM  2/24")
+    let labels = grid.split(separator: "\n").filter { $0.contains("Se ") && $0.contains("/") }
+    #expect(labels.count == 2 && labels.allSatisfy { $0.components(separatedBy: "Se ").count == 3 }, "\(grid)")
+    #expect(labels.joined().components(separatedBy: "2.5MM  2/24").count == 3, "the two CT panes moved together")
     try session.keys("q")
   }
 

@@ -429,3 +429,72 @@ import Testing
     #expect(ScreenText.lines(m, keymap: keys)[m.size.rows - 4].hasPrefix("Im 3/5"))
   }
 }
+
+@Suite struct LayoutTests {
+  /// A viewer on series 1 of a study with three series of 40, 20 and 40 slices.
+  static func model() -> Model {
+    var m = UpdateTests.viewerModel(slices: 40)
+    m.series = [40, 20, 40].enumerated().map { i, n in
+      LocalArchive.SeriesSummary(
+        seriesInstanceUID: "1.2.1.\(i + 1)", seriesNumber: i + 1, modality: "CT", description: "S\(i + 1)",
+        instanceCount: n)
+    }
+    let first = m.series[0]
+    m.viewer?.series = first
+    return m
+  }
+
+  static func command(_ m: inout Model, _ text: String, _ keys: Keymap) {
+    for key in [":"] + text.map(String.init) + ["Enter"] { _ = update(&m, .key(key), keymap: keys) }
+  }
+
+  static func viewer(_ m: Model, series i: Int) -> Viewer {
+    let s = m.series[i]
+    return Viewer(study: m.viewer!.study, series: s, paths: (0..<s.instanceCount).map { "/\(i)/\($0).dcm" })
+  }
+
+  @Test func a_wider_layout_fills_its_panes_with_the_following_series_and_1x1_closes_them() throws {
+    let keys = try UpdateTests.keymap("default")
+    var m = Self.model()
+    let effects = update(&m, .key("|"), keymap: keys)
+    #expect(m.layout == .sideBySide)
+    #expect(
+      effects == [.fillPane(1, studyInstanceUID: "1.2.1", seriesInstanceUID: "1.2.1.2"), .renderSlice])
+    _ = update(&m, .paneFilled(1, Self.viewer(m, series: 1)), keymap: keys)
+    _ = update(&m, .key("|"), keymap: keys)
+    #expect(m.layout == .grid)
+    _ = update(&m, .paneFilled(2, Self.viewer(m, series: 2)), keymap: keys)
+    _ = update(&m, .paneFilled(3, Self.viewer(m, series: 0)), keymap: keys)
+    #expect(m.panes.map(\.series.seriesNumber) == [1, 2, 3, 1])
+    let areas = ScreenText.paneAreas(m)
+    #expect(areas.count == 4)
+    #expect(areas[1].x == areas[0].columns + 1 && areas[2].y > areas[0].y + areas[0].rows)
+    let lines = ScreenText.lines(m, keymap: keys)
+    #expect(lines[areas[0].labelRow!].hasPrefix("*Se 1 S1  1/40 W 400 L 40"))
+    #expect(lines[areas[3].labelRow!].contains(" Se 1 S1  1/40"))
+    Self.command(&m, "layout 1x1", keys)
+    #expect(m.layout == .single && m.panes.count == 1)
+  }
+
+  @Test func panes_scroll_together_unless_sync_is_off_and_tab_moves_the_keys_to_the_next_pane() throws {
+    let keys = try UpdateTests.keymap("default")
+    var m = Self.model()
+    Self.command(&m, "layout 1x2", keys)
+    _ = update(&m, .paneFilled(1, Self.viewer(m, series: 1)), keymap: keys)
+    _ = update(&m, .key("PageDown"), keymap: keys)
+    #expect(m.panes.map(\.index) == [10, 10])
+    _ = update(&m, .key("End"), keymap: keys)
+    #expect(m.panes.map(\.index) == [39, 19], "each pane stops at its own last slice")
+    Self.command(&m, "sync off", keys)
+    _ = update(&m, .key("Tab"), keymap: keys)
+    #expect(m.activePane == 1)
+    _ = update(&m, .key("Home"), keymap: keys)
+    #expect(m.panes.map(\.index) == [39, 0])
+    _ = update(&m, .key("Right"), keymap: keys)
+    #expect(m.panes[1].window != nil && m.panes[0].window == nil, "window keys act on the active pane")
+    #expect(
+      update(&m, .key("]"), keymap: keys) == [
+        .fillPane(1, studyInstanceUID: "1.2.1", seriesInstanceUID: "1.2.1.3")
+      ])
+  }
+}
