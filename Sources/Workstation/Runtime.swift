@@ -19,6 +19,22 @@ public final class Runtime: Sendable {
     func remove(_ uid: String) -> Task<Void, Never>? { tasks.withLock { $0.removeValue(forKey: uid) } }
   }
 
+  /// The last slices read and decoded (a few: one a pane, and then some), so a change of window, zoom or
+  /// probe draws again without reading or decoding the file again.
+  private let recent = Mutex<[(path: String, image: DICOMImage, frame: DecodedFrame)]>([])
+  static let recentSlices = 6
+
+  func decoded(_ path: String) throws(ImagingError) -> (DICOMImage, DecodedFrame) {
+    if let hit = recent.withLock({ $0.first { $0.path == path } }) { return (hit.image, hit.frame) }
+    let image = try DICOMImage(path: path)
+    let frame = try image.decodeFrame(0)
+    recent.withLock {
+      $0.insert((path, image, frame), at: 0)
+      if $0.count > Self.recentSlices { $0.removeLast() }
+    }
+    return (image, frame)
+  }
+
   public init(archive: LocalArchive, remote: (any RemoteCatalog)? = nil) {
     self.archive = archive
     self.remote = remote
@@ -153,8 +169,7 @@ public final class Runtime: Sendable {
       return .failure(.frameOutOfRange(index: viewer.index, count: viewer.paths.count))
     }
     do throws(ImagingError) {
-      let image = try DICOMImage(path: viewer.paths[viewer.index])
-      let frame = try image.decodeFrame(0)
+      let (image, frame) = try decoded(viewer.paths[viewer.index])
       let rendered = try DisplayPipeline.render(
         frame, of: image,
         options: DisplayOptions(voi: viewer.window.map { .window($0) } ?? .automatic, invert: viewer.invert))
