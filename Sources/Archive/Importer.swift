@@ -10,6 +10,8 @@ public struct Importer: Sendable {
     public var notDICOM = 0
     public var failed = 0
     public var failures: [String] = []
+    /// The studies of the DICOM files found (new or already here): what `biloba PATH...` opens.
+    public var studies: Set<String> = []
 
     public var description: String {
       "imported \(imported), duplicates \(duplicates), not DICOM \(notDICOM), failed \(failed)"
@@ -99,7 +101,9 @@ public struct Importer: Sendable {
       case .failed(let message):
         summary.failed += 1
         if summary.failures.count < 100 { summary.failures.append(message) }
-      case .record(let record): records.append((i, record))
+      case .record(let record):
+        records.append((i, record))
+        summary.studies.insert(record.studyInstanceUID)
       }
     }
     // The same instance twice in one import: the first copy stands.

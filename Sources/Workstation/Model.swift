@@ -19,8 +19,11 @@ public struct Model: Sendable {
   public var localStudyUIDs: Set<String> = []
   /// Retrieval jobs by Study Instance UID.
   public var jobs: [String: JobProgress] = [:]
-  /// The study whose retrieval the reader started last: it opens as soon as its first image is here.
+  /// The study whose retrieval the reader started last (or that `biloba PATH` imported): it opens as
+  /// soon as it is in the archive, straight into the viewer when it holds one series.
   public var openWhenArrived: String?
+  /// Set when a study opens by itself: a study of one series goes on to the viewer.
+  public var openSingleSeries = false
   public var isRemote: Bool { sourceIndex > 0 }
   /// Today as YYYYMMDD, set by the runtime: date shortcuts (`today`, `7d`) are computed from it.
   public var today = "20260101"

@@ -16,6 +16,12 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     model.studies = model.sort.apply(studies)
     model.studyIndex = min(model.studyIndex, max(0, studies.count - 1))
     model.status = "\(studies.count) stud\(studies.count == 1 ? "y" : "ies")"
+    if let uid = model.openWhenArrived, let i = model.studies.firstIndex(where: { $0.studyInstanceUID == uid }) {
+      model.openWhenArrived = nil
+      model.studyIndex = i
+      model.openSingleSeries = true
+      return [.loadSeries(studyInstanceUID: uid)]
+    }
     return []
   case .remoteStudiesLoaded(let node, let studies, let local):
     guard model.source == node else { return [] }
@@ -48,6 +54,11 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     model.series = series
     model.seriesIndex = selected.flatMap { uid in series.firstIndex { $0.seriesInstanceUID == uid } } ?? 0
     model.screen = .series
+    if model.openSingleSeries, series.count == 1 {
+      model.openSingleSeries = false
+      return [.openSeries(studyInstanceUID: uid, seriesInstanceUID: series[0].seriesInstanceUID)]
+    }
+    model.openSingleSeries = false
     return []
   case .pathsLoaded(let seriesUID, let paths):
     var effects: [Effect] = []

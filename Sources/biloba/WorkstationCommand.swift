@@ -50,8 +50,11 @@ struct WorkstationCommand: ParsableCommand {
     } else {
       store = try archive.open()
     }
+    var opening: String?
     if !paths.isEmpty {
       let summary = try Importer(archive: store).run(paths)
+      // One study given: it opens at once (in the viewer when it is one series).
+      if summary.studies.count == 1 { opening = summary.studies.first }
       if summary.imported + summary.duplicates == 0 && summary.failed > 0 {
         throw CommandFailure(
           "nothing could be imported from \(paths.joined(separator: " ").strippingControlCharacters)")
@@ -82,6 +85,7 @@ struct WorkstationCommand: ParsableCommand {
       tmuxPassthrough: capabilities.inTmux && [.sixel, .kitty, .iterm].contains(proto) && TmuxPassthrough.isAllowed())
     var model = Model()
     model.sources = ["Local"] + catalog.nodes
+    model.openWhenArrived = opening
     let app = CursesApp(
       runtime: Runtime(archive: store, remote: catalog), keymap: keys,
       graphics: .init(encoder: encoder, cell: .init(width: cell.width, height: cell.height)), model: model)

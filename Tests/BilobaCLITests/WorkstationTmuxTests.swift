@@ -188,6 +188,22 @@ import Testing
     try session.keys("q")
   }
 
+  @Test func biloba_with_a_path_imports_it_and_opens_its_one_series_in_the_viewer() throws {
+    guard ProcessRunner.isInstalled("tmux") else {
+      Issue.record("tmux is needed (apt-get install tmux)")
+      return
+    }
+    let dir = try TemporaryDirectory()
+    let session = try Session(
+      "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(dir.file("archive"))'"
+        + " --graphics ascii '\(Self.root)/Samples/ct-head'")
+    let screen = try session.wait(for: "Im 1/24")
+    #expect(screen.contains("PHANTOM, HEAD"))
+    try session.keys("Escape")
+    try session.wait(for: "[#1 AXIAL 2.5MM]")
+    try session.keys("q")
+  }
+
   @Test func a_300_by_100_terminal_gets_the_list_and_the_viewer_laid_out_to_its_size() throws {
     guard ProcessRunner.isInstalled("tmux") else {
       Issue.record("tmux is needed (apt-get install tmux)")

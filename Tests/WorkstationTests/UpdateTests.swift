@@ -498,3 +498,24 @@ import Testing
       ])
   }
 }
+
+@Suite struct OpenOnStartTests {
+  @Test func a_study_given_at_start_opens_and_a_single_series_goes_straight_to_the_viewer() throws {
+    let keys = try UpdateTests.keymap("default")
+    var m = Model()
+    m.openWhenArrived = "1.2.2"
+    #expect(
+      update(&m, .studiesLoaded([UpdateTests.study(1), UpdateTests.study(2)]), keymap: keys) == [
+        .loadSeries(studyInstanceUID: "1.2.2")
+      ])
+    #expect(m.selectedStudy?.studyInstanceUID == "1.2.2")
+    let one = LocalArchive.SeriesSummary(
+      seriesInstanceUID: "1.2.2.1", seriesNumber: 1, modality: "CT", description: "AX", instanceCount: 3)
+    #expect(
+      update(&m, .seriesLoaded(studyInstanceUID: "1.2.2", [one]), keymap: keys) == [
+        .openSeries(studyInstanceUID: "1.2.2", seriesInstanceUID: "1.2.2.1")
+      ])
+    // Later, choosing a study by hand shows its series list even when it has one series.
+    #expect(update(&m, .seriesLoaded(studyInstanceUID: "1.2.2", [one]), keymap: keys).isEmpty)
+  }
+}
