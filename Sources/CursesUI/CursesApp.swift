@@ -49,6 +49,7 @@ public final class CursesApp {
     self.keymap = keymap
     self.graphics = graphics
     self.model = model
+    self.model.grayLevels = graphics.encoder.grayLevels
   }
 
   /// Runs until the user quits. The terminal is restored on every way out, signals included.

@@ -98,6 +98,23 @@ public struct TerminalImageEncoder: Sendable {
     self.tmuxPassthrough = tmuxPassthrough
   }
 
+  /// How many distinct grays a gray image keeps on the screen: 256 unless the protocol has fewer (sixel
+  /// expresses 101 percent steps, fewer with fewer registers; 256- and 16-colour palettes hold a few grays;
+  /// ASCII has its ramp). Counted from the mappings themselves, so it cannot drift from them.
+  public var grayLevels: Int {
+    switch proto {
+    case .kitty, .iterm: return 256
+    case .sixel: return min(max(2, sixel.registers), 101)
+    case .ascii: return ASCIIEncoder.ramp.count
+    case .blocks:
+      switch blocks.depth {
+      case .truecolor: return 256
+      case .ansi256: return Set((0..<256).map { Palette256.nearest(($0, $0, $0)) }).count
+      case .ansi16: return Set((0..<256).map { Palette16.nearest(($0, $0, $0)) }).count
+      }
+    }
+  }
+
   public func encode(_ raster: Raster, imageID: UInt32 = 1, layout: GraphicsLayout? = nil) -> [UInt8] {
     let covered = layout?.cellsCovered(
       rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto,

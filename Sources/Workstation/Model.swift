@@ -10,6 +10,8 @@ public struct Model: Sendable {
   /// The screen to return to from help.
   public var previousScreen: Screen = .studies
   public var size = (columns: 80, rows: 24)
+  /// Distinct grays the terminal's picture protocol shows (set by the view); under 256 the corner says so.
+  public var grayLevels = 256
 
   public var query = StudyQuery()
   /// The study list's tabs: the local archive first, then each remote node.

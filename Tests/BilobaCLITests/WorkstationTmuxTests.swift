@@ -135,6 +135,7 @@ import Testing
     try session.keys("g", "g")
     try session.wait(for: "Im 1/24")
     try session.keys("p")
+    #expect(try session.screen().contains("10 GRAYS"), "ASCII's ramp is marked as reduced gray levels")
     let probed = try session.wait(for: "Probe 128,128: ")
     #expect(probed.contains(" HU"), "the probe reads CT values in HU")
     try session.keys("L", "L")

@@ -519,3 +519,14 @@ import Testing
     #expect(update(&m, .seriesLoaded(studyInstanceUID: "1.2.2", [one]), keymap: keys).isEmpty)
   }
 }
+
+@Suite struct GrayMarkTests {
+  @Test func the_corner_says_when_the_terminal_shows_fewer_grays_than_the_image_has() throws {
+    let keys = try UpdateTests.keymap("default")
+    var m = UpdateTests.viewerModel()
+    m.viewer?.slice?.isLossy = false
+    #expect(!ScreenText.lines(m, keymap: keys)[m.size.rows - 4].contains("GRAYS"))
+    m.grayLevels = 101
+    #expect(ScreenText.lines(m, keymap: keys)[m.size.rows - 4].hasSuffix("Zoom 100%  101 GRAYS"))
+  }
+}
