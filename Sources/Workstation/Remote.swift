@@ -27,6 +27,15 @@ public struct JobProgress: Sendable, Equatable {
     self.error = error
   }
 
+  /// "[#####-----]" while the total is known and the job runs; empty otherwise.
+  public func bar(width: Int = 10) -> String {
+    guard !finished, error == nil, let remaining else { return "" }
+    let total = completed + failed + remaining
+    guard total > 0 else { return "" }
+    let done = min(width, (completed + failed) * width / total)
+    return "[" + String(repeating: "#", count: done) + String(repeating: "-", count: width - done) + "] "
+  }
+
   /// "12/24", "24 done, 1 failed", or the error.
   public var summary: String {
     if let error { return "failed: \(error)" }

@@ -84,7 +84,7 @@ public enum ScreenText {
       height -= SearchForm.Field.allCases.count + 2
     }
     // The description takes what the fixed columns and the count (with a remote row's state) leave.
-    let describe = max(8, min(40, width - 10 - 23 - 13 - 7 - 18))
+    let describe = max(8, min(40, width - 10 - 23 - 13 - 7 - (model.isRemote && width >= 100 ? 30 : 18)))
     out.append(
       column("Date", 10) + " " + column("Patient", 22) + " " + column("ID", 12) + " " + column("Mod", 6) + " "
         + column("Description", describe) + " Images")
@@ -95,7 +95,10 @@ public enum ScreenText {
       // Remote rows: L when the study is already local, or the progress of its retrieval.
       let state =
         model.isRemote
-        ? (model.jobs[s.studyInstanceUID].map { "  " + ($0.error == nil ? $0.summary : "failed") }
+        ? (model.jobs[s.studyInstanceUID].map {
+          // The bar where the width allows it; the counts always.
+          "  " + ($0.error == nil ? (width >= 100 ? $0.bar() : "") + $0.summary : "failed")
+        }
           ?? (model.localStudyUIDs.contains(s.studyInstanceUID) ? "  L" : "")) : ""
       out.append(
         mark + column(s.studyDate, 9) + " " + column(PersonName(parsing: s.patientName).display, 22) + " "

@@ -179,7 +179,11 @@ import Testing
     m.screen = .studies
     _ = update(&m, .job(studyInstanceUID: "1.2.2", JobProgress(completed: 3, remaining: 7)), keymap: keys)
     lines = ScreenText.lines(m, keymap: keys)
-    #expect(lines[2].contains("3/10"))
+    #expect(lines[2].contains("10  3/10") && !lines[2].contains("["), "\(lines[2])")
+    m.size = (120, 30)
+    lines = ScreenText.lines(m, keymap: keys)
+    #expect(lines[2].contains("10  [###-------] 3/10"), "a bar where the width allows: \(lines[2])")
+    m.size = (80, 24)
     let done = update(
       &m, .job(studyInstanceUID: "1.2.2", JobProgress(completed: 10, remaining: 0, finished: true)), keymap: keys)
     #expect(done == [.loadStudies(StudyQuery())])
