@@ -52,6 +52,8 @@ public struct Model: Sendable {
   public var studyIndex = 0
 
   public var series: [LocalArchive.SeriesSummary] = []
+  /// The series list shows a remote study's series (from C-FIND), not the archive's.
+  public var seriesAreRemote = false
   public var seriesIndex = 0
 
   /// The viewer's panes (one, two side by side, or four) and the one keys act on. Scrolling moves them

@@ -13,6 +13,8 @@ public enum Msg: Sendable {
   /// A retrieval job moved on or ended.
   case job(studyInstanceUID: String, JobProgress)
   case seriesLoaded(studyInstanceUID: String, [LocalArchive.SeriesSummary])
+  /// A remote study's series (to retrieve one of them).
+  case remoteSeriesLoaded(studyInstanceUID: String, [LocalArchive.SeriesSummary])
   case seriesOpened(Viewer)
   /// A series' instances as the archive holds them now (more arrive during a retrieval).
   case pathsLoaded(seriesInstanceUID: String, [String])
@@ -30,7 +32,10 @@ public enum Msg: Sendable {
 public enum Effect: Sendable, Equatable {
   case loadStudies(StudyQuery)
   case findRemote(node: String, StudyQuery)
-  case retrieve(node: String, studyInstanceUID: String)
+  /// A study, or one series of it, from a node into the local archive.
+  case retrieve(node: String, studyInstanceUID: String, seriesInstanceUID: String? = nil)
+  /// A remote study's series, by C-FIND at series level.
+  case findRemoteSeries(node: String, studyInstanceUID: String)
   case cancelRetrieve(studyInstanceUID: String)
   case loadSeries(studyInstanceUID: String)
   case openSeries(studyInstanceUID: String, seriesInstanceUID: String)
@@ -58,7 +63,7 @@ public enum Action: String, Sendable, CaseIterable {
   case preset6 = "preset_6", preset7 = "preset_7", preset8 = "preset_8"
   case fileWindow = "file_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit, tags, cine
   case nextSource = "next_source", sort, searchForm = "search_form"
-  case cancelJob = "cancel_job"
+  case cancelJob = "cancel_job", remoteSeries = "remote_series"
   case panLeft = "pan_left", panRight = "pan_right", panUp = "pan_up", panDown = "pan_down"
   case actualSize = "actual_size", measure, region
   case nextLayout = "next_layout", nextPane = "next_pane", nextSeries = "next_series", previousSeries =
@@ -112,6 +117,7 @@ public enum Action: String, Sendable, CaseIterable {
     case .searchForm: "search form: name, ID, date range, modality, accession, description"
     case .sort: "next sort order (date, name, id, modality, description)"
     case .cancelJob: "cancel the selected study's retrieval"
+    case .remoteSeries: "a remote study's series (Enter there retrieves one)"
     case .panLeft: "pan left (when zoomed)"
     case .panRight: "pan right"
     case .panUp: "pan up"

@@ -5,9 +5,14 @@ public import Archive
 public protocol RemoteCatalog: Sendable {
   var nodes: [String] { get }
   func studies(node: String, query: StudyQuery) async throws -> [StudyQuery.Study]
-  /// Retrieves a study into the local archive, reporting progress as it goes; returns the final counts.
-  func retrieve(node: String, studyInstanceUID: String, progress: @escaping @Sendable (JobProgress) -> Void)
-    async throws -> JobProgress
+  /// A study's series on the node (C-FIND at series level).
+  func series(node: String, studyInstanceUID: String) async throws -> [LocalArchive.SeriesSummary]
+  /// Retrieves a study (or one of its series) into the local archive, reporting progress as it goes;
+  /// returns the final counts.
+  func retrieve(
+    node: String, studyInstanceUID: String, seriesInstanceUID: String?,
+    progress: @escaping @Sendable (JobProgress) -> Void
+  ) async throws -> JobProgress
 }
 
 /// A retrieval job's counts as the peer reports them.

@@ -43,7 +43,7 @@ public final class Runtime: Sendable {
   /// Whether an effect goes to the network (and so runs in the background, answering through `post`).
   public static func isRemote(_ effect: Effect) -> Bool {
     switch effect {
-    case .findRemote, .retrieve, .cancelRetrieve: true
+    case .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve: true
     default: false
     }
   }
@@ -71,9 +71,15 @@ public final class Runtime: Sendable {
         } catch {
           post(.failed("\(node): \(error)"))
         }
-      case .retrieve(let node, let uid):
+      case .findRemoteSeries(let node, let uid):
         do {
-          let final = try await remote.retrieve(node: node, studyInstanceUID: uid) {
+          post(.remoteSeriesLoaded(studyInstanceUID: uid, try await remote.series(node: node, studyInstanceUID: uid)))
+        } catch {
+          post(.failed("\(node): \(error)"))
+        }
+      case .retrieve(let node, let uid, let series):
+        do {
+          let final = try await remote.retrieve(node: node, studyInstanceUID: uid, seriesInstanceUID: series) {
             post(.job(studyInstanceUID: uid, $0))
           }
           post(.job(studyInstanceUID: uid, final))
@@ -84,7 +90,7 @@ public final class Runtime: Sendable {
         break
       }
     }
-    if case .retrieve(_, let uid) = effect { retrievals.set(uid, task) }
+    if case .retrieve(_, let uid, _) = effect { retrievals.set(uid, task) }
   }
 
   /// The messages an effect produces (none for `renderSlice` and `quit`, which the view handles).
@@ -120,7 +126,7 @@ public final class Runtime: Sendable {
       case .loadTags(let path):
         let file = try DICOMFile.read(path: path)
         return [.tagsLoaded(DumpFormatter().format(file))]
-      case .renderSlice, .quit, .findRemote, .retrieve, .cancelRetrieve:
+      case .renderSlice, .quit, .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve:
         return []
       }
     } catch {

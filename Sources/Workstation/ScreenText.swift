@@ -174,13 +174,18 @@ public enum ScreenText {
 
   /// The thumbnails of the series screen and where they go.
   public static func thumbnailSlots(_ model: Model) -> [ThumbnailSlot] {
-    model.screen == .series ? seriesLayout(model).slots : []
+    model.screen == .series && !model.seriesAreRemote ? seriesLayout(model).slots : []
   }
 
   static func seriesList(_ model: Model, width: Int, height: Int) -> [String] {
     let title = model.selectedStudy.map { PersonName(parsing: $0.patientName).display + "  " + $0.description } ?? ""
     var out = [title, column("#", 5) + " " + column("Mod", 5) + " " + column("Description", 32) + " Images"]
-    let (listRows, slots) = seriesLayout(model)
+    if model.seriesAreRemote { out[0] += "  (on \(model.source): Enter retrieves a series)" }
+    var (listRows, slots) = seriesLayout(model)
+    if model.seriesAreRemote {
+      listRows = max(1, min(model.series.count, height - 2))
+      slots = []
+    }
     let start = max(0, min(model.seriesIndex - listRows / 2, model.series.count - listRows))
     for (i, s) in model.series.enumerated().dropFirst(start).prefix(listRows) {
       let mark = i == model.seriesIndex ? ">" : " "

@@ -54,11 +54,20 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     model.series = series
     model.seriesIndex = selected.flatMap { uid in series.firstIndex { $0.seriesInstanceUID == uid } } ?? 0
     model.screen = .series
+    model.seriesAreRemote = false
     if model.openSingleSeries, series.count == 1 {
       model.openSingleSeries = false
       return [.openSeries(studyInstanceUID: uid, seriesInstanceUID: series[0].seriesInstanceUID)]
     }
     model.openSingleSeries = false
+    return []
+  case .remoteSeriesLoaded(let uid, let series):
+    guard model.isRemote, model.selectedStudy?.studyInstanceUID == uid else { return [] }
+    model.series = series.sorted { ($0.seriesNumber ?? Int.max) < ($1.seriesNumber ?? Int.max) }
+    model.seriesIndex = 0
+    model.seriesAreRemote = true
+    model.screen = .series
+    model.status = "\(model.source): \(series.count) series"
     return []
   case .pathsLoaded(let seriesUID, let paths):
     var effects: [Effect] = []
@@ -355,6 +364,9 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
     else { return [] }
     model.status = "cancelling the retrieval"
     return [.cancelRetrieve(studyInstanceUID: study.studyInstanceUID)]
+  case .remoteSeries:
+    guard model.screen == .studies, model.isRemote, let study = model.selectedStudy else { return [] }
+    return [.findRemoteSeries(node: model.source, studyInstanceUID: study.studyInstanceUID)]
   case .searchForm:
     guard model.screen == .studies else { return [] }
     model.form = SearchForm(model.query)
@@ -410,6 +422,19 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
     guard moveSelection(&model.seriesIndex, count: model.series.count, action, by: count, page: page),
       let study = model.selectedStudy, let series = model.selectedSeries
     else { return [] }
+    if model.seriesAreRemote {
+      // A remote series: retrieved in the background; the study opens when its first image is here.
+      let uid = study.studyInstanceUID
+      if let job = model.jobs[uid], !job.finished {
+        model.status = "a retrieval of this study is under way"
+        return []
+      }
+      model.jobs[uid] = JobProgress()
+      model.openWhenArrived = uid
+      model.screen = .studies
+      model.status = "retrieving series \(series.seriesNumber.map(String.init) ?? "") from \(model.source)"
+      return [.retrieve(node: model.source, studyInstanceUID: uid, seriesInstanceUID: series.seriesInstanceUID)]
+    }
     return [.openSeries(studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID)]
   case .viewer:
     if action == .tags, let v = model.viewer, v.paths.indices.contains(v.index) {

@@ -111,6 +111,22 @@ import Testing
       \(tmux) send-keys q
       sleep 0.3
       \(tmux) kill-server 2>/dev/null
+      # One series of a study: the search form finds the study on the node, Right lists its series,
+      # Enter on the last one (series 2) retrieves that series alone.
+      mkdir -p ws2
+      \(tmux) new-session -d -x 110 -y 30 "XDG_CONFIG_HOME='\(d)/config' \(b) --archive '\(d)/ws2' --graphics ascii"
+      sleep 1
+      \(tmux) send-keys Tab
+      for i in $(seq 50); do \(tmux) capture-pane -p > remote2.txt; grep -q 'INTEROP, ONE' remote2.txt && break; sleep 0.1; done
+      \(tmux) send-keys s I N T E R O P ^ O N E Enter
+      for i in $(seq 50); do \(tmux) capture-pane -p > found.txt; grep -q 'name INTEROP^ONE' found.txt && ! grep -q 'INTEROP, TWO' found.txt && break; sleep 0.1; done
+      \(tmux) send-keys Right
+      for i in $(seq 50); do \(tmux) capture-pane -p > series.txt; grep -q 'Enter retrieves a series' series.txt && break; sleep 0.1; done
+      \(tmux) send-keys End Enter
+      for i in $(seq 100); do \(tmux) capture-pane -p > series-done.txt; grep -q 'done' series-done.txt && break; sleep 0.1; done
+      \(tmux) send-keys q
+      sleep 0.3
+      \(tmux) kill-server 2>/dev/null
       kill $opid
       wait $opid
       true
@@ -129,5 +145,11 @@ import Testing
     let got = try InteropFixture.contents(of: f.dir.file("ws/objects"))
     let study = f.studyUIDs.first { f.instances(study: $0).contains(got.keys.first ?? "") } ?? study1
     try f.expectRetrieved(f.instances(study: study), in: f.dir.file("ws/objects"), "the workstation's retrieve")
+    // The series list of study one on the node, and series 2 (two instances) retrieved alone.
+    let series = f.read("series.txt")
+    #expect(series.contains("(on orthanc: Enter retrieves a series)") && series.contains(" 4"), "\(series)")
+    let two = try #require(f.hierarchy.values.first { $0.count == 2 }?.values.first { $0.count == 2 })
+    #expect(f.read("series-done.txt").contains("retrieve: 2 done"), "\(f.read("series-done.txt"))")
+    try f.expectRetrieved(two, in: f.dir.file("ws2/objects"), "the workstation's series retrieve")
   }
 }

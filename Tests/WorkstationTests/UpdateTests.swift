@@ -534,3 +534,40 @@ import Testing
     #expect(ScreenText.lines(m, keymap: keys)[m.size.rows - 4].hasSuffix("Zoom 100%  101 GRAYS"))
   }
 }
+
+@Suite struct RemoteSeriesTests {
+  @Test func a_remote_studys_series_are_listed_and_enter_retrieves_just_that_series() throws {
+    let keys = try UpdateTests.keymap("default")
+    var m = OpenWhileArrivingTests.remoteModel()
+    #expect(update(&m, .key("Right"), keymap: keys) == [.findRemoteSeries(node: "PACS", studyInstanceUID: "1.2.1")])
+    let series = [2, 1].map { (n: Int) in
+      LocalArchive.SeriesSummary(
+        seriesInstanceUID: "1.2.1.\(n)", seriesNumber: n, modality: "CT", description: "S\(n)", instanceCount: 5)
+    }
+    _ = update(&m, .remoteSeriesLoaded(studyInstanceUID: "1.2.1", series), keymap: keys)
+    #expect(m.screen == .series && m.seriesAreRemote)
+    #expect(m.series.map(\.seriesNumber) == [1, 2], "in series order")
+    let lines = ScreenText.lines(m, keymap: keys)
+    #expect(lines[0].contains("(on PACS: Enter retrieves a series)"))
+    #expect(ScreenText.thumbnailSlots(m).isEmpty, "nothing local to draw")
+    _ = update(&m, .key("Down"), keymap: keys)
+    #expect(
+      update(&m, .key("Enter"), keymap: keys) == [
+        .retrieve(node: "PACS", studyInstanceUID: "1.2.1", seriesInstanceUID: "1.2.1.2")
+      ])
+    #expect(m.screen == .studies && m.openWhenArrived == "1.2.1")
+    // Its first image here: the study opens from the archive (local series, with thumbnails).
+    #expect(
+      update(&m, .job(studyInstanceUID: "1.2.1", JobProgress(completed: 1, remaining: 4)), keymap: keys) == [
+        .loadSeries(studyInstanceUID: "1.2.1")
+      ])
+    _ = update(&m, .seriesLoaded(studyInstanceUID: "1.2.1", [series[0]]), keymap: keys)
+    #expect(!m.seriesAreRemote)
+  }
+
+  @Test func the_local_tab_has_no_remote_series() throws {
+    var m = Model()
+    m.studies = [UpdateTests.study(1)]
+    #expect(update(&m, .key("Right"), keymap: try UpdateTests.keymap("default")).isEmpty)
+  }
+}

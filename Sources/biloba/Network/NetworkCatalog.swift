@@ -30,34 +30,62 @@ struct NetworkCatalog: RemoteCatalog {
     if let v = query.accessionNumber { keys.append("AccessionNumber=\(v)") }
     if let v = query.studyDescription { keys.append("StudyDescription=\(v)") }
     keys += ["NumberOfStudyRelatedInstances", "NumberOfStudyRelatedSeries"]
-    let identifier = try QueryKeys.identifier(level: .study, keys: keys)
-    let contexts = ContextProposal.contexts([(ServiceClasses.Root.study.find, ServiceClasses.uncompressedSyntaxes)])
     var found: [StudyQuery.Study] = []
-    _ = try await Association.withAssociation(to: node, as: entity, contexts: contexts, logger: logger) { association in
-      try await association.find(root: .study, identifier: identifier) { match in
-        func text(_ g: UInt16, _ e: UInt16) -> String { match.string(Tag(g, e))?.strippingControlCharacters ?? "" }
-        guard UIDSyntax.isValid(text(0x0020, 0x000D)) else { return .proceed }
-        found.append(
-          StudyQuery.Study(
-            studyInstanceUID: text(0x0020, 0x000D), patientName: text(0x0010, 0x0010), patientID: text(0x0010, 0x0020),
-            studyDate: text(0x0008, 0x0020), studyTime: text(0x0008, 0x0030), accessionNumber: text(0x0008, 0x0050),
-            description: text(0x0008, 0x1030),
-            modalities: (match.strings(Tag(0x0008, 0x0061)) ?? []).joined(separator: "\\"),
-            seriesCount: match.int(Tag(0x0020, 0x1206)) ?? 0, instanceCount: match.int(Tag(0x0020, 0x1208)) ?? 0))
-        return found.count < 5000 ? .proceed : .cancel
-      }
+    try await find(on: node, level: .study, keys: keys) { match in
+      func text(_ g: UInt16, _ e: UInt16) -> String { match.string(Tag(g, e))?.strippingControlCharacters ?? "" }
+      guard UIDSyntax.isValid(text(0x0020, 0x000D)) else { return true }
+      found.append(
+        StudyQuery.Study(
+          studyInstanceUID: text(0x0020, 0x000D), patientName: text(0x0010, 0x0010), patientID: text(0x0010, 0x0020),
+          studyDate: text(0x0008, 0x0020), studyTime: text(0x0008, 0x0030), accessionNumber: text(0x0008, 0x0050),
+          description: text(0x0008, 0x1030),
+          modalities: (match.strings(Tag(0x0008, 0x0061)) ?? []).joined(separator: "\\"),
+          seriesCount: match.int(Tag(0x0020, 0x1206)) ?? 0, instanceCount: match.int(Tag(0x0020, 0x1208)) ?? 0))
+      return found.count < 5000
     }
     return found.sorted { ($0.studyDate, $0.studyTime) > ($1.studyDate, $1.studyTime) }
   }
 
-  func retrieve(node name: String, studyInstanceUID: String, progress: @escaping @Sendable (JobProgress) -> Void)
-    async throws -> JobProgress
-  {
+  func series(node name: String, studyInstanceUID: String) async throws -> [LocalArchive.SeriesSummary] {
+    let (node, _) = try node(name)
+    let keys = [
+      "StudyInstanceUID=\(studyInstanceUID)", "SeriesInstanceUID", "SeriesNumber", "Modality", "SeriesDescription",
+      "NumberOfSeriesRelatedInstances",
+    ]
+    var found: [LocalArchive.SeriesSummary] = []
+    try await find(on: node, level: .series, keys: keys) { match in
+      func text(_ g: UInt16, _ e: UInt16) -> String { match.string(Tag(g, e))?.strippingControlCharacters ?? "" }
+      guard UIDSyntax.isValid(text(0x0020, 0x000E)) else { return true }
+      found.append(
+        LocalArchive.SeriesSummary(
+          seriesInstanceUID: text(0x0020, 0x000E), seriesNumber: match.int(Tag(0x0020, 0x0011)),
+          modality: text(0x0008, 0x0060), description: text(0x0008, 0x103E),
+          instanceCount: match.int(Tag(0x0020, 0x1209)) ?? 0))
+      return found.count < 5000
+    }
+    return found
+  }
+
+  /// A Study Root C-FIND on one association; `match` returns false to stop (C-CANCEL).
+  private func find(
+    on node: RemoteNode, level: ServiceClasses.Level, keys: [String], match: @escaping (Dataset) -> Bool
+  ) async throws {
+    let identifier = try QueryKeys.identifier(level: level, keys: keys)
+    let contexts = ContextProposal.contexts([(ServiceClasses.Root.study.find, ServiceClasses.uncompressedSyntaxes)])
+    _ = try await Association.withAssociation(to: node, as: entity, contexts: contexts, logger: logger) { association in
+      try await association.find(root: .study, identifier: identifier) { match($0) ? .proceed : .cancel }
+    }
+  }
+
+  func retrieve(
+    node name: String, studyInstanceUID: String, seriesInstanceUID: String?,
+    progress: @escaping @Sendable (JobProgress) -> Void
+  ) async throws -> JobProgress {
     let (node, settings) = try node(name)
     let retriever = Retriever(node: node, entity: entity, archive: archive, config: config, logger: logger)
     let method: Retriever.Method =
       settings.retrieve == "move" ? .move(listenPort: config.network?.listen_port ?? 11112, destination: nil) : .get
-    var target = RetrieveTarget(study: studyInstanceUID)
+    var target = RetrieveTarget(study: studyInstanceUID, series: seriesInstanceUID)
     target.firstImageFirst = true
     let outcome = try await retriever.run(
       target, method: method, refetch: false, announce: false
