@@ -94,8 +94,8 @@ public final class ChildProcess: @unchecked Sendable {
     var envp = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
     defer { envp?.forEach { free($0) } }
     // The child starts with no signal blocked and every signal at its default: the spawning thread may
-    // be one of Dispatch's, which block signals, and a server that inherited a blocked SIGTERM would
-    // outlive its test.
+    // be one of Dispatch's, which block signals. Seen here: a tmux server started from a test inherited
+    // SIGCHLD and SIGTERM blocked, never reaped its panes and ignored kill-server.
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
