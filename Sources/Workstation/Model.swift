@@ -131,6 +131,9 @@ public struct Viewer: Sendable {
   /// nil: the file's own window (or an automatic one) until the user changes it.
   public var window: Window?
   public var windowName: String?
+  /// Where the window comes from while `window` is nil: the file's first (automatic), its n-th, or
+  /// the histogram (auto).
+  public var voiSource: VOISelection = .automatic
   public var invert = false
   public var zoom = 1.0
   /// One image pixel to one screen pixel (cropped around the pan point) instead of fitting the area.
@@ -177,13 +180,15 @@ public struct SliceInfo: Sendable, Equatable {
   public var units: String?
   /// The measurement's result, when one is drawn.
   public var measured: Measured?
+  /// The windows the file offers, by their explanations (or "W/L"), for cycling through them.
+  public var fileWindows: [String] = []
   /// The part of the image shown, as fractions of its width and height (1 when all of it is).
   public var shownFraction = (width: 1.0, height: 1.0)
 
   public static func == (a: SliceInfo, b: SliceInfo) -> Bool {
     a.window == b.window && a.sliceLocation == b.sliceLocation && a.isLossy == b.isLossy && a.rows == b.rows
       && a.columns == b.columns && a.probeValue == b.probeValue && a.units == b.units && a.measured == b.measured
-      && a.shownFraction == b.shownFraction
+      && a.shownFraction == b.shownFraction && a.fileWindows == b.fileWindows
   }
 
   public init(

@@ -61,7 +61,8 @@ public enum Action: String, Sendable, CaseIterable {
     "darker_fine"
   case preset1 = "preset_1", preset2 = "preset_2", preset3 = "preset_3", preset4 = "preset_4", preset5 = "preset_5"
   case preset6 = "preset_6", preset7 = "preset_7", preset8 = "preset_8"
-  case fileWindow = "file_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit, tags, cine
+  case fileWindow = "file_window", autoWindow = "auto_window", invert, zoomIn = "zoom_in", zoomOut = "zoom_out", fit,
+    tags, cine
   case nextSource = "next_source", sort, searchForm = "search_form"
   case cancelJob = "cancel_job", remoteSeries = "remote_series"
   case panLeft = "pan_left", panRight = "pan_right", panUp = "pan_up", panDown = "pan_down"
@@ -106,7 +107,8 @@ public enum Action: String, Sendable, CaseIterable {
     case .narrowerFine: "window narrower, fine"
     case .brighterFine: "level down, fine"
     case .darkerFine: "level up, fine"
-    case .fileWindow: "the file's own window"
+    case .fileWindow: "the file's own windows, one after another"
+    case .autoWindow: "automatic window (1st to 99th percentile of the slice)"
     case .invert: "invert"
     case .zoomIn: "zoom in"
     case .zoomOut: "zoom out"

@@ -176,9 +176,13 @@ public final class Runtime: Sendable {
     }
     do throws(ImagingError) {
       let (image, frame) = try decoded(viewer.paths[viewer.index])
+      let fileWindows = Window.fromFile(image.dataset)
+      var source = viewer.voiSource
+      // A slice with fewer windows than the one chosen on another slice: its first (automatic).
+      if case .fileWindow(let n) = source, !fileWindows.indices.contains(n) { source = .automatic }
       let rendered = try DisplayPipeline.render(
         frame, of: image,
-        options: DisplayOptions(voi: viewer.window.map { .window($0) } ?? .automatic, invert: viewer.invert))
+        options: DisplayOptions(voi: viewer.window.map { .window($0) } ?? source, invert: viewer.invert))
       var raster = rendered.raster
       var probeValue: Double? = nil
       var measured: Measured? = nil
@@ -237,6 +241,10 @@ public final class Runtime: Sendable {
         units: units)
       info.measured = measured
       info.shownFraction = (shownW / imageWidth, shownH / imageHeight)
+      let explanations = image.dataset.strings(Tag(0x0028, 0x1055)) ?? []
+      info.fileWindows = fileWindows.indices.map {
+        explanations.indices.contains($0) ? explanations[$0] : "W/L \($0 + 1)"
+      }
       return .success((raster, info))
     } catch {
       return .failure(error)

@@ -497,7 +497,8 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
   guard var v = model.viewer else { return [] }
   let total = v.paths.count
   let before = (
-    v.index, v.window, v.invert, [v.zoom, v.pan.x, v.pan.y], v.probe.map { [$0.x, $0.y] }, [v.actualSize], v.measure
+    v.index, v.window, v.invert, [v.zoom, v.pan.x, v.pan.y], v.probe.map { [$0.x, $0.y] }, [v.actualSize], v.measure,
+    v.voiSource
   )
   // How far the view may pan each way: half of what is not shown.
   let shown = v.actualSize ? (v.slice?.shownFraction ?? (1, 1)) : (1 / v.zoom, 1 / v.zoom)
@@ -526,8 +527,22 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
   case .brighterFine: adjust(width: 0, level: -0.1)
   case .darkerFine: adjust(width: 0, level: 0.1)
   case .fileWindow:
+    // The file's windows in turn (CT often carries two or three); none: its VOI LUT or the automatic one.
+    let names = v.slice?.fileWindows ?? []
     v.window = nil
-    v.windowName = nil
+    if names.isEmpty {
+      v.voiSource = .automatic
+      v.windowName = nil
+    } else {
+      let next: Int
+      if v.windowName != nil, case .fileWindow(let n) = v.voiSource { next = (n + 1) % names.count } else { next = 0 }
+      v.voiSource = .fileWindow(next)
+      v.windowName = names[next].lowercased()
+    }
+  case .autoWindow:
+    v.window = nil
+    v.voiSource = .histogram
+    v.windowName = "auto"
   case .invert: v.invert.toggle()
   case .zoomIn:
     v.zoom = min(16, v.zoom * 1.25)
@@ -591,11 +606,12 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
   }
   model.viewer = v
   let after = (
-    v.index, v.window, v.invert, [v.zoom, v.pan.x, v.pan.y], v.probe.map { [$0.x, $0.y] }, [v.actualSize], v.measure
+    v.index, v.window, v.invert, [v.zoom, v.pan.x, v.pan.y], v.probe.map { [$0.x, $0.y] }, [v.actualSize], v.measure,
+    v.voiSource
   )
   let unchanged =
     before.0 == after.0 && before.1 == after.1 && before.2 == after.2 && before.3 == after.3 && before.4 == after.4
-    && before.5 == after.5 && before.6 == after.6
+    && before.5 == after.5 && before.6 == after.6 && before.7 == after.7
   return unchanged ? [] : [.renderSlice]
 }
 

@@ -162,3 +162,41 @@ import Testing
     #expect(m.viewer?.actualSize == false && m.viewer?.pan.x == 0)
   }
 }
+
+/// The file's own windows in turn, and the automatic one, on a synthetic CT slice that carries two
+/// (BRAIN 40/400 and LUNG -600/1500).
+@Suite struct FileWindowTests {
+  @Test func zero_cycles_through_the_files_windows_by_their_names_and_nine_takes_the_automatic_one() throws {
+    let dir = try TemporaryDirectory()
+    let path = dir.file("ct.dcm")
+    try DICOMFile(
+      dataset: try SyntheticData.ctSlice(index: 0, of: 1, rows: 64, columns: 64),
+      transferSyntax: .explicitVRLittleEndian
+    ).write(to: path)
+    let runtime = Runtime(archive: try LocalArchive(root: dir.file("archive")))
+    let keys = try UpdateTests.keymap("default")
+    var m = UpdateTests.viewerModel(slices: 1)
+    m.viewer?.paths = [path]
+    func render() throws {
+      let info = try runtime.render(m.viewer!, box: (64, 64), fit: { ($0, $1) }).get().1
+      _ = update(&m, .sliceRendered(info), keymap: keys)
+    }
+    try render()
+    #expect(m.viewer?.slice?.fileWindows == ["BRAIN", "LUNG"])
+    _ = update(&m, .key("0"), keymap: keys)
+    try render()
+    func shown() -> [Double]? { m.viewer?.slice?.window.map { [$0.center, $0.width] } }
+    #expect(shown() == [40, 400])
+    #expect(m.viewer?.windowName == "brain")
+    _ = update(&m, .key("0"), keymap: keys)
+    try render()
+    #expect(shown() == [-600, 1500] && m.viewer?.windowName == "lung")
+    #expect(ScreenText.lines(m, keymap: keys)[m.size.rows - 4].contains("W 1500 L -600 (lung)"))
+    _ = update(&m, .key("0"), keymap: keys)
+    #expect(m.viewer?.windowName == "brain", "back to the first")
+    _ = update(&m, .key("9"), keymap: keys)
+    try render()
+    #expect(m.viewer?.windowName == "auto")
+    #expect(shown() != [40, 400] && shown() != [-600, 1500], "the slice's own percentiles, not the file's")
+  }
+}
