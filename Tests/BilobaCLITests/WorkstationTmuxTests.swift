@@ -261,3 +261,25 @@ import Testing
     #expect(text.contains("keymap.toml") && text.contains("unknown action"), "\(text)")
   }
 }
+
+/// Every mistake in config.toml is named with its file, its line and what is wrong, before any screen.
+@Suite struct ConfigErrorTests {
+  @Test(arguments: [
+    ("[nodes.pacs]\nhost = \"10.0.0.5\"\nport = 70000\naet = \"PACS\"\n", ":3: nodes.pacs.port must be 1 to 65535"),
+    ("# mine\n[workstation]\ngraphics = \"svga\"\n", ":3: workstation.graphics must be auto, sixel"),
+    ("[network]\naet = \"BILOBA\"\nlisten_port = \"x\"\n", ":3: network.listen_port"),
+    ("[nodes.x]\nhost = \"h\"\nport = 104\naet = \"SEVENTEEN-LETTERS\"\n", ":4: nodes.x.aet is not a valid AE title"),
+    ("[network\naet = 1\n", ": Error while parsing table header: expected ']', saw '\\n' at line 1"),
+  ])
+  func a_config_mistake_is_reported_with_file_line_and_what_is_wrong(text: String, expected: String) throws {
+    let dir = try TemporaryDirectory()
+    try FileManager.default.createDirectory(atPath: dir.file("biloba"), withIntermediateDirectories: true)
+    try text.write(toFile: dir.file("biloba/config.toml"), atomically: true, encoding: .utf8)
+    let run = try ChildProcess.run(
+      [try BuiltProducts.biloba(), "--archive", dir.file("archive")],
+      environment: ProcessInfo.processInfo.environment.merging(["XDG_CONFIG_HOME": dir.path]) { $1 })
+    let said = String(decoding: run.stderr, as: UTF8.self)
+    #expect(run.status != 0)
+    #expect(said.contains(dir.file("biloba/config.toml") + expected), "\(said)")
+  }
+}

@@ -89,15 +89,58 @@ struct BilobaConfig: Decodable, Sendable {
     } catch let error as TOMLParseError {
       throw CommandFailure("\(file): \(error.description) at \(error.source.begin.debugDescription)")
     } catch {
-      throw CommandFailure("\(file): \(Self.describe(error))")
+      let place = Self.codingPath(of: error).flatMap { Self.line(of: $0, in: text) }.map { ":\($0)" } ?? ""
+      throw CommandFailure("\(file)\(place): \(Self.describe(error))")
     }
-    try config.validate(file: file)
+    try config.validate(file: file, text: text)
     return config
   }
 
-  func validate(file: String) throws(CommandFailure) {
+  /// The 1-based line where a dotted key such as `nodes.pacs.port` is set: the key's line inside its
+  /// table, else the table's header. Nil when the text does not spell it plainly.
+  static func line(of key: String, in text: String) -> Int? {
+    let parts = key.split(separator: ".").map(String.init)
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
+    for split in stride(from: parts.count - 1, through: 0, by: -1) {
+      let table = parts[0..<split].joined(separator: ".")
+      let rest = parts[split...].joined(separator: ".")
+      var inside = table.isEmpty
+      var header: Int?
+      for (i, line) in lines.enumerated() {
+        if line.hasPrefix("[") {
+          inside = line == "[\(table)]"
+          if inside { header = i + 1 }
+          continue
+        }
+        if inside, line.hasPrefix(rest), line.dropFirst(rest.count).drop(while: { $0 == " " }).hasPrefix("=") {
+          return i + 1
+        }
+      }
+      if let header, !table.isEmpty { return header }
+    }
+    return nil
+  }
+
+  static func codingPath(of error: any Error) -> String? {
+    switch error {
+    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+      DecodingError.keyNotFound(_, let context), DecodingError.dataCorrupted(let context):
+      let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+      return path.isEmpty ? nil : path
+    default:
+      return nil
+    }
+  }
+
+  func validate(file: String, text: String) throws(CommandFailure) {
     func check(_ ok: Bool, _ what: String) throws(CommandFailure) {
-      if !ok { throw CommandFailure("\(file): \(what)") }
+      guard !ok else { return }
+      // "nodes.pacs.port must be ..." names its key first: the message points at its line.
+      let key = String(what.prefix { $0 != " " })
+      let place = Self.line(of: key, in: text).map { ":\($0)" } ?? ""
+      throw CommandFailure("\(file)\(place): \(what)")
     }
     if let n = network {
       if let aet = n.aet {
