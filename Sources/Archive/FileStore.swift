@@ -5,7 +5,7 @@ import Foundation
   import Glibc
 #endif
 
-/// The archive's files: `objects/xx/yy/<uuid>.dcm` under the root, directories 0700, files 0600.
+/// The archive's files: `objects/xx/<uuid>.dcm` under the root, directories 0700, files 0600.
 /// Every write goes through `write(_:)`: a temporary file in the target directory, fsync, rename, then
 /// fsync of the directory. Names come from UUIDs, never from DICOM strings; links are never followed.
 public struct FileStore: Sendable {
@@ -15,17 +15,22 @@ public struct FileStore: Sendable {
     self.root = root
     try Self.makeDirectory(root)
     try Self.makeDirectory(root + "/objects")
+    // The 256 shard directories are made with the archive, not one by one on the receiving path.
+    for shard in 0..<256 { try Self.makeDirectory(root + "/objects/" + Self.hex(shard)) }
   }
 
-  /// A new object's path relative to the root, its directories made: `objects/xx/yy/<uuid>.dcm`.
+  static func hex(_ n: Int) -> String {
+    String(n, radix: 16).count == 1 ? "0" + String(n, radix: 16) : String(n, radix: 16)
+  }
+
+  /// A new object's path relative to the root: `objects/xx/<uuid>.dcm` (256 directories: a million
+  /// objects is some 4,000 a directory, which ext4's hashed directories look up directly). Archives made
+  /// before hold `objects/xx/yy/<uuid>.dcm` too; the index keeps each path as written.
   public func reserve() throws(ArchiveError) -> String {
     let name = UUID().uuidString.lowercased()
-    let a = String(name.prefix(2))
-    let b = String(name.dropFirst(2).prefix(2))
-    let relativeDirectory = "objects/\(a)/\(b)"
-    try Self.makeDirectory(root + "/objects/" + a)
-    try Self.makeDirectory(root + "/" + relativeDirectory)
-    return relativeDirectory + "/" + name + ".dcm"
+    let shard = String(name.prefix(2))
+    try Self.makeDirectory(root + "/objects/" + shard)
+    return "objects/" + shard + "/" + name + ".dcm"
   }
 
   /// Writes `bytes` as a new object and returns its path relative to the root.

@@ -111,10 +111,11 @@ import Testing
     let archive = try LocalArchive(root: dir.file("archive"))
     let outside = dir.file("outside")
     try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
-    // Plant links for every possible first-level shard, so whatever UUID comes next meets one.
+    // Replace every shard directory with a link, so whatever UUID comes next meets one.
     for a in 0..<256 {
       let shard = String(format: "%02x", a)
-      try? FileManager.default.createSymbolicLink(
+      try FileManager.default.removeItem(atPath: dir.file("archive/objects/\(shard)"))
+      try FileManager.default.createSymbolicLink(
         atPath: dir.file("archive/objects/\(shard)"), withDestinationPath: outside)
     }
     #expect(throws: ArchiveError.self) { _ = try archive.store.write([1, 2, 3]) }

@@ -65,3 +65,56 @@ import Testing
     #expect(Self.policy.negotiate(rq).reply == .associateRJ(AssociateReject(result: 1, source: 2, reason: 2)))
   }
 }
+
+/// The asynchronous operations window (PS3.7 D.3.3.3): offered only when proposed, never wider than
+/// either side allows, and used by our C-STORE SCU to keep several objects on their way.
+@Suite struct AsynchronousOperationsTests {
+  static let contexts = [
+    ProposedContext(id: 1, abstractSyntax: NegotiationTests.ct, transferSyntaxes: [NegotiationTests.explicit])
+  ]
+
+  static func window(proposed: (UInt16, UInt16)?, ours: UInt16) -> (invoked: UInt16, performed: UInt16)? {
+    var rq = NegotiationTests.request(contexts: contexts)
+    rq.user.asynchronousOperations = proposed
+    var policy = NegotiationTests.policy
+    policy.maxOperations = ours
+    guard case .associateAC(let ac) = policy.negotiate(rq).reply else { return nil }
+    return ac.user.asynchronousOperations
+  }
+
+  @Test func the_window_is_the_narrower_of_the_two_and_absent_unless_proposed() {
+    #expect(Self.window(proposed: (16, 1), ours: 8).map { [$0.invoked, $0.performed] } == [8, 1])
+    #expect(Self.window(proposed: (4, 1), ours: 16).map { [$0.invoked, $0.performed] } == [4, 1])
+    #expect(
+      Self.window(proposed: (0, 0), ours: 16).map { [$0.invoked, $0.performed] } == [16, 1], "0: no limit of theirs")
+    #expect(Self.window(proposed: nil, ours: 16) == nil, "a requestor that proposes none stays synchronous")
+    #expect(Self.window(proposed: (16, 1), ours: 1) == nil, "an acceptor that wants none says none")
+  }
+
+  @Test func our_scu_keeps_several_c_stores_outstanding_and_matches_the_answers_by_message_id() async throws {
+    let h = try await SCPHarness.start()
+    defer { h.stop() }
+    let uids = (1...6).map { "1.2.826.0.1.3680043.2.1143.77.\($0)" }
+    let (window, answers) = try await Association.withAssociation(
+      to: h.node, as: SCPHarness.requestor, contexts: SCPHarness.contexts, operations: 4
+    ) { association in
+      var ids: [UInt16] = []
+      var answers: [UInt16] = []
+      for uid in uids {
+        // Four on their way before the first answer is read.
+        if ids.count - answers.count == association.operationsWindow {
+          answers.append(try await association.storeResponse().messageID)
+        }
+        let object = StorableObject(
+          sopClassUID: SCPHarness.ct, sopInstanceUID: uid, transferSyntaxUID: SCPHarness.explicitLE,
+          dataset: try ctDataset(instance: uid))
+        ids.append(try await association.sendStore(object))
+      }
+      while answers.count < ids.count { answers.append(try await association.storeResponse().messageID) }
+      return (association.operationsWindow, answers == ids)
+    }
+    #expect(window == 4)
+    #expect(answers, "every request answered once, in order")
+    for uid in uids { #expect(try h.archive.contains(sopInstanceUID: uid)) }
+  }
+}

@@ -65,7 +65,7 @@ import Testing
     #expect(h.storedFiles().count == 1)
     #expect(
       h.storedFiles().allSatisfy {
-        $0.range(of: #"^[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f-]{36}\.dcm$"#, options: .regularExpression) != nil
+        $0.range(of: #"^[0-9a-f]{2}/[0-9a-f-]{36}\.dcm$"#, options: .regularExpression) != nil
       })
     #expect(h.filesOutsideArchive().isEmpty)
   }

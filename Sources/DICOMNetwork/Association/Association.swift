@@ -33,6 +33,8 @@ public final class Association {
   public internal(set) var acceptedRoles: [RoleSelection] = []
   /// The peer's maximum PDU length: nothing larger is ever sent (0: no limit announced).
   public internal(set) var peerMaxPDULength: UInt32 = 0
+  /// Requests we may have outstanding at once: 1 unless the acceptor agreed to a wider window.
+  public internal(set) var operationsWindow = 1
 
   let channel: any Channel
   var inbound: NIOAsyncChannelInboundStream<PDU>.AsyncIterator

@@ -7,7 +7,7 @@ extension Association {
   /// throws). Contexts not accepted are left out of `contexts`; at least one must be accepted.
   public static func withAssociation<Result>(
     to node: RemoteNode, as local: LocalEntity, contexts proposed: [ProposedContext], roles: [RoleSelection] = [],
-    logger: Logger = Logger(label: "biloba.network"),
+    operations: UInt16 = 1, logger: Logger = Logger(label: "biloba.network"),
     _ body: (Association) async throws -> sending Result
   ) async throws -> sending Result {
     try LocalEntity.validate(aeTitle: local.aeTitle)
@@ -38,6 +38,8 @@ extension Association {
         maxPDULength: local.maxPDULength, implementationClassUID: AcceptorPolicy.defaultImplementationClassUID,
         implementationVersionName: AcceptorPolicy.defaultImplementationVersionName)
       user.roles = roles
+      // More than one outstanding request asked for: the acceptor says how many it allows.
+      if operations > 1 { user.asynchronousOperations = (operations, 1) }
       let rq = AssociateRequest(calledAE: node.aeTitle, callingAE: local.aeTitle, contexts: proposed, user: user)
       try await association.requestAssociation(rq)
       let result: Result
@@ -64,6 +66,10 @@ extension Association {
     case .associateAC(let ac):
       peerMaxPDULength = ac.user.maxPDULength ?? 0
       acceptedRoles = ac.user.roles
+      if let proposed = rq.user.asynchronousOperations, let agreed = ac.user.asynchronousOperations {
+        // 0 means no limit on their side: ours still holds.
+        operationsWindow = Int(agreed.invoked == 0 ? proposed.invoked : min(agreed.invoked, proposed.invoked))
+      }
       for c in ac.contexts where c.result == .acceptance {
         guard let p = rq.contexts.first(where: { $0.id == c.id }), p.transferSyntaxes.contains(c.transferSyntax) else {
           // An accepted context we never proposed, or a syntax we did not offer.

@@ -12,6 +12,9 @@ public struct AcceptorPolicy: Sendable {
   /// accepted as they are stored, never transcoded on receive.
   public var transferSyntaxes: Set<String>
   public var maxPDULength: UInt32
+  /// Requests a requestor may have outstanding at once (PS3.7 D.3.3.3, the asynchronous operations
+  /// window); 1 keeps the association synchronous. Offered only to a requestor that proposes a window.
+  public var maxOperations: UInt16 = 1
   public var implementationClassUID: String
   public var implementationVersionName: String
 
@@ -51,6 +54,12 @@ public struct NegotiationResult: Sendable, Equatable {
 }
 
 extension AcceptorPolicy {
+  func withMaxOperations(_ n: UInt16) -> AcceptorPolicy {
+    var copy = self
+    copy.maxOperations = n
+    return copy
+  }
+
   /// Answers an A-ASSOCIATE-RQ (PS3.8 7.1.1, PS3.7 D.3.3).
   public func negotiate(_ rq: AssociateRequest) -> NegotiationResult {
     func reject(_ r: AssociateReject) -> NegotiationResult {
@@ -81,6 +90,12 @@ extension AcceptorPolicy {
       implementationVersionName: implementationVersionName)
     // Role selection: agree to the roles proposed for SOP classes we accept (C-GET's storage sub-operations).
     user.roles = rq.user.roles.filter { abstractSyntaxes.contains($0.sopClass) }
+    // A window only when one is proposed; as wide as both allow (0 proposed: no limit of theirs). We
+    // perform the requests one after the other, answering in order.
+    if let asked = rq.user.asynchronousOperations, maxOperations > 1 {
+      let invoked = asked.invoked == 0 ? maxOperations : min(asked.invoked, maxOperations)
+      if invoked > 1 { user.asynchronousOperations = (invoked, 1) }
+    }
     let ac = AssociateAccept(calledAE: rq.calledAE, callingAE: rq.callingAE, contexts: contexts, user: user)
     return NegotiationResult(
       reply: .associateAC(ac), accepted: accepted.mapValues { ($0.0, $0.1) },

@@ -17,6 +17,9 @@ public struct StorageSCPConfiguration: Sendable {
   public var transferSyntaxes: [String]
   /// Associations served at once; one more is rejected (transient, local limit exceeded).
   public var maxAssociations: Int
+  /// C-STOREs a sender may have outstanding on one association (when it proposes a window): it need not
+  /// wait for each answer before sending the next object.
+  public var maxOperations: UInt16 = 16
   /// Address to listen on: loopback unless the user opens it.
   public var bindHost: String
 
@@ -43,7 +46,9 @@ public struct StorageSCPConfiguration: Sendable {
     AcceptorPolicy(
       aeTitle: local.aeTitle, allowedCallingAETitles: allowedCallingAETitles,
       abstractSyntaxes: abstractSyntaxes.union([ServiceClasses.verification]),
-      transferSyntaxes: Set(transferSyntaxes), maxPDULength: local.maxPDULength)
+      transferSyntaxes: Set(transferSyntaxes), maxPDULength: local.maxPDULength
+    )
+    .withMaxOperations(maxOperations)
   }
 }
 

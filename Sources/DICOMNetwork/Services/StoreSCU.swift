@@ -57,6 +57,13 @@ extension Association {
   /// C-STORE (PS3.7 9.1.1): sends one object in a context that accepted its SOP class and a syntax it can
   /// be sent in, and returns the peer's status.
   public func store(_ object: StorableObject) async throws(NetworkError) -> DIMSEStatus {
+    let id = try await sendStore(object)
+    return try await finalResponse(to: id).command.status ?? .processingFailure
+  }
+
+  /// The C-STORE request alone: returns its message ID without waiting for the answer, so that up to
+  /// `operationsWindow` objects can be on their way at once (take the answers with `storeResponse`).
+  public func sendStore(_ object: StorableObject) async throws(NetworkError) -> UInt16 {
     let candidates = contexts.values.filter {
       $0.abstractSyntax == object.sopClassUID && object.sendableSyntaxes.contains($0.transferSyntax)
     }.sorted { a, b in
@@ -81,6 +88,15 @@ extension Association {
       try DIMSECommand.storeRequest(messageID: id, sopClass: object.sopClassUID, sopInstance: object.sopInstanceUID)
     }
     try await send(request, dataset: bytes, contextID: ctx.id)
-    return try await finalResponse(to: id).command.status ?? .processingFailure
+    return id
+  }
+
+  /// The next C-STORE response: the ID of the request it answers, and its status.
+  public func storeResponse() async throws(NetworkError) -> (messageID: UInt16, status: DIMSEStatus) {
+    guard let message = try await receiveMessage() else { throw NetworkError.connectionClosed }
+    guard message.command.field == .cStoreRSP,
+      let id = message.command.messageIDBeingRespondedTo
+    else { throw NetworkError.protocolViolation("expected a C-STORE response") }
+    return (id, message.command.status ?? .processingFailure)
   }
 }

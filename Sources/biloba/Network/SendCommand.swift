@@ -72,13 +72,20 @@ struct SendCommand: AsyncParsableCommand {
     var error: NetworkError?
   }
 
-  /// Sends files in order on one association; the next file is read while the peer answers.
+  /// C-STOREs a peer may have outstanding per association: one unless the peer agrees to a window.
+  static let operations: UInt16 = 16
+
+  /// Sends files in order on one association; the next file is read while the peer answers. When the
+  /// peer agreed to an asynchronous operations window, up to that many objects are sent before their
+  /// answers are awaited (answers are matched to requests by message ID).
   static func send(
     _ paths: [String], to node: RemoteNode, as entity: LocalEntity, contexts: [ProposedContext], logger: Logger
   ) async -> Share {
     var share = Share()
     do {
-      try await Association.withAssociation(to: node, as: entity, contexts: contexts, logger: logger) { association in
+      try await Association.withAssociation(
+        to: node, as: entity, contexts: contexts, operations: operations, logger: logger
+      ) { association in
         func load(_ i: Int) -> Task<Result<StorableObject, DICOMError>, Never>? {
           guard i < paths.count else { return nil }
           let path = paths[i]
@@ -88,20 +95,28 @@ struct SendCommand: AsyncParsableCommand {
             }
           }
         }
+        var outstanding: [UInt16: String] = [:]
+        func takeAnswer() async throws(NetworkError) {
+          let (id, status) = try await association.storeResponse()
+          guard let path = outstanding.removeValue(forKey: id) else {
+            throw NetworkError.protocolViolation("a C-STORE response to a request that was not made")
+          }
+          if status.kind == .failure {
+            share.failed += 1
+            StandardError.line("biloba send: \(path): \(status)")
+          } else {
+            share.sent += 1
+          }
+        }
         var next = load(0)
         for i in paths.indices {
           let path = paths[i].strippingControlCharacters
           guard let loading = next else { break }
           let loaded = await loading.value
           next = load(i + 1)
+          while outstanding.count >= association.operationsWindow { try await takeAnswer() }
           do {
-            let status = try await association.store(try loaded.get())
-            if status.kind == .failure {
-              share.failed += 1
-              StandardError.line("biloba send: \(path): \(status)")
-            } else {
-              share.sent += 1
-            }
+            outstanding[try await association.sendStore(try loaded.get())] = path
           } catch let error as NetworkError {
             if case .noPresentationContext = error {
               share.failed += 1
@@ -114,6 +129,7 @@ struct SendCommand: AsyncParsableCommand {
             StandardError.line("biloba send: \(path): \(error)")
           }
         }
+        while !outstanding.isEmpty { try await takeAnswer() }
       }
     } catch let error as NetworkError {
       share.error = error
