@@ -40,9 +40,10 @@ public struct DICOMFile: Sendable, Equatable {
     try read(input: FileInput(path: path), options: options)
   }
 
-  /// A whole file's bytes, read with the same checks as `read(path:)` (regular file, no link followed).
-  public static func bytes(path: String) throws(DICOMError) -> [UInt8] {
-    try FileInput(path: path).wholeFile()
+  /// A whole file's bytes (or those from `offset` on, such as a dataset after its meta group), read with
+  /// the same checks as `read(path:)` (regular file, no link followed).
+  public static func bytes(path: String, from offset: Int = 0) throws(DICOMError) -> [UInt8] {
+    try FileInput(path: path).wholeFile(from: offset)
   }
 
   /// Reads a file held in memory.

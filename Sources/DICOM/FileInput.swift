@@ -97,10 +97,10 @@ final class FileInput {
     return Array(buffer[i..<(i + count)])
   }
 
-  /// The whole file, read once into its final array (no window, no zero fill first).
-  func wholeFile() throws(DICOMError) -> [UInt8] {
-    guard isFile, let path else { return buffer }
-    return try Self.preadFully(fd: fd, path: path, offset: 0, count: end)
+  /// The whole file (or all from `offset`), read once into its final array (no window, no zero fill).
+  func wholeFile(from offset: Int = 0) throws(DICOMError) -> [UInt8] {
+    guard isFile, let path else { return offset == 0 ? buffer : Array(buffer[min(offset, buffer.count)...]) }
+    return try Self.preadFully(fd: fd, path: path, offset: offset, count: max(0, end - offset))
   }
 
   /// Everything from `offset` to the end (for inflating a deflated dataset).

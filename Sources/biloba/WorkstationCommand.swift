@@ -66,7 +66,7 @@ struct WorkstationCommand: ParsableCommand {
     let keys = try loadKeymap(keymap ?? defaults?.keymap ?? "default")
     let graphics = graphics ?? defaults?.graphics ?? "auto"
     let entity = LocalEntity(
-      aeTitle: settings.network?.aet ?? "BILOBA", maxPDULength: UInt32(settings.network?.max_pdu ?? 131_072))
+      aeTitle: settings.network?.aet ?? "BILOBA", maxPDULength: UInt32(settings.network?.max_pdu ?? 1_048_576))
     var logger = Logger(label: "biloba.workstation") { _ in SwiftLogNoOpLogHandler() }
     logger.logLevel = .critical
     let catalog = NetworkCatalog(config: settings, entity: entity, archive: store, logger: logger)

@@ -40,3 +40,24 @@ import Testing
     }
   }
 }
+
+@Suite struct PDUFrameEncoderTests {
+  @Test func p_data_laid_out_in_the_channel_buffer_is_byte_for_byte_the_codecs_encoding() throws {
+    let pdus: [PDU] = [
+      .dataTF([PresentationDataValue(contextID: 1, isCommand: true, isLast: true, data: [1, 2, 3])]),
+      .dataTF([
+        PresentationDataValue(contextID: 3, isCommand: false, isLast: false, data: Array(repeating: 7, count: 70_000)),
+        PresentationDataValue(contextID: 3, isCommand: false, isLast: true, data: []),
+      ]),
+      .releaseRQ,
+      .abort(AssociateAbort(source: 2, reason: 1)),
+    ]
+    let channel = EmbeddedChannel(handler: MessageToByteHandler(PDUFrameEncoder()))
+    for pdu in pdus {
+      try channel.writeOutbound(pdu)
+      let buffer = try #require(try channel.readOutbound(as: ByteBuffer.self))
+      #expect(Array(buffer.readableBytesView) == pdu.encoded())
+    }
+    _ = try channel.finish()
+  }
+}

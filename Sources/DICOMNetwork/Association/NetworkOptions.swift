@@ -28,7 +28,7 @@ public struct LocalEntity: Sendable, Equatable {
   public var logsPatientData: Bool
 
   public init(
-    aeTitle: String, maxPDULength: UInt32 = 131_072, timeouts: NetworkTimeouts = NetworkTimeouts(),
+    aeTitle: String, maxPDULength: UInt32 = 1_048_576, timeouts: NetworkTimeouts = NetworkTimeouts(),
     logsPatientData: Bool = false
   ) {
     self.aeTitle = aeTitle

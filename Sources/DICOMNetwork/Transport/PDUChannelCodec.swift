@@ -40,6 +40,22 @@ struct PDUFrameEncoder: MessageToByteEncoder {
   typealias OutboundIn = PDU
 
   func encode(data: PDU, out: inout ByteBuffer) throws {
-    out.writeBytes(data.encoded())
+    // P-DATA, the bulk of the bytes, is laid out straight into the channel's buffer, the same bytes
+    // `PDU.encoded()` makes (the codec tests hold the two equal) without the intermediate array.
+    guard case .dataTF(let values) = data else {
+      out.writeBytes(data.encoded())
+      return
+    }
+    let length = values.reduce(0) { $0 + 6 + $1.data.count }
+    out.reserveCapacity(minimumWritableBytes: 6 + length)
+    out.writeInteger(UInt8(0x04))
+    out.writeInteger(UInt8(0))
+    out.writeInteger(UInt32(length))
+    for pdv in values {
+      out.writeInteger(UInt32(pdv.data.count + 2))
+      out.writeInteger(pdv.contextID)
+      out.writeInteger(UInt8((pdv.isCommand ? 1 : 0) | (pdv.isLast ? 2 : 0)))
+      out.writeBytes(pdv.data)
+    }
   }
 }

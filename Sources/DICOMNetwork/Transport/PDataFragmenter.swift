@@ -69,7 +69,9 @@ public struct PDataAssembler: Sendable {
       return finish(dataset: nil)
     }
     guard commandComplete else { throw Failure.datasetBeforeCommand }
-    dataset += pdv.data
+    // A dataset in one fragment (the usual case when the PDU maximum exceeds an image) is taken as it
+    // is, not copied.
+    if dataset.isEmpty { dataset = pdv.data } else { dataset += pdv.data }
     return pdv.isLast ? finish(dataset: dataset) : nil
   }
 

@@ -20,7 +20,7 @@ struct LocalOptions: ParsableArguments {
   @Option(name: .long, help: "Seconds to wait for the peer during a request (0: no limit).")
   var dimseTimeout: Double = 60
 
-  @Option(name: .long, help: "Largest PDU we receive, in bytes.")
+  @Option(name: .long, help: "Largest PDU we receive, in bytes (default 1048576: a CT slice in one PDU).")
   var maxPdu: Int?
 
   @Flag(name: .shortAndLong, help: "Log each association and message on stderr.")
@@ -48,7 +48,7 @@ struct LocalOptions: ParsableArguments {
   func entity(_ config: BilobaConfig, idle: Double = 300) -> LocalEntity {
     LocalEntity(
       aeTitle: aet ?? config.network?.aet ?? "BILOBA",
-      maxPDULength: UInt32(maxPdu ?? config.network?.max_pdu ?? 131_072),
+      maxPDULength: UInt32(maxPdu ?? config.network?.max_pdu ?? 1_048_576),
       timeouts: NetworkTimeouts(
         connect: connectTimeout, artim: artimTimeout, dimse: dimseTimeout > 0 ? dimseTimeout : 86_400 * 365,
         idle: idle),
