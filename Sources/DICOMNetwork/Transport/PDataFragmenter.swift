@@ -19,7 +19,8 @@ public enum PDataFragmenter {
           .dataTF([
             PresentationDataValue(
               contextID: contextID, isCommand: isCommand, isLast: end == bytes.count,
-              data: Array(bytes[start..<end]))
+              // One fragment for the whole: the caller's array as it is, not a copy.
+              data: start == 0 && end == bytes.count ? bytes : Array(bytes[start..<end]))
           ]))
         start = end
       }
