@@ -38,22 +38,31 @@ enum WorkstationBenchmark {
     {
       _ = update(&model, m, keymap: keymap)
     }
-    var samples: [Double] = []
-    var bytes = 0
-    let clock = ContinuousClock()
-    for _ in 0..<299 {
-      let start = clock.now
-      let effects = update(&model, .key("Down"), keymap: keymap)
-      guard effects == [.renderSlice], let viewer = model.viewer else { break }
-      guard
-        case .success(let (raster, _)) = runtime.render(
+    /// The viewer's slice rendered and encoded as the view would: the bytes' count, nil on failure.
+    let defaultRuntime = runtime
+    func sixelBytes(_ viewer: Viewer?, runtime: Runtime? = nil) -> Int? {
+      guard let viewer,
+        case .success(let (raster, _)) = (runtime ?? defaultRuntime).render(
           viewer, box: layout.capacity(protocol: .sixel),
           fit: { layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: .sixel) })
-      else { break }
-      bytes += encoder.encode(raster, layout: layout).count
-      samples.append((clock.now - start).seconds * 1e3)
+      else { return nil }
+      return encoder.encode(raster, layout: layout).count
     }
-    samples.sort()
+    var bytes = 0
+    let clock = ContinuousClock()
+    /// Milliseconds from `key` to the slice's bytes, `times` times over, sorted.
+    func keyToBytes(_ key: String, times: Int) -> [Double] {
+      var samples: [Double] = []
+      for _ in 0..<times {
+        let start = clock.now
+        guard update(&model, .key(key), keymap: keymap) == [.renderSlice], let sent = sixelBytes(model.viewer)
+        else { break }
+        bytes += sent
+        samples.append((clock.now - start).seconds * 1e3)
+      }
+      return samples.sorted()
+    }
+    let samples = keyToBytes("Down", times: 299)
     figures.append(
       Figure(
         name: "key to next slice's sixel bytes, 300-slice scroll (median)", ours: samples[samples.count / 2], peer: nil,
@@ -63,18 +72,7 @@ enum WorkstationBenchmark {
         name: "  same, 95th percentile", ours: samples[samples.count * 95 / 100], peer: nil, peerName: "", unit: "ms"))
 
     // A window change on the slice shown: drawn again from the decoded slice kept in memory.
-    var windowing: [Double] = []
-    for _ in 0..<100 {
-      let start = clock.now
-      guard update(&model, .key("Right"), keymap: keymap) == [.renderSlice], let viewer = model.viewer,
-        case .success(let (raster, _)) = runtime.render(
-          viewer, box: layout.capacity(protocol: .sixel),
-          fit: { layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: .sixel) })
-      else { break }
-      bytes += encoder.encode(raster, layout: layout).count
-      windowing.append((clock.now - start).seconds * 1e3)
-    }
-    windowing.sort()
+    let windowing = keyToBytes("Right", times: 100)
     figures.append(
       Figure(
         name: "key to the re-windowed slice's sixel bytes (median)", ours: windowing[windowing.count / 2], peer: nil,
@@ -91,12 +89,7 @@ enum WorkstationBenchmark {
         for i in 0..<20 {
           viewer.window = Window(center: 40, width: Double(400 + i))
           let start = clock.now
-          if case .success(let (raster, _)) = runtimeFor().render(
-            viewer, box: layout.capacity(protocol: .sixel),
-            fit: { layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: .sixel) })
-          {
-            bytes += encoder.encode(raster, layout: layout).count
-          }
+          bytes += sixelBytes(viewer, runtime: runtimeFor()) ?? 0
           times.append((clock.now - start).seconds * 1e3)
         }
         return times.sorted()[times.count / 2]

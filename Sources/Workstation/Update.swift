@@ -180,14 +180,17 @@ private func handlePromptKey(_ model: inout Model, _ key: String) -> [Effect] {
     }
     return []
   default:
-    // Printable characters only; named keys are ignored while typing.
-    guard key.count == 1, let scalar = key.unicodeScalars.first, scalar.value >= 0x20, scalar.value != 0x7F,
-      prompt.text.count < 200
-    else { return [] }
+    guard isTypable(key), prompt.text.count < 200 else { return [] }
     prompt.text += key
     model.prompt = prompt
     return []
   }
+}
+
+/// A key that types a character: printable ones only; named keys are ignored while typing.
+private func isTypable(_ key: String) -> Bool {
+  guard key.count == 1, let scalar = key.unicodeScalars.first else { return false }
+  return scalar.value >= 0x20 && scalar.value != 0x7F
 }
 
 /// The search form: Tab and the arrows move between fields, Enter searches, Esc closes it unchanged.
@@ -209,9 +212,7 @@ private func handleFormKey(_ model: inout Model, _ key: String) -> [Effect] {
   case "C-u":
     form[form.focus] = ""
   default:
-    guard key.count == 1, let scalar = key.unicodeScalars.first, scalar.value >= 0x20, scalar.value != 0x7F,
-      form[form.focus].count < 64
-    else { return [] }
+    guard isTypable(key), form[form.focus].count < 64 else { return [] }
     form[form.focus] += key
   }
   model.form = form

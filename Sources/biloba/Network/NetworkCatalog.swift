@@ -32,7 +32,7 @@ struct NetworkCatalog: RemoteCatalog {
     keys += ["NumberOfStudyRelatedInstances", "NumberOfStudyRelatedSeries"]
     var found: [StudyQuery.Study] = []
     try await find(on: node, level: .study, keys: keys) { match in
-      func text(_ g: UInt16, _ e: UInt16) -> String { match.string(Tag(g, e))?.strippingControlCharacters ?? "" }
+      let text = Self.text(of: match)
       guard UIDSyntax.isValid(text(0x0020, 0x000D)) else { return true }
       found.append(
         StudyQuery.Study(
@@ -54,7 +54,7 @@ struct NetworkCatalog: RemoteCatalog {
     ]
     var found: [LocalArchive.SeriesSummary] = []
     try await find(on: node, level: .series, keys: keys) { match in
-      func text(_ g: UInt16, _ e: UInt16) -> String { match.string(Tag(g, e))?.strippingControlCharacters ?? "" }
+      let text = Self.text(of: match)
       guard UIDSyntax.isValid(text(0x0020, 0x000E)) else { return true }
       found.append(
         LocalArchive.SeriesSummary(
@@ -64,6 +64,11 @@ struct NetworkCatalog: RemoteCatalog {
       return found.count < 5000
     }
     return found
+  }
+
+  /// A match's string values without control characters ("" when absent): what reaches the screen.
+  static func text(of match: Dataset) -> (UInt16, UInt16) -> String {
+    { g, e in match.string(Tag(g, e))?.strippingControlCharacters ?? "" }
   }
 
   /// A Study Root C-FIND on one association; `match` returns false to stop (C-CANCEL).
