@@ -248,6 +248,23 @@ import Testing
     try session.keys("q")
   }
 
+  @Test func a_config_error_shows_in_the_terminal_with_its_file_and_line() throws {
+    guard ProcessRunner.isInstalled("tmux") else {
+      Issue.record("tmux is needed (apt-get install tmux)")
+      return
+    }
+    let dir = try TemporaryDirectory()
+    try FileManager.default.createDirectory(atPath: dir.file("biloba"), withIntermediateDirectories: true)
+    try "[nodes.pacs]\nhost = \"pacs\"\nport = 0\naet = \"PACS\"\n".write(
+      toFile: dir.file("biloba/config.toml"), atomically: true, encoding: .utf8)
+    // The pane stays open after biloba exits, so the message can be read as the user reads it.
+    let session = try Session(
+      "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(dir.file("archive"))'; sleep 5",
+      columns: 200)
+    let screen = try session.wait(for: "config.toml:3: nodes.pacs.port must be 1 to 65535")
+    #expect(screen.contains(dir.file("biloba/config.toml")))
+  }
+
   @Test func a_broken_user_keymap_is_reported_with_its_file_and_line() throws {
     let (dir, archive) = try archiveWithSamples()
     try FileManager.default.createDirectory(atPath: dir.file("biloba"), withIntermediateDirectories: true)
