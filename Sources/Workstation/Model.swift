@@ -35,9 +35,16 @@ public struct Model: Sendable {
   public enum StudySort: String, Sendable, CaseIterable {
     case date, name, id, modality, description
 
-    /// Sorts a study list: newest first for dates, alphabetical for the rest.
+    /// Sorts a study list: newest first for dates, alphabetical for the rest. A list already in that
+    /// order (the archive answers newest first) is returned after one pass, not sorted again.
     public func apply(_ studies: [StudyQuery.Study]) -> [StudyQuery.Study] {
-      switch self {
+      if self == .date
+        && zip(studies, studies.dropFirst()).allSatisfy({ ($0.studyDate, $0.studyTime) >= ($1.studyDate, $1.studyTime) }
+        )
+      {
+        return studies
+      }
+      return switch self {
       case .date: studies.sorted { ($0.studyDate, $0.studyTime) > ($1.studyDate, $1.studyTime) }
       case .name: studies.sorted { $0.patientName.localizedCaseInsensitiveCompare($1.patientName) == .orderedAscending }
       case .id: studies.sorted { $0.patientID < $1.patientID }
