@@ -128,12 +128,26 @@ public final class ChildProcess: @unchecked Sendable {
   }
 
   /// Writes all of `bytes` to the child's standard input (a `.pipe`).
+  /// A child that exits without reading all of it ends the write (its pipe is closed: EPIPE) without
+  /// the SIGPIPE that would otherwise kill this process: the signal is blocked on this thread for the
+  /// write, and one it raised is taken back before the mask is restored.
   public func write(_ bytes: [UInt8]) {
     guard let fd = input else { return }
+    var pipeSignal = sigset_t()
+    sigemptyset(&pipeSignal)
+    sigaddset(&pipeSignal, SIGPIPE)
+    var previous = sigset_t()
+    pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+    defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
     var offset = 0
     while offset < bytes.count {
       let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
       if n < 0 && Glibc.errno == EINTR { continue }
+      if n < 0 && Glibc.errno == EPIPE {
+        var none = timespec()
+        _ = sigtimedwait(&pipeSignal, nil, &none)
+        return
+      }
       guard n > 0 else { return }
       offset += n
     }

@@ -58,3 +58,12 @@ import Testing
     #expect(String(decoding: run.stdout, as: UTF8.self) == "ONLY=this\n")
   }
 }
+
+@Suite struct ChildProcessInputTests {
+  @Test func a_child_that_leaves_its_input_unread_does_not_take_us_down() throws {
+    // More than a pipe holds, to a child that exits at once: the write meets a closed pipe (EPIPE),
+    // which must not raise SIGPIPE in this process.
+    let run = try ChildProcess.run(["true"], input: [UInt8](repeating: 0x41, count: 1 << 20))
+    #expect(run.status == 0)
+  }
+}
