@@ -40,10 +40,17 @@ public struct DICOMFile: Sendable, Equatable {
     try read(input: FileInput(path: path), options: options)
   }
 
-  /// A whole file's bytes (or those from `offset` on, such as a dataset after its meta group), read with
-  /// the same checks as `read(path:)` (regular file, no link followed).
-  public static func bytes(path: String, from offset: Int = 0) throws(DICOMError) -> [UInt8] {
-    try FileInput(path: path).wholeFile(from: offset)
+  /// A whole file's bytes, read with the same checks as `read(path:)` (regular file, no link followed).
+  public static func bytes(path: String) throws(DICOMError) -> [UInt8] {
+    try FileInput(path: path).wholeFile()
+  }
+
+  /// A file's header (everything before its pixel data) and its dataset's bytes as stored, from one
+  /// open file: the dataset is read once, straight from where it starts (what a C-STORE sends as is).
+  public static func headerAndDataset(path: String) throws(DICOMError) -> (header: DICOMFile, dataset: [UInt8]) {
+    let input = try FileInput(path: path)
+    let header = try read(input: input, options: ReadOptions(stopBeforePixelData: true))
+    return (header, try input.rest(from: header.datasetOffset))
   }
 
   /// Reads a file held in memory.

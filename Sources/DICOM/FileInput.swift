@@ -97,15 +97,17 @@ final class FileInput {
     return Array(buffer[i..<(i + count)])
   }
 
-  /// The whole file (or all from `offset`), read once into its final array (no window, no zero fill).
-  func wholeFile(from offset: Int = 0) throws(DICOMError) -> [UInt8] {
-    guard isFile, let path else { return offset == 0 ? buffer : Array(buffer[min(offset, buffer.count)...]) }
-    return try Self.preadFully(fd: fd, path: path, offset: offset, count: max(0, end - offset))
+  /// The whole file, read once into its final array (no window, no zero fill first).
+  func wholeFile() throws(DICOMError) -> [UInt8] {
+    guard isFile else { return buffer }
+    return try rest(from: 0)
   }
 
-  /// Everything from `offset` to the end (for inflating a deflated dataset).
+  /// Everything from `offset` to the end (a deflated dataset to inflate, a dataset to send as stored):
+  /// from a file, one read straight into the result.
   func rest(from offset: Int) throws(DICOMError) -> [UInt8] {
-    try bytes(offset, end - offset, tag: nil)
+    guard isFile, let path, offset <= end else { return try bytes(offset, end - offset, tag: nil) }
+    return try Self.preadFully(fd: fd, path: path, offset: offset, count: end - offset)
   }
 
   static func preadFully(fd: Int32, path: String, offset: Int, count: Int) throws(DICOMError) -> [UInt8] {

@@ -18,14 +18,15 @@ public struct StorableObject: Sendable {
   /// Reads a Part 10 file: the dataset's bytes follow its meta group unchanged. With `headerOnly`, only
   /// the UIDs and the syntax are read (the dataset stays empty), enough to propose contexts.
   public static func load(path: String, headerOnly: Bool = false) throws(DICOMError) -> StorableObject {
-    let file = try DICOMFile.read(path: path, options: ReadOptions(stopBeforePixelData: true))
+    let (file, dataset) =
+      headerOnly
+      ? (try DICOMFile.read(path: path, options: ReadOptions(stopBeforePixelData: true)), [])
+      : try DICOMFile.headerAndDataset(path: path)
     guard let sopClass = file.meta.string(.mediaStorageSOPClassUID) ?? file.dataset.string(.sopClassUID),
       let instance = file.meta.string(.mediaStorageSOPInstanceUID) ?? file.dataset.string(.sopInstanceUID)
     else { throw DICOMError.invalidValue(tag: .sopInstanceUID, reason: "no SOP Class or Instance UID") }
-    // The dataset read straight from where it starts: one read into its own array, no copy after.
     return StorableObject(
-      sopClassUID: sopClass, sopInstanceUID: instance, transferSyntaxUID: file.transferSyntax.uid,
-      dataset: headerOnly ? [] : try DICOMFile.bytes(path: path, from: file.datasetOffset))
+      sopClassUID: sopClass, sopInstanceUID: instance, transferSyntaxUID: file.transferSyntax.uid, dataset: dataset)
   }
 
   /// The transfer syntaxes this object can be sent in: its own, and for an uncompressed object the other
