@@ -144,7 +144,7 @@ public final class CursesApp {
       dragReported = model.screen == .viewer
       biloba_mouse_mode(dragReported ? 1 : 0)
     }
-    if full || (slots.isEmpty && shownThumbnails?.isEmpty == false) {
+    if full {
       biloba_clear()
       shownImage = nil
       shownThumbnails = nil

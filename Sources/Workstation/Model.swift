@@ -163,16 +163,24 @@ public struct Viewer: Sendable {
   }
 }
 
+extension Viewer {
+  /// The window in effect: the one chosen, else the one the last render used, else soft tissue.
+  var windowInEffect: Window { window ?? slice?.window ?? Window(center: 40, width: 400) }
+
+  /// Moves the window by `width` and `level` steps, each a `step` fraction of its width (at least one
+  /// unit): keys use a tenth (fine ones a hundredth), a mouse drag a fortieth per cell.
+  mutating func nudgeWindow(width dw: Double, level dl: Double, step fraction: Double) {
+    let current = windowInEffect
+    let step = max(1, current.width * fraction)
+    window = Window(center: current.center + dl * step, width: max(1, current.width + dw * step))
+    windowName = nil
+  }
+}
+
 /// A measurement's kind and its anchor in image pixels; the probe's point is its other end.
 public enum Measure: Sendable, Equatable {
   case distance(x: Int, y: Int)
   case region(x: Int, y: Int)
-
-  public var anchor: (x: Int, y: Int) {
-    switch self {
-    case .distance(let x, let y), .region(let x, let y): (x, y)
-    }
-  }
 }
 
 /// What rendering a slice tells the view: the window in effect, where the slice lies, whether it is lossy.
@@ -190,12 +198,11 @@ public struct SliceInfo: Sendable, Equatable {
   /// The windows the file offers, by their explanations (or "W/L"), for cycling through them.
   public var fileWindows: [String] = []
   /// The part of the image shown, as fractions of its width and height (1 when all of it is).
-  public var shownFraction = (width: 1.0, height: 1.0)
-
-  public static func == (a: SliceInfo, b: SliceInfo) -> Bool {
-    a.window == b.window && a.sliceLocation == b.sliceLocation && a.isLossy == b.isLossy && a.rows == b.rows
-      && a.columns == b.columns && a.probeValue == b.probeValue && a.units == b.units && a.measured == b.measured
-      && a.shownFraction == b.shownFraction && a.fileWindows == b.fileWindows
+  public var shownWidth = 1.0
+  public var shownHeight = 1.0
+  public var shownFraction: (width: Double, height: Double) {
+    get { (shownWidth, shownHeight) }
+    set { (shownWidth, shownHeight) = newValue }
   }
 
   public init(

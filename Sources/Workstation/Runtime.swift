@@ -241,10 +241,7 @@ public final class Runtime: Sendable {
         units: units)
       info.measured = measured
       info.shownFraction = (shownW / imageWidth, shownH / imageHeight)
-      let explanations = image.dataset.strings(Tag(0x0028, 0x1055)) ?? []
-      info.fileWindows = fileWindows.indices.map {
-        explanations.indices.contains($0) ? explanations[$0] : "W/L \($0 + 1)"
-      }
+      info.fileWindows = fileWindows.enumerated().map { $0.element.explanation ?? "W/L \($0.offset + 1)" }
       return .success((raster, info))
     } catch {
       return .failure(error)

@@ -144,6 +144,8 @@ public enum ScreenText {
     let height = rows - 2
     let count = model.series.count
     let band = thumbnail.rows + 1
+    // A remote study's series have nothing local to draw: the list alone.
+    guard !model.seriesAreRemote else { return (max(1, min(count, height - 2)), []) }
     // The list gets what it needs, leaving room for one band when there is any.
     let listRows = max(1, min(count, height - 3 - band))
     let bands = max(0, (height - 3 - listRows) / band)
@@ -174,18 +176,14 @@ public enum ScreenText {
 
   /// The thumbnails of the series screen and where they go.
   public static func thumbnailSlots(_ model: Model) -> [ThumbnailSlot] {
-    model.screen == .series && !model.seriesAreRemote ? seriesLayout(model).slots : []
+    model.screen == .series ? seriesLayout(model).slots : []
   }
 
   static func seriesList(_ model: Model, width: Int, height: Int) -> [String] {
     let title = model.selectedStudy.map { PersonName(parsing: $0.patientName).display + "  " + $0.description } ?? ""
     var out = [title, column("#", 5) + " " + column("Mod", 5) + " " + column("Description", 32) + " Images"]
     if model.seriesAreRemote { out[0] += "  (on \(model.source): Enter retrieves a series)" }
-    var (listRows, slots) = seriesLayout(model)
-    if model.seriesAreRemote {
-      listRows = max(1, min(model.series.count, height - 2))
-      slots = []
-    }
+    let (listRows, slots) = seriesLayout(model)
     let start = max(0, min(model.seriesIndex - listRows / 2, model.series.count - listRows))
     for (i, s) in model.series.enumerated().dropFirst(start).prefix(listRows) {
       let mark = i == model.seriesIndex ? ">" : " "
@@ -194,20 +192,15 @@ public enum ScreenText {
           + column(s.description, 32) + " \(s.instanceCount)")
     }
     // Below the list: picture rows left blank (the view draws there), each band closed by its labels.
-    var row = out.count
-    for slot in slots where slot.y + slot.rows >= row {
-      while out.count < slot.y + slot.rows { out.append("") }
-      row = slot.y + slot.rows
-      let bandSlots = slots.filter { $0.y == slot.y }
-      var labels = ""
-      for s in bandSlots {
-        let series = model.series[s.seriesIndex]
-        let label = "#" + (series.seriesNumber.map(String.init) ?? "-") + " " + series.description
-        let marked = s.seriesIndex == model.seriesIndex ? "[" + label + "]" : " " + label
-        labels += column(marked, s.columns + thumbnail.gap)
-      }
-      out.append(labels)
-      row += 1
+    for band in Dictionary(grouping: slots, by: \.y).sorted(by: { $0.key < $1.key }) {
+      while out.count < band.key + thumbnail.rows { out.append("") }
+      out.append(
+        band.value.map { slot in
+          let series = model.series[slot.seriesIndex]
+          let label = "#" + (series.seriesNumber.map(String.init) ?? "-") + " " + series.description
+          return column(
+            slot.seriesIndex == model.seriesIndex ? "[" + label + "]" : " " + label, slot.columns + thumbnail.gap)
+        }.joined())
     }
     return out
   }

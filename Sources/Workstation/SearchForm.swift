@@ -61,14 +61,18 @@ public struct SearchForm: Sendable, Equatable {
       let text = self[field].trimmingCharacters(in: .whitespaces)
       return text.isEmpty ? nil : text
     }
-    func hasWildcard(_ text: String) -> Bool { text.contains("*") || text.contains("?") }
     var query = StudyQuery()
-    query.patientName = value(.patientName).map { hasWildcard($0) ? $0 : $0 + "*" }
+    query.patientName = value(.patientName).map(Self.namePattern)
     query.patientID = value(.patientID)
     query.studyDate = value(.date).map { dateRange($0, today: today) }
     query.modality = value(.modality)?.uppercased()
     query.accessionNumber = value(.accession)
-    query.studyDescription = value(.description).map { hasWildcard($0) ? $0 : "*" + $0 + "*" }
+    query.studyDescription = value(.description).map { Self.hasWildcard($0) ? $0 : "*" + $0 + "*" }
     return query
   }
+
+  static func hasWildcard(_ text: String) -> Bool { text.contains("*") || text.contains("?") }
+
+  /// A typed name as a C-FIND pattern: as typed with a wildcard in it, else a prefix (`DOE` -> `DOE*`).
+  static func namePattern(_ text: String) -> String { hasWildcard(text) ? text : text + "*" }
 }

@@ -93,14 +93,9 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     if index == model.panes.count { model.panes.append(viewer) } else { model.panes[index] = viewer }
     return [.renderSlice]
   case .drag(let columns, let rows):
-    guard model.screen == .viewer, var v = model.viewer, columns != 0 || rows != 0 else { return [] }
+    guard model.screen == .viewer, model.viewer != nil, columns != 0 || rows != 0 else { return [] }
     // A fortieth of the width per cell: a drag across an 80-column terminal doubles or halves it.
-    let current = v.window ?? v.slice?.window ?? Window(center: 40, width: 400)
-    let step = max(1, current.width / 40)
-    v.window = Window(
-      center: current.center + Double(rows) * step, width: max(1, current.width + Double(columns) * step))
-    v.windowName = nil
-    model.viewer = v
+    model.viewer?.nudgeWindow(width: Double(columns), level: Double(rows), step: 1.0 / 40)
     return [.renderSlice]
   case .sliceRendered(let info, let pane):
     if let pane {
@@ -235,8 +230,7 @@ private func search(_ model: inout Model, _ text: String) -> [Effect] {
   }
   let pattern = text.trimmingCharacters(in: .whitespaces)
   var query = model.query
-  query.patientName =
-    pattern.isEmpty ? nil : (pattern.contains("*") || pattern.contains("?") ? pattern : pattern + "*")
+  query.patientName = pattern.isEmpty ? nil : SearchForm.namePattern(pattern)
   return runQuery(&model, query)
 }
 
@@ -505,12 +499,8 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
   let shown = v.actualSize ? (v.slice?.shownFraction ?? (1, 1)) : (1 / v.zoom, 1 / v.zoom)
   let limit = (x: (1 - shown.0) / 2, y: (1 - shown.1) / 2)
   // Coarse steps move by a tenth of the width, fine ones by a hundredth (at least one unit).
-  let current = v.window ?? v.slice?.window ?? Window(center: 40, width: 400)
   func adjust(width dw: Double, level dl: Double) {
-    let step = max(1, current.width / 10)
-    v.window = Window(
-      center: current.center + dl * step * Double(count), width: max(1, current.width + dw * step * Double(count)))
-    v.windowName = nil
+    v.nudgeWindow(width: dw * Double(count), level: dl * Double(count), step: 0.1)
   }
   switch action {
   case .nextSlice, .down: v.index = min(total - 1, v.index + count)
@@ -536,7 +526,8 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
       v.windowName = nil
     } else {
       let next: Int
-      if v.windowName != nil, case .fileWindow(let n) = v.voiSource { next = (n + 1) % names.count } else { next = 0 }
+      // On from the file's window shown; from any other (a preset, a drag, the automatic one), its first.
+      if v.window == nil, case .fileWindow(let n) = v.voiSource { next = (n + 1) % names.count } else { next = 0 }
       v.voiSource = .fileWindow(next)
       v.windowName = names[next].lowercased()
     }
