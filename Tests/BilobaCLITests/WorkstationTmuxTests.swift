@@ -286,6 +286,10 @@ import Testing
     ("# mine\n[workstation]\ngraphics = \"svga\"\n", ":3: workstation.graphics must be auto, sixel"),
     ("[network]\naet = \"BILOBA\"\nlisten_port = \"x\"\n", ":3: network.listen_port"),
     ("[nodes.x]\nhost = \"h\"\nport = 104\naet = \"SEVENTEEN-LETTERS\"\n", ":4: nodes.x.aet is not a valid AE title"),
+    (
+      "[nodes.main] # the PACS\nhost = \"h\"\nport = 104\naet = \"A\"\nretrieve = \"push\" # typo\n",
+      ":5: nodes.main.retrieve must be"
+    ),
     ("[network\naet = 1\n", ": Error while parsing table header: expected ']', saw '\\n' at line 1"),
   ])
   func a_config_mistake_is_reported_with_file_line_and_what_is_wrong(text: String, expected: String) throws {

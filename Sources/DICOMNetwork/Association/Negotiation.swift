@@ -54,12 +54,6 @@ public struct NegotiationResult: Sendable, Equatable {
 }
 
 extension AcceptorPolicy {
-  func withMaxOperations(_ n: UInt16) -> AcceptorPolicy {
-    var copy = self
-    copy.maxOperations = n
-    return copy
-  }
-
   /// Answers an A-ASSOCIATE-RQ (PS3.8 7.1.1, PS3.7 D.3.3).
   public func negotiate(_ rq: AssociateRequest) -> NegotiationResult {
     func reject(_ r: AssociateReject) -> NegotiationResult {

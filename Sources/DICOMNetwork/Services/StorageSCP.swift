@@ -43,12 +43,12 @@ public struct StorageSCPConfiguration: Sendable {
   public var maxConnections: Int { max(8, maxAssociations * 4) }
 
   var policy: AcceptorPolicy {
-    AcceptorPolicy(
+    var policy = AcceptorPolicy(
       aeTitle: local.aeTitle, allowedCallingAETitles: allowedCallingAETitles,
       abstractSyntaxes: abstractSyntaxes.union([ServiceClasses.verification]),
-      transferSyntaxes: Set(transferSyntaxes), maxPDULength: local.maxPDULength
-    )
-    .withMaxOperations(maxOperations)
+      transferSyntaxes: Set(transferSyntaxes), maxPDULength: local.maxPDULength)
+    policy.maxOperations = maxOperations
+    return policy
   }
 }
 

@@ -110,7 +110,7 @@ struct BilobaConfig: Decodable, Sendable {
       var header: Int?
       for (i, line) in lines.enumerated() {
         if line.hasPrefix("[") {
-          inside = line == "[\(table)]"
+          inside = line.hasPrefix("[\(table)]")  // a comment may follow the header
           if inside { header = i + 1 }
           continue
         }
@@ -123,65 +123,66 @@ struct BilobaConfig: Decodable, Sendable {
     return nil
   }
 
+  /// The dotted key a decoding error is about (`nodes.pacs.port`), when it names one.
   static func codingPath(of error: any Error) -> String? {
+    guard let context = decodingContext(of: error), !context.codingPath.isEmpty else { return nil }
+    return context.codingPath.map(\.stringValue).joined(separator: ".")
+  }
+
+  static func decodingContext(of error: any Error) -> DecodingError.Context? {
     switch error {
     case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
       DecodingError.keyNotFound(_, let context), DecodingError.dataCorrupted(let context):
-      let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-      return path.isEmpty ? nil : path
+      context
     default:
-      return nil
+      nil
     }
   }
 
   func validate(file: String, text: String) throws(CommandFailure) {
-    func check(_ ok: Bool, _ what: String) throws(CommandFailure) {
+    /// Fails with "FILE:LINE: key problem", the line being where the key is set.
+    func check(_ ok: Bool, _ key: String, _ problem: String) throws(CommandFailure) {
       guard !ok else { return }
-      // "nodes.pacs.port must be ..." names its key first: the message points at its line.
-      let key = String(what.prefix { $0 != " " })
       let place = Self.line(of: key, in: text).map { ":\($0)" } ?? ""
-      throw CommandFailure("\(file)\(place): \(what)")
+      throw CommandFailure("\(file)\(place): \(key) \(problem)")
     }
     if let n = network {
       if let aet = n.aet {
-        try check((try? LocalEntity.validate(aeTitle: aet)) != nil, "network.aet is not a valid AE title")
+        try check((try? LocalEntity.validate(aeTitle: aet)) != nil, "network.aet", "is not a valid AE title")
       }
-      if let p = n.listen_port { try check((1...65535).contains(p), "network.listen_port must be 1 to 65535") }
-      if let m = n.max_associations { try check((1...1000).contains(m), "network.max_associations must be 1 to 1000") }
-      if let m = n.max_pdu { try check((4096...16_777_216).contains(m), "network.max_pdu must be 4096 to 16777216") }
+      if let p = n.listen_port { try check((1...65535).contains(p), "network.listen_port", "must be 1 to 65535") }
+      if let m = n.max_associations {
+        try check((1...1000).contains(m), "network.max_associations", "must be 1 to 1000")
+      }
+      if let m = n.max_pdu { try check((4096...16_777_216).contains(m), "network.max_pdu", "must be 4096 to 16777216") }
       for aet in n.allowed_calling_aets ?? [] {
         try check(
-          (try? LocalEntity.validate(aeTitle: aet)) != nil, "network.allowed_calling_aets has an invalid AE title")
+          (try? LocalEntity.validate(aeTitle: aet)) != nil, "network.allowed_calling_aets", "has an invalid AE title")
       }
     }
     if let w = workstation {
       if let g = w.graphics {
         try check(
-          ["auto", "sixel", "kitty", "iterm", "blocks", "ascii"].contains(g),
-          "workstation.graphics must be auto, sixel, kitty, iterm, blocks or ascii")
+          ["auto", "sixel", "kitty", "iterm", "blocks", "ascii"].contains(g), "workstation.graphics",
+          "must be auto, sixel, kitty, iterm, blocks or ascii")
       }
       if let b = w.budget {
-        try check(ArchiveCommand.Evict.parseSize(b) != nil, "workstation.budget wants a size such as 500M or 20G")
+        try check(ArchiveCommand.Evict.parseSize(b) != nil, "workstation.budget", "wants a size such as 500M or 20G")
       }
-      if let a = w.archive { try check(a.hasPrefix("/"), "workstation.archive must be an absolute path") }
+      if let a = w.archive { try check(a.hasPrefix("/"), "workstation.archive", "must be an absolute path") }
     }
     for (name, node) in nodes ?? [:] {
       let safe = name.strippingControlCharacters
-      try check((1...65535).contains(node.port), "nodes.\(safe).port must be 1 to 65535")
-      try check((try? LocalEntity.validate(aeTitle: node.aet)) != nil, "nodes.\(safe).aet is not a valid AE title")
-      try check(!node.host.isEmpty && node.host.count <= 253, "nodes.\(safe).host is empty or too long")
-      try check([nil, "get", "move"].contains(node.retrieve), "nodes.\(safe).retrieve must be \"get\" or \"move\"")
+      try check((1...65535).contains(node.port), "nodes.\(safe).port", "must be 1 to 65535")
+      try check((try? LocalEntity.validate(aeTitle: node.aet)) != nil, "nodes.\(safe).aet", "is not a valid AE title")
+      try check(!node.host.isEmpty && node.host.count <= 253, "nodes.\(safe).host", "is empty or too long")
+      try check([nil, "get", "move"].contains(node.retrieve), "nodes.\(safe).retrieve", "must be \"get\" or \"move\"")
     }
   }
 
   static func describe(_ error: any Error) -> String {
-    switch error {
-    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
-      DecodingError.keyNotFound(_, let context), DecodingError.dataCorrupted(let context):
-      let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-      return (path.isEmpty ? "" : path + ": ") + context.debugDescription
-    default:
-      return "\(error)"
-    }
+    guard let context = decodingContext(of: error) else { return "\(error)" }
+    return (codingPath(of: error).map { $0 + ": " } ?? "") + context.debugDescription
   }
+
 }
