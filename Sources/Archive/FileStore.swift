@@ -14,13 +14,10 @@ public struct FileStore: Sendable {
   public init(root: String) throws(ArchiveError) {
     self.root = root
     try Self.makeDirectory(root)
-    try Self.makeDirectory(root + "/objects")
-    // The 256 shard directories are made with the archive, not one by one on the receiving path.
-    for shard in 0..<256 { try Self.makeDirectory(root + "/objects/" + Self.hex(shard)) }
-  }
-
-  static func hex(_ n: Int) -> String {
-    String(n, radix: 16).count == 1 ? "0" + String(n, radix: 16) : String(n, radix: 16)
+    // A new archive gets its 256 shard directories now, not one by one on the receiving path.
+    if try Self.makeDirectory(root + "/objects") {
+      for shard in 0..<256 { try Self.makeDirectory(root + "/objects/" + String(format: "%02x", shard)) }
+    }
   }
 
   /// A new object's path relative to the root: `objects/xx/<uuid>.dcm` (256 directories: a million
@@ -64,17 +61,20 @@ public struct FileStore: Sendable {
     return removed
   }
 
-  /// Creates a directory 0700, or checks that an existing one is a real directory (not a link).
-  static func makeDirectory(_ path: String) throws(ArchiveError) {
+  /// Creates a directory 0700, or checks that an existing one is a real directory (not a link). True
+  /// when it was made now.
+  @discardableResult
+  static func makeDirectory(_ path: String) throws(ArchiveError) -> Bool {
     var st = stat()
     if lstat(path, &st) == 0 {
       guard (st.st_mode & S_IFMT) == S_IFDIR else { throw ArchiveError.unsafePath(path) }
-      return
+      return false
     }
     guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
       throw ArchiveError.io(path: path, reason: String(cString: strerror(errno)))
     }
     guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { throw ArchiveError.unsafePath(path) }
+    return true
   }
 
   /// The default root: `$XDG_DATA_HOME/biloba`, else `~/.local/share/biloba`.

@@ -56,7 +56,9 @@ extension Association {
   /// be sent in, and returns the peer's status.
   public func store(_ object: StorableObject) async throws(NetworkError) -> DIMSEStatus {
     let id = try await sendStore(object)
-    return try await finalResponse(to: id).command.status ?? .processingFailure
+    let (answered, status) = try await storeResponse()
+    guard answered == id else { throw NetworkError.protocolViolation("a response to a request that was not made") }
+    return status
   }
 
   /// The C-STORE request alone: returns its message ID without waiting for the answer, so that up to
