@@ -240,19 +240,26 @@ private final class DrainThread: @unchecked Sendable {
   private var data: [UInt8] = []
   private let fd: Int32
 
+  private var started = false
+
   init(fd: Int32) {
     self.fd = fd
     let context = Unmanaged.passRetained(self).toOpaque()
-    pthread_create(
-      &thread, nil,
-      { raw in
-        let drain = Unmanaged<DrainThread>.fromOpaque(raw!).takeRetainedValue()
-        drain.data = ChildProcess.readToEnd(drain.fd)
-        return nil
-      }, context)
+    started =
+      pthread_create(
+        &thread, nil,
+        { raw in
+          let drain = Unmanaged<DrainThread>.fromOpaque(raw!).takeRetainedValue()
+          drain.data = ChildProcess.readToEnd(drain.fd)
+          return nil
+        }, context) == 0
+    // No thread (out of resources): drop the reference it would have taken; `join` reads instead, once
+    // the other stream is drained, so nothing is lost.
+    if !started { Unmanaged<DrainThread>.fromOpaque(context).release() }
   }
 
   func join() -> [UInt8] {
+    guard started else { return ChildProcess.readToEnd(fd) }
     pthread_join(thread, nil)
     return data
   }
