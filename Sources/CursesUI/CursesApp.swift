@@ -26,8 +26,9 @@ public final class CursesApp {
   let keymap: Keymap
   let graphics: Graphics
   var model: Model
-  /// What the image area shows now, to skip re-sending an unchanged picture.
-  var shownImage: String?
+  /// What each pane shows now (its area and `Viewer.renderKey`): a pane whose key is unchanged is not
+  /// rendered or sent again (a window change in one pane of four sends one picture, not four).
+  var shownPanes: [Int: String] = [:]
   /// Messages from background work (remote lists, retrievals), taken in by the key loop.
   let inbox = Inbox()
 
@@ -125,10 +126,8 @@ public final class CursesApp {
     var queue = effects
     while !queue.isEmpty {
       let effect = queue.removeFirst()
-      if effect == .renderSlice {
-        shownImage = nil
-        continue
-      }
+      // The panes' keys decide what is drawn again (see `draw`).
+      if effect == .renderSlice { continue }
       if Runtime.isRemote(effect) {
         let inbox = inbox
         runtime.performInBackground(effect) { inbox.post($0) }
@@ -146,13 +145,16 @@ public final class CursesApp {
     }
     if full {
       biloba_clear()
-      shownImage = nil
+      shownPanes = [:]
       shownThumbnails = nil
       // Kitty keeps pictures over cleared text: take down every placement.
       if graphics.encoder.proto == .kitty { pendingImage = Array("\u{1B}_Ga=d\u{1B}\\".utf8) }
     }
-    if model.screen == .viewer, shownImage == nil {
+    if model.screen == .viewer {
       for area in ScreenText.paneAreas(model) where model.panes.indices.contains(area.pane) {
+        let key = "\(area.x),\(area.y),\(area.columns),\(area.rows) " + model.panes[area.pane].renderKey
+        guard shownPanes[area.pane] != key else { continue }
+        shownPanes[area.pane] = key
         placeImage(pane: area.pane, area: (area.x, area.y, area.columns, area.rows))
       }
     }
@@ -223,10 +225,8 @@ public final class CursesApp {
       // Kitty: one image id a pane, so each new slice replaces its pane's picture only.
       let bytes = graphics.encoder.encode(raster, imageID: UInt32(1 + pane), layout: layout)
       pendingImage = (pendingImage ?? []) + Self.positioned(bytes, proto: proto, row: area.y, column: x)
-      shownImage = "\(viewer.index)"
     case .failure(let error):
       _ = update(&model, .failed("\(error)"), keymap: keymap)
-      shownImage = "failed"
     }
   }
 

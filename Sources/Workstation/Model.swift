@@ -164,6 +164,15 @@ public struct Viewer: Sendable {
 }
 
 extension Viewer {
+  /// Everything a render of this viewer depends on: the view draws a pane again only when it changes.
+  public var renderKey: String {
+    let path = paths.indices.contains(index) ? paths[index] : ""
+    return [
+      path, "\(String(describing: window))", "\(voiSource)", "\(invert)", "\(zoom)", "\(pan)", "\(actualSize)",
+      "\(String(describing: probe))", "\(String(describing: measure))",
+    ].joined(separator: "|")
+  }
+
   /// The window in effect: the one chosen, else the one the last render used, else soft tissue.
   var windowInEffect: Window { window ?? slice?.window ?? Window(center: 40, width: 400) }
 

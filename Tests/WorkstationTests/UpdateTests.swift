@@ -480,6 +480,21 @@ import Testing
     #expect(m.layout == .single && m.panes.count == 1)
   }
 
+  @Test func a_window_change_in_the_active_pane_changes_only_that_panes_render_key() throws {
+    let keys = try UpdateTests.keymap("default")
+    var m = Self.model()
+    Self.command(&m, "layout 1x2", keys)
+    _ = update(&m, .paneFilled(1, Self.viewer(m, series: 1)), keymap: keys)
+    let before = m.panes.map(\.renderKey)
+    _ = update(&m, .key("Right"), keymap: keys)
+    #expect(m.panes[0].renderKey != before[0] && m.panes[1].renderKey == before[1])
+    // What a render reports back is not a reason to render again.
+    m.panes[1].slice = SliceInfo(window: nil, sliceLocation: 3, isLossy: false, rows: 1, columns: 1)
+    #expect(m.panes[1].renderKey == before[1])
+    _ = update(&m, .key("Down"), keymap: keys)
+    #expect(m.panes[1].renderKey != before[1], "scrolling together moves the other pane too")
+  }
+
   @Test func panes_scroll_together_unless_sync_is_off_and_tab_moves_the_keys_to_the_next_pane() throws {
     let keys = try UpdateTests.keymap("default")
     var m = Self.model()
