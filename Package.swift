@@ -35,10 +35,14 @@ let package = Package(
     // libsixel: the benchmarks' in-process peer for sixel encoding.
     .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
 
+    // POSIX calls made one way everywhere: write everything through EINTR, open without following
+    // links or blocking on FIFOs.
+    .target(name: "SystemIO", swiftSettings: strictSettings),
+
     // The DICOM data layer: tags, VRs, dictionary, datasets, Part 10 reading and writing.
     .target(
       name: "DICOM",
-      dependencies: ["CZlib"],
+      dependencies: ["CZlib", "SystemIO"],
       exclude: ["Dictionary/generate_dictionary.py"],
       swiftSettings: strictSettings
     ),
@@ -56,15 +60,17 @@ let package = Package(
     // Rasters to terminal bytes (sixel, kitty, iTerm2, Unicode blocks, ASCII) and the terminal probe.
     // It knows nothing of DICOM.
     .target(
-      name: "TerminalGraphics", dependencies: ["RasterCore", "CTerminal", "Spawn"], swiftSettings: strictSettings),
+      name: "TerminalGraphics", dependencies: ["RasterCore", "CTerminal", "Spawn", "SystemIO"],
+      swiftSettings: strictSettings),
 
     // Child processes started with posix_spawn and reaped by pid (Foundation's Process can miss an exit).
-    .target(name: "Spawn", dependencies: ["CSpawn"], swiftSettings: strictSettings),
+    .target(name: "Spawn", dependencies: ["CSpawn", "SystemIO"], swiftSettings: strictSettings),
 
     // The local archive: SQLite index (GRDB) of patients, studies, series and instances, and the file
     // store, the only code that writes DICOM objects to disk.
     .target(
-      name: "Archive", dependencies: ["DICOM", "CFileSync", .product(name: "GRDB", package: "GRDB.swift")],
+      name: "Archive",
+      dependencies: ["DICOM", "CFileSync", "SystemIO", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: strictSettings),
 
     // DICOM networking: the upper layer as a sans-IO codec (PDUs, the PS3.8 state machine, DIMSE), the
@@ -75,6 +81,12 @@ let package = Package(
         "DICOM", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
       ],
+      swiftSettings: strictSettings),
+
+    // Retrieval into the local archive: the storage the SCPs and C-GET store through (tests use it too).
+    .target(
+      name: "Retrieval",
+      dependencies: ["Archive", "DICOMNetwork", "DICOM", .product(name: "Logging", package: "swift-log")],
       swiftSettings: strictSettings),
 
     // The workstation's core: Model, Msg, update -> effects, keymaps, the screen as text; no terminal.
@@ -98,7 +110,7 @@ let package = Package(
       name: "biloba",
       dependencies: [
         "DICOM", "DICOMImaging", "RasterCore", "TerminalGraphics", "Archive", "DICOMNetwork", "Workstation", "CursesUI",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Retrieval", "SystemIO", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"), .product(name: "TOMLKit", package: "TOMLKit"),
       ],
       swiftSettings: strictSettings
@@ -157,7 +169,7 @@ let package = Package(
     .testTarget(
       name: "DICOMNetworkTests",
       dependencies: [
-        "DICOMNetwork", "DICOM", "Archive", "SyntheticData", "TestSupport",
+        "DICOMNetwork", "DICOM", "Archive", "Retrieval", "SyntheticData", "TestSupport",
         .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
         .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
       ],

@@ -10,6 +10,10 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
   case invalidQuery(String)
   /// A received object that cannot be kept as it is (its UIDs are malformed or disagree with the command).
   case rejectedObject(String)
+  /// A received object that is not part of what a retrieve asked for: refused, nothing stored.
+  case notRequested
+  /// A received object larger than the configured limit: refused, nothing stored.
+  case tooLarge(limit: Int)
 
   public var description: String {
     switch self {
@@ -19,6 +23,8 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
     case .dicom(let path, let error): "\(path): \(error)"
     case .invalidQuery(let message): "invalid query: \(message)"
     case .rejectedObject(let reason): "received object refused: \(reason)"
+    case .notRequested: "received object refused: it is not part of what was asked for"
+    case .tooLarge(let limit): "received object refused: larger than the limit of \(limit) bytes"
     }
   }
 }

@@ -9,6 +9,8 @@ public final class LocalArchive: Sendable {
   public let index: ArchiveIndex
 
   private let journalBox = Mutex<ReceiveJournal?>(nil)
+  /// Held while a received object is checked against what the archive holds and queued.
+  let receiveGate = Mutex(())
 
   public init(root: String) throws(ArchiveError) {
     store = try FileStore(root: root)
@@ -21,7 +23,7 @@ public final class LocalArchive: Sendable {
       if let box { return .success(box) }
       do throws(ArchiveError) {
         let j = try ReceiveJournal(store: store) { [weak self] entries in
-          _ = try self?.add(contentsOf: entries, duplicates: .replace)
+          try self?.add(contentsOf: entries, duplicates: .keep) ?? entries.map { _ in false }
         }
         box = j
         return .success(j)
@@ -54,13 +56,18 @@ public final class LocalArchive: Sendable {
     public var linked: Bool
     public var size: Int
     public var source: String
+    /// This entry takes the place of the instance indexed under its SOP Instance UID, whatever the
+    /// batch's duplicate policy.
+    public var replaces: Bool
 
-    public init(record: InstanceRecord, path: String, linked: Bool, size: Int, source: String) {
+    public init(record: InstanceRecord, path: String, linked: Bool, size: Int, source: String, replaces: Bool = false)
+    {
       self.record = record
       self.path = path
       self.linked = linked
       self.size = size
       self.source = source
+      self.replaces = replaces
     }
   }
 
@@ -72,7 +79,7 @@ public final class LocalArchive: Sendable {
         try entries.map { e in
           try Self.insert(
             e.record, path: e.path, linked: e.linked, size: e.size, source: e.source,
-            duplicates: duplicates, db: db)
+            duplicates: e.replaces ? .replace : duplicates, db: db)
         }
       }
       let kept = Set(entries.map(\.path))
@@ -101,6 +108,21 @@ public final class LocalArchive: Sendable {
       try db.execute(sql: "DELETE FROM instance WHERE id = ?", arguments: [existing["id"] as Int64])
       if !(existing["linked"] as Bool) { replacedFile = existing["path"] }
     }
+    // A replacing object brings its own patient, study and series attributes: the rows follow it.
+    let replacing = duplicates == .replace
+    let studyConflict =
+      replacing
+      ? """
+      DO UPDATE SET patient = excluded.patient, studyDate = excluded.studyDate, studyTime = excluded.studyTime,
+        accessionNumber = excluded.accessionNumber, studyID = excluded.studyID,
+        description = excluded.description, referringPhysician = excluded.referringPhysician
+      """ : "DO NOTHING"
+    let seriesConflict =
+      replacing
+      ? """
+      DO UPDATE SET study = excluded.study, modality = excluded.modality, seriesNumber = excluded.seriesNumber,
+        description = excluded.description, bodyPart = excluded.bodyPart
+      """ : "DO NOTHING"
     try db.execute(
       sql: """
         INSERT INTO patient (patientID, name, nameKey, birthDate, sex) VALUES (?, ?, ?, ?, ?)
@@ -113,7 +135,7 @@ public final class LocalArchive: Sendable {
       sql: """
         INSERT INTO study (studyInstanceUID, patient, studyDate, studyTime, accessionNumber, studyID, description,
                            referringPhysician)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (studyInstanceUID) DO NOTHING
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (studyInstanceUID) \(studyConflict)
         """,
       arguments: [
         r.studyInstanceUID, patient, r.studyDate, r.studyTime, r.accessionNumber, r.studyID,
@@ -125,7 +147,7 @@ public final class LocalArchive: Sendable {
     try db.execute(
       sql: """
         INSERT INTO series (seriesInstanceUID, study, modality, seriesNumber, description, bodyPart)
-        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (seriesInstanceUID) DO NOTHING
+        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (seriesInstanceUID) \(seriesConflict)
         """, arguments: [r.seriesInstanceUID, study, r.modality, r.seriesNumber, r.seriesDescription, r.bodyPart])
     let series = try Int64.fetchOne(
       db, sql: "SELECT id FROM series WHERE seriesInstanceUID = ?",
@@ -140,7 +162,30 @@ public final class LocalArchive: Sendable {
         r.sopInstanceUID, r.sopClassUID, series, r.instanceNumber, r.transferSyntaxUID, path, linked, size,
         source, Date().timeIntervalSince1970,
       ])
+    if replacing {
+      // Rows the replaced instance leaves empty go with it.
+      try db.execute(
+        sql: """
+          DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM instance WHERE instance.series = series.id);
+          DELETE FROM study WHERE NOT EXISTS (SELECT 1 FROM series WHERE series.study = study.id);
+          DELETE FROM patient WHERE NOT EXISTS (SELECT 1 FROM study WHERE study.patient = patient.id);
+          """)
+    }
     return InsertOutcome(added: true, replacedFile: replacedFile)
+  }
+
+  /// The absolute path of the file the index holds for an instance.
+  public func storedPath(sopInstanceUID: String) throws(ArchiveError) -> String? {
+    do {
+      let row = try index.database.read { db in
+        try Row.fetchOne(
+          db, sql: "SELECT path, linked FROM instance WHERE sopInstanceUID = ?", arguments: [sopInstanceUID])
+      }
+      guard let row else { return nil }
+      return (row["linked"] as Bool) ? row["path"] : store.absolute(row["path"])
+    } catch {
+      throw ArchiveError.database("\(error)")
+    }
   }
 
   /// Whether the archive holds an instance.

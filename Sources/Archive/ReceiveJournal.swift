@@ -21,12 +21,16 @@ public final class ReceiveJournal: @unchecked Sendable {
     var record: InstanceRecord
     var size: Int
     var source: String
+    var replaces = false
   }
 
   private let store: FileStore
   /// Indexes a committed batch; the archive passes itself weakly so the journal does not keep it alive.
-  private let index: @Sendable ([LocalArchive.Entry]) throws -> Void
-  private let directory: String
+  private let index: @Sendable ([LocalArchive.Entry]) throws -> [Bool]
+  let directory: String
+  /// Instances staged and not yet indexed, by SOP Instance UID: a second copy arriving meanwhile is
+  /// compared with this one.
+  private var staged: [String: String] = [:]
   private let condition = NSCondition()
   private var queue: [Staged] = []
   private var nextSequence = 1
@@ -37,39 +41,30 @@ public final class ReceiveJournal: @unchecked Sendable {
 
   static let partSuffix = ".part"
 
-  init(store: FileStore, index: @escaping @Sendable ([LocalArchive.Entry]) throws -> Void) throws(ArchiveError) {
+  init(store: FileStore, index: @escaping @Sendable ([LocalArchive.Entry]) throws -> [Bool]) throws(ArchiveError) {
     self.store = store
     self.index = index
     directory = store.root + "/incoming"
     try FileStore.makeDirectory(directory)
   }
 
-  /// Writes a complete object to `incoming/` without waiting for the disk, and queues it for the flusher.
-  func stage(_ parts: [[UInt8]], record: InstanceRecord, source: String) throws(ArchiveError) {
-    let size = parts.reduce(0) { $0 + $1.count }
-    let pending = directory + "/" + UUID().uuidString.lowercased() + "-\(size)" + Self.partSuffix
-    let fd = open(pending, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-    guard fd >= 0 else { throw ArchiveError.io(path: pending, reason: String(cString: strerror(errno))) }
-    let written = parts.allSatisfy { part in
-      part.withUnsafeBytes { raw -> Bool in
-        var done = 0
-        while done < raw.count {
-          let n = write(fd, raw.baseAddress! + done, raw.count - done)
-          if n < 0 && errno == EINTR { continue }
-          if n <= 0 { return false }
-          done += n
-        }
-        return true
-      }
-    }
-    close(fd)
-    guard written else {
+  /// Takes a complete received file: renames it to `incoming/<uuid>-<size>.part` (whole from then on,
+  /// for recovery) and queues it for the flusher. `replaces`: it takes the place of the instance the
+  /// archive holds under its SOP Instance UID.
+  func enqueue(_ file: IncomingFile, record: InstanceRecord, replaces: Bool) throws(ArchiveError) {
+    let pending = directory + "/" + UUID().uuidString.lowercased() + "-\(file.size)" + Self.partSuffix
+    guard rename(file.path, pending) == 0 else {
       let reason = String(cString: strerror(errno))
-      unlink(pending)
+      file.discard()
       throw ArchiveError.io(path: pending, reason: reason)
     }
+    file.handedOver = true
     condition.lock()
-    queue.append(Staged(sequence: nextSequence, pendingPath: pending, record: record, size: size, source: source))
+    queue.append(
+      Staged(
+        sequence: nextSequence, pendingPath: pending, record: record, size: file.size,
+        source: LocalArchive.networkSource(callingAE: file.callingAE), replaces: replaces))
+    staged[record.sopInstanceUID] = pending
     nextSequence += 1
     if !flusherStarted {
       flusherStarted = true
@@ -79,6 +74,13 @@ public final class ReceiveJournal: @unchecked Sendable {
     }
     condition.signal()
     condition.unlock()
+  }
+
+  /// The pending file of an instance staged and not yet indexed.
+  func stagedPath(of sopInstanceUID: String) -> String? {
+    condition.lock()
+    defer { condition.unlock() }
+    return staged[sopInstanceUID]
   }
 
   /// Waits until every object staged before this call is durable and indexed. Returns what failed since
@@ -129,6 +131,9 @@ public final class ReceiveJournal: @unchecked Sendable {
       condition.unlock()
       let failed = commit(batch)
       condition.lock()
+      for item in batch where staged[item.record.sopInstanceUID] == item.pendingPath {
+        staged[item.record.sopInstanceUID] = nil
+      }
       durableThrough = batch.last?.sequence ?? durableThrough
       failures += failed
       let ready = waiters.filter { $0.0 <= durableThrough }
@@ -153,19 +158,27 @@ public final class ReceiveJournal: @unchecked Sendable {
         let relative = try store.reserve()
         placed.append((item.pendingPath, store.absolute(relative)))
         entries.append(
-          LocalArchive.Entry(record: item.record, path: relative, linked: false, size: item.size, source: item.source))
+          LocalArchive.Entry(
+            record: item.record, path: relative, linked: false, size: item.size, source: item.source,
+            replaces: item.replaces))
       } catch {
         failed.append("\(error)")
       }
     }
+    let added: [Bool]
     do {
-      try index(entries)
+      added = try index(entries)
     } catch {
       // Nothing moves: the objects stay in incoming/ for the next recovery.
       return failed + ["\(error)"]
     }
-    for (from, to) in placed where rename(from, to) != 0 {
-      failed.append("\(to): \(String(cString: strerror(errno)))")
+    for ((from, to), wasAdded) in zip(placed, added) {
+      // A copy the index already had (two identical copies raced): the first one stays.
+      if !wasAdded {
+        unlink(from)
+        continue
+      }
+      if rename(from, to) != 0 { failed.append("\(to): \(String(cString: strerror(errno)))") }
     }
     // The renames are durable once the filesystem's metadata is.
     syncFilesystem(of: directory)
@@ -203,8 +216,11 @@ public final class ReceiveJournal: @unchecked Sendable {
         continue
       }
       let size = actual
-      let source = file.meta.string(Tag(0x0002, 0x0016)).map { LocalArchive.networkSource(callingAE: $0) } ?? "dicom:"
-      batch.append(Staged(sequence: 0, pendingPath: path, record: record, size: size, source: source))
+      let source = file.meta.string(.sourceApplicationEntityTitle).map { LocalArchive.networkSource(callingAE: $0) } ?? "dicom:"
+      // It passed the duplicate check before the crash, and its row may be in the index already (rows go
+      // in before files move): it takes that row's place.
+      batch.append(
+        Staged(sequence: 0, pendingPath: path, record: record, size: size, source: source, replaces: true))
     }
     guard !batch.isEmpty else { return 0 }
     return batch.count - commit(batch).count

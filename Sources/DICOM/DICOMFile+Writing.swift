@@ -1,3 +1,4 @@
+import SystemIO
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -81,19 +82,8 @@ public enum AtomicFile {
     let temporary = directory + "/" + temporaryPrefix + name + "-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode_t(permissions))
     guard fd >= 0 else { throw DICOMError.io(path: path, reason: String(cString: strerror(errno))) }
-    var failure: String? = nil
-    bytes.withUnsafeBytes { raw in
-      var done = 0
-      while done < raw.count {
-        let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-        if n < 0 {
-          if errno == EINTR { continue }
-          failure = String(cString: strerror(errno))
-          return
-        }
-        done += n
-      }
-    }
+    let code = SystemIO.writeAll(fd, bytes)
+    var failure: String? = code == 0 ? nil : String(cString: strerror(code))
     if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
     close(fd)
     if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }

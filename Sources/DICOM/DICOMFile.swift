@@ -80,18 +80,21 @@ public struct DICOMFile: Sendable, Equatable {
     } else {
       syntax = try detectEncoding(input, at: position)
     }
-    var dataInput = input
-    var dataStart = position
+    let dataset: Dataset
     if syntax.isDeflated {
-      dataInput = FileInput(
-        bytes: try Inflate.raw(input.rest(from: position), offset: position, limits: options.limits))
-      dataStart = 0
+      dataset = try Inflate.parse(
+        input.rest(from: position), offset: position, limits: options.limits,
+        stopBeforePixelData: options.stopBeforePixelData
+      ) { inflated throws(DICOMError) in
+        try parseBare(inflated, syntax: syntax, options: options, deferBulkData: !options.loadBulkData)
+      }
+    } else {
+      var dataStart = position
+      let parser = DatasetParser(
+        input: input, explicitVR: syntax.isExplicitVR, byteOrder: syntax.byteOrder, limits: options.limits,
+        deferBulkData: !options.loadBulkData, stopBeforePixelData: options.stopBeforePixelData)
+      dataset = try parser.parseDataset(at: &dataStart, end: input.end, delimited: false, depth: 0, charset: .default)
     }
-    let parser = DatasetParser(
-      input: dataInput, explicitVR: syntax.isExplicitVR, byteOrder: syntax.byteOrder, limits: options.limits,
-      deferBulkData: !options.loadBulkData, stopBeforePixelData: options.stopBeforePixelData)
-    let dataset = try parser.parseDataset(
-      at: &dataStart, end: dataInput.end, delimited: false, depth: 0, charset: .default)
     var file = DICOMFile(preamble: preamble, meta: meta, dataset: dataset, transferSyntax: syntax)
     file.datasetOffset = position
     return file
@@ -183,14 +186,26 @@ extension DICOMFile {
   public static func readDataset(
     bytes: [UInt8], transferSyntax syntax: TransferSyntax, options: ReadOptions = ReadOptions()
   ) throws(DICOMError) -> Dataset {
-    var input = FileInput(bytes: bytes)
-    if syntax.isDeflated {
-      input = FileInput(bytes: try Inflate.raw(bytes, offset: 0, limits: options.limits))
+    guard syntax.isDeflated else {
+      return try parseBare(FileInput(bytes: bytes), syntax: syntax, options: options, deferBulkData: false).0
     }
+    return try Inflate.parse(
+      bytes, offset: 0, limits: options.limits, stopBeforePixelData: options.stopBeforePixelData
+    ) { inflated throws(DICOMError) in
+      try parseBare(inflated, syntax: syntax, options: options, deferBulkData: false)
+    }
+  }
+
+  /// Parses a whole bare dataset from `input`; also returns where the parse stopped.
+  static func parseBare(_ input: FileInput, syntax: TransferSyntax, options: ReadOptions, deferBulkData: Bool)
+    throws(DICOMError) -> (Dataset, consumed: Int)
+  {
     let parser = DatasetParser(
       input: input, explicitVR: syntax.isExplicitVR, byteOrder: syntax.byteOrder, limits: options.limits,
-      deferBulkData: false, stopBeforePixelData: options.stopBeforePixelData)
+      deferBulkData: deferBulkData, stopBeforePixelData: options.stopBeforePixelData)
     var position = 0
-    return try parser.parseDataset(at: &position, end: input.end, delimited: false, depth: 0, charset: .default)
+    let dataset = try parser.parseDataset(
+      at: &position, end: input.end, delimited: false, depth: 0, charset: .default)
+    return (dataset, position)
   }
 }

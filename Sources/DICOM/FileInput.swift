@@ -1,3 +1,5 @@
+import SystemIO
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -29,17 +31,17 @@ final class FileInput {
   }
 
   init(path: String) throws(DICOMError) {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw DICOMError.io(path: path, reason: String(cString: strerror(errno))) }
+    // No link followed, no FIFO or device read: a named pipe would block the reader forever.
+    let fd: Int32
+    switch SystemIO.openRegularFile(path) {
+    case .success(let opened): fd = opened
+    case .failure(let why): throw DICOMError.io(path: path, reason: why.description)
+    }
     var st = stat()
     guard fstat(fd, &st) == 0 else {
       let reason = String(cString: strerror(errno))
       close(fd)
       throw DICOMError.io(path: path, reason: reason)
-    }
-    guard (st.st_mode & S_IFMT) == S_IFREG else {
-      close(fd)
-      throw DICOMError.io(path: path, reason: "not a regular file")
     }
     self.fd = fd
     self.path = path

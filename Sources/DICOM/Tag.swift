@@ -54,6 +54,7 @@ extension Tag {
   public static let mediaStorageSOPClassUID = Tag(0x0002, 0x0002)
   public static let mediaStorageSOPInstanceUID = Tag(0x0002, 0x0003)
   public static let transferSyntaxUID = Tag(0x0002, 0x0010)
+  public static let sourceApplicationEntityTitle = Tag(0x0002, 0x0016)
   public static let implementationClassUID = Tag(0x0002, 0x0012)
   public static let implementationVersionName = Tag(0x0002, 0x0013)
   public static let specificCharacterSet = Tag(0x0008, 0x0005)

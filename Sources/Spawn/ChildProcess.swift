@@ -1,4 +1,6 @@
 import CSpawn
+import Synchronization
+import SystemIO
 
 #if canImport(Glibc)
   import Glibc
@@ -51,8 +53,8 @@ public final class ChildProcess: @unchecked Sendable {
   public let output: Int32?
   public let error: Int32?
 
-  private let lock = Mutex()
-  private var ended: Termination?
+  /// How the child ended, once it has been reaped: kept under a lock, since any thread may wait or signal.
+  private let ended = Mutex<Termination?>(nil)
 
   /// Starts `arguments[0]`, searched on PATH, with the rest as its arguments. `environment` replaces
   /// ours when given.
@@ -139,17 +141,10 @@ public final class ChildProcess: @unchecked Sendable {
     var previous = sigset_t()
     pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
     defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      if n < 0 && Glibc.errno == EINTR { continue }
-      if n < 0 && Glibc.errno == EPIPE {
-        var none = timespec()
-        _ = sigtimedwait(&pipeSignal, nil, &none)
-        return
-      }
-      guard n > 0 else { return }
-      offset += n
+    if SystemIO.writeAll(fd, bytes) == EPIPE {
+      // Take back the SIGPIPE the failed write raised while it was blocked, so it is never delivered.
+      var none = timespec()
+      _ = sigtimedwait(&pipeSignal, nil, &none)
     }
   }
 
@@ -161,13 +156,13 @@ public final class ChildProcess: @unchecked Sendable {
 
   /// Sends `signal` to the child unless it has been reaped (its pid may belong to another by then).
   public func send(_ signal: Int32) {
-    lock.withLock { if ended == nil { _ = kill(pid, signal) } }
+    ended.withLock { ended in if ended == nil { _ = kill(pid, signal) } }
   }
 
   /// Waits for the child to end (once; later calls return the same).
   @discardableResult
   public func wait() -> Termination {
-    lock.withLock {
+    ended.withLock { ended in
       if let ended { return ended }
       var status: Int32 = 0
       while waitpid(pid, &status, 0) < 0 && Glibc.errno == EINTR {}
@@ -179,7 +174,7 @@ public final class ChildProcess: @unchecked Sendable {
 
   /// Whether the child still runs (reaps it if it has ended).
   public var isRunning: Bool {
-    lock.withLock {
+    ended.withLock { ended in
       guard ended == nil else { return false }
       var status: Int32 = 0
       guard waitpid(pid, &status, WNOHANG) == pid else { return true }
@@ -262,17 +257,5 @@ private final class DrainThread: @unchecked Sendable {
     guard started else { return ChildProcess.readToEnd(fd) }
     pthread_join(thread, nil)
     return data
-  }
-}
-
-/// A pthread mutex: this module stays below Foundation.
-private final class Mutex: @unchecked Sendable {
-  private var mutex = pthread_mutex_t()
-  init() { pthread_mutex_init(&mutex, nil) }
-  deinit { pthread_mutex_destroy(&mutex) }
-  func withLock<T>(_ body: () throws -> T) rethrows -> T {
-    pthread_mutex_lock(&mutex)
-    defer { pthread_mutex_unlock(&mutex) }
-    return try body()
   }
 }

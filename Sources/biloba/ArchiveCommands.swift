@@ -40,7 +40,7 @@ struct ImportCommand: ParsableCommand {
   var budget: String?
 
   func validate() throws {
-    if let budget, ArchiveCommand.Evict.parseSize(budget) == nil {
+    if let budget, ByteSize.parse(budget) == nil {
       throw ValidationError("--budget wants a size such as 500M or 20G")
     }
   }
@@ -67,7 +67,7 @@ struct ImportCommand: ParsableCommand {
     if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
     for failure in summary.failures { StandardError.line("biloba import: \(failure.strippingControlCharacters)") }
     print(summary.description)
-    if let budget, let bytes = ArchiveCommand.Evict.parseSize(budget) {
+    if let budget, let bytes = ByteSize.parse(budget) {
       do {
         let evicted = try local.evict(toFit: bytes)
         if !evicted.isEmpty { print("evicted \(evicted.count) studies to fit \(budget)") }

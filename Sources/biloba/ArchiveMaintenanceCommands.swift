@@ -49,21 +49,12 @@ struct ArchiveCommand: ParsableCommand {
     @Option(name: .long, help: "Size budget, e.g. 500M or 20G.") var budget: String
 
     func run() throws {
-      guard let bytes = Self.parseSize(budget) else {
+      guard let bytes = ByteSize.parse(budget) else {
         throw ValidationError("--budget wants a size such as 500M or 20G")
       }
       let evicted: [String]
       do { evicted = try archive.open().evict(toFit: bytes) } catch { throw CommandFailure("\(error)") }
       print("evicted \(evicted.count) studies")
-    }
-
-    static func parseSize(_ text: String) -> Int? {
-      let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
-      let upper = text.uppercased()
-      if let unit = upper.last, let factor = units[unit], let n = Double(upper.dropLast()), n >= 0 {
-        return Int(n * Double(factor))
-      }
-      return Int(upper).flatMap { $0 >= 0 ? $0 : nil }
     }
   }
 

@@ -60,7 +60,7 @@ struct WorkstationCommand: ParsableCommand {
           "nothing could be imported from \(paths.joined(separator: " ").strippingControlCharacters)")
       }
     }
-    if let budget = defaults?.budget.flatMap(ArchiveCommand.Evict.parseSize) {
+    if let budget = defaults?.budget.flatMap(ByteSize.parse) {
       _ = try? store.evict(toFit: budget)
     }
     let keys = try loadKeymap(keymap ?? defaults?.keymap ?? "default")

@@ -1,4 +1,5 @@
 public import Logging
+import DICOM
 import NIOCore
 
 /// One DICOM association over a SwiftNIO channel. It owns the PS3.8 state machine and does what its
@@ -13,6 +14,8 @@ public final class Association {
     public var contextID: UInt8
     public var command: DIMSECommand
     public var dataset: [UInt8]?
+    /// Where a C-STORE's dataset went instead of `dataset`, when the storage handler spooled it.
+    public var spool: (any DatasetSpool)? = nil
   }
 
   /// An accepted presentation context.
@@ -62,6 +65,15 @@ public final class Association {
     machine = AssociationStateMachine(isRequestor: role == .requestor)
     assembler = PDataAssembler(limit: maxMessageLength)
   }
+
+  deinit {
+    // An object cut short by the end of the association leaves nothing behind.
+    assembler.activeSpool?.discard()
+  }
+
+  /// Who sent the objects this association receives: the calling AE of an acceptor's peer, the called
+  /// AE of a requestor's (C-GET's storage sub-operations).
+  var peerAETitle: String { (role == .acceptor ? request?.callingAE : request?.calledAE) ?? "" }
 
   public var state: AssociationStateMachine.State { machine.state }
   public var isEstablished: Bool { machine.state == .established }
@@ -205,7 +217,10 @@ public final class Association {
   /// The next whole DIMSE message, or nil when the peer released the association (answered with a
   /// release response once `beforeRelease` says all is well; aborted otherwise). PDVs on a context that
   /// was not accepted abort the association.
-  public func receiveMessage(beforeRelease: () async -> Bool = { true }) async throws(NetworkError) -> Message? {
+  /// A C-STORE's dataset goes to `storage`'s spool as it arrives when a handler is given.
+  public func receiveMessage(
+    storage: (any StorageHandler)? = nil, beforeRelease: () async -> Bool = { true }
+  ) async throws(NetworkError) -> Message? {
     while true {
       if !queuedPDVs.isEmpty {
         let pdv = queuedPDVs.removeFirst()
@@ -218,19 +233,30 @@ public final class Association {
           // The command is decoded once, when its last fragment arrives, and kept for the message.
           assembled = try assembler.add(pdv) { bytes in
             pendingCommand = try? DIMSECommand.decode(bytes)
-            return pendingCommand?.hasDataset ?? false
+            guard let command = pendingCommand else { return .none }
+            guard let storage else { return command.hasDataset ? .memory : .none }
+            return datasetDestination(command, contextID: pdv.contextID, callingAE: peerAETitle, storage: storage)
           }
         } catch {
+          assembler.activeSpool?.discard()
+          assembler = PDataAssembler(limit: assembler.limit)
           try await abort(.invalidParameter)
+          if case .tooLarge(let limit) = error {
+            throw NetworkError.protocolViolation("a DIMSE message longer than the limit of \(limit) bytes held in memory")
+          }
+          if case .spoolFailed(let reason) = error {
+            throw NetworkError.protocolViolation("incoming object refused: \(TextSafety.text(reason))")
+          }
           throw NetworkError.protocolViolation("presentation data values out of order: \(error)")
         }
         guard let m = assembled else { continue }
         defer { pendingCommand = nil }
         guard let command = pendingCommand else {
+          m.spool?.discard()
           try await abort(.invalidParameter)
           throw NetworkError.protocolViolation("undecodable DIMSE command set")
         }
-        return Message(contextID: m.contextID, command: command, dataset: m.dataset)
+        return Message(contextID: m.contextID, command: command, dataset: m.dataset, spool: m.spool)
       }
       let (pdu, indications) = try await receivePDU()
       if case .dataTF(let values) = pdu, indications.contains(.pData) {

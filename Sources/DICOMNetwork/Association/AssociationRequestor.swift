@@ -33,7 +33,7 @@ extension Association {
       let association = Association(
         role: .requestor, channel: channel.channel, inbound: inbound, outbound: outbound, timeouts: local.timeouts,
         logger: logger, privacy: LogPrivacy(showsPatientData: local.logsPatientData),
-        maxMessageLength: Int(Int32.max))
+        maxMessageLength: local.maxMessageInMemory)
       var user = UserInformation(
         maxPDULength: local.maxPDULength, implementationClassUID: AcceptorPolicy.defaultImplementationClassUID,
         implementationVersionName: AcceptorPolicy.defaultImplementationVersionName)

@@ -12,9 +12,13 @@ public struct LogPrivacy: Sendable {
   /// A patient-related value as a log line may show it.
   public func identifier(_ value: String?) -> String {
     guard showsPatientData else { return Self.redactedMarker }
-    return (value ?? "").strippingControlCharacters
+    return TextSafety.text(value ?? "")
   }
 
   /// Values chosen by the peer that are not patient data (AE titles, SOP class names), made safe to print.
-  public static func peerText(_ value: String) -> String { value.strippingControlCharacters }
+  public static func peerText(_ value: String) -> String { TextSafety.text(value) }
+
+  /// A UID chosen by the peer that is not patient data (a SOP class, a transfer syntax): its name when
+  /// the registry knows it, else the text made safe to print.
+  public static func uidText(_ uid: String) -> String { TextSafety.text(UIDRegistry.name(of: uid)) }
 }

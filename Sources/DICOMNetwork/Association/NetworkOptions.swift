@@ -26,15 +26,22 @@ public struct LocalEntity: Sendable, Equatable {
   public var timeouts: NetworkTimeouts
   /// Log patient identifiers (UIDs, names) for local debugging; off by default, so logs carry none.
   public var logsPatientData: Bool
+  /// The largest DIMSE message (command and dataset) held in memory: C-FIND identifiers, responses, and
+  /// objects a storage handler does not spool to disk. A longer one aborts the association.
+  public var maxMessageInMemory: Int
+
+  /// 16 MiB: a C-FIND identifier or response is a few KB; objects go to disk as they arrive.
+  public static let defaultMaxMessageInMemory = 16 << 20
 
   public init(
     aeTitle: String, maxPDULength: UInt32 = 1_048_576, timeouts: NetworkTimeouts = NetworkTimeouts(),
-    logsPatientData: Bool = false
+    logsPatientData: Bool = false, maxMessageInMemory: Int = LocalEntity.defaultMaxMessageInMemory
   ) {
     self.aeTitle = aeTitle
     self.maxPDULength = maxPDULength
     self.timeouts = timeouts
     self.logsPatientData = logsPatientData
+    self.maxMessageInMemory = maxMessageInMemory
   }
 
   /// AE titles are 1 to 16 characters of the default repertoire, no backslash or control character,

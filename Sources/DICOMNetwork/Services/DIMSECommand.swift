@@ -146,6 +146,9 @@ public struct DIMSEStatus: Sendable, Equatable, CustomStringConvertible {
   public static let subOperationsCompleteWithFailures = DIMSEStatus(code: 0xB000)
   public static let processingFailure = DIMSEStatus(code: 0x0110)
   public static let sopClassNotSupported = DIMSEStatus(code: 0x0122)
+  /// PS3.7 C.5: what the archive gives a C-STORE it will not keep for policy reasons (an instance it
+  /// holds with other content, an object a retrieve did not ask for).
+  public static let notAuthorized = DIMSEStatus(code: 0x0124)
 
   public enum Kind: Sendable, Equatable { case success, pending, cancel, warning, failure }
 
@@ -175,6 +178,7 @@ public struct DIMSEStatus: Sendable, Equatable, CustomStringConvertible {
     case 0xC000...0xCFFF: name = "Error: cannot understand"
     case 0x0110: name = "Processing failure"
     case 0x0122: name = "Refused: SOP class not supported"
+    case 0x0124: name = "Refused: not authorized"
     default: name = kind == .failure ? "Failure" : "Status"
     }
     return "\(name) (0x\(String(repeating: "0", count: 4 - hex.count) + hex))"

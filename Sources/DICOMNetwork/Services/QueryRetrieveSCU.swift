@@ -1,4 +1,5 @@
 public import DICOM
+import NIOCore
 
 /// Sub-operation counts of a C-MOVE or C-GET (PS3.4 C.4.2.1.6): what the peer reports in its responses.
 public struct SubOperationProgress: Sendable, Equatable, CustomStringConvertible {
@@ -49,8 +50,11 @@ extension Association {
 
   /// C-FIND (PS3.4 C.4.1): `onMatch` gets each pending response's identifier as it arrives and may
   /// cancel (C-CANCEL-RQ; the peer then ends with Cancel). Returns the final status.
+  /// At most `maxMatches` pending responses are taken: past that the association is aborted, so a peer
+  /// cannot keep a query going without end.
   public func find(
-    root: ServiceClasses.Root, identifier: Dataset, onMatch: (Dataset) -> QueryControl
+    root: ServiceClasses.Root, identifier: Dataset, maxMatches: Int = Association.defaultMaxMatches,
+    onMatch: (Dataset) -> QueryControl
   ) async throws(NetworkError) -> DIMSEStatus {
     let ctx = try queryContext(root.find)
     let id = nextMessageID()
@@ -59,12 +63,18 @@ extension Association {
     }
     try await send(request, dataset: try encode(identifier, in: ctx), contextID: ctx.id)
     var cancelled = false
+    var matches = 0
     while true {
       let response = try await response(to: id)
       guard let status = response.command.status else {
         throw NetworkError.protocolViolation("C-FIND-RSP without status")
       }
       guard status.kind == .pending else { return status }
+      matches += 1
+      guard matches <= maxMatches else {
+        try await abort()
+        throw NetworkError.protocolViolation("more than \(maxMatches) matches")
+      }
       guard let bytes = response.dataset else { continue }
       let match = try decode(bytes, in: ctx)
       if !cancelled && onMatch(match) == .cancel {
@@ -76,9 +86,11 @@ extension Association {
 
   /// C-MOVE (PS3.4 C.4.2) to `destination`: the peer opens its own associations to that AE for the
   /// sub-operations; `onProgress` gets the counts of each pending response.
+  /// The DIMSE timeout runs between responses as for every request; the SCP receiving the sub-operations
+  /// can extend it with `keepAlive()` while objects arrive there.
   public func move(
     root: ServiceClasses.Root, identifier: Dataset, destination: String,
-    onProgress: (SubOperationProgress) -> Void
+    maxSubOperations: Int = Association.defaultMaxSubOperations, onProgress: (SubOperationProgress) -> Void
   ) async throws(NetworkError) -> RetrieveOutcome {
     try LocalEntity.validate(aeTitle: destination)
     let ctx = try queryContext(root.move)
@@ -86,17 +98,18 @@ extension Association {
     let request = try dimse { () throws(DICOMError) in
       try DIMSECommand.queryRequest(.cMoveRQ, messageID: id, sopClass: root.move, moveDestination: destination)
     }
-    // Sub-operations can take long between pending responses: wait without the inactivity limit.
-    trigger(.pauseInactivity)
-    defer { trigger(.resumeInactivity) }
     try await send(request, dataset: try encode(identifier, in: ctx), contextID: ctx.id)
     var progress = SubOperationProgress()
+    var budget = SubOperationBudget(fallback: maxSubOperations)
     while true {
       let response = try await response(to: id)
       guard let status = response.command.status else {
         throw NetworkError.protocolViolation("C-MOVE-RSP without status")
       }
       progress.update(from: response.command)
+      try await withinBudget { () throws(NetworkError) in
+        try budget.response(progress, isPending: status.kind == .pending)
+      }
       if status.kind == .pending {
         onProgress(progress)
         continue
@@ -109,7 +122,7 @@ extension Association {
   /// the SCP role for the storage classes); each goes to `storage`.
   public func get(
     root: ServiceClasses.Root, identifier: Dataset, storage: any StorageHandler,
-    onProgress: (SubOperationProgress) -> Void
+    maxSubOperations: Int = Association.defaultMaxSubOperations, onProgress: (SubOperationProgress) -> Void
   ) async throws(NetworkError) -> RetrieveOutcome {
     let ctx = try queryContext(root.get)
     let id = nextMessageID()
@@ -118,16 +131,27 @@ extension Association {
     }
     try await send(request, dataset: try encode(identifier, in: ctx), contextID: ctx.id)
     var progress = SubOperationProgress()
+    var budget = SubOperationBudget(fallback: maxSubOperations)
     while true {
-      guard let message = try await receiveMessage() else { throw NetworkError.connectionClosed }
+      guard let message = try await receiveMessage(storage: storage) else { throw NetworkError.connectionClosed }
       if message.command.field == .cStoreRQ {
-        try await answerStore(message, callingAE: self.request?.calledAE ?? "", storage: storage)
+        do {
+          try budget.store()
+        } catch {
+          message.spool?.discard()
+          try await abort()
+          throw error
+        }
+        try await answerStore(message, callingAE: peerAETitle, storage: storage)
         continue
       }
       guard message.command.messageIDBeingRespondedTo == id, message.command.field == .cGetRSP,
         let status = message.command.status
       else { throw NetworkError.protocolViolation("unexpected DIMSE message during C-GET") }
       progress.update(from: message.command)
+      try await withinBudget { () throws(NetworkError) in
+        try budget.response(progress, isPending: status.kind == .pending)
+      }
       if status.kind == .pending {
         onProgress(progress)
         continue
@@ -135,6 +159,25 @@ extension Association {
       return RetrieveOutcome(status: status, progress: progress)
     }
   }
+
+  /// Matches a C-FIND takes by default before it gives up on the peer.
+  public static let defaultMaxMatches = 100_000
+  /// Sub-operations a C-MOVE or C-GET allows when the peer announces no count.
+  public static let defaultMaxSubOperations = 10_000
+
+  /// Runs a budget check; a peer past its budget gets an abort.
+  func withinBudget(_ check: () throws(NetworkError) -> Void) async throws(NetworkError) {
+    do {
+      try check()
+    } catch {
+      try await abort()
+      throw error
+    }
+  }
+
+  /// Something that restarts this association's inactivity timer from another task: activity seen
+  /// elsewhere (C-MOVE's sub-operations arriving at our SCP) that shows the peer is working.
+  public var keepAlive: KeepAlive { KeepAlive(channel: channel) }
 
   // MARK: - Helpers
 
@@ -195,5 +238,14 @@ extension SubOperationProgress {
     if let c = counts.completed { completed = c }
     if let f = counts.failed { failed = f }
     if let w = counts.warning { warning = w }
+  }
+}
+
+/// Restarts an association's inactivity timer (see `Association.keepAlive`); safe from any thread.
+public struct KeepAlive: Sendable {
+  let channel: any Channel
+
+  public func callAsFunction() {
+    channel.triggerUserOutboundEvent(AssociationTimers.Command.touch, promise: nil)
   }
 }

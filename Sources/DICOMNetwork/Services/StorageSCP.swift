@@ -150,7 +150,7 @@ public final class StorageSCP: Sendable {
           role: .acceptor, channel: connection.channel, inbound: inbound, outbound: outbound,
           timeouts: configuration.local.timeouts, logger: logger,
           privacy: LogPrivacy(showsPatientData: configuration.local.logsPatientData),
-          maxMessageLength: Int(Int32.max))
+          maxMessageLength: configuration.local.maxMessageInMemory)
         associated = try await association.acceptAssociation(policy: configuration.policy) {
           counts.withLock { c in
             guard c.associations < configuration.maxAssociations else { return false }
@@ -204,7 +204,7 @@ extension Association {
 
   /// Answers requests until the peer releases or aborts: C-ECHO and C-STORE; C-CANCEL is ignored.
   func serveRequests(storage: any StorageHandler) async throws(NetworkError) {
-    while let message = try await receiveMessage(beforeRelease: { await storage.flush() }) {
+    while let message = try await receiveMessage(storage: storage, beforeRelease: { await storage.flush() }) {
       switch message.command.field {
       case .cEchoRQ:
         let response = try dimse { () throws(DICOMError) in
@@ -212,7 +212,7 @@ extension Association {
         }
         try await send(response, contextID: message.contextID)
       case .cStoreRQ:
-        try await answerStore(message, callingAE: request?.callingAE ?? "", storage: storage)
+        try await answerStore(message, callingAE: peerAETitle, storage: storage)
       case .cCancelRQ:
         continue
       default:

@@ -11,13 +11,13 @@ final class AssociationTimers: ChannelDuplexHandler {
   typealias OutboundIn = PDU
   typealias OutboundOut = PDU
 
-  enum Command: Sendable { case startARTIM, stopARTIM, pauseInactivity, resumeInactivity }
+  /// `touch` restarts the inactivity timer, as a read would: activity seen elsewhere for this association.
+  enum Command: Sendable { case startARTIM, stopARTIM, touch }
 
   let artim: TimeAmount
   let inactivity: TimeAmount?
   private var artimTask: Scheduled<Void>?
   private var inactivityTask: Scheduled<Void>?
-  private var inactivityPaused = false
 
   init(artim: TimeAmount, inactivity: TimeAmount?) {
     self.artim = artim
@@ -65,12 +65,7 @@ final class AssociationTimers: ChannelDuplexHandler {
     case .stopARTIM:
       artimTask?.cancel()
       artimTask = nil
-    case .pauseInactivity:
-      inactivityPaused = true
-      inactivityTask?.cancel()
-      inactivityTask = nil
-    case .resumeInactivity:
-      inactivityPaused = false
+    case .touch:
       rearmInactivity(context: context)
     }
     promise?.succeed()
@@ -78,7 +73,7 @@ final class AssociationTimers: ChannelDuplexHandler {
 
   private func rearmInactivity(context: ChannelHandlerContext) {
     inactivityTask?.cancel()
-    guard let inactivity, !inactivityPaused else { return }
+    guard let inactivity else { return }
     let seconds = Double(inactivity.nanoseconds) / 1e9
     let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
     inactivityTask = context.eventLoop.scheduleTask(in: inactivity) {

@@ -1,3 +1,4 @@
+import Archive
 import DICOM
 import DICOMNetwork
 import Foundation
@@ -24,6 +25,7 @@ import TOMLKit
 ///     port = 104
 ///     aet = "PACS"
 ///     retrieve = "move"   # or "get" (the default)
+///     replace = false     # true: this node's objects may replace instances the archive holds
 struct BilobaConfig: Decodable, Sendable {
   struct Network: Decodable, Sendable {
     var aet: String?
@@ -33,6 +35,8 @@ struct BilobaConfig: Decodable, Sendable {
     var allowed_calling_aets: [String]?
     var allowed_hosts: [String]?
     var max_pdu: Int?
+    /// Largest object received, as a size such as "4G".
+    var max_object_size: String?
   }
 
   struct Node: Decodable, Sendable {
@@ -41,6 +45,19 @@ struct BilobaConfig: Decodable, Sendable {
     var aet: String
     /// How the workstation retrieves from this node: "get" (the default) or "move".
     var retrieve: String?
+    /// Whether objects this node sends may replace instances the archive holds (else they go to
+    /// quarantine when their content differs).
+    var replace: Bool?
+  }
+
+  /// AE titles of the nodes whose objects may replace instances the archive holds.
+  var replacingAETitles: Set<String> {
+    Set((nodes ?? [:]).values.filter { $0.replace == true }.map(\.aet))
+  }
+
+  /// The largest object a receive accepts.
+  var maxObjectSize: Int {
+    network?.max_object_size.flatMap(ByteSize.parse) ?? LocalArchive.defaultMaxReceivedObjectSize
   }
 
   /// The workstation's defaults (its command-line options win).
@@ -155,6 +172,11 @@ struct BilobaConfig: Decodable, Sendable {
         try check((1...1000).contains(m), "network.max_associations", "must be 1 to 1000")
       }
       if let m = n.max_pdu { try check((4096...16_777_216).contains(m), "network.max_pdu", "must be 4096 to 16777216") }
+      if let m = n.max_object_size {
+        try check(
+          ByteSize.parse(m).map { $0 >= 1 << 20 } == true, "network.max_object_size",
+          "wants a size from 1M to 1P such as 4G")
+      }
       for aet in n.allowed_calling_aets ?? [] {
         try check(
           (try? LocalEntity.validate(aeTitle: aet)) != nil, "network.allowed_calling_aets", "has an invalid AE title")
@@ -167,7 +189,7 @@ struct BilobaConfig: Decodable, Sendable {
           "must be auto, sixel, kitty, iterm, blocks or ascii")
       }
       if let b = w.budget {
-        try check(ArchiveCommand.Evict.parseSize(b) != nil, "workstation.budget", "wants a size such as 500M or 20G")
+        try check(ByteSize.parse(b) != nil, "workstation.budget", "wants a size from 1 byte to 1P such as 500M or 20G")
       }
       if let a = w.archive { try check(a.hasPrefix("/"), "workstation.archive", "must be an absolute path") }
     }

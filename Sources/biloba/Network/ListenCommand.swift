@@ -1,4 +1,5 @@
 import Archive
+import Retrieval
 import ArgumentParser
 import DICOMImaging
 import DICOMNetwork
@@ -37,6 +38,7 @@ struct ListenCommand: AsyncParsableCommand {
 
   func validate() throws {
     if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
+    try CheckedNumber.seconds(idleTimeout, option: "--idle-timeout")
     for aet in allowAet { try validateAETitle(aet, option: "--allow-aet") }
     if let maxAssociations, !(1...1000).contains(maxAssociations) {
       throw ValidationError("--max-associations must be 1 to 1000")
@@ -57,7 +59,10 @@ struct ListenCommand: AsyncParsableCommand {
         transferSyntaxes: CodecRegistry.decodableTransferSyntaxUIDs,
         maxAssociations: maxAssociations ?? config.network?.max_associations ?? 16,
         bindHost: bind ?? config.network?.bind ?? "127.0.0.1"),
-      storage: ArchiveStorage(archive: store), logger: logger)
+      storage: ArchiveStorage(
+        archive: store, replacingAETitles: config.replacingAETitles, maxObjectSize: config.maxObjectSize,
+        logger: logger),
+      logger: logger)
     do {
       try await scp.run(port: port ?? config.network?.listen_port ?? 11112)
     } catch {

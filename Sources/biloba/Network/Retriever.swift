@@ -1,4 +1,8 @@
 import Archive
+import DICOM
+import Foundation
+import Retrieval
+import Synchronization
 import DICOMImaging
 import DICOMNetwork
 import Logging
@@ -31,15 +35,21 @@ struct Retriever: Sendable {
     let verb: String
     var listener: Task<Void, any Error>?
     var scp: StorageSCP?
+    // Only what was asked for is kept; C-MOVE's sub-operations keep the move's association alive.
+    let keepAlive = KeepAliveBox()
+    let storage = ArchiveStorage(
+      archive: archive, replacingAETitles: config.replacingAETitles, accepts: target.accepts,
+      maxObjectSize: config.maxObjectSize, logger: logger, onActivity: { keepAlive.touch() })
     switch method {
     case .move(let port, _):
       verb = "move"
+      // The SCP for the sub-operations hears only the node retrieved from: its AE title, its addresses.
       let server = StorageSCP(
         configuration: StorageSCPConfiguration(
-          local: entity, allowedCallingAETitles: config.network?.allowed_calling_aets.map(Set.init),
-          allowedHosts: config.network?.allowed_hosts.map(Set.init), abstractSyntaxes: ServiceClasses.allStorage,
-          transferSyntaxes: CodecRegistry.decodableTransferSyntaxUIDs, bindHost: config.network?.bind ?? "0.0.0.0"),
-        storage: ArchiveStorage(archive: archive), logger: logger)
+          local: entity, allowedCallingAETitles: [node.aeTitle], allowedHosts: HostAddresses.resolve(node.host),
+          abstractSyntaxes: ServiceClasses.allStorage, transferSyntaxes: CodecRegistry.decodableTransferSyntaxUIDs,
+          bindHost: config.network?.bind ?? "0.0.0.0"),
+        storage: storage, logger: logger)
       let bound: StorageSCP.Listener
       do { bound = try await server.listen(port: port) } catch {
         throw Failure(description: "cannot listen on port \(port): \(error)")
@@ -63,7 +73,9 @@ struct Retriever: Sendable {
           let contexts = ContextProposal.contexts([(root.move, ServiceClasses.uncompressedSyntaxes)])
           next = try await Association.withAssociation(to: node, as: entity, contexts: contexts, logger: logger) {
             association in
-            try await association.move(
+            keepAlive.set(association.keepAlive)
+            defer { keepAlive.set(nil) }
+            return try await association.move(
               root: root, identifier: identifier, destination: destination ?? entity.aeTitle, onProgress: onProgress)
           }
         case .get:
@@ -73,7 +85,7 @@ struct Retriever: Sendable {
             to: node, as: entity, contexts: contexts, roles: roles, logger: logger
           ) { association in
             try await association.get(
-              root: root, identifier: identifier, storage: ArchiveStorage(archive: archive), onProgress: onProgress)
+              root: root, identifier: identifier, storage: storage, onProgress: onProgress)
           }
         }
         outcome = outcome.merged(with: next)
@@ -91,5 +103,48 @@ struct Retriever: Sendable {
     }
     record.finish(outcome)
     return outcome
+  }
+}
+
+/// The move association's keep-alive, set while it runs and touched from the SCP's tasks.
+final class KeepAliveBox: Sendable {
+  private let current = Mutex<KeepAlive?>(nil)
+
+  func set(_ keepAlive: KeepAlive?) { current.withLock { $0 = keepAlive } }
+  func touch() { current.withLock { $0?() } }
+}
+
+extension RetrieveTarget {
+  /// Whether a received object is part of this target: its study, and its series and instance when the
+  /// target names them.
+  var accepts: @Sendable (InstanceRecord) -> Bool {
+    let (study, series, instance) = (study, series, instance)
+    return { record in
+      record.studyInstanceUID == study && (series.map { $0 == record.seriesInstanceUID } ?? true)
+        && (instance.map { $0 == record.sopInstanceUID } ?? true)
+    }
+  }
+}
+
+/// The IP addresses a host name stands for, to admit a node's connections by address.
+enum HostAddresses {
+  static func resolve(_ host: String) -> Set<String> {
+    var hints = addrinfo()
+    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+    var list: UnsafeMutablePointer<addrinfo>?
+    guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return [host] }
+    defer { freeaddrinfo(first) }
+    var out: Set<String> = []
+    var next: UnsafeMutablePointer<addrinfo>? = first
+    while let entry = next {
+      var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+      if getnameinfo(
+        entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0
+      {
+        out.insert(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+      }
+      next = entry.pointee.ai_next
+    }
+    return out.isEmpty ? [host] : out
   }
 }

@@ -1,0 +1,99 @@
+import DICOM
+import Foundation
+import SystemIO
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One object arriving over the network, written to the archive's `incoming/` folder fragment by
+/// fragment as it comes: its Part 10 header first (known from the C-STORE command), then the dataset's
+/// bytes exactly as received. Memory stays flat whatever the object's size; `maxSize` bounds the disk.
+/// Until `LocalArchive.receive(_:)` takes it, the file is hidden (temporary prefix, removed by recovery),
+/// and dropping the value removes it.
+public final class IncomingFile: @unchecked Sendable {
+  public let sopClassUID: String
+  public let sopInstanceUID: String
+  public let transferSyntaxUID: String
+  public let callingAE: String
+  let path: String
+  let headerLength: Int
+  private var fd: Int32
+  private(set) var size: Int
+  let maxSize: Int
+  /// Set once the archive took the file (renamed it): nothing to remove then.
+  var handedOver = false
+
+  init(
+    directory: String, sopClassUID: String, sopInstanceUID: String, transferSyntaxUID: String, callingAE: String,
+    maxSize: Int
+  ) throws(ArchiveError) {
+    self.sopClassUID = sopClassUID
+    self.sopInstanceUID = sopInstanceUID
+    self.transferSyntaxUID = transferSyntaxUID
+    self.callingAE = callingAE
+    self.maxSize = maxSize
+    let header = try Self.header(
+      sopClassUID: sopClassUID, sopInstanceUID: sopInstanceUID, transferSyntaxUID: transferSyntaxUID,
+      callingAE: callingAE)
+    path = directory + "/" + AtomicFile.temporaryPrefix + UUID().uuidString.lowercased() + ".incoming"
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+    guard fd >= 0 else { throw ArchiveError.io(path: path, reason: String(cString: strerror(errno))) }
+    headerLength = header.count
+    size = 0
+    try write(header)
+  }
+
+  deinit {
+    if fd >= 0 { close(fd) }
+    if !handedOver { unlink(path) }
+  }
+
+  /// The Part 10 header of a received object: preamble, DICM, and a meta group written anew from the
+  /// command's UIDs, the negotiated transfer syntax and the sender's AE title.
+  static func header(sopClassUID: String, sopInstanceUID: String, transferSyntaxUID: String, callingAE: String)
+    throws(ArchiveError) -> [UInt8]
+  {
+    do {
+      var meta = Dataset(byteOrder: .little)
+      try meta.set(.mediaStorageSOPClassUID, .UI, sopClassUID)
+      try meta.set(.mediaStorageSOPInstanceUID, .UI, sopInstanceUID)
+      try meta.set(.sourceApplicationEntityTitle, .AE, String(TextSafety.text(callingAE).prefix(16)))
+      var made = DICOMFile(
+        preamble: nil, meta: meta, dataset: Dataset(), transferSyntax: TransferSyntax.from(uid: transferSyntaxUID))
+      made.meta = made.completedMeta()
+      return [UInt8](repeating: 0, count: 128) + Array("DICM".utf8)
+        + (try DatasetWriter(transferSyntax: .explicitVRLittleEndian).encode(made.meta))
+    } catch {
+      throw ArchiveError.rejectedObject("its meta information cannot be written: \(error)")
+    }
+  }
+
+  /// Appends a fragment of the dataset; refuses one that would take the object past `maxSize`.
+  public func append(_ bytes: [UInt8]) throws(ArchiveError) {
+    guard size - headerLength + bytes.count <= maxSize else {
+      throw ArchiveError.tooLarge(limit: maxSize)
+    }
+    try write(bytes)
+  }
+
+  private func write(_ bytes: [UInt8]) throws(ArchiveError) {
+    guard fd >= 0 else { throw ArchiveError.io(path: path, reason: "already closed") }
+    let code = SystemIO.writeAll(fd, bytes)
+    guard code == 0 else { throw ArchiveError.io(path: path, reason: String(cString: strerror(code))) }
+    size += bytes.count
+  }
+
+  /// Closes the file; the archive reads it back by path.
+  func finishWriting() {
+    if fd >= 0 { close(fd) }
+    fd = -1
+  }
+
+  /// Removes the file now.
+  public func discard() {
+    finishWriting()
+    if !handedOver { unlink(path) }
+    handedOver = true
+  }
+}

@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The few POSIX calls every module makes the same way, in one place: writing everything (through
+/// EINTR and short writes) and opening a file to read without following a link or blocking on a FIFO.
+public enum SystemIO {
+  /// Writes all of `bytes` to `fd`, retrying interrupted and short writes. Returns 0 when all was
+  /// written, else the errno that stopped it (EAGAIN on a non-blocking descriptor that is full).
+  @discardableResult
+  public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+    guard var next = bytes.baseAddress else { return 0 }
+    var left = bytes.count
+    while left > 0 {
+      let n = write(fd, next, left)
+      if n < 0 {
+        if errno == EINTR { continue }
+        return errno
+      }
+      if n == 0 { return EIO }
+      next += n
+      left -= n
+    }
+    return 0
+  }
+
+  /// `writeAll` of an array.
+  @discardableResult
+  public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
+    bytes.withUnsafeBytes { writeAll(fd, $0) }
+  }
+
+  /// What an input path turned out to be when it was not a regular file.
+  public enum NotRegular: Error, Sendable, Equatable, CustomStringConvertible {
+    case symbolicLink, fifo, device, socket, directory, other
+    /// The open itself failed with this errno.
+    case openFailed(Int32)
+
+    public var description: String {
+      switch self {
+      case .symbolicLink: "a symbolic link (not followed)"
+      case .fifo: "a named pipe (FIFO), not a file"
+      case .device: "a device, not a file"
+      case .socket: "a socket, not a file"
+      case .directory: "a directory"
+      case .other: "not a regular file"
+      case .openFailed(let code): String(cString: strerror(code))
+      }
+    }
+  }
+
+  /// Opens a regular file for reading: never follows a link (O_NOFOLLOW), never blocks opening a FIFO
+  /// (O_NONBLOCK), then checks with fstat what was opened, so a FIFO, device or socket is refused
+  /// without a byte read from it. The descriptor is blocking again when returned.
+  public static func openRegularFile(_ path: String) -> Result<Int32, NotRegular> {
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+    guard fd >= 0 else {
+      return .failure(errno == ELOOP ? .symbolicLink : .openFailed(errno))
+    }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else {
+      let code = errno
+      close(fd)
+      return .failure(.openFailed(code))
+    }
+    let kind = st.st_mode & S_IFMT
+    guard kind == S_IFREG else {
+      close(fd)
+      switch kind {
+      case S_IFIFO: return .failure(.fifo)
+      case S_IFCHR, S_IFBLK: return .failure(.device)
+      case S_IFSOCK: return .failure(.socket)
+      case S_IFDIR: return .failure(.directory)
+      default: return .failure(.other)
+      }
+    }
+    let flags = fcntl(fd, F_GETFL)
+    if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+    return .success(fd)
+  }
+}
