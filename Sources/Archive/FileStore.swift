@@ -43,6 +43,13 @@ public struct FileStore: Sendable {
 
   public func absolute(_ relative: String) -> String { root + "/" + relative }
 
+  /// Whether users other than the owner may read or enter the root (the archive holds patient data: it
+  /// is made 0700, but an older or hand-made folder may be open).
+  public var isOpenToOthers: Bool {
+    var st = stat()
+    return lstat(root, &st) == 0 && st.st_mode & 0o077 != 0
+  }
+
   public func remove(_ relative: String) {
     unlink(absolute(relative))
   }

@@ -1,6 +1,10 @@
 import DICOM
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// `biloba import`: files and folders (DICOMDIR media included, through their folders) into the archive,
 /// headers parsed in parallel on all cores, non-DICOM files skipped and counted.
 public struct Importer: Sendable {
@@ -9,12 +13,15 @@ public struct Importer: Sendable {
     public var duplicates = 0
     public var notDICOM = 0
     public var failed = 0
+    /// Entries that are not regular files (FIFOs, devices, sockets, links): never opened.
+    public var skipped = 0
     public var failures: [String] = []
     /// The studies of the DICOM files found (new or already here): what `biloba PATH...` opens.
     public var studies: Set<String> = []
 
     public var description: String {
       "imported \(imported), duplicates \(duplicates), not DICOM \(notDICOM), failed \(failed)"
+        + (skipped > 0 ? ", skipped \(skipped) (not regular files)" : "")
     }
   }
 
@@ -29,41 +36,55 @@ public struct Importer: Sendable {
     self.duplicates = duplicates
   }
 
-  /// Every regular file under the given paths (links to files are read, links to folders are not followed).
-  public static func files(under paths: [String]) -> [String] {
+  /// Every regular file under the given paths.
+  public static func files(under paths: [String]) -> [String] { walk(paths).files }
+
+  /// Every regular file under the given paths, and how many entries were skipped for not being one: named
+  /// pipes, devices, sockets and symbolic links are never opened (a FIFO would block the reader forever,
+  /// a link could lead anywhere). A path that does not exist is kept, to be reported when read.
+  public static func walk(_ paths: [String]) -> (files: [String], skipped: Int) {
     var out: [String] = []
+    var skipped = 0
+    func kind(_ path: String) -> mode_t? {
+      var st = stat()
+      return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : nil
+    }
     for path in paths {
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      guard let k = kind(path) else {
         out.append(path)  // reported as a failure when read
         continue
       }
-      if !isDirectory.boolValue {
+      if k == S_IFREG {
         if (path as NSString).lastPathComponent.uppercased() == "DICOMDIR" {
-          out += files(under: [(path as NSString).deletingLastPathComponent])  // the media's folder
+          out += walk([(path as NSString).deletingLastPathComponent]).files  // the media's folder
         } else {
           out.append(path)
         }
         continue
       }
+      guard k == S_IFDIR else {
+        skipped += 1
+        continue
+      }
       guard let walker = FileManager.default.enumerator(atPath: path) else { continue }
       while let item = walker.nextObject() as? String {
         let full = (path as NSString).appendingPathComponent(item)
-        var dir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue,
-          (item as NSString).lastPathComponent.uppercased() != "DICOMDIR"
-        {
-          out.append(full)
+        switch kind(full) {
+        case S_IFREG?:
+          if (item as NSString).lastPathComponent.uppercased() != "DICOMDIR" { out.append(full) }
+        case S_IFDIR?: break
+        default: skipped += 1
         }
       }
     }
-    return out
+    return (out, skipped)
   }
 
   /// Imports; `progress(done, total)` is called from the importing thread every few files.
   public func run(_ paths: [String], progress: (@Sendable (Int, Int) -> Void)? = nil) throws(ArchiveError) -> Summary {
-    let files = Self.files(under: paths)
+    let (files, skipped) = Self.walk(paths)
     var summary = Summary()
+    summary.skipped = skipped
     let batch = 256
     var start = 0
     while start < files.count {

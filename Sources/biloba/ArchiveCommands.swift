@@ -1,3 +1,4 @@
+import DICOM
 import Archive
 import ArgumentParser
 import Foundation
@@ -7,10 +8,17 @@ struct ArchiveOptions: ParsableArguments {
   @Option(name: .long, help: "The archive folder (default: $XDG_DATA_HOME/biloba).")
   var archive: String?
 
-  func open() throws -> LocalArchive {
-    do { return try LocalArchive(root: archive ?? FileStore.defaultRoot()) } catch {
-      throw CommandFailure("\(error)")
+  func open() throws -> LocalArchive { try Self.open(root: archive ?? FileStore.defaultRoot()) }
+
+  /// Opens an archive, warning when its folder is open to other users.
+  static func open(root: String) throws -> LocalArchive {
+    let local: LocalArchive
+    do { local = try LocalArchive(root: root) } catch { throw CommandFailure("\(error)") }
+    if local.store.isOpenToOthers {
+      StandardError.line(
+        "biloba: warning: \(root) can be read by other users; it holds patient data (chmod 700 \(root))")
     }
+    return local
   }
 }
 
@@ -41,7 +49,7 @@ struct ImportCommand: ParsableCommand {
 
   func validate() throws {
     if let budget, ByteSize.parse(budget) == nil {
-      throw ValidationError("--budget wants a size such as 500M or 20G")
+      throw ValidationError("--budget wants a size from 0 to 1P, such as 500M or 20G")
     }
   }
 
@@ -55,22 +63,20 @@ struct ImportCommand: ParsableCommand {
         if showProgress {
           let width = 30
           let filled = total == 0 ? width : done * width / total
-          FileHandle.standardError.write(
-            Data(
-              "\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)"
-                .utf8))
+          StandardError.rewrite(
+            "[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)")
         }
       }
     } catch {
       throw CommandFailure("\(error)")
     }
-    if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+    if showProgress { StandardError.line("") }
     for failure in summary.failures { StandardError.line("biloba import: \(failure.strippingControlCharacters)") }
-    print(summary.description)
+    StandardOutput.line(summary.description)
     if let budget, let bytes = ByteSize.parse(budget) {
       do {
         let evicted = try local.evict(toFit: bytes)
-        if !evicted.isEmpty { print("evicted \(evicted.count) studies to fit \(budget)") }
+        if !evicted.isEmpty { StandardOutput.line("evicted \(evicted.count) studies to fit \(budget)") }
       } catch { throw CommandFailure("\(error)") }
     }
     if summary.failed > 0 { throw ExitCode.failure }
@@ -114,7 +120,7 @@ struct StudiesCommand: ParsableCommand {
     if json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      print(String(decoding: try encoder.encode(studies), as: UTF8.self))
+      StandardOutput.line(TextSafety.json(String(decoding: try encoder.encode(studies), as: UTF8.self)))
       return
     }
     for s in studies {
@@ -122,7 +128,7 @@ struct StudiesCommand: ParsableCommand {
         s.studyDate, s.patientName, s.patientID, s.modalities, s.description,
         "\(s.seriesCount) series, \(s.instanceCount) images",
       ].joined(separator: "  ")
-      print(line.strippingControlCharacters)
+      StandardOutput.line(line.strippingControlCharacters)
     }
   }
 }

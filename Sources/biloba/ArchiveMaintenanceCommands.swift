@@ -1,3 +1,4 @@
+import DICOM
 import Archive
 import ArgumentParser
 import Foundation
@@ -17,7 +18,7 @@ struct ArchiveCommand: ParsableCommand {
     func run() throws {
       let report: LocalArchive.CheckReport
       do { report = try archive.open().check(repair: repair) } catch { throw CommandFailure("\(error)") }
-      print(report.description)
+      StandardOutput.line(report.description)
       if !report.isConsistent && !repair { throw ExitCode.failure }
     }
   }
@@ -31,9 +32,9 @@ struct ArchiveCommand: ParsableCommand {
       let s: LocalArchive.Stats
       do { s = try archive.open().stats() } catch { throw CommandFailure("\(error)") }
       if json {
-        print(String(decoding: try JSONEncoder().encode(s), as: UTF8.self))
+        StandardOutput.line(TextSafety.json(String(decoding: try JSONEncoder().encode(s), as: UTF8.self)))
       } else {
-        print(
+        StandardOutput.line(
           """
           patients \(s.patients), studies \(s.studies), series \(s.series), instances \(s.instances)
           stored \(ByteCountFormatter.string(fromByteCount: Int64(s.storedBytes), countStyle: .file)), linked instances \(s.linkedInstances), pinned studies \(s.pinnedStudies)
@@ -50,11 +51,11 @@ struct ArchiveCommand: ParsableCommand {
 
     func run() throws {
       guard let bytes = ByteSize.parse(budget) else {
-        throw ValidationError("--budget wants a size such as 500M or 20G")
+        throw ValidationError("--budget wants a size from 0 to 1P, such as 500M or 20G")
       }
       let evicted: [String]
       do { evicted = try archive.open().evict(toFit: bytes) } catch { throw CommandFailure("\(error)") }
-      print("evicted \(evicted.count) studies")
+      StandardOutput.line("evicted \(evicted.count) studies")
     }
   }
 

@@ -36,10 +36,10 @@ struct DumpCommand: ParsableCommand {
       do {
         let file = try DICOMFile.read(path: path, options: ReadOptions(stopBeforePixelData: headerOnly))
         if json {
-          print(try DICOMJSON.encode(file.dataset.removingGroup(0x0002)))
+          StandardOutput.line(try DICOMJSON.encode(file.dataset.removingGroup(0x0002)))
         } else {
-          if files.count > 1 { print((index > 0 ? "\n" : "") + "# File: " + path.strippingControlCharacters) }
-          for line in formatter.format(file) { print(line) }
+          if files.count > 1 { StandardOutput.line((index > 0 ? "\n" : "") + "# File: " + path.strippingControlCharacters) }
+          for line in formatter.format(file) { StandardOutput.line(line) }
         }
       } catch {
         failed = true

@@ -31,7 +31,7 @@ struct ExportCommand: ParsableCommand {
   var output: String
 
   func validate() throws {
-    guard frame >= 1 else { throw ValidationError("--frame counts from 1") }
+    try CheckedNumber.count(frame, option: "--frame", range: 1...1_000_000)
     if raw && (windowing.window != nil || windowing.preset != nil) {
       throw ValidationError("--raw writes values before any window; drop --window/--preset")
     }

@@ -61,9 +61,10 @@ struct ShowCommand: ParsableCommand {
     guard `protocol` == "auto" || GraphicsProtocol(rawValue: `protocol`) != nil else {
       throw ValidationError("unknown protocol '\(`protocol`)': auto, sixel, kitty, iterm, blocks or ascii")
     }
-    guard frame >= 1 else { throw ValidationError("--frame counts from 1") }
-    if let cols, cols < 1 { throw ValidationError("--cols must be at least 1") }
-    if let rows, rows < 1 { throw ValidationError("--rows must be at least 1") }
+    try CheckedNumber.count(frame, option: "--frame", range: 1...1_000_000)
+    if let cols { try CheckedNumber.count(cols, option: "--cols", range: 1...10_000) }
+    if let rows { try CheckedNumber.count(rows, option: "--rows", range: 1...10_000) }
+    if let registers { try CheckedNumber.count(registers, option: "--registers", range: 2...65_536) }
     if let cellSize { _ = try Self.parseCell(cellSize) }
     if let colors, ColorDepth(rawValue: colors) == nil {
       throw ValidationError("--colors takes truecolor, 256 or 16")
@@ -133,6 +134,6 @@ struct ProbeCommand: ParsableCommand {
   var timeout = 500
 
   func run() throws {
-    print(TerminalSession.capabilities(timeoutMilliseconds: max(10, min(timeout, 10_000))).summary)
+    StandardOutput.line(TerminalSession.capabilities(timeoutMilliseconds: max(10, min(timeout, 10_000))).summary)
   }
 }

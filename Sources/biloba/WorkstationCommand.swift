@@ -46,7 +46,7 @@ struct WorkstationCommand: ParsableCommand {
     let defaults = settings.workstation
     let store: LocalArchive
     if archive.archive == nil, let root = defaults?.archive {
-      do { store = try LocalArchive(root: root) } catch { throw CommandFailure("\(error)") }
+      store = try ArchiveOptions.open(root: root)
     } else {
       store = try archive.open()
     }

@@ -18,7 +18,7 @@ struct EchoCommand: AsyncParsableCommand {
       let status = try await Association.withAssociation(
         to: node, as: entity, contexts: contexts, logger: local.logger(label: "biloba.echo")
       ) { association in try await association.echo() }
-      print("C-ECHO \(node.aeTitle.strippingControlCharacters)@\(node.host):\(node.port): \(status)")
+      StandardOutput.line("C-ECHO \(node.aeTitle.strippingControlCharacters)@\(node.host):\(node.port): \(status)")
       if status.kind != .success { throw ExitCode.failure }
     } catch let error as NetworkError {
       throw CommandFailure("echo: \(error)")

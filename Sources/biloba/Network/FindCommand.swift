@@ -40,6 +40,10 @@ struct FindCommand: AsyncParsableCommand {
   @Option(name: .long, help: "Stop after this many matches (C-CANCEL).")
   var limit: Int?
 
+  func validate() throws {
+    if let limit { try CheckedNumber.count(limit, option: "--limit", range: 1...Association.defaultMaxMatches) }
+  }
+
   func run() async throws {
     let config = try local.loadConfig()
     let node = try peer.resolve(config)

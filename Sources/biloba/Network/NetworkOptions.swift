@@ -31,9 +31,10 @@ struct LocalOptions: ParsableArguments {
 
   func validate() throws {
     if let aet { try validateAETitle(aet, option: "--aet") }
-    for (value, name) in [(connectTimeout, "--connect-timeout"), (artimTimeout, "--artim-timeout")] where value <= 0 {
-      throw ValidationError("\(name) must be positive")
-    }
+    try CheckedNumber.seconds(connectTimeout, option: "--connect-timeout")
+    try CheckedNumber.seconds(artimTimeout, option: "--artim-timeout")
+    // 0 means no limit (a year).
+    try CheckedNumber.seconds(dimseTimeout, option: "--dimse-timeout", range: 0...86_400)
     if let maxPdu, !(4096...16_777_216).contains(maxPdu) { throw ValidationError("--max-pdu must be 4096 to 16777216") }
   }
 

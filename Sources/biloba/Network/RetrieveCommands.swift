@@ -153,11 +153,11 @@ struct RetrieveProgress {
 
   func show(_ p: SubOperationProgress) {
     let line = "\(verb): \(p)"
-    if isTerminal { FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8)) } else { StandardError.line(line) }
+    if isTerminal { StandardError.rewrite(line) } else { StandardError.line(line) }
   }
 
   func finish(_ outcome: RetrieveOutcome) {
-    if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    if isTerminal { StandardError.clearLine() }
     StandardError.line("\(verb): \(outcome.progress); \(outcome.status)")
   }
 }
@@ -204,6 +204,11 @@ struct MoveCommand: AsyncParsableCommand {
 
   @Flag(name: .long, help: "Retrieve every instance, even those already in the archive.")
   var refetch = false
+
+  func validate() throws {
+    if let listenPort { try CheckedNumber.count(listenPort, option: "--listen-port", range: 0...65535) }
+    if let destination { try validateAETitle(destination, option: "--destination") }
+  }
 
   func run() async throws {
     let config = try local.loadConfig()

@@ -61,7 +61,7 @@ struct SendCommand: AsyncParsableCommand {
     if let error = outcomes.compactMap(\.error).first {
       throw CommandFailure("send: \(error) (\(sent) sent before)")
     }
-    print("\(sent) sent, \(failed) failed")
+    StandardOutput.line("\(sent) sent, \(failed) failed")
     if failed > 0 { throw ExitCode.failure }
   }
 
