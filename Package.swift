@@ -100,7 +100,7 @@ let package = Package(
     // The workstation's view: ncursesw draws the model, turns keys and resizes into messages, and places
     // the slice with the terminal graphics module.
     .target(
-      name: "CursesUI", dependencies: ["Workstation", "TerminalGraphics", "RasterCore", "CNcursesw"],
+      name: "CursesUI", dependencies: ["Workstation", "TerminalGraphics", "RasterCore", "CNcursesw", "SystemIO"],
       swiftSettings: strictSettings),
 
     // Synthetic studies made by the project's own code: samples, tests and benchmarks (no patient data).

@@ -7,6 +7,59 @@
 #include <ncursesw/curses.h>
 #include <locale.h>
 #include <wchar.h>
+#include <signal.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+// Restoring the terminal from a fatal signal: the handler may only do async-signal-safe work, so the
+// restore sequence and the terminal's modes are prepared beforehand, and the handler writes the one,
+// sets the other (write and tcsetattr are async-signal-safe), then re-raises the signal.
+struct biloba_restore_state {
+  char sequence[256];
+  size_t length;
+  struct termios modes;
+  int modes_valid;
+};
+
+// A function-local static: a header-only module has no place to define a global.
+static inline struct biloba_restore_state *biloba_restore(void) {
+  static struct biloba_restore_state state;
+  return &state;
+}
+
+static void biloba_on_fatal_signal(int number) {
+  struct biloba_restore_state *state = biloba_restore();
+  const char *next = state->sequence;
+  size_t left = state->length;
+  while (left > 0) {
+    ssize_t n = write(1, next, left);
+    if (n <= 0) break;
+    next += n;
+    left -= (size_t)n;
+  }
+  if (state->modes_valid) tcsetattr(0, TCSANOW, &state->modes);
+  signal(number, SIG_DFL);
+  raise(number);
+}
+
+/// Call before curses starts: keeps the terminal's modes and the bytes that undo our screen.
+static inline void biloba_install_signal_restore(const char *sequence, size_t length) {
+  struct biloba_restore_state *state = biloba_restore();
+  if (length > sizeof(state->sequence)) length = sizeof(state->sequence);
+  memcpy(state->sequence, sequence, length);
+  state->length = length;
+  state->modes_valid = tcgetattr(0, &state->modes) == 0;
+  int fatal[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE};
+  for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++) {
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = biloba_on_fatal_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    sigaction(fatal[i], &action, NULL);
+  }
+}
 
 static inline void biloba_curses_start(void) {
   setlocale(LC_ALL, "");

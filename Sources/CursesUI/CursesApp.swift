@@ -2,6 +2,7 @@ import CNcursesw
 import Foundation
 import RasterCore
 import Synchronization
+import SystemIO
 public import TerminalGraphics
 public import Workstation
 
@@ -148,7 +149,7 @@ public final class CursesApp {
       shownPanes = [:]
       shownThumbnails = nil
       // Kitty keeps pictures over cleared text: take down every placement.
-      if graphics.encoder.proto == .kitty { pendingImage = Array("\u{1B}_Ga=d\u{1B}\\".utf8) }
+      if graphics.encoder.proto == .kitty { pendingImage = KittyEncoder.deleteAll }
     }
     if model.screen == .viewer {
       for area in ScreenText.paneAreas(model) where model.panes.indices.contains(area.pane) {
@@ -253,16 +254,7 @@ public final class CursesApp {
     return String(format: "%04d%02d%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
   }
 
-  static func write(_ bytes: [UInt8]) {
-    bytes.withUnsafeBytes { raw in
-      var done = 0
-      while done < raw.count {
-        let n = Glibc.write(1, raw.baseAddress! + done, raw.count - done)
-        if n <= 0 { break }
-        done += n
-      }
-    }
-  }
+  static func write(_ bytes: [UInt8]) { SystemIO.writeAll(1, bytes) }
 }
 
 /// Key codes to the names keymaps use.
@@ -307,22 +299,28 @@ enum KeyNames {
 
 /// Puts the terminal back however the program ends: normal exit, a quit key, or a fatal signal.
 enum TerminalRestore {
-  nonisolated(unsafe) static var deleteKittyImages = false
+  /// Mouse reports off, every kitty image deleted with its data (`d=A`: nothing of a patient's image
+  /// stays in the terminal's memory), the main screen back, the cursor shown, attributes reset.
+  static func sequence(kitty: Bool) -> [UInt8] {
+    Array("\u{1B}[?1002l\u{1B}[?1006l".utf8) + (kitty ? KittyEncoder.deleteAll : [])
+      + Array("\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l".utf8)
+  }
 
+  nonisolated(unsafe) static var kitty = false
+
+  /// Prepares the signal handler (C, async-signal-safe: it writes the prepared bytes and restores the
+  /// terminal's modes saved now, before curses changes them).
   static func install(kitty: Bool) {
-    deleteKittyImages = kitty
-    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE] {
-      signal(sig) { number in
-        TerminalRestore.restore()
-        signal(number, SIG_DFL)
-        raise(number)
-      }
+    Self.kitty = kitty
+    let bytes = sequence(kitty: kitty)
+    bytes.withUnsafeBufferPointer { raw in
+      raw.withMemoryRebound(to: CChar.self) { biloba_install_signal_restore($0.baseAddress, $0.count) }
     }
   }
 
   static func restore() {
+    if kitty { CursesApp.write(KittyEncoder.deleteAll) }
     CursesApp.write(Array("\u{1B}[?1002l".utf8))
-    if deleteKittyImages { CursesApp.write(Array("\u{1B}_Ga=d\u{1B}\\".utf8)) }
     biloba_curses_end()
   }
 }

@@ -34,6 +34,9 @@ public enum KittyEncoder {
     Array("\u{1B}_Ga=d,d=I,i=\(id),q=2\u{1B}\\".utf8)
   }
 
+  /// Deletes every image and frees its data (`d=A`; lowercase `a` would keep the data in the terminal).
+  public static let deleteAll: [UInt8] = Array("\u{1B}_Ga=d,d=A,q=2\u{1B}\\".utf8)
+
   /// The query that tells whether the terminal speaks the protocol (answered `OK` by those that do).
   public static let query: [UInt8] = Array("\u{1B}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\u{1B}\\".utf8)
 }
