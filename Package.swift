@@ -181,7 +181,8 @@ let package = Package(
       swiftSettings: strictSettings),
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(
-      name: "BilobaCLITests", dependencies: ["biloba", "DICOM", "Archive", "SyntheticData", "TestSupport", "Spawn"],
+      name: "BilobaCLITests",
+      dependencies: ["biloba", "DICOM", "DICOMNetwork", "Archive", "SyntheticData", "TestSupport", "Spawn"],
       swiftSettings: strictSettings),
     // Interop tests run real peers (DCMTK) and need them installed; see .ci/run.
     .testTarget(

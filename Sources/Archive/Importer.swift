@@ -39,9 +39,10 @@ public struct Importer: Sendable {
   /// Every regular file under the given paths.
   public static func files(under paths: [String]) -> [String] { walk(paths).files }
 
-  /// Every regular file under the given paths, and how many entries were skipped for not being one: named
-  /// pipes, devices, sockets and symbolic links are never opened (a FIFO would block the reader forever,
-  /// a link could lead anywhere). A path that does not exist is kept, to be reported when read.
+  /// Every regular file under the given paths, and how many entries inside folders were skipped for not
+  /// being one: named pipes, devices, sockets and symbolic links are never opened (a FIFO would block the
+  /// reader forever, a link could lead anywhere). A path named explicitly is kept whatever it is, and
+  /// refused when read (the reader opens nothing but regular files), so the user hears why.
   public static func walk(_ paths: [String]) -> (files: [String], skipped: Int) {
     var out: [String] = []
     var skipped = 0
@@ -63,7 +64,7 @@ public struct Importer: Sendable {
         continue
       }
       guard k == S_IFDIR else {
-        skipped += 1
+        out.append(path)  // named explicitly: refused when read, with what it is
         continue
       }
       guard let walker = FileManager.default.enumerator(atPath: path) else { continue }

@@ -49,7 +49,7 @@ struct ImportCommand: ParsableCommand {
 
   func validate() throws {
     if let budget, ByteSize.parse(budget) == nil {
-      throw ValidationError("--budget wants a size from 0 to 1P, such as 500M or 20G")
+      throw ValidationError("--budget wants a size from 1 byte to 1P, such as 500M or 20G")
     }
   }
 

@@ -3,11 +3,51 @@ import Archive
 import ArgumentParser
 import Foundation
 
-/// `biloba archive check|stats|evict|pin`: keeping the local archive in order.
+/// `biloba archive check|stats|evict|pin|quarantine`: keeping the local archive in order.
 struct ArchiveCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "archive", abstract: "Check, measure, evict and pin in the local archive.",
-    subcommands: [Check.self, Stats.self, Evict.self, Pin.self])
+    commandName: "archive", abstract: "Check, measure, evict and pin in the local archive; list its quarantine.",
+    subcommands: [Check.self, Stats.self, Evict.self, Pin.self, Quarantine.self])
+
+  struct Quarantine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List received copies of held instances that differed from them (kept apart, never indexed).",
+      discussion: """
+        A peer that sends an instance the archive already holds, with other content, gets status 0124 \
+        (refused: not authorized) and its copy is kept in the archive's quarantine/ folder; the original \
+        is unchanged. Inspect a file with `biloba dump ARCHIVE/quarantine/NAME`; --clear removes them all.
+        """)
+    @OptionGroup var archive: ArchiveOptions
+    @Flag(name: .long, help: "Print JSON.") var json = false
+    @Flag(name: .long, help: "Remove every quarantined file.") var clear = false
+
+    func run() throws {
+      let local = try archive.open()
+      do {
+        if clear {
+          StandardOutput.line("removed \(try local.clearQuarantine()) quarantined objects")
+          return
+        }
+        let items = try local.quarantined()
+        if json {
+          let encoder = JSONEncoder()
+          encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+          encoder.dateEncodingStrategy = .iso8601
+          StandardOutput.line(TextSafety.json(String(decoding: try encoder.encode(items), as: UTF8.self)))
+          return
+        }
+        let format = ISO8601DateFormatter()
+        for item in items {
+          StandardOutput.line(
+            [item.name, format.string(from: item.received), "from " + item.sender, item.sopInstanceUID, "\(item.size) bytes"]
+              .joined(separator: "  "))
+        }
+        if items.isEmpty { StandardOutput.line("the quarantine is empty") }
+      } catch let error as ArchiveError {
+        throw CommandFailure("\(error)")
+      }
+    }
+  }
 
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,7 +91,7 @@ struct ArchiveCommand: ParsableCommand {
 
     func run() throws {
       guard let bytes = ByteSize.parse(budget) else {
-        throw ValidationError("--budget wants a size from 0 to 1P, such as 500M or 20G")
+        throw ValidationError("--budget wants a size from 1 byte to 1P, such as 500M or 20G")
       }
       let evicted: [String]
       do { evicted = try archive.open().evict(toFit: bytes) } catch { throw CommandFailure("\(error)") }

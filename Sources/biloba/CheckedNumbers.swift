@@ -8,8 +8,8 @@ enum ByteSize {
   /// The largest size accepted anywhere: 1 PiB.
   static let maximum = 1 << 50
 
-  /// "500M", "20G", "1.5T", "4096": bytes, from 0 to 1 PiB. Nil for anything else (negative, nan, inf,
-  /// 1e300, 99999999999G, an unknown unit).
+  /// "500M", "20G", "1.5T", "4096": bytes, from 1 to 1 PiB. Nil for anything else (zero, negative, nan,
+  /// inf, 1e300, 99999999999G, an unknown unit).
   static func parse(_ text: String) -> Int? {
     let units: [Character: Double] = ["K": 0x1p10, "M": 0x1p20, "G": 0x1p30, "T": 0x1p40, "P": 0x1p50]
     let upper = text.uppercased().trimmingCharacters(in: .whitespaces)
@@ -24,7 +24,7 @@ enum ByteSize {
       number.filter({ $0 == "." }).count <= 1, let value = Double(number)
     else { return nil }
     let bytes = value * factor
-    guard bytes.isFinite, bytes >= 0, bytes <= Double(maximum) else { return nil }
+    guard bytes.isFinite, bytes >= 1, bytes <= Double(maximum) else { return nil }
     return Int(bytes)
   }
 }

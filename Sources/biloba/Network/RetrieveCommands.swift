@@ -206,7 +206,7 @@ struct MoveCommand: AsyncParsableCommand {
   var refetch = false
 
   func validate() throws {
-    if let listenPort { try CheckedNumber.count(listenPort, option: "--listen-port", range: 0...65535) }
+    if let listenPort { try CheckedNumber.count(listenPort, option: "--listen-port", range: 1...65535) }
     if let destination { try validateAETitle(destination, option: "--destination") }
   }
 
