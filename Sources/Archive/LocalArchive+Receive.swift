@@ -38,9 +38,11 @@ extension LocalArchive {
     "dicom:" + TextSafety.text(callingAE).trimmingCharacters(in: .whitespaces)
   }
 
-  /// Inflating a received deflated dataset's header to index it: a header is KBs, the pixel data is never
-  /// inflated, and a bomb stops here.
-  static let receiveLimits = Limits(maxDecompressedSize: 64 << 20)
+  /// Reading a received object to index it: groups 0008 to 0020 only (the record's attributes), so a
+  /// deflated dataset is inflated no further than them, and 8 MiB of inflated header is the most any
+  /// association holds for it: a bomb stops there.
+  static let receiveOptions = ReadOptions(
+    stopBeforePixelData: true, limits: Limits(maxDecompressedSize: 8 << 20), stopBeforeTag: Tag(0x0028, 0x0000))
 
   /// Starts receiving an object: a file in `incoming/` that takes the dataset's fragments as they arrive.
   public func beginReceiving(
@@ -82,8 +84,7 @@ extension LocalArchive {
     file.finishWriting()
     let record: InstanceRecord
     do {
-      let parsed = try DICOMFile.read(
-        path: file.path, options: ReadOptions(stopBeforePixelData: true, limits: Self.receiveLimits))
+      let parsed = try DICOMFile.read(path: file.path, options: Self.receiveOptions)
       guard let r = InstanceRecord(file: parsed) else {
         throw ArchiveError.rejectedObject("a Study, Series or SOP Instance UID is missing")
       }
@@ -137,7 +138,7 @@ extension LocalArchive {
   static func sameContent(_ file: IncomingFile, as heldPath: String) throws(ArchiveError) -> Bool {
     let held: DICOMFile
     do {
-      held = try DICOMFile.read(path: heldPath, options: ReadOptions(stopBeforePixelData: true, limits: receiveLimits))
+      held = try DICOMFile.read(path: heldPath, options: receiveOptions)
     } catch {
       // A held file that no longer reads is not the same as a good one: keep the newcomer apart.
       return false

@@ -5,11 +5,17 @@ public struct ReadOptions: Sendable {
   /// Read every value now instead of leaving large ones in the file until asked for.
   public var loadBulkData: Bool
   public var limits: Limits
+  /// Stop at the first top-level element at or after this tag (with `stopBeforePixelData`: the archive's
+  /// index needs groups 0008 to 0020 only, so a deflated dataset is inflated no further).
+  public var stopBeforeTag: Tag?
 
-  public init(stopBeforePixelData: Bool = false, loadBulkData: Bool = false, limits: Limits = .default) {
+  public init(
+    stopBeforePixelData: Bool = false, loadBulkData: Bool = false, limits: Limits = .default, stopBeforeTag: Tag? = nil
+  ) {
     self.stopBeforePixelData = stopBeforePixelData
     self.loadBulkData = loadBulkData
     self.limits = limits
+    self.stopBeforeTag = stopBeforeTag
   }
 
   public static let headerOnly = ReadOptions(stopBeforePixelData: true)
@@ -84,15 +90,16 @@ public struct DICOMFile: Sendable, Equatable {
     if syntax.isDeflated {
       dataset = try Inflate.parse(
         input.rest(from: position), offset: position, limits: options.limits,
-        stopBeforePixelData: options.stopBeforePixelData
+        stopBeforePixelData: options.stopBeforePixelData || options.stopBeforeTag != nil
       ) { inflated throws(DICOMError) in
         try parseBare(inflated, syntax: syntax, options: options, deferBulkData: !options.loadBulkData)
       }
     } else {
       var dataStart = position
-      let parser = DatasetParser(
+      var parser = DatasetParser(
         input: input, explicitVR: syntax.isExplicitVR, byteOrder: syntax.byteOrder, limits: options.limits,
         deferBulkData: !options.loadBulkData, stopBeforePixelData: options.stopBeforePixelData)
+      parser.stopBeforeTag = options.stopBeforeTag
       dataset = try parser.parseDataset(at: &dataStart, end: input.end, delimited: false, depth: 0, charset: .default)
     }
     var file = DICOMFile(preamble: preamble, meta: meta, dataset: dataset, transferSyntax: syntax)
@@ -190,7 +197,8 @@ extension DICOMFile {
       return try parseBare(FileInput(bytes: bytes), syntax: syntax, options: options, deferBulkData: false).0
     }
     return try Inflate.parse(
-      bytes, offset: 0, limits: options.limits, stopBeforePixelData: options.stopBeforePixelData
+      bytes, offset: 0, limits: options.limits,
+      stopBeforePixelData: options.stopBeforePixelData || options.stopBeforeTag != nil
     ) { inflated throws(DICOMError) in
       try parseBare(inflated, syntax: syntax, options: options, deferBulkData: false)
     }
@@ -200,9 +208,10 @@ extension DICOMFile {
   static func parseBare(_ input: FileInput, syntax: TransferSyntax, options: ReadOptions, deferBulkData: Bool)
     throws(DICOMError) -> (Dataset, consumed: Int)
   {
-    let parser = DatasetParser(
+    var parser = DatasetParser(
       input: input, explicitVR: syntax.isExplicitVR, byteOrder: syntax.byteOrder, limits: options.limits,
       deferBulkData: deferBulkData, stopBeforePixelData: options.stopBeforePixelData)
+    parser.stopBeforeTag = options.stopBeforeTag
     var position = 0
     let dataset = try parser.parseDataset(
       at: &position, end: input.end, delimited: false, depth: 0, charset: .default)

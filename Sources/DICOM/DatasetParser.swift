@@ -12,6 +12,9 @@ struct DatasetParser {
   let deferBulkData: Bool
   /// At the top level, stop at the first pixel data element, reading nothing after it.
   let stopBeforePixelData: Bool
+  /// At the top level, stop at the first element whose tag is this or later (what indexing needs lies
+  /// before it).
+  var stopBeforeTag: Tag? = nil
 
   static let undefinedLength: UInt32 = 0xFFFF_FFFF
 
@@ -40,6 +43,7 @@ struct DatasetParser {
         throw DICOMError.unexpectedDelimiter(tag: tag, offset: position)
       }
       if depth == 0 && stopBeforePixelData && Self.isPixelDataTag(tag) { break }
+      if depth == 0, let stop = stopBeforeTag, tag >= stop { break }
       let element = try parseElement(
         at: &position, tag: tag, end: end, depth: depth, charset: charset, pixelRepresentation: pixelRepresentation)
       if tag == .specificCharacterSet, case .bytes(let b) = element.value {

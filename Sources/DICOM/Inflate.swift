@@ -12,8 +12,8 @@ enum Inflate {
     return output
   }
 
-  /// Inflates only as far as parsing needs: enough to reach the top-level pixel data (or the end) when
-  /// `stopBeforePixelData`, so a deflated image's pixels are never inflated to index or dump its header.
+  /// Inflates only as far as parsing needs: enough to reach where the parse stops (the top-level pixel
+  /// data, or a stop tag) or the end when `stopBeforePixelData`, so a deflated image's pixels are never inflated to index or dump its header.
   /// The output grows by doubling and the parse is tried again, so the work stays linear.
   static func parse(
     _ input: [UInt8], offset: Int, limits: Limits, stopBeforePixelData: Bool,

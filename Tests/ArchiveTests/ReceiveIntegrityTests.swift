@@ -136,13 +136,13 @@ import Testing
     #expect(incoming.isEmpty, "\(incoming)")
   }
 
-  /// A deflated dataset whose header hides a value inflating to a gigabyte: refused once the header
-  /// parse has inflated its cap (64 MiB), not after a gigabyte.
+  /// A deflated dataset whose header hides a value inflating to 200 MiB: refused once the header parse
+  /// has inflated its cap (8 MiB), not after 200 MiB.
   @Test func a_deflate_bomb_received_is_refused_at_the_header_cap() throws {
     let dir = try TemporaryDirectory()
     let archive = try LocalArchive(root: dir.file("archive"))
     var ds = try SyntheticData.ctSlice(index: 0, of: 1, rows: 8, columns: 8)
-    ds.set(Element(tag: Tag(0x0009, 0x1010), vr: .OB, bytes: [UInt8](repeating: 0, count: 200 << 20)))
+    ds.set(Element(tag: Tag(0x0008, 0x9999), vr: .OB, bytes: [UInt8](repeating: 0, count: 200 << 20)))
     let bomb = try DatasetWriter(transferSyntax: .deflatedExplicitVRLittleEndian).encode(ds)
     #expect(bomb.count < 1 << 20)
     let start = Date()
