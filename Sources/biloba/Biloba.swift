@@ -20,6 +20,8 @@ struct Biloba: AsyncParsableCommand {
   /// file's text can carry escapes), and every failure, a usage error included, exits with status 1
   /// (or the status a command chose), never a trap.
   static func main() async {
+    // A peer or a reader closing its end gives EPIPE to the write, not a signal that kills us.
+    signal(SIGPIPE, SIG_IGN)
     do {
       var command = try parseAsRoot()
       if var asyncCommand = command as? any AsyncParsableCommand {

@@ -102,6 +102,13 @@ final class ScriptedAssociation: @unchecked Sendable {
     accepted.first { $0.value.abstractSyntax == abstractSyntax }?.key
   }
 
+  /// Waits for the requestor's release and answers it.
+  func answerRelease() {
+    guard case .releaseRQ? = readPDU() else { return }
+    peer.send(PDU.releaseRP.encoded())
+    _ = peer.isClosedByPeer(within: 2)
+  }
+
   func release() {
     peer.send(PDU.releaseRQ.encoded())
     _ = readPDU(timeout: 2)
@@ -138,8 +145,7 @@ final class ScriptedPeer: @unchecked Sendable {
 func answerFindWithNothing(_ a: ScriptedAssociation) {
   guard a.acceptAssociation(), let find = a.readMessage() else { return }
   a.respond(to: find.command, contextID: find.contextID, status: .success)
-  guard case .releaseRQ? = a.readPDU() else { return }
-  a.peer.send(PDU.releaseRP.encoded())
+  a.answerRelease()
 }
 
 /// Connects to a port on loopback, retrying while the server starts.

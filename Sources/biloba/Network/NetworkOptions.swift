@@ -58,7 +58,7 @@ struct LocalOptions: ParsableArguments {
 
   /// Log lines go to stderr, and carry no patient identifiers unless --log-patient-data.
   func logger(label: String, defaultLevel: Logger.Level = .warning) -> Logger {
-    var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+    var logger = Logger(label: label) { SafeLogHandler(wrapping: StreamLogHandler.standardError(label: $0)) }
     logger.logLevel = verbose ? .debug : defaultLevel
     return logger
   }
