@@ -106,7 +106,10 @@ public struct ImagePixelDescription: Sendable, Equatable {
 /// Bounds on images from untrusted files.
 public struct ImagingLimits: Sendable, Equatable {
   public var maxDimension = 65_535
-  public var maxSamplesPerFrame = 1 << 28
+  /// 64 Mi samples a frame (8192 x 8192 gray, 4729 x 4729 colour): four times a mammogram. It bounds every
+  /// decoder's memory and, as their work grows with the pixels, their time (OpenJPEG's included, which
+  /// cannot be stopped once it has started).
+  public var maxSamplesPerFrame = 1 << 26
   public var maxFrames = 100_000
   /// Decoders of the project's own check the clock and give up past this.
   public var maxDecodeMilliseconds = 10_000

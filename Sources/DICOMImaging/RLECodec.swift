@@ -22,6 +22,12 @@ struct RLECodec: FrameCodec {
       throw ImagingError.codec(name, reason: "segment \(i + 1) offset \(offsets[i]) is out of order or past the end")
     }
     let pixels = d.pixelsPerFrame
+    // PackBits makes at most 128 bytes from 2: a segment shorter than that allows cannot hold a plane of
+    // the declared size, and nothing is allocated for it.
+    for s in 0..<segments where (offsets[s + 1] - offsets[s]) * 64 < pixels {
+      throw ImagingError.codec(
+        name, reason: "segment \(s + 1) of \(offsets[s + 1] - offsets[s]) bytes cannot hold \(pixels) samples")
+    }
     // Reassemble little-endian samples, planar by sample, then unpack as native data.
     var native = [UInt8](repeating: 0, count: pixels * expectedSegments)
     let deadline = Deadline(milliseconds: limits.maxDecodeMilliseconds)

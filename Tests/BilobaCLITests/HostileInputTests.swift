@@ -111,6 +111,24 @@ import Testing
     }
   }
 
+  /// A deflated file of about half a megabyte holding 512 MiB of zeros: refused at its inflate cap
+  /// (64 MiB here), so `dump` and `show` stay within a 600 MiB address space.
+  @Test func a_deflate_bomb_file_is_refused_before_it_inflates_far() throws {
+    let dir = try TemporaryDirectory()
+    var ds = try SyntheticData.ctSlice(index: 0, of: 1, rows: 4, columns: 4)
+    ds.set(Element(tag: Tag(0x0009, 0x1010), vr: .OB, bytes: [UInt8](repeating: 0, count: 512 << 20)))
+    let path = dir.file("bomb.dcm")
+    try DICOMFile(dataset: ds, transferSyntax: .deflatedExplicitVRLittleEndian).write(to: path)
+    ds = Dataset()
+    #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 < 1 << 20)
+    for arguments in [["dump", path], ["show", "--protocol", "ascii", path]] {
+      let out = try ProcessRunner.run(
+        "prlimit", ["--as=\(600 << 20)", "timeout", "-s", "KILL", "5", try BuiltProducts.biloba()] + arguments)
+      #expect(out.status == 1, "\(arguments): \(out.status) \(out.stderr)")
+      #expect(out.stderr.contains("inflates past the limit"), "\(out.stderr)")
+    }
+  }
+
   @Test func import_of_a_folder_skips_and_counts_fifos_and_links() throws {
     let dir = try TemporaryDirectory()
     let folder = dir.file("in")
