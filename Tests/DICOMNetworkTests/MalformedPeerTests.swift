@@ -1,6 +1,7 @@
 import DICOM
 import DICOMNetwork
 import Foundation
+import Retrieval
 import TestSupport
 import Testing
 
@@ -149,7 +150,7 @@ import Testing
     defer { h.stop() }
     let scp = StorageSCP(
       configuration: StorageSCPConfiguration(local: h.scp.configuration.local, allowedCallingAETitles: ["PACS"]),
-      storage: ArchiveHandler(archive: h.archive), logger: .init(label: "test"))
+      storage: ArchiveStorage(archive: h.archive), logger: .init(label: "test"))
     let listener = try await scp.listen(port: 0)
     let task = Task { try await listener.serve() }
     defer { task.cancel() }

@@ -3,6 +3,7 @@ import DICOM
 import DICOMNetwork
 import Foundation
 import Logging
+import Retrieval
 import TestSupport
 import Testing
 
@@ -85,7 +86,7 @@ import Testing
     let outcome = try await Association.withAssociation(
       to: node, as: SCPHarness.requestor, contexts: contexts, roles: roles
     ) { association in
-      try await association.get(root: .study, identifier: identifier, storage: ArchiveHandler(archive: archive)) { _ in
+      try await association.get(root: .study, identifier: identifier, storage: ArchiveStorage(archive: archive)) { _ in
       }
     }
     let statuses = await peerTask.value

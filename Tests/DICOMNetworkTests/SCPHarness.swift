@@ -4,25 +4,8 @@ import DICOMNetwork
 import Foundation
 import Logging
 import SyntheticData
+import Retrieval
 import TestSupport
-
-/// Stores into a local archive, as `biloba listen` does, counting the calls.
-struct ArchiveHandler: StorageHandler {
-  let archive: LocalArchive
-
-  func store(_ o: ReceivedObject) async -> DIMSEStatus {
-    do {
-      try archive.receive(
-        dataset: o.dataset, sopClassUID: o.sopClassUID, sopInstanceUID: o.sopInstanceUID,
-        transferSyntaxUID: o.transferSyntaxUID, callingAE: o.callingAE)
-      return .success
-    } catch {
-      return .cannotUnderstand
-    }
-  }
-
-  func flush() async -> Bool { await archive.flushReceived().isEmpty }
-}
 
 /// Our Storage SCP in this process, on a free loopback port, storing into a fresh archive.
 struct SCPHarness {
@@ -48,7 +31,7 @@ struct SCPHarness {
     )
     let scp = StorageSCP(
       configuration: StorageSCPConfiguration(local: entity, maxAssociations: maxAssociations),
-      storage: ArchiveHandler(archive: archive), logger: logger)
+      storage: ArchiveStorage(archive: archive, logger: logger), logger: logger)
     let listener = try await scp.listen(port: 0)
     let task = Task { try await listener.serve() }
     return SCPHarness(dir: dir, archive: archive, scp: scp, port: listener.port, task: task)
