@@ -13,6 +13,8 @@ let package = Package(
   products: [
     .executable(name: "biloba", targets: ["biloba"]),
     .library(name: "DICOM", targets: ["DICOM"]),
+    // For the association fuzzer (Tests/Fuzz/AssociationFuzz), a package of its own built with libFuzzer.
+    .library(name: "BilobaReceiving", targets: ["DICOMNetwork", "Archive", "Retrieval"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

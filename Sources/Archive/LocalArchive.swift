@@ -60,8 +60,7 @@ public final class LocalArchive: Sendable {
     /// batch's duplicate policy.
     public var replaces: Bool
 
-    public init(record: InstanceRecord, path: String, linked: Bool, size: Int, source: String, replaces: Bool = false)
-    {
+    public init(record: InstanceRecord, path: String, linked: Bool, size: Int, source: String, replaces: Bool = false) {
       self.record = record
       self.path = path
       self.linked = linked

@@ -216,7 +216,8 @@ public final class ReceiveJournal: @unchecked Sendable {
         continue
       }
       let size = actual
-      let source = file.meta.string(.sourceApplicationEntityTitle).map { LocalArchive.networkSource(callingAE: $0) } ?? "dicom:"
+      let source =
+        file.meta.string(.sourceApplicationEntityTitle).map { LocalArchive.networkSource(callingAE: $0) } ?? "dicom:"
       // It passed the duplicate check before the crash, and its row may be in the index already (rows go
       // in before files move): it takes that row's place.
       batch.append(

@@ -75,7 +75,8 @@ public struct ArchiveStorage: StorageHandler {
       case .rejectedObject: return .cannotUnderstand
       case .notRequested:
         logger.warning(
-          "an object that was not asked for was refused", metadata: ["peer": "\(LogPrivacy.peerText(object.callingAE))"])
+          "an object that was not asked for was refused", metadata: ["peer": "\(LogPrivacy.peerText(object.callingAE))"]
+        )
         return .notAuthorized
       default: return .outOfResources
       }

@@ -64,7 +64,8 @@ struct ImportCommand: ParsableCommand {
           let width = 30
           let filled = total == 0 ? width : done * width / total
           StandardError.rewrite(
-            "[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)")
+            "[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)"
+          )
         }
       }
     } catch {

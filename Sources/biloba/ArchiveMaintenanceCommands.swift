@@ -39,8 +39,11 @@ struct ArchiveCommand: ParsableCommand {
         let format = ISO8601DateFormatter()
         for item in items {
           StandardOutput.line(
-            [item.name, format.string(from: item.received), "from " + item.sender, item.sopInstanceUID, "\(item.size) bytes"]
-              .joined(separator: "  "))
+            [
+              item.name, format.string(from: item.received), "from " + item.sender, item.sopInstanceUID,
+              "\(item.size) bytes",
+            ]
+            .joined(separator: "  "))
         }
         if items.isEmpty { StandardOutput.line("the quarantine is empty") }
       } catch let error as ArchiveError {

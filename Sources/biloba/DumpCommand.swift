@@ -38,7 +38,9 @@ struct DumpCommand: ParsableCommand {
         if json {
           StandardOutput.line(try DICOMJSON.encode(file.dataset.removingGroup(0x0002)))
         } else {
-          if files.count > 1 { StandardOutput.line((index > 0 ? "\n" : "") + "# File: " + path.strippingControlCharacters) }
+          if files.count > 1 {
+            StandardOutput.line((index > 0 ? "\n" : "") + "# File: " + path.strippingControlCharacters)
+          }
           for line in formatter.format(file) { StandardOutput.line(line) }
         }
       } catch {

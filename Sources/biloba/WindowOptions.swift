@@ -20,7 +20,8 @@ struct WindowOptions: ParsableArguments {
   func selection() throws -> VOISelection {
     if let window {
       let parts = window.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-      guard parts.count == 2, let c = parts[0], let w = parts[1], c.isFinite, w.isFinite, abs(c) <= 1e9, w >= 1, w <= 1e9
+      guard parts.count == 2, let c = parts[0], let w = parts[1], c.isFinite, w.isFinite, abs(c) <= 1e9, w >= 1,
+        w <= 1e9
       else {
         throw ValidationError("--window wants CENTRE,WIDTH with a width of at least 1, e.g. 40,400")
       }

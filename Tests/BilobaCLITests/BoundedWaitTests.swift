@@ -16,7 +16,10 @@ import Testing
   }
 
   func peerArguments(_ peer: ScriptedPeer) -> [String] {
-    ["--host", "127.0.0.1", "--port", String(peer.port), "--called-aet", "PACS", "--dimse-timeout", String(Self.timeout)]
+    [
+      "--host", "127.0.0.1", "--port", String(peer.port), "--called-aet", "PACS", "--dimse-timeout",
+      String(Self.timeout),
+    ]
   }
 
   @Test func a_peer_silent_after_accepting_the_association_ends_echo_in_time() throws {

@@ -96,7 +96,9 @@ import Testing
     let fifo = dir.file("pipe.dcm")
     #expect(mkfifo(fifo, 0o600) == 0)
     let target = dir.file("real.dcm")
-    try DICOMFile(dataset: try SyntheticData.ctSlice(index: 0, of: 1, rows: 4, columns: 4), transferSyntax: .explicitVRLittleEndian).write(to: target)
+    try DICOMFile(
+      dataset: try SyntheticData.ctSlice(index: 0, of: 1, rows: 4, columns: 4), transferSyntax: .explicitVRLittleEndian
+    ).write(to: target)
     let link = dir.file("link.dcm")
     try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
     for input in [fifo, "/dev/zero", link] {
@@ -133,7 +135,9 @@ import Testing
     let dir = try TemporaryDirectory()
     let folder = dir.file("in")
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    try DICOMFile(dataset: try SyntheticData.ctSlice(index: 0, of: 1, rows: 4, columns: 4), transferSyntax: .explicitVRLittleEndian).write(to: folder + "/a.dcm")
+    try DICOMFile(
+      dataset: try SyntheticData.ctSlice(index: 0, of: 1, rows: 4, columns: 4), transferSyntax: .explicitVRLittleEndian
+    ).write(to: folder + "/a.dcm")
     #expect(mkfifo(folder + "/pipe", 0o600) == 0)
     try FileManager.default.createSymbolicLink(atPath: folder + "/link", withDestinationPath: "/etc/passwd")
     let out = try run(["import", "--archive", dir.file("a"), folder])

@@ -45,8 +45,11 @@ import Testing
       archive = dir.file("archive")
       biloba = try BuiltProducts.biloba()
       let original = dir.file("original.dcm")
-      try DICOMFile(dataset: try ReceiveIntegrityCLITests.slice(patient: "ORIGINAL^PATIENT"), transferSyntax: .explicitVRLittleEndian)
-        .write(to: original)
+      try DICOMFile(
+        dataset: try ReceiveIntegrityCLITests.slice(patient: "ORIGINAL^PATIENT"),
+        transferSyntax: .explicitVRLittleEndian
+      )
+      .write(to: original)
       let out = try ProcessRunner.run(biloba, ["import", "--archive", archive, original])
       precondition(out.status == 0, out.stderr)
     }

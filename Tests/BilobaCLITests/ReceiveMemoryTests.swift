@@ -53,8 +53,11 @@ import Testing
     guard var rq = try? DIMSECommand.storeRequest(messageID: 1, sopClass: us, sopInstance: instance),
       let _ = Optional(rq.dataset.set(Tag(0x0000, 0x0800), .US, integers: [0])), let command = try? rq.encoded()
     else { return nil }
-    a.peer.send(PDU.dataTF([PresentationDataValue(contextID: contextID, isCommand: true, isLast: true, data: command)]).encoded())
-    a.peer.send(PDU.dataTF([PresentationDataValue(contextID: contextID, isCommand: false, isLast: false, data: header)]).encoded())
+    a.peer.send(
+      PDU.dataTF([PresentationDataValue(contextID: contextID, isCommand: true, isLast: true, data: command)]).encoded())
+    a.peer.send(
+      PDU.dataTF([PresentationDataValue(contextID: contextID, isCommand: false, isLast: false, data: header)]).encoded()
+    )
     let chunk = [UInt8](repeating: 0x5A, count: (1 << 20) - 64)
     var sent = 0
     while sent < bodyBytes {
@@ -105,8 +108,10 @@ import Testing
         if peer < 8 {
           // Partial P-DATA: the first peer 1 GiB, the others 64 MiB, then the connection drops.
           let body = peer == 0 ? 1 << 30 : 64 << 20
-          let header = (try? Self.header(instance: SyntheticData.uid(8, peer + 1), frames: 2000, pixelBytes: 1 << 31)) ?? []
-          _ = Self.stream(a, header: header, bodyBytes: body, instance: SyntheticData.uid(8, peer + 1), contextID: 1, complete: false)
+          let header =
+            (try? Self.header(instance: SyntheticData.uid(8, peer + 1), frames: 2000, pixelBytes: 1 << 31)) ?? []
+          _ = Self.stream(
+            a, header: header, bodyBytes: body, instance: SyntheticData.uid(8, peer + 1), contextID: 1, complete: false)
         } else {
           statuses.append(a.store(bomb, sopClass: Self.us, instance: bombInstance, contextID: 3))
           a.release()
@@ -138,7 +143,8 @@ import Testing
     let incoming = try FileManager.default.contentsOfDirectory(atPath: dir.file("archive/incoming"))
     #expect(incoming.isEmpty, "partial files left: \(incoming)")
     FileHandle.standardError.write(
-      Data("listen peak resident: \(afterHostile >> 20) MiB after 16 hostile peers, \(peak >> 20) MiB after 2 GB\n".utf8))
+      Data(
+        "listen peak resident: \(afterHostile >> 20) MiB after 16 hostile peers, \(peak >> 20) MiB after 2 GB\n".utf8))
   }
 }
 

@@ -94,7 +94,8 @@ import Testing
     }
     // An error naming a hostile path, and a hostile option value.
     for arguments in [
-      ["dump", dir.file("no\u{1B}]0;x\u{07}such\u{202E}file")], ["export", "--window", "\u{1B}[31m", "x", "-o", "y.png"],
+      ["dump", dir.file("no\u{1B}]0;x\u{07}such\u{202E}file")],
+      ["export", "--window", "\u{1B}[31m", "x", "-o", "y.png"],
       ["echo", "--host", "\u{1B}[31mhost", "--port", "104"], ["\u{1B}[2Jnot-a-command"],
     ] {
       let out = try Self.run(arguments)
@@ -110,10 +111,12 @@ import Testing
         var match = Dataset(byteOrder: .little)
         try? match.set(.specificCharacterSet, .CS, "ISO_IR 192")
         match.set(Element(tag: Tag(0x0008, 0x0052), vr: .CS, bytes: Array("STUDY ".utf8)))
-        for (g, e, vr) in [(0x0010, 0x0010, VR.PN), (0x0010, 0x0020, .LO), (0x0008, 0x1030, .LO), (0x0020, 0x000D, .UI)]
-        {
+        for (g, e, vr) in [
+          (0x0010, 0x0010, VR.PN), (0x0010, 0x0020, .LO), (0x0008, 0x1030, .LO), (0x0020, 0x000D, .UI),
+        ] {
           let value = Array(Self.payload.utf8)
-          match.set(Element(tag: Tag(UInt16(g), UInt16(e)), vr: vr, bytes: value.count % 2 == 0 ? value : value + [0x20]))
+          match.set(
+            Element(tag: Tag(UInt16(g), UInt16(e)), vr: vr, bytes: value.count % 2 == 0 ? value : value + [0x20]))
         }
         let syntax = TransferSyntax.from(uid: a.accepted[find.contextID]?.transferSyntax ?? "1.2.840.10008.1.2")
         let bytes = try? DatasetWriter(transferSyntax: syntax).encode(match)

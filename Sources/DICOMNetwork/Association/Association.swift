@@ -242,7 +242,8 @@ public final class Association {
           assembler = PDataAssembler(limit: assembler.limit)
           try await abort(.invalidParameter)
           if case .tooLarge(let limit) = error {
-            throw NetworkError.protocolViolation("a DIMSE message longer than the limit of \(limit) bytes held in memory")
+            throw NetworkError.protocolViolation(
+              "a DIMSE message longer than the limit of \(limit) bytes held in memory")
           }
           if case .spoolFailed(let reason) = error {
             throw NetworkError.protocolViolation("incoming object refused: \(TextSafety.text(reason))")

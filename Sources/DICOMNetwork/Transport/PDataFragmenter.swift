@@ -126,7 +126,8 @@ public struct PDataAssembler: Sendable {
   }
 
   private mutating func finish(dataset: [UInt8]?) -> Message {
-    let message = Message(contextID: contextID ?? 0, command: command, dataset: spool == nil ? dataset : nil, spool: spool)
+    let message = Message(
+      contextID: contextID ?? 0, command: command, dataset: spool == nil ? dataset : nil, spool: spool)
     self = PDataAssembler(limit: limit)
     return message
   }
