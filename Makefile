@@ -41,6 +41,7 @@ fuzz:
 	Tests/Fuzz/run-reader-fuzz.sh 600
 	Tests/Fuzz/run-frame-fuzz.sh 600
 	Tests/Fuzz/run-pdu-fuzz.sh 600
+	Tests/Fuzz/run-association-fuzz.sh 600
 
 samples:
 	swift run biloba-samples Samples

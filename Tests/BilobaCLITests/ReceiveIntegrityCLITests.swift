@@ -30,6 +30,14 @@ import Testing
     return ds
   }
 
+  /// The instance with the same UIDs and another patient, and an instance of a study nobody asked for.
+  static func hostileObjects() throws -> (tampered: [UInt8], unrequested: [UInt8]) {
+    let tampered = try bytes(try slice(patient: "INJECTED^PATIENT"))
+    let unrequested = try bytes(
+      try slice(patient: "OTHER^PATIENT", study: otherStudy, series: otherStudy + ".1", instance: otherStudy + ".2"))
+    return (tampered, unrequested)
+  }
+
   static func bytes(_ ds: Dataset) throws -> [UInt8] {
     try DatasetWriter(transferSyntax: .explicitVRLittleEndian).encode(ds)
   }
@@ -103,11 +111,7 @@ import Testing
   @Test func get_keeps_only_what_it_asked_for_and_never_replaces_a_held_instance() throws {
     let f = try Fixture()
     let before = try f.state()
-    let tampered = try Self.bytes(try Self.slice(patient: "INJECTED^PATIENT"))
-    let unrequested = try Self.bytes(
-      try Self.slice(
-        patient: "OTHER^PATIENT", study: Self.otherStudy, series: Self.otherStudy + ".1",
-        instance: Self.otherStudy + ".2"))
+    let (tampered, unrequested) = try Self.hostileObjects()
     let answers = Mutex<[DIMSEStatus?]>([])
     let pacs = try ScriptedPeer(connections: 2) { n, a in
       guard n == 1 else { return answerFindWithNothing(a) }
@@ -138,11 +142,7 @@ import Testing
   @Test func moves_scp_turns_away_third_parties_and_keeps_only_what_was_asked_for() throws {
     let f = try Fixture()
     let before = try f.state()
-    let tampered = try Self.bytes(try Self.slice(patient: "INJECTED^PATIENT"))
-    let unrequested = try Self.bytes(
-      try Self.slice(
-        patient: "OTHER^PATIENT", study: Self.otherStudy, series: Self.otherStudy + ".1",
-        instance: Self.otherStudy + ".2"))
+    let (tampered, unrequested) = try Self.hostileObjects()
     let listenPort = IsolatedNetwork.port()
     let seen = Mutex<(intruder: Bool?, statuses: [DIMSEStatus?])>((nil, []))
     let contexts = [ProposedContext(id: 1, abstractSyntax: Self.ct, transferSyntaxes: [Self.explicitLE])]
