@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -177,11 +178,10 @@ public struct Importer: Sendable {
     case failed(String)
   }
 
-  final class ParsedBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Parsed]
-    init(count: Int) { slots = Array(repeating: .notDICOM, count: count) }
-    func set(_ i: Int, _ p: Parsed) { lock.withLock { slots[i] = p } }
-    var values: [Parsed] { lock.withLock { slots } }
+  final class ParsedBox: Sendable {
+    private let slots: Mutex<[Parsed]>
+    init(count: Int) { slots = Mutex(Array(repeating: .notDICOM, count: count)) }
+    func set(_ i: Int, _ p: Parsed) { slots.withLock { $0[i] = p } }
+    var values: [Parsed] { slots.withLock { $0 } }
   }
 }

@@ -1,8 +1,9 @@
 import Foundation
+import Synchronization
 
 /// Decoded frames kept for reuse, bounded in bytes, least recently used evicted first. Safe to share
 /// between threads (the series decoder fills it from several).
-public final class FrameCache: @unchecked Sendable {
+public final class FrameCache: Sendable {
   public struct Key: Hashable, Sendable {
     public let instance: String
     public let frame: Int
@@ -12,19 +13,24 @@ public final class FrameCache: @unchecked Sendable {
     }
   }
 
-  private let lock = NSLock()
-  private var entries: [Key: (frame: DecodedFrame, stamp: UInt64)] = [:]
-  private var clock: UInt64 = 0
-  public private(set) var bytes = 0
+  struct State {
+    var entries: [Key: (frame: DecodedFrame, stamp: UInt64)] = [:]
+    var clock: UInt64 = 0
+    var bytes = 0
+  }
+
+  private let state = Mutex(State())
   public let capacity: Int
 
   public init(capacityBytes: Int) { capacity = capacityBytes }
 
+  public var bytes: Int { state.withLock { $0.bytes } }
+
   public func get(_ key: Key) -> DecodedFrame? {
-    lock.withLock {
-      guard let entry = entries[key] else { return nil }
-      clock += 1
-      entries[key] = (entry.frame, clock)
+    state.withLock { s in
+      guard let entry = s.entries[key] else { return nil }
+      s.clock += 1
+      s.entries[key] = (entry.frame, s.clock)
       return entry.frame
     }
   }
@@ -32,19 +38,19 @@ public final class FrameCache: @unchecked Sendable {
   public func put(_ key: Key, _ frame: DecodedFrame) {
     let size = Self.size(of: frame)
     guard size <= capacity else { return }
-    lock.withLock {
-      if let old = entries[key] { bytes -= Self.size(of: old.frame) }
-      clock += 1
-      entries[key] = (frame, clock)
-      bytes += size
-      while bytes > capacity, let oldest = entries.min(by: { $0.value.stamp < $1.value.stamp }) {
-        bytes -= Self.size(of: oldest.value.frame)
-        entries[oldest.key] = nil
+    state.withLock { s in
+      if let old = s.entries[key] { s.bytes -= Self.size(of: old.frame) }
+      s.clock += 1
+      s.entries[key] = (frame, s.clock)
+      s.bytes += size
+      while s.bytes > capacity, let oldest = s.entries.min(by: { $0.value.stamp < $1.value.stamp }) {
+        s.bytes -= Self.size(of: oldest.value.frame)
+        s.entries[oldest.key] = nil
       }
     }
   }
 
-  public var count: Int { lock.withLock { entries.count } }
+  public var count: Int { state.withLock { $0.entries.count } }
 
   static func size(of frame: DecodedFrame) -> Int { frame.values.count * MemoryLayout<Int32>.stride }
 }
@@ -74,15 +80,14 @@ public enum ParallelDecoder {
 }
 
 /// Results written from several threads into their own slots.
-final class ResultBox<T: Sendable>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var slots: [Result<T, ImagingError>?]
+final class ResultBox<T: Sendable>: Sendable {
+  private let slots: Mutex<[Result<T, ImagingError>?]>
 
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
+  init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
 
-  func set(_ i: Int, _ r: Result<T, ImagingError>) { lock.withLock { slots[i] = r } }
+  func set(_ i: Int, _ r: Result<T, ImagingError>) { slots.withLock { $0[i] = r } }
 
   var values: [Result<T, ImagingError>] {
-    lock.withLock { slots.map { $0 ?? .failure(.noPixelData) } }
+    slots.withLock { $0.map { $0 ?? .failure(.noPixelData) } }
   }
 }

@@ -9,8 +9,9 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-600}
 out=.build-fuzz-frames
 rm -rf "$out/src" && mkdir -p "$out/src" "$out/corpus"
-for f in Sources/DICOM/*.swift Sources/DICOM/Dictionary/*.swift Sources/RasterCore/*.swift Sources/DICOMImaging/*.swift; do
-  sed -E '/^(public |internal )?import (DICOM|RasterCore)$/d' "$f" > "$out/src/$(basename "$f")"
+for f in Sources/SystemIO/*.swift Sources/DICOM/*.swift Sources/DICOM/Dictionary/*.swift Sources/RasterCore/*.swift \
+  Sources/DICOMImaging/*.swift; do
+  sed -E '/^(public |internal )?import (DICOM|RasterCore|SystemIO)$/d' "$f" > "$out/src/$(basename "$f")"
 done
 cflags=$(pkg-config --cflags libopenjp2)
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name FrameFuzz \

@@ -7,8 +7,9 @@ seconds=${1:-600}
 out=.build-fuzz-pdu
 rm -rf "$out/src" && mkdir -p "$out/src" "$out/corpus"
 # The DICOM and DICOMNetwork sources as one module (their imports of each other removed).
-for f in Sources/DICOM/*.swift Sources/DICOM/Dictionary/*.swift Sources/DICOMNetwork/UpperLayer/*.swift; do
-  sed -E '/^(public |internal )?import DICOM$/d' "$f" > "$out/src/$(basename "$f")"
+for f in Sources/SystemIO/*.swift Sources/DICOM/*.swift Sources/DICOM/Dictionary/*.swift \
+  Sources/DICOMNetwork/UpperLayer/*.swift; do
+  sed -E '/^(public |internal )?import (DICOM|SystemIO)$/d' "$f" > "$out/src/$(basename "$f")"
 done
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name PDUFuzz -I Sources/CZlib -lz \
   "$out"/src/*.swift Tests/Fuzz/PDUFuzzTarget.swift -o "$out/fuzz-pdu" 2> >(grep -v 'Cannot export local symbol' >&2)

@@ -8,9 +8,14 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-600}
 out=.build-fuzz
 mkdir -p "$out/corpus"
+# The SystemIO and DICOM sources as one module (the import of the one by the other removed).
+rm -rf "$out/src" && mkdir -p "$out/src"
+for f in Sources/SystemIO/*.swift Sources/DICOM/*.swift Sources/DICOM/Dictionary/*.swift; do
+  sed -E '/^(public |internal )?import SystemIO$/d' "$f" > "$out/src/$(basename "$f")"
+done
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name DICOMFuzz \
   -I Sources/CZlib -lz \
-  Sources/DICOM/*.swift Sources/DICOM/Dictionary/*.swift Tests/Fuzz/ReaderFuzzTarget.swift \
+  "$out"/src/*.swift Tests/Fuzz/ReaderFuzzTarget.swift \
   -o "$out/fuzz-reader" 2> >(grep -v 'Cannot export local symbol' >&2)
 find Samples -name '*.dcm' -size -200k -exec cp {} "$out/corpus/" \;
 if command -v dcmconv >/dev/null; then
