@@ -149,6 +149,15 @@ public final class ReceiveJournal: @unchecked Sendable {
   /// the two leaves the `.part` files in `incoming/`, and recovery files them again (replacing the rows
   /// whose files never arrived): nothing acknowledged is ever only an orphan file.
   func commit(_ batch: [Staged]) -> [String] {
+    // A copy replaced by a later one of the same batch never reaches the store.
+    var last: [String: Int] = [:]
+    for (i, item) in batch.enumerated() { last[item.record.sopInstanceUID] = i }
+    let batch = batch.enumerated().filter { i, item in
+      let later = last[item.record.sopInstanceUID] ?? i
+      guard later != i, batch[later].replaces else { return true }
+      unlink(item.pendingPath)
+      return false
+    }.map(\.element)
     syncFilesystem(of: directory)
     var placed: [(from: String, to: String)] = []
     var entries: [LocalArchive.Entry] = []

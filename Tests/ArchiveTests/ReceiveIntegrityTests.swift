@@ -111,6 +111,24 @@ import Testing
     #expect(objects?.count == 1)
   }
 
+  @Test func two_replacing_copies_in_one_batch_leave_one_file_and_the_last_rows() async throws {
+    let dir = try TemporaryDirectory()
+    let archive = try LocalArchive(root: dir.file("archive"))
+    let (uid, original) = try Self.slice()
+    let replacing = ReceivePolicy(replacesInstances: true)
+    #expect(try receive(archive, original, uid: uid) == .stored)
+    #expect(
+      try receive(archive, try Self.slice(patient: "SECOND^COPY").bytes, uid: uid, policy: replacing) == .replaced)
+    #expect(try receive(archive, try Self.slice(patient: "THIRD^COPY").bytes, uid: uid, policy: replacing) == .replaced)
+    #expect(await archive.flushReceived().isEmpty)
+    #expect(try patientNames(archive) == ["THIRD^COPY"])
+    let objects = FileManager.default.enumerator(atPath: dir.file("archive/objects"))?.allObjects
+      .compactMap { $0 as? String }.filter { $0.hasSuffix(".dcm") }
+    #expect(objects?.count == 1)
+    let incoming = try FileManager.default.contentsOfDirectory(atPath: dir.file("archive/incoming"))
+    #expect(incoming.isEmpty, "\(incoming)")
+  }
+
   @Test func an_object_outside_what_a_retrieve_asked_for_is_refused_and_nothing_is_stored() async throws {
     let dir = try TemporaryDirectory()
     let archive = try LocalArchive(root: dir.file("archive"))
