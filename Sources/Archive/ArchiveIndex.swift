@@ -7,6 +7,9 @@ public import GRDB
 /// The SQLite index of the archive (GRDB): patients, studies, series, instances, with migrations.
 public final class ArchiveIndex: Sendable {
   public let database: DatabaseQueue
+  /// A read-only connection for lookups on the receiving path: in WAL mode it reads while the receive
+  /// journal's flusher writes, so a C-STORE never waits on another batch's transaction.
+  let lookups: DatabaseQueue
 
   public init(path: String) throws(ArchiveError) {
     // Patient data: the index is private to its owner, like the files (SQLite gives -wal and -shm the
@@ -23,6 +26,9 @@ public final class ArchiveIndex: Sendable {
       }
       database = try DatabaseQueue(path: path, configuration: configuration)
       try Self.migrator.migrate(database)
+      var readOnly = Configuration()
+      readOnly.readonly = true
+      lookups = try DatabaseQueue(path: path, configuration: readOnly)
     } catch {
       throw ArchiveError.database("\(error)")
     }

@@ -21,6 +21,10 @@ public final class IncomingFile: @unchecked Sendable {
   private var fd: Int32
   private(set) var size: Int
   let maxSize: Int
+  /// The dataset's first bytes, kept in memory as they pass: the index's attributes are read from them
+  /// without reading the file back.
+  private(set) var prefix: [UInt8] = []
+  static let prefixLength = 64 << 10
   /// Set once the archive took the file (renamed it): nothing to remove then.
   var handedOver = false
 
@@ -74,6 +78,9 @@ public final class IncomingFile: @unchecked Sendable {
     guard size - headerLength + bytes.count <= maxSize else {
       throw ArchiveError.tooLarge(limit: maxSize)
     }
+    if prefix.count < Self.prefixLength {
+      prefix += bytes.prefix(Self.prefixLength - prefix.count)
+    }
     try write(bytes)
   }
 
@@ -83,6 +90,9 @@ public final class IncomingFile: @unchecked Sendable {
     guard code == 0 else { throw ArchiveError.io(path: path, reason: String(cString: strerror(code))) }
     size += bytes.count
   }
+
+  /// Bytes of the dataset written so far.
+  var datasetSize: Int { size - headerLength }
 
   /// Closes the file; the archive reads it back by path.
   func finishWriting() {

@@ -84,7 +84,14 @@ extension LocalArchive {
     file.finishWriting()
     let record: InstanceRecord
     do {
-      let parsed = try DICOMFile.read(path: file.path, options: Self.receiveOptions)
+      let syntax = TransferSyntax.from(uid: file.transferSyntaxUID)
+      // The first 64 KiB usually hold groups 0008 to 0020; else the file is read back.
+      let parsed =
+        try DICOMFile.readDatasetPrefix(
+          file.prefix, isWhole: file.prefix.count == file.datasetSize, transferSyntax: syntax,
+          options: Self.receiveOptions
+        ).map { DICOMFile(preamble: nil, meta: Dataset(), dataset: $0, transferSyntax: syntax) }
+        ?? DICOMFile.read(path: file.path, options: Self.receiveOptions)
       guard let r = InstanceRecord(file: parsed) else {
         throw ArchiveError.rejectedObject("a Study, Series or SOP Instance UID is missing")
       }

@@ -176,7 +176,7 @@ public final class LocalArchive: Sendable {
   /// The absolute path of the file the index holds for an instance.
   public func storedPath(sopInstanceUID: String) throws(ArchiveError) -> String? {
     do {
-      let row = try index.database.read { db in
+      let row = try index.lookups.read { db in
         try Row.fetchOne(
           db, sql: "SELECT path, linked FROM instance WHERE sopInstanceUID = ?", arguments: [sopInstanceUID])
       }

@@ -204,6 +204,20 @@ extension DICOMFile {
     }
   }
 
+  /// Parses the start of a bare dataset (the first bytes received of a larger one) when that is enough:
+  /// when `bytes` is the whole dataset, or the parse stopped inside it (at the pixel data or the
+  /// options' stop tag). Nil when the answer may lie past the prefix, or the prefix does not parse; the
+  /// caller then reads the whole. Deflated datasets always answer nil.
+  public static func readDatasetPrefix(
+    _ bytes: [UInt8], isWhole: Bool, transferSyntax syntax: TransferSyntax, options: ReadOptions
+  ) -> Dataset? {
+    guard !syntax.isDeflated,
+      let (dataset, consumed) = try? parseBare(
+        FileInput(bytes: bytes), syntax: syntax, options: options, deferBulkData: false)
+    else { return nil }
+    return isWhole || consumed < bytes.count ? dataset : nil
+  }
+
   /// Parses a whole bare dataset from `input`; also returns where the parse stopped.
   static func parseBare(_ input: FileInput, syntax: TransferSyntax, options: ReadOptions, deferBulkData: Bool)
     throws(DICOMError) -> (Dataset, consumed: Int)
