@@ -9,8 +9,9 @@ import SystemIO
 /// One object arriving over the network, written to the archive's `incoming/` folder fragment by
 /// fragment as it comes: its Part 10 header first (known from the C-STORE command), then the dataset's
 /// bytes exactly as received. Memory stays flat whatever the object's size; `maxSize` bounds the disk.
-/// Until `LocalArchive.receive(_:)` takes it, the file is hidden (temporary prefix, removed by recovery),
-/// and dropping the value removes it.
+/// When it is whole, `markWhole()` writes a marker and the file's size into the preamble (a data write,
+/// no directory operation on the C-STORE's path): recovery after a kill keeps marked files whose size
+/// matches and removes the rest. Dropping the value before the archive takes it removes the file.
 public final class IncomingFile: @unchecked Sendable {
   public let sopClassUID: String
   public let sopInstanceUID: String
@@ -40,7 +41,7 @@ public final class IncomingFile: @unchecked Sendable {
     let header = try Self.header(
       sopClassUID: sopClassUID, sopInstanceUID: sopInstanceUID, transferSyntaxUID: transferSyntaxUID,
       callingAE: callingAE)
-    path = directory + "/" + AtomicFile.temporaryPrefix + UUID().uuidString.lowercased() + ".incoming"
+    path = directory + "/" + UUID().uuidString.lowercased() + Self.suffix
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
     guard fd >= 0 else { throw ArchiveError.io(path: path, reason: String(cString: strerror(errno))) }
     headerLength = header.count
@@ -89,6 +90,32 @@ public final class IncomingFile: @unchecked Sendable {
     let code = SystemIO.writeAll(fd, bytes)
     guard code == 0 else { throw ArchiveError.io(path: path, reason: String(cString: strerror(code))) }
     size += bytes.count
+  }
+
+  static let suffix = ".incoming"
+  /// The preamble's first bytes in a whole received file, then its size as 8 bytes little endian.
+  static let wholeMarker = Array("biloba: received".utf8)
+
+  /// Marks the file whole (the preamble belongs to the implementation, PS3.10 7.1).
+  func markWhole() throws(ArchiveError) {
+    let total = UInt64(size)
+    let marker = Self.wholeMarker + (0..<8).map { UInt8(truncatingIfNeeded: total >> (8 * $0)) }
+    let written = marker.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+    guard written == marker.count else { throw ArchiveError.io(path: path, reason: String(cString: strerror(errno))) }
+  }
+
+  /// Whether a file left in `incoming/` was marked whole and has the size its marker says.
+  public static func isWhole(_ path: String) -> Bool {
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var head = [UInt8](repeating: 0, count: wholeMarker.count + 8)
+    var st = stat()
+    guard fstat(fd, &st) == 0, head.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, $0.count, 0) }) == head.count,
+      Array(head.prefix(wholeMarker.count)) == wholeMarker
+    else { return false }
+    let promised = head.suffix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    return promised == UInt64(st.st_size)
   }
 
   /// Bytes of the dataset written so far.

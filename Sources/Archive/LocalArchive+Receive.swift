@@ -81,6 +81,10 @@ extension LocalArchive {
   public func receive(_ file: IncomingFile, policy: ReceivePolicy = ReceivePolicy()) throws(ArchiveError)
     -> ReceiveOutcome
   {
+    do { try file.markWhole() } catch {
+      file.discard()
+      throw error
+    }
     file.finishWriting()
     let record: InstanceRecord
     do {

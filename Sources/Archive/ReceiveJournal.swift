@@ -48,16 +48,12 @@ public final class ReceiveJournal: @unchecked Sendable {
     try FileStore.makeDirectory(directory)
   }
 
-  /// Takes a complete received file: renames it to `incoming/<uuid>-<size>.part` (whole from then on,
-  /// for recovery) and queues it for the flusher. `replaces`: it takes the place of the instance the
-  /// archive holds under its SOP Instance UID.
+  /// Takes a complete received file, already marked whole (recovery keeps it from now on), and queues it
+  /// for the flusher: no directory operation on the C-STORE's path (a rename there waited on the
+  /// flusher's filesystem syncs). `replaces`: it takes the place of the instance the archive holds under
+  /// its SOP Instance UID.
   func enqueue(_ file: IncomingFile, record: InstanceRecord, replaces: Bool) throws(ArchiveError) {
-    let pending = directory + "/" + UUID().uuidString.lowercased() + "-\(file.size)" + Self.partSuffix
-    guard rename(file.path, pending) == 0 else {
-      let reason = String(cString: strerror(errno))
-      file.discard()
-      throw ArchiveError.io(path: pending, reason: reason)
-    }
+    let pending = file.path
     file.handedOver = true
     condition.lock()
     queue.append(
@@ -212,12 +208,17 @@ public final class ReceiveJournal: @unchecked Sendable {
         unlink(path)
         continue
       }
-      guard name.hasSuffix(Self.partSuffix) else { continue }
-      // Whole only if it has the size its name promises.
-      let stem = name.dropLast(Self.partSuffix.count)
-      let promised = stem.split(separator: "-").last.flatMap { Int($0) }
+      // Whole only if marked so with its size (or, from older versions, with the size its name promises).
       let actual = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1
-      guard let promised, promised == actual,
+      let whole: Bool
+      if name.hasSuffix(IncomingFile.suffix) {
+        whole = IncomingFile.isWhole(path)
+      } else if name.hasSuffix(Self.partSuffix) {
+        whole = name.dropLast(Self.partSuffix.count).split(separator: "-").last.flatMap { Int($0) } == actual
+      } else {
+        continue
+      }
+      guard whole,
         let file = try? DICOMFile.read(path: path, options: ReadOptions(stopBeforePixelData: true)),
         let record = InstanceRecord(file: file)
       else {

@@ -57,6 +57,33 @@ import Testing
     #expect(try archive.stats().instances == 0)
   }
 
+  @Test func after_a_kill_files_marked_whole_are_stored_and_unmarked_or_cut_ones_removed() throws {
+    let dir = try TemporaryDirectory()
+    let root = dir.file("archive")
+    var paths: [String] = []
+    do {
+      let archive = try LocalArchive(root: root)
+      // Three receives a kill interrupted: one marked whole, one never marked, one marked and then cut.
+      for i in 0..<3 {
+        let (uid, bytes) = try Self.dataset(i)
+        let file = try archive.beginReceiving(
+          sopClassUID: Self.ct, sopInstanceUID: uid, transferSyntaxUID: "1.2.840.10008.1.2.1", callingAE: "PACS")
+        try file.append(bytes)
+        if i != 1 { try file.markWhole() }
+        file.finishWriting()
+        file.handedOver = true  // as if the process died here
+        paths.append(file.path)
+      }
+      truncate(paths[2], off_t(try FileManager.default.attributesOfItem(atPath: paths[2])[.size] as! Int - 10))
+    }
+    #expect(IncomingFile.isWhole(paths[0]) && !IncomingFile.isWhole(paths[1]) && !IncomingFile.isWhole(paths[2]))
+    let archive = try LocalArchive(root: root)
+    #expect(archive.recoverReceived() == 1)
+    #expect(try archive.contains(sopInstanceUID: try Self.dataset(0).uid))
+    #expect(try archive.stats().instances == 1)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/incoming").isEmpty)
+  }
+
   @Test func after_a_kill_whole_received_files_are_stored_and_cut_ones_removed() throws {
     let dir = try TemporaryDirectory()
     let root = dir.file("archive")

@@ -183,7 +183,7 @@ public func associationFuzzTarget(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
   precondition(ended, "an association did not end within 30 s of its close")
   // Nothing partial: every spool of an association that ended is gone.
   let incoming = (try? FileManager.default.contentsOfDirectory(atPath: world.root + "/incoming")) ?? []
-  let partial = incoming.filter { $0.hasPrefix(AtomicFile.temporaryPrefix) }
+  let partial = incoming.filter { !IncomingFile.isWhole(world.root + "/incoming/" + $0) }
   precondition(partial.isEmpty, "partial files left in incoming/: \(partial)")
   if (try? world.archive.quarantined().count) ?? 0 > 100 { _ = try? world.archive.clearQuarantine() }
   return 0
