@@ -26,7 +26,7 @@ public final class IncomingFile: @unchecked Sendable {
   /// without reading the file back.
   private(set) var prefix: [UInt8] = []
   static let prefixLength = 64 << 10
-  /// Set once the archive took the file (renamed it): nothing to remove then.
+  /// Set once the archive took the file (queued or quarantined it): nothing to remove then.
   var handedOver = false
 
   init(
@@ -121,7 +121,7 @@ public final class IncomingFile: @unchecked Sendable {
   /// Bytes of the dataset written so far.
   var datasetSize: Int { size - headerLength }
 
-  /// Closes the file; the archive reads it back by path.
+  /// Closes the file (it stays readable by path).
   func finishWriting() {
     if fd >= 0 { close(fd) }
     fd = -1

@@ -81,11 +81,6 @@ extension LocalArchive {
   public func receive(_ file: IncomingFile, policy: ReceivePolicy = ReceivePolicy()) throws(ArchiveError)
     -> ReceiveOutcome
   {
-    do { try file.markWhole() } catch {
-      file.discard()
-      throw error
-    }
-    file.finishWriting()
     let record: InstanceRecord
     do {
       let syntax = TransferSyntax.from(uid: file.transferSyntaxUID)
@@ -123,11 +118,12 @@ extension LocalArchive {
     let journal = try journal()
     // One decision at a time: two copies of one instance arriving at once must not both pass as new.
     return try receiveGate.withLock { _ throws(ArchiveError) -> ReceiveOutcome in
-      guard let held = try heldCopy(of: record.sopInstanceUID, journal: journal) else {
+      let held = try heldCopies(of: record.sopInstanceUID, journal: journal)
+      guard !held.isEmpty else {
         try journal.enqueue(file, record: record, replaces: false)
         return .stored
       }
-      if try Self.sameContent(file, as: held) {
+      if Self.sameContent(file, as: held) {
         file.discard()
         return .alreadyHeld
       }
@@ -139,24 +135,22 @@ extension LocalArchive {
     }
   }
 
-  /// The file holding an instance now: staged and not yet indexed, or in the index.
-  private func heldCopy(of sopInstanceUID: String, journal: ReceiveJournal) throws(ArchiveError) -> String? {
-    if let staged = journal.stagedPath(of: sopInstanceUID) { return staged }
-    return try storedPath(sopInstanceUID: sopInstanceUID)
+  /// Where the archive holds an instance now: its staged file (not yet indexed), then its indexed file.
+  /// Both, because the flusher may move a staged file into the store between the two looks.
+  private func heldCopies(of sopInstanceUID: String, journal: ReceiveJournal) throws(ArchiveError) -> [String] {
+    [journal.stagedPath(of: sopInstanceUID), try storedPath(sopInstanceUID: sopInstanceUID)].compactMap { $0 }
   }
 
-  /// Whether a received file carries the same dataset, in the same transfer syntax, as a held file.
-  static func sameContent(_ file: IncomingFile, as heldPath: String) throws(ArchiveError) -> Bool {
-    let held: DICOMFile
-    do {
-      held = try DICOMFile.read(path: heldPath, options: receiveOptions)
-    } catch {
-      // A held file that no longer reads is not the same as a good one: keep the newcomer apart.
-      return false
+  /// Whether a received file carries the same dataset, in the same transfer syntax, as the held copy (the
+  /// first of `heldPaths` that reads).
+  static func sameContent(_ file: IncomingFile, as heldPaths: [String]) -> Bool {
+    for path in heldPaths {
+      // A held file that does not read (moved meanwhile, or damaged): the next place, else not the same.
+      guard let held = try? DICOMFile.read(path: path, options: receiveOptions) else { continue }
+      guard held.transferSyntax.uid == TransferSyntax.from(uid: file.transferSyntaxUID).uid else { return false }
+      return FileComparison.sameBytes(file.path, from: file.headerLength, path, from: held.datasetOffset)
     }
-    guard held.transferSyntax.uid == TransferSyntax.from(uid: file.transferSyntaxUID).uid else { return false }
-    return FileComparison.sameBytes(
-      file.path, from: file.headerLength, heldPath, from: held.datasetOffset)
+    return false
   }
 
   /// Moves a received file to `quarantine/`, where `biloba archive quarantine` lists it.
@@ -164,6 +158,7 @@ extension LocalArchive {
     let directory = store.root + "/" + Self.quarantineFolder
     try FileStore.makeDirectory(directory)
     let name = UUID().uuidString.lowercased() + ".dcm"
+    file.finishWriting()
     guard rename(file.path, directory + "/" + name) == 0 else {
       let reason = String(cString: strerror(errno))
       file.discard()

@@ -100,12 +100,25 @@ public final class LocalArchive: Sendable {
     duplicates: DuplicatePolicy, db: Database
   ) throws -> InsertOutcome {
     var replacedFile: String? = nil
+    /// The rows the replaced instance hung from: removed below if it leaves them empty.
+    var formerParents: (series: Int64, study: Int64, patient: Int64)? = nil
     if let existing = try Row.fetchOne(
-      db, sql: "SELECT id, path, linked FROM instance WHERE sopInstanceUID = ?", arguments: [r.sopInstanceUID])
+      db,
+      sql: """
+        SELECT instance.id, instance.path, instance.linked, series.id AS series, study.id AS study,
+               study.patient AS patient
+        FROM instance LEFT JOIN series ON series.id = instance.series LEFT JOIN study ON study.id = series.study
+        WHERE instance.sopInstanceUID = ?
+        """, arguments: [r.sopInstanceUID])
     {
       guard duplicates == .replace else { return InsertOutcome(added: false) }
       try db.execute(sql: "DELETE FROM instance WHERE id = ?", arguments: [existing["id"] as Int64])
       if !(existing["linked"] as Bool) { replacedFile = existing["path"] }
+      if let series: Int64 = existing["series"], let study: Int64 = existing["study"],
+        let patient: Int64 = existing["patient"]
+      {
+        formerParents = (series, study, patient)
+      }
     }
     // A replacing object brings its own patient, study and series attributes: the rows follow it.
     let replacing = duplicates == .replace
@@ -161,14 +174,15 @@ public final class LocalArchive: Sendable {
         r.sopInstanceUID, r.sopClassUID, series, r.instanceNumber, r.transferSyntaxUID, path, linked, size,
         source, Date().timeIntervalSince1970,
       ])
-    if replacing {
-      // Rows the replaced instance leaves empty go with it.
+    if let former = formerParents {
+      // Rows the replaced instance leaves empty go with it (only its own: no scan of the tables).
       try db.execute(
         sql: """
-          DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM instance WHERE instance.series = series.id);
-          DELETE FROM study WHERE NOT EXISTS (SELECT 1 FROM series WHERE series.study = study.id);
-          DELETE FROM patient WHERE NOT EXISTS (SELECT 1 FROM study WHERE study.patient = patient.id);
-          """)
+          DELETE FROM series WHERE id = ? AND NOT EXISTS (SELECT 1 FROM instance WHERE instance.series = ?);
+          DELETE FROM study WHERE id = ? AND NOT EXISTS (SELECT 1 FROM series WHERE series.study = ?);
+          DELETE FROM patient WHERE id = ? AND NOT EXISTS (SELECT 1 FROM study WHERE study.patient = ?);
+          """,
+        arguments: [former.series, former.series, former.study, former.study, former.patient, former.patient])
     }
     return InsertOutcome(added: true, replacedFile: replacedFile)
   }

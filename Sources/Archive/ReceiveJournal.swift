@@ -48,11 +48,16 @@ public final class ReceiveJournal: @unchecked Sendable {
     try FileStore.makeDirectory(directory)
   }
 
-  /// Takes a complete received file, already marked whole (recovery keeps it from now on), and queues it
-  /// for the flusher: no directory operation on the C-STORE's path (a rename there waited on the
-  /// flusher's filesystem syncs). `replaces`: it takes the place of the instance the archive holds under
-  /// its SOP Instance UID.
+  /// Takes a complete received file that passed every check, marks it whole (recovery keeps it from now
+  /// on, so only checked objects are ever marked) and queues it for the flusher: no directory operation
+  /// on the C-STORE's path (a rename there waited on the flusher's filesystem syncs). `replaces`: it takes
+  /// the place of the instance the archive holds under its SOP Instance UID.
   func enqueue(_ file: IncomingFile, record: InstanceRecord, replaces: Bool) throws(ArchiveError) {
+    do { try file.markWhole() } catch {
+      file.discard()
+      throw error
+    }
+    file.finishWriting()
     let pending = file.path
     file.handedOver = true
     condition.lock()

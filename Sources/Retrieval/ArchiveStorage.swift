@@ -48,7 +48,8 @@ public struct ArchiveStorage: StorageHandler {
   public func store(_ object: ReceivedObject) async -> DIMSEStatus {
     onActivity?()
     let policy = ReceivePolicy(
-      replacesInstances: replacingAETitles.contains(object.callingAE.trimmingSpaces), accepts: accepts)
+      // The calling AE comes trimmed from the A-ASSOCIATE-RQ's decoding.
+      replacesInstances: replacingAETitles.contains(object.callingAE), accepts: accepts)
     do {
       let outcome: ReceiveOutcome
       if let spooled = object.spool as? ArchiveSpool {
@@ -101,15 +102,6 @@ final class ArchiveSpool: DatasetSpool {
     onActivity?()
   }
   func discard() { file.discard() }
-}
-
-extension String {
-  fileprivate var trimmingSpaces: String {
-    var s = Substring(self)
-    while s.first == " " { s = s.dropFirst() }
-    while s.last == " " || s.last == "\0" { s = s.dropLast() }
-    return String(s)
-  }
 }
 
 extension LocalArchive {

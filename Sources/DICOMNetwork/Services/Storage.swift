@@ -48,11 +48,6 @@ public struct ReceivedObject: Sendable {
     self.spool = spool
   }
 
-  public var incoming: IncomingObject {
-    IncomingObject(
-      sopClassUID: sopClassUID, sopInstanceUID: sopInstanceUID, transferSyntaxUID: transferSyntaxUID,
-      callingAE: callingAE)
-  }
 }
 
 /// Where received objects go (the local archive, for the workstation). Returns the C-STORE status: a
