@@ -11,6 +11,7 @@
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
+#include <fcntl.h>
 
 // Restoring the terminal from a fatal signal: the handler may only do async-signal-safe work, so the
 // restore sequence and the terminal's modes are prepared beforehand, and the handler writes the one,
@@ -39,6 +40,9 @@ static void biloba_on_fatal_signal(int number) {
     left -= (size_t)n;
   }
   if (state->modes_valid) tcsetattr(0, TCSANOW, &state->modes);
+  // A picture may have been on its way without blocking: the shell gets its terminal back blocking.
+  int flags = fcntl(1, F_GETFL);
+  if (flags >= 0 && (flags & O_NONBLOCK)) fcntl(1, F_SETFL, flags & ~O_NONBLOCK);
   signal(number, SIG_DFL);
   raise(number);
 }
@@ -71,6 +75,14 @@ static inline void biloba_curses_start(void) {
   curs_set(0);
   set_escdelay(25);
   mouseinterval(0);
+}
+
+/// The key code curses gives for the terminal's answer to our acknowledgement request (a cursor
+/// position report at the top left), so answers never reach the keymap as keys.
+static inline int biloba_key_acknowledged(void) { return KEY_MAX + 64; }
+
+static inline void biloba_define_acknowledgement(const char *answer) {
+  define_key(answer, biloba_key_acknowledged());
 }
 
 static inline void biloba_curses_end(void) {

@@ -11,7 +11,9 @@ public import Workstation
 #endif
 
 /// The workstation in a terminal: ncursesw draws the model's text, keys and resizes become messages, and
-/// the slice is placed in the image area with the chosen graphics protocol, re-sent only when it changed.
+/// pictures go to the image area through a frame scheduler (CursesApp+Pictures) that never lets the key
+/// loop wait on the terminal: all waiting keys are taken before a picture is made, text is drawn at once,
+/// and a picture is made for the newest state only when the link can take it.
 public final class CursesApp {
   public struct Graphics: Sendable {
     public var encoder: TerminalImageEncoder
@@ -27,9 +29,6 @@ public final class CursesApp {
   let keymap: Keymap
   let graphics: Graphics
   var model: Model
-  /// What each pane shows now (its area and `Viewer.renderKey`): a pane whose key is unchanged is not
-  /// rendered or sent again (a window change in one pane of four sends one picture, not four).
-  var shownPanes: [Int: String] = [:]
   /// Messages from background work (remote lists, retrievals), taken in by the key loop.
   let inbox = Inbox()
 
@@ -42,6 +41,25 @@ public final class CursesApp {
       }
     }
   }
+
+  // The frame scheduler's state (see CursesApp+Pictures).
+  let writer = PictureWriter()
+  var link = LinkEstimate()
+  var costs = PictureCosts()
+  /// What each pane shows now: its area, its picture, and at which grade.
+  var shownPanes: [Int: ShownPicture] = [:]
+  /// The thumbnails on screen now, and rendered ones by series and size (a study's few are kept).
+  var shownThumbnails: [ScreenText.ThumbnailSlot]?
+  var thumbnailCache: [String: Raster] = [:]
+  /// When a pane's picture last changed by the reader's hand: previews go out until it has been still
+  /// for `restDelay`.
+  var lastMotion = -Double.infinity
+  /// The slice each pane showed before, for reading ahead in the direction of scrolling.
+  var lastIndex: [Int: Int] = [:]
+  /// The text on screen is out of date (drawn as soon as no picture is half written).
+  var textDirty = true
+  var fullRedraw = true
+  var nextTick: Double?
 
   /// Background work may be under way: poll for its messages between keys.
   var awaitingBackground: Bool { model.isRemote || model.jobs.values.contains { !$0.finished } }
@@ -59,27 +77,61 @@ public final class CursesApp {
     TerminalRestore.install(kitty: graphics.encoder.proto == .kitty)
     biloba_curses_start()
     biloba_mouse_mode(0)
+    biloba_define_acknowledgement(LinkEstimate.answer)
     defer { TerminalRestore.restore() }
     model.size = (Int(biloba_columns()), Int(biloba_rows()))
     model.today = Self.today()
+    calibrate()
     dispatch(effects)
-    draw(full: true)
     while !model.quit {
-      var key: wint_t = 0
-      // While cine runs, a key is waited for only until the next frame is due.
-      let cine = model.screen == .viewer ? model.viewer?.cineRate.map { Int32(1000 / max(1, $0)) } : nil
-      let got = biloba_get_key(cine ?? (awaitingBackground ? 150 : -1), &key)
-      let arrived = inbox.take()
-      if !arrived.isEmpty {
-        let screenBefore = model.screen
-        for msg in arrived { dispatch(update(&model, msg, keymap: keymap)) }
-        draw(full: model.screen != screenBefore)
+      writer.flush()
+      if textDirty && !writer.busy { drawText() }
+      if !writer.busy { schedulePicture(at: Self.now()) }
+      wait()
+      takeInput()
+    }
+    writer.cut()
+  }
+
+  /// Measures the link before the first picture: a request, a filler, a request (see `LinkEstimate`).
+  func calibrate() {
+    let now = Self.now()
+    let probe = LinkEstimate.calibration()
+    Self.write(probe)
+    link.sent(bytes: LinkEstimate.request.count, at: now)
+    link.sent(bytes: probe.count - LinkEstimate.request.count, at: now)
+  }
+
+  /// Waits for a key, the terminal taking more of a picture, or the next thing due (cine, background
+  /// work, the link getting ready, the reader coming to rest, an overdue acknowledgement).
+  func wait() {
+    let now = Self.now()
+    var deadlines: [Double] = []
+    if let nextTick { deadlines.append(nextTick) }
+    if awaitingBackground { deadlines.append(now + 0.15) }
+    if let ready = link.readyAt(), picturesPending { deadlines.append(ready) }
+    if previewShown { deadlines.append(lastMotion + Self.restDelay) }
+    if let expiry = link.expiryDeadline { deadlines.append(expiry) }
+    let timeout = deadlines.min().map { Int32(max(0, min(60_000, ($0 - now) * 1000).rounded(.up))) } ?? -1
+    var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
+    if writer.busy { fds.append(pollfd(fd: 1, events: Int16(POLLOUT), revents: 0)) }
+    _ = poll(&fds, nfds_t(fds.count), timeout)
+  }
+
+  /// Takes every key waiting (none is left for later, so a picture is only ever made for the newest
+  /// state), the terminal's acknowledgements, background messages and the cine clock.
+  func takeInput() {
+    var key: wint_t = 0
+    while !model.quit {
+      let got = biloba_get_key(0, &key)
+      if got == ERR { break }
+      let now = Self.now()
+      if got == KEY_CODE_YES && Int32(key) == biloba_key_acknowledged() {
+        link.acknowledged(at: now)
+        continue
       }
       let msg: Msg
-      if got == ERR {
-        guard cine != nil else { continue }
-        msg = .tick
-      } else if got == KEY_CODE_YES && Int32(key) == KEY_RESIZE {
+      if got == KEY_CODE_YES && Int32(key) == KEY_RESIZE {
         msg = .resize(columns: Int(biloba_columns()), rows: Int(biloba_rows()))
       } else if got == KEY_CODE_YES && Int32(key) == KEY_MOUSE {
         guard let mouse = mouseMessage() else { continue }
@@ -89,14 +141,38 @@ public final class CursesApp {
       } else {
         continue
       }
-      let resized: Bool
-      if case .resize = msg { resized = true } else { resized = false }
-      let screenBefore = model.screen
-      let panesBefore = (model.layout, model.panes.count)
-      dispatch(update(&model, msg, keymap: keymap))
-      // A new layout leaves pictures where there are none now: clear them.
-      draw(full: resized || model.screen != screenBefore || panesBefore != (model.layout, model.panes.count))
+      handle(msg, at: now)
     }
+    for msg in inbox.take() where !model.quit { handle(msg, at: Self.now()) }
+    let now = Self.now()
+    link.expire(at: now)
+    let cine = model.screen == .viewer ? model.viewer?.cineRate : nil
+    if let rate = cine {
+      if let due = nextTick, now >= due, !model.quit {
+        handle(.tick, at: now)
+        nextTick = max(due + 1 / max(0.1, rate), now)
+      } else if nextTick == nil {
+        nextTick = now + 1 / max(0.1, rate)
+      }
+    } else {
+      nextTick = nil
+    }
+  }
+
+  /// One message through `update`: the text is redrawn, a changed picture marks motion, a new screen or
+  /// layout clears the screen (a picture half written is closed first).
+  func handle(_ msg: Msg, at now: Double) {
+    let before = (screen: model.screen, layout: model.layout, panes: model.panes.count)
+    let pictures = model.panes.map(\.picture)
+    dispatch(update(&model, msg, keymap: keymap))
+    textDirty = true
+    var resized = false
+    if case .resize = msg { resized = true }
+    if resized || before != (model.screen, model.layout, model.panes.count) {
+      fullRedraw = true
+      writer.cut()
+    }
+    if model.panes.map(\.picture) != pictures { lastMotion = now }
   }
 
   /// Where a drag last was, while the button is held.
@@ -127,8 +203,6 @@ public final class CursesApp {
     var queue = effects
     while !queue.isEmpty {
       let effect = queue.removeFirst()
-      // The panes' keys decide what is drawn again (see `draw`).
-      if effect == .renderSlice { continue }
       if Runtime.isRemote(effect) {
         let inbox = inbox
         runtime.performInBackground(effect) { inbox.post($0) }
@@ -138,97 +212,26 @@ public final class CursesApp {
     }
   }
 
-  func draw(full: Bool) {
-    let slots = ScreenText.thumbnailSlots(model)
+  /// Curses' text: every row but the pictures'.
+  func drawText() {
     if (model.screen == .viewer) != dragReported {
       dragReported = model.screen == .viewer
       biloba_mouse_mode(dragReported ? 1 : 0)
     }
-    if full {
+    if fullRedraw {
+      // Kitty keeps pictures over cleared text: take down every placement first.
+      if graphics.encoder.proto == .kitty { Self.write(KittyEncoder.deleteAll) }
       biloba_clear()
       shownPanes = [:]
       shownThumbnails = nil
-      // Kitty keeps pictures over cleared text: take down every placement.
-      if graphics.encoder.proto == .kitty { pendingImage = KittyEncoder.deleteAll }
-    }
-    if model.screen == .viewer {
-      for area in ScreenText.paneAreas(model) where model.panes.indices.contains(area.pane) {
-        let key = "\(area.x),\(area.y),\(area.columns),\(area.rows) " + model.panes[area.pane].renderKey
-        guard shownPanes[area.pane] != key else { continue }
-        shownPanes[area.pane] = key
-        placeImage(pane: area.pane, area: (area.x, area.y, area.columns, area.rows))
-      }
-    }
-    if slots != shownThumbnails {
-      placeThumbnails(slots)
-      shownThumbnails = slots
+      fullRedraw = false
     }
     let pictureRows = ScreenText.pictureRows(model)
     for (row, line) in ScreenText.lines(model, keymap: keymap).enumerated() where !pictureRows.contains(row) {
       biloba_put_line(Int32(row), line)  // the pictures' rows are not curses' to draw
     }
     biloba_refresh()
-    if let pending = pendingImage {
-      // Save and restore the cursor around the picture: curses moves relative to where it believes the
-      // cursor is, and the picture moved it.
-      Self.write(Array("\u{1B}7".utf8) + pending + Array("\u{1B}8".utf8))
-      pendingImage = nil
-    }
-  }
-
-  var pendingImage: [UInt8]?
-  /// The thumbnails on screen now, and rendered ones by series and size (a study's few are kept).
-  var shownThumbnails: [ScreenText.ThumbnailSlot]?
-  var thumbnailCache: [String: Raster] = [:]
-
-  /// Renders (or takes from the cache) each slot's thumbnail and queues its bytes after the slice's.
-  func placeThumbnails(_ slots: [ScreenText.ThumbnailSlot]) {
-    let proto = graphics.encoder.proto
-    let blocks = graphics.encoder.blocks
-    var bytes = pendingImage ?? []
-    for slot in slots where model.series.indices.contains(slot.seriesIndex) {
-      let uid = model.series[slot.seriesIndex].seriesInstanceUID
-      let layout = GraphicsLayout(columns: slot.columns, rows: slot.rows, cell: graphics.cell)
-      let key = "\(uid) \(slot.columns)x\(slot.rows)"
-      if thumbnailCache[key] == nil {
-        thumbnailCache[key] = runtime.thumbnail(seriesInstanceUID: uid) {
-          layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: proto, blocks: blocks)
-        }
-      }
-      guard let raster = thumbnailCache[key] else { continue }
-      let covered = layout.cellsCovered(
-        rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto, blocks: blocks)
-      let x = slot.x + max(0, (slot.columns - covered.columns) / 2)
-      // Kitty ids 2 and up: one per slot, so thumbnails replace each other and never the slice (id 1).
-      let encoded = graphics.encoder.encode(raster, imageID: UInt32(2 + slot.seriesIndex), layout: layout)
-      bytes += Self.positioned(encoded, proto: proto, row: slot.y, column: x)
-    }
-    if thumbnailCache.count > 64 { thumbnailCache.removeAll() }
-    pendingImage = bytes.isEmpty ? nil : bytes
-  }
-
-  /// Renders a pane's slice for its area and keeps its bytes to write after curses has drawn.
-  func placeImage(pane: Int, area: (x: Int, y: Int, columns: Int, rows: Int)) {
-    let viewer = model.panes[pane]
-    let layout = GraphicsLayout(columns: area.columns, rows: area.rows, cell: graphics.cell)
-    let proto = graphics.encoder.proto
-    let blocks = graphics.encoder.blocks
-    switch runtime.render(
-      viewer, box: layout.capacity(protocol: proto, blocks: blocks),
-      fit: { layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: proto, blocks: blocks) })
-    {
-    case .success(let (raster, info)):
-      // Recording what the render found (window, probe value) asks for nothing more.
-      _ = update(&model, .sliceRendered(info, pane: pane), keymap: keymap)
-      let covered = layout.cellsCovered(
-        rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto, blocks: blocks)
-      let x = area.x + max(0, (area.columns - covered.columns) / 2)
-      // Kitty: one image id a pane, so each new slice replaces its pane's picture only.
-      let bytes = graphics.encoder.encode(raster, imageID: UInt32(1 + pane), layout: layout)
-      pendingImage = (pendingImage ?? []) + Self.positioned(bytes, proto: proto, row: area.y, column: x)
-    case .failure(let error):
-      _ = update(&model, .failed("\(error)"), keymap: keymap)
-    }
+    textDirty = false
   }
 
   /// Bytes that put an encoded image at a cell: text protocols line by line, the others at one spot.
@@ -244,6 +247,13 @@ public final class CursesApp {
     default:
       return cursor(row, column) + bytes
     }
+  }
+
+  /// Seconds on a monotonic clock.
+  static func now() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
   }
 
   /// Today's local date as YYYYMMDD.

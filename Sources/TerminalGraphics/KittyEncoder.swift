@@ -1,16 +1,19 @@
 import Foundation
 public import RasterCore
 
-/// The kitty graphics protocol: zlib-compressed RGB, base64 in chunks of 4096 bytes, an image id the
-/// caller reuses so a new frame replaces the old one, and a delete command for exit.
+/// The kitty graphics protocol: a PNG (`f=100`: gray images stay one byte a pixel), base64 in chunks of
+/// 4096 bytes, an image id the caller reuses so a new frame replaces the old one, and a delete command
+/// for exit. The terminal scales the picture into the cells it is given, so it is sent at its own size.
 public enum KittyEncoder {
   public static let chunkSize = 4096
 
-  /// Transmits and shows `raster` scaled into `columns` x `rows` cells at the cursor, as image `id`.
-  public static func encode(_ raster: Raster, id: UInt32, columns: Int? = nil, rows: Int? = nil) -> [UInt8] {
-    let rgb = raster.format == .rgb8 ? raster.pixels : raster.pixels.flatMap { [$0, $0, $0] }
-    let payload = Base64.encode(PNGEncoder.zlibCompress(rgb))
-    var control = "a=T,f=24,o=z,s=\(raster.width),v=\(raster.height),i=\(id),q=2,C=1"
+  /// Transmits and shows `raster` scaled into `columns` x `rows` cells at the cursor, as image `id`;
+  /// `level` is zlib's (1 is fast, 6 a few percent smaller: for thin links).
+  public static func encode(
+    _ raster: Raster, id: UInt32, columns: Int? = nil, rows: Int? = nil, level: Int32 = PNGEncoder.fastLevel
+  ) -> [UInt8] {
+    let payload = Base64.encode(PNGEncoder.encode(raster, level: level))
+    var control = "a=T,f=100,s=\(raster.width),v=\(raster.height),i=\(id),q=2,C=1"
     if let columns { control += ",c=\(columns)" }
     if let rows { control += ",r=\(rows)" }
     var out: [UInt8] = []
@@ -43,8 +46,10 @@ public enum KittyEncoder {
 
 /// iTerm2 inline images (OSC 1337), also understood by WezTerm and others: a PNG, base64-encoded.
 public enum ITermEncoder {
-  public static func encode(_ raster: Raster, columns: Int? = nil, rows: Int? = nil) -> [UInt8] {
-    let png = PNGEncoder.encode(raster)
+  public static func encode(
+    _ raster: Raster, columns: Int? = nil, rows: Int? = nil, level: Int32 = PNGEncoder.fastLevel
+  ) -> [UInt8] {
+    let png = PNGEncoder.encode(raster, level: level)
     var args = "inline=1;size=\(png.count);preserveAspectRatio=1"
     if let columns { args += ";width=\(columns)" }
     if let rows { args += ";height=\(rows)" }

@@ -23,14 +23,17 @@ public struct GraphicsLayout: Sendable, Equatable {
   }
 
   /// The raster size to hand the encoder of `proto` for an image of `width` x `height` (square pixels):
-  /// fitted in the cell box with its aspect ratio kept, at the protocol's own resolution.
+  /// fitted in the cell box with its aspect ratio kept, at the protocol's own resolution. Kitty and iTerm2
+  /// scale pictures in the terminal, so they never get more pixels than the image has; sixel cannot, so
+  /// it is enlarged to fill the box unless `enlarge` is false (a thin link: the image's own pixels).
   public func rasterSize(
     imageWidth width: Int, imageHeight height: Int, protocol proto: GraphicsProtocol,
-    blocks: BlockEncoder = BlockEncoder()
+    blocks: BlockEncoder = BlockEncoder(), enlarge: Bool = true
   ) -> (width: Int, height: Int) {
     let boxW = Double(columns * cell.width)
     let boxH = Double(rows * cell.height)
-    let scale = min(boxW / Double(width), boxH / Double(height))
+    var scale = min(boxW / Double(width), boxH / Double(height))
+    if proto == .kitty || proto == .iterm || (proto == .sixel && !enlarge) { scale = min(scale, 1) }
     let shownW = Double(width) * scale  // in screen pixels
     let shownH = Double(height) * scale
     func at(_ perCellX: Double, _ perCellY: Double) -> (Int, Int) {
@@ -63,13 +66,23 @@ public struct GraphicsLayout: Sendable, Equatable {
     }
   }
 
-  /// The cells an image of `rasterSize` covers in `proto`.
+  /// The cells an image of `rasterSize` covers in `proto`. Kitty and iTerm2 pictures are scaled by the
+  /// terminal to fill the box with their aspect ratio kept, whatever their own size.
   public func cellsCovered(
     rasterWidth: Int, rasterHeight: Int, protocol proto: GraphicsProtocol,
     blocks: BlockEncoder = BlockEncoder()
   ) -> (columns: Int, rows: Int) {
     switch proto {
-    case .sixel, .kitty, .iterm:
+    case .kitty, .iterm:
+      let boxW = Double(columns * cell.width)
+      let boxH = Double(rows * cell.height)
+      let scale = min(boxW / Double(max(1, rasterWidth)), boxH / Double(max(1, rasterHeight)))
+      let w = Int((Double(rasterWidth) * scale).rounded(.down))
+      let h = Int((Double(rasterHeight) * scale).rounded(.down))
+      return (
+        max(1, min(columns, (w + cell.width - 1) / cell.width)), max(1, min(rows, (h + cell.height - 1) / cell.height))
+      )
+    case .sixel:
       return ((rasterWidth + cell.width - 1) / cell.width, (rasterHeight + cell.height - 1) / cell.height)
     case .blocks:
       let (px, py) = blocks.pixelsPerCell
@@ -115,6 +128,10 @@ public struct TerminalImageEncoder: Sendable {
     }
   }
 
+  /// zlib's level for the PNG of kitty and iTerm2: fast unless the link is thin, where bytes cost more
+  /// than the few milliseconds.
+  public var pngLevel: Int32 = PNGEncoder.fastLevel
+
   public func encode(_ raster: Raster, imageID: UInt32 = 1, layout: GraphicsLayout? = nil) -> [UInt8] {
     let covered = layout?.cellsCovered(
       rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto,
@@ -122,8 +139,9 @@ public struct TerminalImageEncoder: Sendable {
     let bytes: [UInt8]
     switch proto {
     case .sixel: bytes = sixel.encode(raster)
-    case .kitty: bytes = KittyEncoder.encode(raster, id: imageID, columns: covered?.columns, rows: covered?.rows)
-    case .iterm: bytes = ITermEncoder.encode(raster, columns: covered?.columns, rows: covered?.rows)
+    case .kitty:
+      bytes = KittyEncoder.encode(raster, id: imageID, columns: covered?.columns, rows: covered?.rows, level: pngLevel)
+    case .iterm: bytes = ITermEncoder.encode(raster, columns: covered?.columns, rows: covered?.rows, level: pngLevel)
     case .blocks: return blocks.encode(raster)
     case .ascii: return ASCIIEncoder.encode(raster)
     }

@@ -163,14 +163,29 @@ public struct Viewer: Sendable {
   }
 }
 
+/// What a pane's picture shows, as a value: everything a render depends on. The core says what each pane
+/// should show; the view compares this with what it last sent and draws a pane again only when it differs.
+public struct PanePicture: Sendable, Equatable {
+  public var path: String
+  public var window: Window?
+  public var voiSource: VOISelection
+  public var invert: Bool
+  public var zoom: Double
+  public var panX: Double
+  public var panY: Double
+  public var actualSize: Bool
+  public var probeX: Int?
+  public var probeY: Int?
+  public var measure: Measure?
+}
+
 extension Viewer {
-  /// Everything a render of this viewer depends on: the view draws a pane again only when it changes.
-  public var renderKey: String {
-    let path = paths.indices.contains(index) ? paths[index] : ""
-    return [
-      path, "\(String(describing: window))", "\(voiSource)", "\(invert)", "\(zoom)", "\(pan)", "\(actualSize)",
-      "\(String(describing: probe))", "\(String(describing: measure))",
-    ].joined(separator: "|")
+  /// The picture this viewer should show now.
+  public var picture: PanePicture {
+    PanePicture(
+      path: paths.indices.contains(index) ? paths[index] : "", window: window, voiSource: voiSource, invert: invert,
+      zoom: zoom, panX: pan.x, panY: pan.y, actualSize: actualSize, probeX: probe?.x, probeY: probe?.y,
+      measure: measure)
   }
 
   /// The window in effect: the one chosen, else the one the last render used, else soft tissue.
@@ -206,6 +221,9 @@ public struct SliceInfo: Sendable, Equatable {
   public var measured: Measured?
   /// The windows the file offers, by their explanations (or "W/L"), for cycling through them.
   public var fileWindows: [String] = []
+  /// The picture on screen is a preview (fewer pixels or grays, sent while keys come faster than full
+  /// pictures fit the link); the full one follows when the reader stops.
+  public var isPreview = false
   /// The part of the image shown, as fractions of its width and height (1 when all of it is).
   public var shownWidth = 1.0
   public var shownHeight = 1.0

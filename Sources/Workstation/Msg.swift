@@ -42,8 +42,6 @@ public enum Effect: Sendable, Equatable {
   case loadPaths(seriesInstanceUID: String)
   /// Shows a series of the open study in pane `pane` (a layout with more panes, or the next series).
   case fillPane(Int, studyInstanceUID: String, seriesInstanceUID: String)
-  /// The viewer's slice or its display changed: render it again.
-  case renderSlice
   /// The current slice's elements for the tag browser.
   case loadTags(path: String)
   case quit

@@ -22,17 +22,54 @@ public final class Runtime: Sendable {
   /// The last slices read and decoded (a few: one a pane, and then some), so a change of window, zoom or
   /// probe draws again without reading or decoding the file again.
   private let recent = Mutex<[(path: String, image: DICOMImage, frame: DecodedFrame)]>([])
-  static let recentSlices = 6
+  /// Slices kept decoded: one a pane, the slices read ahead, and those just left behind.
+  static let recentSlices = 16
+  /// Slices decoded ahead of the reader, in the direction of scrolling.
+  public static let readAhead = 4
+  /// Paths being decoded ahead now (a second request for one waits for nothing).
+  private let readingAhead = Mutex<Set<String>>([])
 
   func decoded(_ path: String) throws(ImagingError) -> (DICOMImage, DecodedFrame) {
-    if let hit = recent.withLock({ $0.first { $0.path == path } }) { return (hit.image, hit.frame) }
+    if let hit = cached(path) { return hit }
     let image = try DICOMImage(path: path)
     let frame = try image.decodeFrame(0)
+    keep(path, image, frame)
+    return (image, frame)
+  }
+
+  private func cached(_ path: String) -> (DICOMImage, DecodedFrame)? {
+    recent.withLock { slices in
+      guard let i = slices.firstIndex(where: { $0.path == path }) else { return nil }
+      // Most recently used first, so the slices evicted are those longest unused.
+      let hit = slices.remove(at: i)
+      slices.insert(hit, at: 0)
+      return (hit.image, hit.frame)
+    }
+  }
+
+  private func keep(_ path: String, _ image: DICOMImage, _ frame: DecodedFrame) {
     recent.withLock {
+      guard !$0.contains(where: { $0.path == path }) else { return }
       $0.insert((path, image, frame), at: 0)
       if $0.count > Self.recentSlices { $0.removeLast() }
     }
-    return (image, frame)
+  }
+
+  /// Decodes `paths` in the background, in order, into the slices kept, so scrolling on waits for the
+  /// terminal and not for decoding. Files that fail are left for the render to report.
+  public func prefetch(_ paths: [String]) {
+    let wanted = paths.filter { path in
+      recent.withLock { slices in !slices.contains { $0.path == path } }
+        && readingAhead.withLock { $0.insert(path).inserted }
+    }
+    guard !wanted.isEmpty else { return }
+    Task.detached(priority: .utility) { [self] in
+      for path in wanted {
+        defer { _ = readingAhead.withLock { $0.remove(path) } }
+        guard let image = try? DICOMImage(path: path), let frame = try? image.decodeFrame(0) else { continue }
+        keep(path, image, frame)
+      }
+    }
   }
 
   public init(archive: LocalArchive, remote: (any RemoteCatalog)? = nil) {
@@ -93,7 +130,7 @@ public final class Runtime: Sendable {
     if case .retrieve(_, let uid, _) = effect { retrievals.set(uid, task) }
   }
 
-  /// The messages an effect produces (none for `renderSlice` and `quit`, which the view handles).
+  /// The messages an effect produces (none for `quit`, which the view handles).
   public func perform(_ effect: Effect, model: Model) -> [Msg] {
     do {
       switch effect {
@@ -126,7 +163,7 @@ public final class Runtime: Sendable {
       case .loadTags(let path):
         let file = try DICOMFile.read(path: path)
         return [.tagsLoaded(DumpFormatter().format(file))]
-      case .renderSlice, .quit, .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve:
+      case .quit, .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve:
         return []
       }
     } catch {

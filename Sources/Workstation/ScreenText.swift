@@ -216,7 +216,8 @@ public enum ScreenText {
     let left2 = "Se \(v.series.seriesNumber.map(String.init) ?? "-") \(v.series.description)"
     let position = v.slice?.sliceLocation.map { "  Loc \(format($0)) mm" } ?? ""
     let lossy =
-      (v.slice?.isLossy == true ? "  LOSSY" : "") + (model.grayLevels < 256 ? "  \(model.grayLevels) GRAYS" : "")
+      (v.slice?.isPreview == true ? "  PREVIEW" : "") + (v.slice?.isLossy == true ? "  LOSSY" : "")
+      + (model.grayLevels < 256 ? "  \(model.grayLevels) GRAYS" : "")
     let cine = v.cineRate.map { "  Cine \(format($0))/s" } ?? ""
     let zoom = v.actualSize ? "1:1" : "\(format(v.zoom * 100))%"
     let right2 = wl + name + "  Zoom \(zoom)" + (v.invert ? "  INV" : "") + cine + lossy

@@ -9,7 +9,7 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
   switch msg {
   case .resize(let columns, let rows):
     model.size = (max(20, columns), max(6, rows))
-    return model.viewer == nil ? [] : [.renderSlice]
+    return []
   case .studiesLoaded(let studies):
     model.localStudyUIDs = Set(studies.map(\.studyInstanceUID))
     guard !model.isRemote else { return [] }
@@ -70,7 +70,6 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     model.status = "\(model.source): \(series.count) series"
     return []
   case .pathsLoaded(let seriesUID, let paths):
-    var effects: [Effect] = []
     for i in model.panes.indices where model.panes[i].series.seriesInstanceUID == seriesUID {
       var v = model.panes[i]
       guard !paths.isEmpty, paths != v.paths else { continue }
@@ -80,23 +79,22 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
       v.index = shown.flatMap { paths.firstIndex(of: $0) } ?? min(v.index, paths.count - 1)
       v.series.instanceCount = paths.count
       model.panes[i] = v
-      if shown == nil { effects = [.renderSlice] }
     }
-    return effects
+    return []
   case .seriesOpened(let viewer):
     model.viewer = viewer
     model.screen = .viewer
     model.status = ""
-    return fillPanes(&model) + [.renderSlice]
+    return fillPanes(&model)
   case .paneFilled(let index, let viewer):
     guard index < model.layout.paneCount, index <= model.panes.count else { return [] }
     if index == model.panes.count { model.panes.append(viewer) } else { model.panes[index] = viewer }
-    return [.renderSlice]
+    return []
   case .drag(let columns, let rows):
     guard model.screen == .viewer, model.viewer != nil, columns != 0 || rows != 0 else { return [] }
     // A fortieth of the width per cell: a drag across an 80-column terminal doubles or halves it.
     model.viewer?.nudgeWindow(width: Double(columns), level: Double(rows), step: 1.0 / 40)
-    return [.renderSlice]
+    return []
   case .sliceRendered(let info, let pane):
     if let pane {
       if model.panes.indices.contains(pane) { model.panes[pane].slice = info }
@@ -108,7 +106,7 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     guard var v = model.viewer, v.cineRate != nil, !v.paths.isEmpty else { return [] }
     v.index = (v.index + 1) % v.paths.count
     model.viewer = v
-    return [.renderSlice]
+    return []
   case .tagsLoaded(let lines):
     model.tags = lines
     model.tagFilter = ""
@@ -128,7 +126,7 @@ private func handleKey(_ model: inout Model, _ key: String, keymap: Keymap) -> [
   if model.form != nil { return handleFormKey(&model, key) }
   if model.screen == .help {
     model.screen = model.previousScreen
-    return model.screen == .viewer ? [.renderSlice] : []
+    return []
   }
   // Once a count has begun, digits extend it (so `10j` works even where `0` has a binding).
   if !model.count.isEmpty, key.count == 1, key.first?.isNumber == true {
@@ -317,7 +315,7 @@ private func setLayout(_ model: inout Model, _ layout: Model.Layout) -> [Effect]
   if model.panes.count > layout.paneCount { model.panes.removeLast(model.panes.count - layout.paneCount) }
   model.activePane = min(model.activePane, max(0, model.panes.count - 1))
   model.status = "layout \(layout.rawValue)"
-  return fillPanes(&model) + [.renderSlice]
+  return fillPanes(&model)
 }
 
 /// Opens, in each empty pane of the layout, the series after the one in the pane before it.
@@ -335,7 +333,7 @@ private func setWindow(_ model: inout Model, _ window: Window, name: String?) ->
   guard model.viewer != nil else { return [] }
   model.viewer?.window = window
   model.viewer?.windowName = name
-  return [.renderSlice]
+  return []
 }
 
 private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Effect] {
@@ -383,7 +381,7 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
     switch model.screen {
     case .tags:
       model.screen = .viewer
-      return [.renderSlice]
+      return []
     case .viewer: model.screen = .series
     case .series: model.screen = .studies
     default: break
@@ -491,10 +489,6 @@ private func moveSelection(_ index: inout Int, count total: Int, _ action: Actio
 private func viewerAction(_ model: inout Model, _ action: Action, count: Int) -> [Effect] {
   guard var v = model.viewer else { return [] }
   let total = v.paths.count
-  let before = (
-    v.index, v.window, v.invert, [v.zoom, v.pan.x, v.pan.y], v.probe.map { [$0.x, $0.y] }, [v.actualSize], v.measure,
-    v.voiSource
-  )
   // How far the view may pan each way: half of what is not shown.
   let shown = v.actualSize ? (v.slice?.shownFraction ?? (1, 1)) : (1 / v.zoom, 1 / v.zoom)
   let limit = (x: (1 - shown.0) / 2, y: (1 - shown.1) / 2)
@@ -597,14 +591,7 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
     }
   }
   model.viewer = v
-  let after = (
-    v.index, v.window, v.invert, [v.zoom, v.pan.x, v.pan.y], v.probe.map { [$0.x, $0.y] }, [v.actualSize], v.measure,
-    v.voiSource
-  )
-  let unchanged =
-    before.0 == after.0 && before.1 == after.1 && before.2 == after.2 && before.3 == after.3 && before.4 == after.4
-    && before.5 == after.5 && before.6 == after.6 && before.7 == after.7
-  return unchanged ? [] : [.renderSlice]
+  return []
 }
 
 /// Date shortcuts for study searches: `today`, `yesterday`, `7d` (the last seven days, today included);

@@ -17,20 +17,25 @@ import Testing
     return status == Z_OK ? Array(out.prefix(Int(size))) : []
   }
 
-  @Test func kitty_sends_zlib_rgb_in_chunks_of_at_most_4096_that_decode_back() throws {
+  @Test func kitty_sends_a_gray_png_in_chunks_of_at_most_4096_that_decode_back() throws {
     let big = Raster(
       width: 300, height: 200, format: .gray8, pixels: (0..<60000).map { _ in UInt8.random(in: 0...255) })
     let bytes = KittyEncoder.encode(big, id: 7, columns: 30, rows: 10)
     let text = String(decoding: bytes, as: UTF8.self)
     let chunks = text.components(separatedBy: "\u{1B}_G").dropFirst().map { $0.components(separatedBy: "\u{1B}\\")[0] }
     #expect(chunks.count > 1)
-    #expect(chunks.first!.hasPrefix("a=T,f=24,o=z,s=300,v=200,i=7,q=2,C=1,c=30,r=10,m=1;"))
+    #expect(chunks.first!.hasPrefix("a=T,f=100,s=300,v=200,i=7,q=2,C=1,c=30,r=10,m=1;"))
     #expect(chunks.last!.hasPrefix("m=0;"))
     let payloads = chunks.map { String($0.split(separator: ";", maxSplits: 1)[1]) }
     #expect(payloads.allSatisfy { $0.utf8.count <= 4096 })
-    let data = try #require(Data(base64Encoded: payloads.joined()))
-    let rgb = Self.inflate([UInt8](data), expected: 300 * 200 * 3)
-    #expect(rgb == big.pixels.flatMap { [$0, $0, $0] })
+    let png = [UInt8](try #require(Data(base64Encoded: payloads.joined())))
+    #expect(Array(png[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+    #expect(png[24] == 8 && png[25] == 0, "8-bit gray (colour type 0): one byte a pixel, not three")
+    // IDAT: rows with a filter byte each, the samples themselves.
+    let idatLength = Int(png[33]) << 24 | Int(png[34]) << 16 | Int(png[35]) << 8 | Int(png[36])
+    let rows = Self.inflate(Array(png[41..<(41 + idatLength)]), expected: 200 * 301)
+    let samples = (0..<200).flatMap { rows[($0 * 301 + 1)..<(($0 + 1) * 301)] }
+    #expect(samples == big.pixels)
     #expect(String(decoding: KittyEncoder.delete(id: 7), as: UTF8.self) == "\u{1B}_Ga=d,d=I,i=7,q=2\u{1B}\\")
   }
 

@@ -50,7 +50,7 @@ import Testing
   @Test func vim_counts_and_gg_and_G_move_through_the_slices() throws {
     let keys = try Self.keymap("vim")
     var m = Self.viewerModel()
-    #expect(press(&m, ["1", "5", "j"], keys) == [.renderSlice])
+    #expect(press(&m, ["1", "5", "j"], keys).isEmpty)
     #expect(m.viewer?.index == 15)
     _ = press(&m, ["1", "0", "j"], keys)
     #expect(m.viewer?.index == 25, "a 0 inside a count extends it even though 0 is bound")
@@ -80,7 +80,7 @@ import Testing
   @Test func the_command_line_sets_windows_and_presets_and_names_its_mistakes() throws {
     let keys = try Self.keymap("vim")
     var m = Self.viewerModel()
-    #expect(press(&m, [":", "w", "l", " ", "8", "0", " ", "3", "5", "Enter"], keys) == [.renderSlice])
+    #expect(press(&m, [":", "w", "l", " ", "8", "0", " ", "3", "5", "Enter"], keys).isEmpty)
     #expect(m.viewer?.window == Window(center: 35, width: 80))
     _ = press(&m, Array(":preset bone").map(String.init) + ["Enter"], keys)
     #expect(m.viewer?.windowName == "bone")
@@ -141,7 +141,7 @@ import Testing
     _ = press(&m, ["/", "p", "a", "t", "i", "e", "n", "t", "Enter"], keys)
     #expect(m.visibleTags == ["(0010,0010) PN [DOE^JANE] # PatientName"])
     #expect(ScreenText.lines(m, keymap: keys)[0].hasPrefix("Tags of slice 1  filter: patient  (1 lines)"))
-    #expect(press(&m, ["Esc"], keys) == [.renderSlice])
+    #expect(press(&m, ["Esc"], keys).isEmpty)
     #expect(m.screen == .viewer)
   }
 
@@ -221,7 +221,7 @@ import Testing
   @Test func the_probe_starts_at_the_centre_moves_by_a_sixty_fourth_and_stays_on_the_image() throws {
     let keys = try Self.keymap("vim")
     var m = Self.viewerModel()
-    #expect(press(&m, ["p"], keys) == [.renderSlice])
+    #expect(press(&m, ["p"], keys).isEmpty)
     #expect(m.viewer?.probe.map { [$0.x, $0.y] } == [256, 256])
     _ = press(&m, ["L", "2", "J"], keys)
     #expect(m.viewer?.probe.map { [$0.x, $0.y] } == [264, 272])
@@ -238,7 +238,7 @@ import Testing
     _ = press(&m, ["z", "l"], keys)
     #expect(m.viewer?.pan.x == 0, "nothing to pan at zoom 1")
     _ = press(&m, ["+", "+", "+"], keys)
-    #expect(press(&m, ["z", "l"], keys) == [.renderSlice])
+    #expect(press(&m, ["z", "l"], keys).isEmpty)
     #expect((m.viewer?.pan.x ?? 0) > 0)
     _ = press(&m, ["5", "0", "z", "l"], keys)
     let limit = (1 - 1 / (m.viewer?.zoom ?? 1)) / 2
@@ -463,7 +463,7 @@ import Testing
     let effects = update(&m, .key("|"), keymap: keys)
     #expect(m.layout == .sideBySide)
     #expect(
-      effects == [.fillPane(1, studyInstanceUID: "1.2.1", seriesInstanceUID: "1.2.1.2"), .renderSlice])
+      effects == [.fillPane(1, studyInstanceUID: "1.2.1", seriesInstanceUID: "1.2.1.2")])
     _ = update(&m, .paneFilled(1, Self.viewer(m, series: 1)), keymap: keys)
     _ = update(&m, .key("|"), keymap: keys)
     #expect(m.layout == .grid)
@@ -485,14 +485,14 @@ import Testing
     var m = Self.model()
     Self.command(&m, "layout 1x2", keys)
     _ = update(&m, .paneFilled(1, Self.viewer(m, series: 1)), keymap: keys)
-    let before = m.panes.map(\.renderKey)
+    let before = m.panes.map(\.picture)
     _ = update(&m, .key("Right"), keymap: keys)
-    #expect(m.panes[0].renderKey != before[0] && m.panes[1].renderKey == before[1])
+    #expect(m.panes[0].picture != before[0] && m.panes[1].picture == before[1])
     // What a render reports back is not a reason to render again.
     m.panes[1].slice = SliceInfo(window: nil, sliceLocation: 3, isLossy: false, rows: 1, columns: 1)
-    #expect(m.panes[1].renderKey == before[1])
+    #expect(m.panes[1].picture == before[1])
     _ = update(&m, .key("Down"), keymap: keys)
-    #expect(m.panes[1].renderKey != before[1], "scrolling together moves the other pane too")
+    #expect(m.panes[1].picture != before[1], "scrolling together moves the other pane too")
   }
 
   @Test func panes_scroll_together_unless_sync_is_off_and_tab_moves_the_keys_to_the_next_pane() throws {

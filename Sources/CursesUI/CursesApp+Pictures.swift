@@ -1,0 +1,168 @@
+import RasterCore
+import TerminalGraphics
+import Workstation
+
+/// The frame scheduler: which picture goes to the terminal next, at which grade, and how it is framed.
+///
+/// Each pane's wanted picture is the core's `Viewer.picture` in the pane's area; a pane is drawn again
+/// only when that differs from what it shows. One frame is written at a time, and only when the link
+/// estimate says the frames before it have arrived, so no stale picture waits in a queue: whatever the
+/// reader did meanwhile, the next frame shows the newest state. While the reader keeps moving, frames are
+/// previews sized to the link's budget; once still for `restDelay`, the full picture follows.
+extension CursesApp {
+  struct ShownPicture: Equatable {
+    var area: ScreenText.PaneArea
+    var picture: PanePicture
+    var grade: PictureGrade
+  }
+
+  /// Still this long (seconds) after the last change, the reader is at rest: full pictures from then on.
+  static let restDelay = 0.12
+  /// The time a preview may take on the link: at least five pictures a second while keys come.
+  static let frameInterval = 0.15
+
+  /// Panes whose picture differs from the one wanted, or whose preview waits for the full picture.
+  var picturesPending: Bool {
+    guard model.screen == .viewer else { return shownThumbnails != ScreenText.thumbnailSlots(model) }
+    return ScreenText.paneAreas(model).contains { area in
+      guard model.panes.indices.contains(area.pane) else { return false }
+      let shown = shownPanes[area.pane]
+      return shown?.area != area || shown?.picture != model.panes[area.pane].picture || shown?.grade != .full
+    }
+  }
+
+  var previewShown: Bool { shownPanes.values.contains { $0.grade.isPreview } }
+
+  /// Writes the next frame if one is wanted and the link can take it.
+  func schedulePicture(at now: Double) {
+    guard !model.quit, link.ready(at: now) else { return }
+    if model.screen != .viewer {
+      let slots = ScreenText.thumbnailSlots(model)
+      if slots != shownThumbnails {
+        shownThumbnails = slots
+        let bytes = thumbnailBytes(slots)
+        if !bytes.isEmpty { send(bytes, at: now) }
+      }
+      return
+    }
+    let moving = now - lastMotion < Self.restDelay
+    // The active pane first: it is the one the reader is looking at.
+    let areas = ScreenText.paneAreas(model).sorted {
+      ($0.pane == model.activePane ? 0 : 1) < ($1.pane == model.activePane ? 0 : 1)
+    }
+    for area in areas where model.panes.indices.contains(area.pane) {
+      let picture = model.panes[area.pane].picture
+      if let shown = shownPanes[area.pane], shown.area == area, shown.picture == picture {
+        if shown.grade == .full || moving { continue }
+      }
+      let layout = GraphicsLayout(columns: area.columns, rows: area.rows, cell: graphics.cell)
+      let capacity = layout.capacity(protocol: graphics.encoder.proto, blocks: graphics.encoder.blocks)
+      let grade =
+        moving
+        ? costs.choose(
+          PictureGrade.ladder(graphics.encoder.proto), fullPixels: capacity.width * capacity.height,
+          budget: link.budget(seconds: Self.frameInterval))
+        : .full
+      guard let bytes = paneBytes(area: area, layout: layout, grade: grade) else {
+        // Nothing to show (the error is on the status line): not tried again until the picture changes.
+        shownPanes[area.pane] = ShownPicture(area: area, picture: picture, grade: .full)
+        continue
+      }
+      costs.record(grade, bytes: bytes.count, fullPixels: capacity.width * capacity.height)
+      shownPanes[area.pane] = ShownPicture(area: area, picture: picture, grade: grade)
+      send(bytes, at: now)
+      readAhead(pane: area.pane)
+      return
+    }
+  }
+
+  /// Frames a picture's bytes (cursor saved and restored around them, the acknowledgement request at
+  /// the end) and starts writing them.
+  func send(_ bytes: [UInt8], at now: Double) {
+    let save: [UInt8] = [0x1B, 0x37]
+    let restore: [UInt8] = [0x1B, 0x38]
+    let frame = save + bytes + LinkEstimate.request + restore
+    link.sent(bytes: frame.count, at: now)
+    writer.start(frame, closing: closing + LinkEstimate.request + restore)
+  }
+
+  /// What ends a picture cut short: the string terminator for sixel and kitty (kitty also ends its chunked
+  /// transmission), a reset for the text protocols.
+  var closing: [UInt8] {
+    switch graphics.encoder.proto {
+    case .sixel: [0x1B, 0x5C]
+    case .kitty: [0x1B, 0x5C] + Array("\u{1B}_Gm=0;\u{1B}\\".utf8)
+    case .iterm: [0x07]
+    case .blocks, .ascii: Array("\u{1B}[0m".utf8)
+    }
+  }
+
+  /// A pane's slice rendered at `grade`, encoded and placed; nil when it cannot be rendered.
+  func paneBytes(area: ScreenText.PaneArea, layout: GraphicsLayout, grade: PictureGrade) -> [UInt8]? {
+    let viewer = model.panes[area.pane]
+    var encoder = graphics.encoder
+    let proto = encoder.proto
+    let blocks = encoder.blocks
+    let enlarge = !link.isThin
+    if link.isThin { encoder.pngLevel = PNGEncoder.smallLevel }
+    let result = runtime.render(
+      viewer, box: layout.capacity(protocol: proto, blocks: blocks),
+      fit: { w, h in
+        let full = layout.rasterSize(imageWidth: w, imageHeight: h, protocol: proto, blocks: blocks, enlarge: enlarge)
+        return (max(1, full.width / grade.scale), max(1, full.height / grade.scale))
+      })
+    switch result {
+    case .success(var (raster, info)):
+      raster = PictureGrade.posterize(raster, levels: grade.levels)
+      info.isPreview = grade.isPreview
+      // Recording what the render found (window, probe value) asks for nothing more.
+      _ = update(&model, .sliceRendered(info, pane: area.pane), keymap: keymap)
+      textDirty = true
+      let covered = layout.cellsCovered(
+        rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto, blocks: blocks)
+      let x = area.x + max(0, (area.columns - covered.columns) / 2)
+      // Kitty: one image id a pane, so each new slice replaces its pane's picture only.
+      let bytes = encoder.encode(raster, imageID: UInt32(1 + area.pane), layout: layout)
+      return Self.positioned(bytes, proto: proto, row: area.y, column: x)
+    case .failure(let error):
+      _ = update(&model, .failed("\(error)"), keymap: keymap)
+      textDirty = true
+      return nil
+    }
+  }
+
+  /// Decodes the next slices in the direction the pane last moved, in the background.
+  func readAhead(pane: Int) {
+    let viewer = model.panes[pane]
+    let step = viewer.index >= (lastIndex[pane] ?? viewer.index) ? 1 : -1
+    lastIndex[pane] = viewer.index
+    let next = (1...Runtime.readAhead).map { viewer.index + $0 * step }.filter { viewer.paths.indices.contains($0) }
+    runtime.prefetch(next.map { viewer.paths[$0] })
+  }
+
+  /// Each slot's thumbnail rendered (or taken from the cache), encoded and placed.
+  func thumbnailBytes(_ slots: [ScreenText.ThumbnailSlot]) -> [UInt8] {
+    let proto = graphics.encoder.proto
+    let blocks = graphics.encoder.blocks
+    var bytes: [UInt8] = []
+    for slot in slots where model.series.indices.contains(slot.seriesIndex) {
+      let uid = model.series[slot.seriesIndex].seriesInstanceUID
+      let layout = GraphicsLayout(columns: slot.columns, rows: slot.rows, cell: graphics.cell)
+      let key = "\(uid) \(slot.columns)x\(slot.rows)"
+      if thumbnailCache[key] == nil {
+        thumbnailCache[key] = runtime.thumbnail(seriesInstanceUID: uid) {
+          layout.rasterSize(imageWidth: $0, imageHeight: $1, protocol: proto, blocks: blocks)
+        }
+      }
+      guard let raster = thumbnailCache[key] else { continue }
+      let covered = layout.cellsCovered(
+        rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto, blocks: blocks)
+      let x = slot.x + max(0, (slot.columns - covered.columns) / 2)
+      // Kitty ids 5 and up: one per slot, so thumbnails replace each other and never a pane's (1 to 4).
+      let encoded = graphics.encoder.encode(raster, imageID: UInt32(5 + slot.seriesIndex), layout: layout)
+      bytes += Self.positioned(encoded, proto: proto, row: slot.y, column: x)
+    }
+    if thumbnailCache.count > 64 { thumbnailCache.removeAll() }
+    return bytes
+  }
+}

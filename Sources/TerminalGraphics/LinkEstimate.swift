@@ -1,0 +1,118 @@
+/// What the link to the terminal carries, learned from the terminal's own answers: each picture is
+/// followed by a cursor position report request, and the report coming back says the picture reached the
+/// terminal. From those acknowledgements come the round trip, the drain rate (bytes the terminal takes a
+/// second) and so the bytes a picture may have to arrive in time. Pure: times are given, in seconds.
+public struct LinkEstimate: Sendable {
+  /// Bytes a second the terminal took, smoothed; nil until measured.
+  public private(set) var bytesPerSecond: Double?
+  /// The shortest answer time seen recently, in seconds: the round trip without queued bytes.
+  public private(set) var roundTrip: Double?
+  /// False once the terminal left several requests unanswered: pictures are then paced by writes alone.
+  public private(set) var answers = true
+
+  struct Frame {
+    var bytes: Int
+    var written: Double
+    var expectedDone: Double
+  }
+  private var outstanding: [Frame] = []
+  private var lastAnswer: Double?
+  private var recentTrips: [Double] = []
+  private var missed = 0
+
+  /// Frames in flight at most: the newest state is rendered only when the link nears free, so nothing
+  /// stale queues up even when the estimate is off.
+  public static let maxInFlight = 2
+  /// A frame of fewer bytes says nothing about the rate (its time is the round trip).
+  static let rateSampleBytes = 4096
+
+  public init() {}
+
+  public var inFlightBytes: Int { outstanding.reduce(0) { $0 + $1.bytes } }
+  public var inFlightFrames: Int { outstanding.count }
+
+  /// A frame of `bytes` (its acknowledgement request at its end) was handed to the terminal at `now`.
+  public mutating func sent(bytes: Int, at now: Double) {
+    guard answers else { return }
+    let previous = outstanding.last?.expectedDone ?? now
+    let start = max(now, previous)
+    outstanding.append(Frame(bytes: bytes, written: now, expectedDone: start + transferTime(bytes)))
+  }
+
+  func transferTime(_ bytes: Int) -> Double { bytesPerSecond.map { Double(bytes) / $0 } ?? 0 }
+
+  /// The terminal answered the oldest request at `now`.
+  public mutating func acknowledged(at now: Double) {
+    guard !outstanding.isEmpty else { return }
+    let frame = outstanding.removeFirst()
+    missed = 0
+    let trip = roundTrip ?? 0
+    // Sent while the one before was still on its way: the link worked on it from that one's answer on.
+    let busySince = lastAnswer.map { $0 > frame.written } ?? false
+    let duration = busySince ? now - (lastAnswer ?? now) : now - frame.written - trip
+    if frame.bytes >= Self.rateSampleBytes && duration > 0.0005 {
+      let sample = Double(frame.bytes) / duration
+      bytesPerSecond = bytesPerSecond.map { 0.6 * $0 + 0.4 * sample } ?? sample
+    }
+    if !busySince {
+      // What the answer took beyond carrying the bytes: the round trip.
+      let tripSample = max(0.0005, now - frame.written - transferTime(frame.bytes))
+      recentTrips.append(tripSample)
+      if recentTrips.count > 8 { recentTrips.removeFirst() }
+      roundTrip = recentTrips.min()
+    }
+    lastAnswer = now
+  }
+
+  /// Frames whose answer is long overdue count as delivered; after three in a row the terminal is taken
+  /// not to answer at all.
+  public mutating func expire(at now: Double) {
+    while let first = outstanding.first, now - first.written > max(2.0, 4 * (first.expectedDone - first.written)) {
+      outstanding.removeFirst()
+      missed += 1
+      if missed >= 3 {
+        answers = false
+        outstanding.removeAll()
+      }
+    }
+  }
+
+  /// When an overdue answer should be given up on (for the caller's wait), nil with nothing in flight.
+  public var expiryDeadline: Double? {
+    outstanding.first.map { $0.written + max(2.0, 4 * ($0.expectedDone - $0.written)) }
+  }
+
+  /// Whether a new frame may go now: nothing in flight, or the frames in flight should have arrived by now
+  /// (their answers are on the way back), so the new one follows them without waiting in a queue.
+  public func ready(at now: Double) -> Bool {
+    guard let last = outstanding.last else { return true }
+    return outstanding.count < Self.maxInFlight && bytesPerSecond != nil && now >= last.expectedDone
+  }
+
+  /// When `ready` may turn true by itself (nil: only an answer can make it so).
+  public func readyAt() -> Double? {
+    guard let last = outstanding.last, outstanding.count < Self.maxInFlight, bytesPerSecond != nil else { return nil }
+    return last.expectedDone
+  }
+
+  /// The bytes a picture may have to arrive within `seconds`; nil while the rate is unknown.
+  public func budget(seconds: Double) -> Int? {
+    bytesPerSecond.map { Int($0 * seconds) }
+  }
+
+  /// A link slower than this is thin: sixel pictures are then sent at no more than the image's own pixels.
+  public static let thinBytesPerSecond = 4_000_000.0
+  public var isThin: Bool { (bytesPerSecond ?? .infinity) < Self.thinBytesPerSecond }
+
+  /// The request whose answer acknowledges everything before it: a cursor position report with the cursor
+  /// put at the top left first, so the answer is always `ESC [ 1 ; 1 R`. The caller saves and restores
+  /// the cursor around it.
+  public static let request: [UInt8] = Array("\u{1B}[1;1H\u{1B}[6n".utf8)
+  public static let answer = "\u{1B}[1;1R"
+
+  /// A harmless filler (SGR resets) that measures the rate at start: a request, then `bytes` of filler,
+  /// then a request; the time between the two answers is the filler's transfer time.
+  public static func calibration(bytes: Int = 16384) -> [UInt8] {
+    request + Array(repeating: Array("\u{1B}[m".utf8), count: bytes / 3).flatMap { $0 } + request
+  }
+}
