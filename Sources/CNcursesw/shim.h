@@ -75,6 +75,9 @@ static inline void biloba_curses_start(void) {
   curs_set(0);
   set_escdelay(25);
   mouseinterval(0);
+  // No typeahead check: curses would stop drawing whenever input is waiting, and the terminal's answers
+  // to our acknowledgement requests are input that arrives while it draws.
+  typeahead(-1);
 }
 
 /// The key code curses gives for the terminal's answer to our acknowledgement request (a cursor
@@ -122,11 +125,13 @@ static inline void biloba_mouse_mode(int drag) {
   fflush(stdout);
 }
 
-/// After KEY_MOUSE, what happened and at which cell: 1 wheel up, 2 wheel down, 3 button pressed,
-/// 4 moved with the button held, 5 released; 0 for anything else.
+/// After KEY_MOUSE, the oldest queued event, what happened and at which cell: 1 wheel up, 2 wheel down,
+/// 3 button pressed, 4 moved with the button held, 5 released; 0 for anything else; -1 when the queue
+/// is empty. Read until -1: curses may queue several events behind one KEY_MOUSE (it looks ahead for
+/// clicks, and a terminal's answer after the events ends the look-ahead).
 static inline int biloba_mouse_event(int *x, int *y) {
   MEVENT event;
-  if (getmouse(&event) != OK) return 0;
+  if (getmouse(&event) != OK) return -1;
   *x = event.x;
   *y = event.y;
   if (event.bstate & BUTTON4_PRESSED) return 1;

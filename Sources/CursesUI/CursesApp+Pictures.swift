@@ -20,6 +20,14 @@ extension CursesApp {
   static let restDelay = 0.12
   /// The time a preview may take on the link: at least five pictures a second while keys come.
   static let frameInterval = 0.15
+  /// Changes further apart than this are single steps, each shown in full at once (no preview first).
+  static let burstGap = 0.3
+
+  /// Keys keep changing the picture: the last change came within `restDelay`, and closely after the one
+  /// before it.
+  func moving(at now: Double) -> Bool {
+    now - lastMotion < Self.restDelay && lastMotion - previousMotion < Self.burstGap
+  }
 
   /// Panes whose picture differs from the one wanted, or whose preview waits for the full picture.
   var picturesPending: Bool {
@@ -45,7 +53,7 @@ extension CursesApp {
       }
       return
     }
-    let moving = now - lastMotion < Self.restDelay
+    let moving = moving(at: now)
     // The active pane first: it is the one the reader is looking at.
     let areas = ScreenText.paneAreas(model).sorted {
       ($0.pane == model.activePane ? 0 : 1) < ($1.pane == model.activePane ? 0 : 1)

@@ -51,9 +51,10 @@ public final class CursesApp {
   /// The thumbnails on screen now, and rendered ones by series and size (a study's few are kept).
   var shownThumbnails: [ScreenText.ThumbnailSlot]?
   var thumbnailCache: [String: Raster] = [:]
-  /// When a pane's picture last changed by the reader's hand: previews go out until it has been still
-  /// for `restDelay`.
+  /// When a pane's picture last changed by the reader's hand, and the change before: previews go out
+  /// while changes follow each other closely, until the reader has been still for `restDelay`.
   var lastMotion = -Double.infinity
+  var previousMotion = -Double.infinity
   /// The slice each pane showed before, for reading ahead in the direction of scrolling.
   var lastIndex: [Int: Int] = [:]
   /// The text on screen is out of date (drawn as soon as no picture is half written).
@@ -123,7 +124,9 @@ public final class CursesApp {
   func takeInput() {
     var key: wint_t = 0
     while !model.quit {
-      let got = biloba_get_key(0, &key)
+      // A millisecond, not zero: without any wait curses drops X10 mouse reports under some terminal
+      // types (seen with tmux-256color).
+      let got = biloba_get_key(1, &key)
       if got == ERR { break }
       let now = Self.now()
       if got == KEY_CODE_YES && Int32(key) == biloba_key_acknowledged() {
@@ -134,8 +137,8 @@ public final class CursesApp {
       if got == KEY_CODE_YES && Int32(key) == KEY_RESIZE {
         msg = .resize(columns: Int(biloba_columns()), rows: Int(biloba_rows()))
       } else if got == KEY_CODE_YES && Int32(key) == KEY_MOUSE {
-        guard let mouse = mouseMessage() else { continue }
-        msg = mouse
+        for mouse in mouseMessages() { handle(mouse, at: now) }
+        continue
       } else if let name = KeyNames.name(code: key, isFunctionKey: got == KEY_CODE_YES) {
         msg = .key(name)
       } else {
@@ -172,7 +175,10 @@ public final class CursesApp {
       fullRedraw = true
       writer.cut()
     }
-    if model.panes.map(\.picture) != pictures { lastMotion = now }
+    if model.panes.map(\.picture) != pictures {
+      previousMotion = lastMotion
+      lastMotion = now
+    }
   }
 
   /// Where a drag last was, while the button is held.
@@ -180,21 +186,24 @@ public final class CursesApp {
   /// Whether the terminal reports drags now (only on the viewer).
   var dragReported = false
 
-  /// The wheel as keys; a drag with the first button as cell steps (window and level).
-  func mouseMessage() -> Msg? {
+  /// Every mouse event queued: the wheel as keys, a drag with the first button as cell steps (window and
+  /// level).
+  func mouseMessages() -> [Msg] {
+    var messages: [Msg] = []
     var x: Int32 = 0
     var y: Int32 = 0
-    switch biloba_mouse_event(&x, &y) {
-    case 1: return .key("WheelUp")
-    case 2: return .key("WheelDown")
-    case 3:
-      dragAt = (x, y)
-      return nil
-    case let kind where kind == 4 || kind == 5:
-      guard let from = dragAt else { return nil }
-      dragAt = kind == 5 ? nil : (x, y)
-      return .drag(columns: Int(x - from.x), rows: Int(y - from.y))
-    default: return nil
+    while true {
+      switch biloba_mouse_event(&x, &y) {
+      case -1: return messages
+      case 1: messages.append(.key("WheelUp"))
+      case 2: messages.append(.key("WheelDown"))
+      case 3: dragAt = (x, y)
+      case let kind where kind == 4 || kind == 5:
+        guard let from = dragAt else { continue }
+        dragAt = kind == 5 ? nil : (x, y)
+        messages.append(.drag(columns: Int(x - from.x), rows: Int(y - from.y)))
+      default: continue
+      }
     }
   }
 

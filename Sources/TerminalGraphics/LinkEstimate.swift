@@ -1,6 +1,6 @@
 /// What the link to the terminal carries, learned from the terminal's own answers: each picture is
-/// followed by a cursor position report request, and the report coming back says the picture reached the
-/// terminal. From those acknowledgements come the round trip, the drain rate (bytes the terminal takes a
+/// followed by a device status request, and the answer coming back says the picture reached the
+/// terminal (terminals answer in order, after drawing what came before). From those acknowledgements come the round trip, the drain rate (bytes the terminal takes a
 /// second) and so the bytes a picture may have to arrive in time. Pure: times are given, in seconds.
 public struct LinkEstimate: Sendable {
   /// Bytes a second the terminal took, smoothed; nil until measured.
@@ -50,8 +50,9 @@ public struct LinkEstimate: Sendable {
     // Sent while the one before was still on its way: the link worked on it from that one's answer on.
     let busySince = lastAnswer.map { $0 > frame.written } ?? false
     let duration = busySince ? now - (lastAnswer ?? now) : now - frame.written - trip
-    if frame.bytes >= Self.rateSampleBytes && duration > 0.0005 {
-      let sample = Double(frame.bytes) / duration
+    if frame.bytes >= Self.rateSampleBytes {
+      // Answers read together (a fast terminal): the rate is at least what a millisecond would give.
+      let sample = Double(frame.bytes) / max(0.001, duration)
       bytesPerSecond = bytesPerSecond.map { 0.6 * $0 + 0.4 * sample } ?? sample
     }
     if !busySince {
@@ -104,11 +105,11 @@ public struct LinkEstimate: Sendable {
   public static let thinBytesPerSecond = 4_000_000.0
   public var isThin: Bool { (bytesPerSecond ?? .infinity) < Self.thinBytesPerSecond }
 
-  /// The request whose answer acknowledges everything before it: a cursor position report with the cursor
-  /// put at the top left first, so the answer is always `ESC [ 1 ; 1 R`. The caller saves and restores
-  /// the cursor around it.
-  public static let request: [UInt8] = Array("\u{1B}[1;1H\u{1B}[6n".utf8)
-  public static let answer = "\u{1B}[1;1R"
+  /// The request whose answer acknowledges everything before it: a device status report (DSR 5), which
+  /// every VT100-compatible terminal (xterm, kitty, VTE, iTerm2, tmux) answers with `ESC [ 0 n`; it
+  /// moves nothing on the screen.
+  public static let request: [UInt8] = Array("\u{1B}[5n".utf8)
+  public static let answer = "\u{1B}[0n"
 
   /// A harmless filler (SGR resets) that measures the rate at start: a request, then `bytes` of filler,
   /// then a request; the time between the two answers is the filler's transfer time.

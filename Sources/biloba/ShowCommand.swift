@@ -133,7 +133,11 @@ struct ProbeCommand: ParsableCommand {
   @Option(name: .long, help: "How long to wait for the terminal's answers, in milliseconds.")
   var timeout = 500
 
+  @Flag(name: .long, inversion: .prefixedNo, help: "Also measure the link: round trip and drain rate.")
+  var link = true
+
   func run() throws {
     StandardOutput.line(TerminalSession.capabilities(timeoutMilliseconds: max(10, min(timeout, 10_000))).summary)
+    if link, let summary = TerminalSession.link()?.summary { StandardOutput.line(summary) }
   }
 }

@@ -16,6 +16,14 @@ enum TerminalSession {
     return TerminalProbe.probe(fd: fd, timeoutMilliseconds: timeoutMilliseconds, environment: environment)
   }
 
+  /// The link to the controlling terminal, measured; nil without one.
+  static func link() -> LinkEstimate? {
+    let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    return LinkProbe.measure(fd: fd)
+  }
+
   static func writeStandardOutput(_ bytes: [UInt8]) {
     FileHandle.standardOutput.write(Data(bytes))
   }

@@ -35,13 +35,19 @@ import Testing
     /// Waits until the screen shows `text` (or 5 s pass) and returns the screen.
     @discardableResult
     func wait(for text: String) throws -> String {
+      try wait(text) { $0.contains(text) }
+    }
+
+    /// Waits until `shown` holds for the screen (or 5 s pass) and returns the screen.
+    @discardableResult
+    func wait(_ what: String, until shown: (String) -> Bool) throws -> String {
       var last = ""
       for _ in 0..<100 {
         last = try screen()
-        if last.contains(text) { return last }
+        if shown(last) { return last }
         usleep(50_000)
       }
-      Issue.record("the screen never showed \(text):\n\(last)")
+      Issue.record("the screen never showed \(what):\n\(last)")
       return last
     }
 
@@ -72,11 +78,14 @@ import Testing
     #expect(list.contains("Yamada, Tarou"))
     try session.keys("End")
     try session.keys("Enter")
-    // The series screen: the list, and under it each series' thumbnail above its label.
-    let series = try session.wait(for: "[#1 AXIAL 2.5MM]").split(separator: "\n", omittingEmptySubsequences: false)
-    let label = series.firstIndex { $0.hasPrefix("[#1 AXIAL 2.5MM]") } ?? 0
-    let picture = series[max(0, label - 6)..<label].map { $0.prefix(16) }.joined()
-    #expect(picture.contains { "▀▄█".contains($0) }, "a thumbnail in half blocks: \(series.joined(separator: "\n"))")
+    // The series screen: the list, and under it each series' thumbnail above its label (the picture
+    // follows the text, which is drawn first).
+    func thumbnail(_ screen: String) -> Bool {
+      let series = screen.split(separator: "\n", omittingEmptySubsequences: false)
+      guard let label = series.firstIndex(where: { $0.hasPrefix("[#1 AXIAL 2.5MM]") }) else { return false }
+      return series[max(0, label - 6)..<label].map { $0.prefix(16) }.joined().contains { "▀▄█".contains($0) }
+    }
+    try session.wait("a thumbnail in half blocks above the label", until: thumbnail)
     try session.keys("Enter")
     try session.wait(for: "Im 1/24")
     try session.keys("Down", "Down", "Down")
