@@ -17,7 +17,9 @@ extension CursesApp {
   }
 
   /// Still this long (seconds) after the last change, the reader is at rest: full pictures from then on.
-  static let restDelay = 0.12
+  /// Short, since a full picture begun too soon is cut when the next key comes (keys auto-repeat every
+  /// 30 to 50 ms).
+  static let restDelay = 0.08
   /// The time a preview may take on the link: at least five pictures a second while keys come.
   static let frameInterval = 0.15
   /// Changes further apart than this are single steps, each shown in full at once (no preview first).
@@ -50,6 +52,7 @@ extension CursesApp {
         shownThumbnails = slots
         let bytes = thumbnailBytes(slots)
         if !bytes.isEmpty { send(bytes, at: now) }
+        writing = nil
       }
       return
     }
@@ -79,9 +82,30 @@ extension CursesApp {
       costs.record(grade, bytes: bytes.count, fullPixels: capacity.width * capacity.height)
       shownPanes[area.pane] = ShownPicture(area: area, picture: picture, grade: grade)
       send(bytes, at: now)
+      writing = (area.pane, picture, grade)
       readAhead(pane: area.pane)
       return
     }
+  }
+
+  /// Cuts the picture being written when its pane wants another one and the rest would hold the link
+  /// longer than a preview: the reader moved on, and a newer picture is due.
+  func cutStalePicture(at now: Double) {
+    guard writer.busy, let writing, model.screen == .viewer, model.panes.indices.contains(writing.pane) else { return }
+    // Another picture wanted, or the reader came to rest while a preview is on its way: the full one is due.
+    let atRest = writing.grade.isPreview && !moving(at: now)
+    guard model.panes[writing.pane].picture != writing.picture || atRest, let rate = link.bytesPerSecond,
+      Double(writer.remaining) / rate > Self.frameInterval / 3
+    else { return }
+    cutPicture()
+    // Part of it is on the screen: the pane is drawn again whatever it wants next.
+    shownPanes[writing.pane] = nil
+  }
+
+  /// Cuts the picture being written, if any, and tells the link estimate what left of it.
+  func cutPicture() {
+    if let sent = writer.cut() { link.cutLast(to: sent) }
+    writing = nil
   }
 
   /// Frames a picture's bytes (cursor saved and restored around them, the acknowledgement request at
@@ -91,7 +115,9 @@ extension CursesApp {
     let restore: [UInt8] = [0x1B, 0x38]
     let frame = save + bytes + LinkEstimate.request + restore
     link.sent(bytes: frame.count, at: now)
-    writer.start(frame, closing: closing + LinkEstimate.request + restore)
+    // On a thin link at its rate (a little over, so the estimate can grow), a few kilobytes ahead.
+    writer.pace = link.isThin ? link.bytesPerSecond.map { (1.1 * $0, 8192) } : nil
+    writer.start(frame, closing: closing + LinkEstimate.request + restore, at: now)
   }
 
   /// What ends a picture cut short: the string terminator for sixel and kitty (kitty also ends its chunked

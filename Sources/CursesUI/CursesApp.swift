@@ -46,6 +46,8 @@ public final class CursesApp {
   let writer = PictureWriter()
   var link = LinkEstimate()
   var costs = PictureCosts()
+  /// The pane and picture being written now (nil for thumbnails or nothing).
+  var writing: (pane: Int, picture: PanePicture, grade: PictureGrade)?
   /// What each pane shows now: its area, its picture, and at which grade.
   var shownPanes: [Int: ShownPicture] = [:]
   /// The thumbnails on screen now, and rendered ones by series and size (a study's few are kept).
@@ -85,13 +87,15 @@ public final class CursesApp {
     calibrate()
     dispatch(effects)
     while !model.quit {
-      writer.flush()
+      let now = Self.now()
+      writer.flush(at: now)
+      cutStalePicture(at: now)
       if textDirty && !writer.busy { drawText() }
-      if !writer.busy { schedulePicture(at: Self.now()) }
+      if !writer.busy { schedulePicture(at: now) }
       wait()
       takeInput()
     }
-    writer.cut()
+    cutPicture()
   }
 
   /// Measures the link before the first picture: a request, a filler, a request (see `LinkEstimate`).
@@ -113,9 +117,12 @@ public final class CursesApp {
     if let ready = link.readyAt(), picturesPending { deadlines.append(ready) }
     if previewShown { deadlines.append(lastMotion + Self.restDelay) }
     if let expiry = link.expiryDeadline { deadlines.append(expiry) }
+    let paced = writer.nextWrite(at: now)
+    if let paced { deadlines.append(paced) }
     let timeout = deadlines.min().map { Int32(max(0, min(60_000, ($0 - now) * 1000).rounded(.up))) } ?? -1
     var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
-    if writer.busy { fds.append(pollfd(fd: 1, events: Int16(POLLOUT), revents: 0)) }
+    // Bytes the pace allows and the terminal did not take yet: wake when it takes more.
+    if writer.busy && paced == nil { fds.append(pollfd(fd: 1, events: Int16(POLLOUT), revents: 0)) }
     _ = poll(&fds, nfds_t(fds.count), timeout)
   }
 
@@ -173,7 +180,7 @@ public final class CursesApp {
     if case .resize = msg { resized = true }
     if resized || before != (model.screen, model.layout, model.panes.count) {
       fullRedraw = true
-      writer.cut()
+      cutPicture()
     }
     if model.panes.map(\.picture) != pictures {
       previousMotion = lastMotion

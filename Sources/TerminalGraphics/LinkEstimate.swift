@@ -19,6 +19,8 @@ public struct LinkEstimate: Sendable {
   private var lastAnswer: Double?
   private var recentTrips: [Double] = []
   private var missed = 0
+  /// Answers received so far.
+  public private(set) var answered = 0
 
   /// Frames in flight at most: the newest state is rendered only when the link nears free, so nothing
   /// stale queues up even when the estimate is off.
@@ -39,6 +41,16 @@ public struct LinkEstimate: Sendable {
     outstanding.append(Frame(bytes: bytes, written: now, expectedDone: start + transferTime(bytes)))
   }
 
+  /// The last frame was cut short: the terminal gets `bytes` of it (none: it never left).
+  public mutating func cutLast(to bytes: Int) {
+    guard var last = outstanding.popLast() else { return }
+    guard bytes > 0 else { return }
+    let start = last.expectedDone - transferTime(last.bytes)
+    last.bytes = bytes
+    last.expectedDone = start + transferTime(bytes)
+    outstanding.append(last)
+  }
+
   func transferTime(_ bytes: Int) -> Double { bytesPerSecond.map { Double(bytes) / $0 } ?? 0 }
 
   /// The terminal answered the oldest request at `now`.
@@ -46,18 +58,22 @@ public struct LinkEstimate: Sendable {
     guard !outstanding.isEmpty else { return }
     let frame = outstanding.removeFirst()
     missed = 0
+    answered += 1
     let trip = roundTrip ?? 0
-    // Sent while the one before was still on its way: the link worked on it from that one's answer on.
-    let busySince = lastAnswer.map { $0 > frame.written } ?? false
-    let duration = busySince ? now - (lastAnswer ?? now) : now - frame.written - trip
-    if frame.bytes >= Self.rateSampleBytes {
-      // Answers read together (a fast terminal): the rate is at least what a millisecond would give.
-      let sample = Double(frame.bytes) / max(0.001, duration)
+    let elapsed = now - frame.written
+    // The link worked on this frame from when it reached the link (written, half a round trip on: one
+    // round trip in answer time) or, if the one before was still on its way then, from that one's answer.
+    let busySince = lastAnswer.map { $0 > frame.written + trip } ?? false
+    let duration = now - max(lastAnswer ?? -.infinity, frame.written + trip)
+    // A sample only when carrying the bytes took a fair part of the time: answers read together, or a
+    // frame small against the round trip's jitter, say nothing of the rate.
+    if frame.bytes >= Self.rateSampleBytes && duration > 0.002 && (busySince || duration > elapsed / 4) {
+      let sample = Double(frame.bytes) / duration
       bytesPerSecond = bytesPerSecond.map { 0.6 * $0 + 0.4 * sample } ?? sample
     }
     if !busySince {
       // What the answer took beyond carrying the bytes: the round trip.
-      let tripSample = max(0.0005, now - frame.written - transferTime(frame.bytes))
+      let tripSample = max(0.0005, elapsed - transferTime(frame.bytes))
       recentTrips.append(tripSample)
       if recentTrips.count > 8 { recentTrips.removeFirst() }
       roundTrip = recentTrips.min()

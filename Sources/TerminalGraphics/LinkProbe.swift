@@ -73,8 +73,11 @@ public enum LinkProbe {
 extension LinkEstimate {
   /// The estimate in words, for `biloba probe`.
   public var summary: String {
-    guard let rate = bytesPerSecond, let trip = roundTrip else {
+    guard let trip = roundTrip else {
       return "link: the terminal did not answer (pictures are paced by writes alone)"
+    }
+    guard let rate = bytesPerSecond else {
+      return "link: round trip \(Int((trip * 1000).rounded())) ms, drain too fast to measure (a local terminal)"
     }
     let kb = rate / 1000
     let rateText = kb >= 1000 ? "\(Int((kb / 1000).rounded())) MB/s" : "\(Int(kb.rounded())) kB/s"

@@ -4,6 +4,7 @@ from one side is written to the other DELAY_MS later, in order.
 
 usage: delay.py HOST PORT DELAY_MS
 """
+import os
 import socket
 import sys
 import threading
@@ -47,15 +48,14 @@ def main():
     host, port, delay = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]) / 1000
     sock = socket.create_connection((host, port))
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    stdin, stdout = sys.stdin.buffer.raw, sys.stdout.buffer.raw
 
     def write_out(data):
         view = memoryview(data)
         while view:
-            view = view[stdout.write(view):]
+            view = view[os.write(1, view):]
 
     up = threading.Thread(
-        target=pump, args=(lambda: stdin.read(65536), sock.sendall, lambda: sock.shutdown(socket.SHUT_WR), delay),
+        target=pump, args=(lambda: os.read(0, 65536), sock.sendall, lambda: sock.shutdown(socket.SHUT_WR), delay),
         daemon=True)
     up.start()
     pump(lambda: sock.recv(65536), write_out, lambda: None, delay)
