@@ -2,7 +2,7 @@
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_PACKAGES := libncurses-dev libsixel-dev libopenjp2-7-dev libturbojpeg0-dev libcharls-dev zlib1g-dev \
 	libsqlite3-dev pkg-config dcmtk libgdcm-tools openjph-tools python3-pip xvfb xterm imagemagick tmux \
-	orthanc curl iproute2 xdotool
+	orthanc curl iproute2 xdotool openssh-server
 BENCH_PACKAGES := libsixel-bin chafa
 
 .PHONY: setup setup-system setup-python build run test fuzz bench samples

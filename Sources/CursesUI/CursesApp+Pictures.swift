@@ -92,11 +92,14 @@ extension CursesApp {
   /// longer than a preview: the reader moved on, and a newer picture is due.
   func cutStalePicture(at now: Double) {
     guard writer.busy, let writing, model.screen == .viewer, model.panes.indices.contains(writing.pane) else { return }
-    // Another picture wanted, or the reader came to rest while a preview is on its way: the full one is due.
-    let atRest = writing.grade.isPreview && !moving(at: now)
-    guard model.panes[writing.pane].picture != writing.picture || atRest, let rate = link.bytesPerSecond,
-      Double(writer.remaining) / rate > Self.frameInterval / 3
-    else { return }
+    // Another picture wanted while what is left would take longer than a preview (so previews, sized to
+    // the budget, always arrive whole, cine included); or the reader came to rest while a preview is on
+    // its way: the full picture is due.
+    guard let rate = link.bytesPerSecond else { return }
+    let left = Double(writer.remaining) / rate
+    let stale = model.panes[writing.pane].picture != writing.picture && left > Self.frameInterval
+    let atRest = writing.grade.isPreview && !moving(at: now) && left > Self.frameInterval / 3
+    guard stale || atRest else { return }
     cutPicture()
     // Part of it is on the screen: the pane is drawn again whatever it wants next.
     shownPanes[writing.pane] = nil

@@ -277,6 +277,7 @@ def analyze(rundir, phases, png_bytes):
             q_offset = min([a for t, a, b in outs if t >= q] or [len(outb)])
             d["picture_bytes_after_q"] = sum(max(0, p["start"] + p["bytes"] - max(p["start"], q_offset))
                                              for p in pics if p["start"] + p["bytes"] > q_offset)
+            d["pictures_after_q"] = sum(1 for p in pics if p["t_end"] > q)
         res[name] = d
     down = res.get("down", {})
     full = max(down.get("picture_bytes") or [0])
