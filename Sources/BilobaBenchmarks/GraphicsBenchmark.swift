@@ -81,6 +81,16 @@ enum GraphicsBenchmark {
           ours: Double(ourSame) / 1024, peer: Double(chafa.count) / 1024, peerName: "chafa",
           unit: "KiB"))
     }
+    // Kitty on a fast terminal: whole pictures a second at 840x840 (the image area of a 160x48 terminal
+    // of 10x20-pixel cells), the fast zlib level, and the thin links' one.
+    let big = Resampler.resize(raster, width: 840, height: 840)
+    for (label, level) in [("fast", PNGEncoder.fastLevel), ("thin-link", PNGEncoder.smallLevel)] {
+      let kitty = Timing.median(repeats: repeats * 2) { _ = KittyEncoder.encode(big, id: 1, level: level) }
+      figures.append(
+        Figure(
+          name: "kitty pictures a second at 840x840, \(label) level (more is better)",
+          ours: 1 / kitty.seconds, peer: nil, peerName: "", unit: "/s", higherIsBetter: true))
+    }
     // Bytes per frame for each protocol, 80x24 cells of 10x20 pixels.
     let layout = GraphicsLayout(columns: 80, rows: 24, cell: .init(width: 10, height: 20))
     for (label, proto, depth) in [

@@ -10,6 +10,14 @@ import Workstation
 /// reader did meanwhile, the next frame shows the newest state. While the reader keeps moving, frames are
 /// previews sized to the link's budget; once still for `restDelay`, the full picture follows.
 extension CursesApp {
+  /// The last full picture sent to a pane and where it is: what a sixel update of a few bands is
+  /// compared with.
+  struct SentRaster {
+    var raster: Raster
+    var x: Int
+    var y: Int
+  }
+
   struct ShownPicture: Equatable {
     var area: ScreenText.PaneArea
     var picture: PanePicture
@@ -101,8 +109,9 @@ extension CursesApp {
     let atRest = writing.grade.isPreview && !moving(at: now) && left > Self.frameInterval / 3
     guard stale || atRest else { return }
     cutPicture()
-    // Part of it is on the screen: the pane is drawn again whatever it wants next.
+    // Part of it is on the screen: the pane is drawn again whatever it wants next, and whole.
     shownPanes[writing.pane] = nil
+    sentRasters[writing.pane] = nil
   }
 
   /// Cuts the picture being written, if any, and tells the link estimate what left of it.
@@ -118,8 +127,9 @@ extension CursesApp {
     let restore: [UInt8] = [0x1B, 0x38]
     let frame = save + bytes + LinkEstimate.request + restore
     link.sent(bytes: frame.count, at: now)
-    // On a thin link at its rate (a little over, so the estimate can grow), a few kilobytes ahead.
-    writer.pace = link.isThin ? link.bytesPerSecond.map { (1.1 * $0, 8192) } : nil
+    // On a thin link at its rate (a quarter over, so an estimate on the low side grows quickly), a few
+    // kilobytes ahead.
+    writer.pace = link.isThin ? link.bytesPerSecond.map { (1.25 * $0, 8192) } : nil
     writer.start(frame, closing: closing + LinkEstimate.request + restore, at: now)
   }
 
@@ -158,6 +168,16 @@ extension CursesApp {
       let covered = layout.cellsCovered(
         rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto, blocks: blocks)
       let x = area.x + max(0, (area.columns - covered.columns) / 2)
+      defer { sentRasters[area.pane] = grade == .full ? SentRaster(raster: raster, x: x, y: area.y) : nil }
+      // Sixel over a full picture of the same size and place: only the bands that changed (a moving
+      // probe or measurement changes a few), when that is clearly less.
+      if proto == .sixel, let sent = sentRasters[area.pane], grade == .full, sent.x == x, sent.y == area.y,
+        let rows = SixelEncoder.changedRows(from: sent.raster, to: raster, cellHeight: graphics.cell.height),
+        rows.count * 3 < raster.height * 2
+      {
+        let bytes = encoder.encodeSixel(raster, rows: rows)
+        return Self.positioned(bytes, proto: proto, row: area.y + rows.lowerBound / graphics.cell.height, column: x)
+      }
       // Kitty: one image id a pane, so each new slice replaces its pane's picture only.
       let bytes = encoder.encode(raster, imageID: UInt32(1 + area.pane), layout: layout)
       return Self.positioned(bytes, proto: proto, row: area.y, column: x)

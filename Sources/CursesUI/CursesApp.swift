@@ -50,6 +50,7 @@ public final class CursesApp {
   var writing: (pane: Int, picture: PanePicture, grade: PictureGrade)?
   /// What each pane shows now: its area, its picture, and at which grade.
   var shownPanes: [Int: ShownPicture] = [:]
+  var sentRasters: [Int: SentRaster] = [:]
   /// The thumbnails on screen now, and rendered ones by series and size (a study's few are kept).
   var shownThumbnails: [ScreenText.ThumbnailSlot]?
   var thumbnailCache: [String: Raster] = [:]
@@ -239,6 +240,7 @@ public final class CursesApp {
       if graphics.encoder.proto == .kitty { Self.write(KittyEncoder.deleteAll) }
       biloba_clear()
       shownPanes = [:]
+      sentRasters = [:]
       shownThumbnails = nil
       fullRedraw = false
     }

@@ -25,8 +25,9 @@ public struct LinkEstimate: Sendable {
   /// Frames in flight at most: the newest state is rendered only when the link nears free, so nothing
   /// stale queues up even when the estimate is off.
   public static let maxInFlight = 2
-  /// A frame of fewer bytes says nothing about the rate (its time is the round trip).
-  static let rateSampleBytes = 4096
+  /// A frame of fewer bytes says nothing about the rate: its time is the round trip, and on a local
+  /// terminal the terminal's own wake-ups (a 10 kB thumbnail read as 250 kB/s in xterm).
+  static let rateSampleBytes = 16384
 
   public init() {}
 
@@ -69,7 +70,9 @@ public struct LinkEstimate: Sendable {
     // frame small against the round trip's jitter, say nothing of the rate.
     if frame.bytes >= Self.rateSampleBytes && duration > 0.002 && (busySince || duration > elapsed / 4) {
       let sample = Double(frame.bytes) / duration
-      bytesPerSecond = bytesPerSecond.map { 0.6 * $0 + 0.4 * sample } ?? sample
+      let rate = bytesPerSecond.map { 0.6 * $0 + 0.4 * sample } ?? sample
+      bytesPerSecond = rate
+      if rate < Self.thinBelow { isThin = true } else if rate > Self.thinUntil { isThin = false }
     }
     if !busySince {
       // What the answer took beyond carrying the bytes: the round trip.
@@ -117,9 +120,12 @@ public struct LinkEstimate: Sendable {
     bytesPerSecond.map { Int($0 * seconds) }
   }
 
-  /// A link slower than this is thin: sixel pictures are then sent at no more than the image's own pixels.
-  public static let thinBytesPerSecond = 4_000_000.0
-  public var isThin: Bool { (bytesPerSecond ?? .infinity) < Self.thinBytesPerSecond }
+  /// A link slower than the first (5.6 Mbit/s) is thin: sixel pictures are then sent at no more than the
+  /// image's own pixels, and paced; it is thin until faster than the second. Apart, so the choice does not
+  /// flap: xterm itself takes sixel at 0.8 to 1.1 MB/s, and a picture should not change size at each one.
+  public static let thinBelow = 700_000.0
+  public static let thinUntil = 1_400_000.0
+  public private(set) var isThin = false
 
   /// The request whose answer acknowledges everything before it: a device status report (DSR 5), which
   /// every VT100-compatible terminal (xterm, kitty, VTE, iTerm2, tmux) answers with `ESC [ 0 n`; it

@@ -132,6 +132,13 @@ public struct TerminalImageEncoder: Sendable {
   /// than the few milliseconds.
   public var pngLevel: Int32 = PNGEncoder.fastLevel
 
+  /// Rows `rows` of a sixel raster as an image of their own (see `SixelEncoder.changedRows`), wrapped for
+  /// tmux like a whole picture.
+  public func encodeSixel(_ raster: Raster, rows: Range<Int>) -> [UInt8] {
+    let bytes = sixel.encode(raster, rows: rows)
+    return tmuxPassthrough ? TmuxPassthrough.wrap(bytes) : bytes
+  }
+
   public func encode(_ raster: Raster, imageID: UInt32 = 1, layout: GraphicsLayout? = nil) -> [UInt8] {
     let covered = layout?.cellsCovered(
       rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto,

@@ -49,7 +49,8 @@ import Testing
         variant, "--work", dir.path, "--json", dir.file("result.json"), "--quiet", "1.2",
       ])
     try #require(out.status == 0, "the harness failed: \(out.stdout)\n\(out.stderr)")
-    let runs = try JSONDecoder().decode([Run].self, from: Data(contentsOf: URL(fileURLWithPath: dir.file("result.json"))))
+    let runs = try JSONDecoder().decode(
+      [Run].self, from: Data(contentsOf: URL(fileURLWithPath: dir.file("result.json"))))
     let run = try #require(runs.first)
     #expect(run.exited, "q ends the workstation")
     // 20 Down keys from slice 2: the final slice, in full (no preview mark) once the reader stops.
@@ -61,6 +62,8 @@ import Testing
         run.burst.picture_bytes.contains { $0 * 2 < largest }, "previews while keys come: \(run.burst.picture_bytes)")
     }
     #expect((run.burstquit.pictures_after_q ?? 99) <= 2, "after q, at most what was already on its way arrives")
-    #expect((run.slice_change_vs_png ?? 99) <= bytesAgainstPNG, "a slice change costs \(run.slice_change_vs_png ?? 0)x its PNG")
+    #expect(
+      (run.slice_change_vs_png ?? 99) <= bytesAgainstPNG,
+      "a slice change costs \(run.slice_change_vs_png ?? 0)x its PNG")
   }
 }

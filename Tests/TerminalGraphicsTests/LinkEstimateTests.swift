@@ -8,11 +8,11 @@ struct LinkEstimateTests {
     var link = LinkEstimate()
     #expect(link.bytesPerSecond == nil && link.roundTrip == nil && !link.isThin, "unknown: taken as fast")
     // A request, 16 KB of filler, a request, written at once; the link carries 200 KB/s, 100 ms round trip.
-    link.sent(bytes: 10, at: 0)
-    link.sent(bytes: 16_384, at: 0)
+    link.sent(bytes: 4, at: 0)
+    link.sent(bytes: 16_388, at: 0)
     #expect(!link.ready(at: 0.05), "nothing goes while the rate is unknown and bytes are in flight")
     link.acknowledged(at: 0.1)
-    link.acknowledged(at: 0.1 + 16_384.0 / 200_000)
+    link.acknowledged(at: 0.1 + 16_388.0 / 200_000)
     #expect(abs((link.roundTrip ?? 0) - 0.1) < 0.001)
     #expect(abs((link.bytesPerSecond ?? 0) - 200_000) < 1)
     #expect(link.isThin && link.ready(at: 0.2) && link.inFlightBytes == 0)
@@ -34,6 +34,41 @@ struct LinkEstimateTests {
     link.acknowledged(at: 1.25)
     link.acknowledged(at: 1.25 + 40_000.0 / 100_000)
     #expect((link.bytesPerSecond ?? 0) < 200_000, "a slower link lowers the estimate")
+  }
+
+  @Test func answers_read_together_or_small_frames_say_nothing_of_the_rate() {
+    var link = LinkEstimate()
+    link.sent(bytes: 4, at: 0)
+    link.sent(bytes: 16_388, at: 0)
+    link.acknowledged(at: 0.001)
+    link.acknowledged(at: 0.001)
+    #expect(link.bytesPerSecond == nil && link.roundTrip != nil && !link.isThin, "a local terminal: fast")
+    link.sent(bytes: 10_000, at: 1)
+    link.acknowledged(at: 1.04)
+    #expect(link.bytesPerSecond == nil, "a thumbnail's answer is the terminal's wake-up, not its rate")
+    link.sent(bytes: 200_000, at: 2)
+    link.acknowledged(at: 2.05)
+    #expect((link.bytesPerSecond ?? 0) > 3_000_000 && !link.isThin)
+  }
+
+  @Test func a_link_turns_thin_below_700_kBs_and_back_only_above_1400() {
+    var link = LinkEstimate()
+    var t = 0.0
+    func frame(_ rate: Double) {
+      link.sent(bytes: 100_000, at: t)
+      t += 100_000 / rate
+      link.acknowledged(at: t)
+      t += 1
+    }
+    frame(900_000)
+    #expect(!link.isThin, "xterm's own sixel rate is not a thin link")
+    frame(300_000)
+    frame(300_000)
+    #expect(link.isThin)
+    frame(1_200_000)
+    #expect(link.isThin && (link.bytesPerSecond ?? 0) < 1_400_000, "between the two: as it was")
+    for _ in 0..<5 { frame(3_000_000) }
+    #expect(!link.isThin)
   }
 
   @Test func a_terminal_that_never_answers_stops_pacing_after_three_overdue_frames() {
