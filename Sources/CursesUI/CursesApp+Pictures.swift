@@ -138,7 +138,7 @@ extension CursesApp {
   var closing: [UInt8] {
     switch graphics.encoder.proto {
     case .sixel: [0x1B, 0x5C]
-    case .kitty: [0x1B, 0x5C] + Array("\u{1B}_Gm=0;\u{1B}\\".utf8)
+    case .kitty: [0x1B, 0x5C] + Array("\u{1B}_Gq=2,m=0;\u{1B}\\".utf8)
     case .iterm: [0x07]
     case .blocks, .ascii: Array("\u{1B}[0m".utf8)
     }

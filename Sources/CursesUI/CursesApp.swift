@@ -93,8 +93,7 @@ public final class CursesApp {
       cutStalePicture(at: now)
       if textDirty && !writer.busy { drawText() }
       if !writer.busy { schedulePicture(at: now) }
-      wait()
-      takeInput()
+      takeInput(keys: wait())
     }
     cutPicture()
   }
@@ -109,29 +108,35 @@ public final class CursesApp {
   }
 
   /// Waits for a key, the terminal taking more of a picture, or the next thing due (cine, background
-  /// work, the link getting ready, the reader coming to rest, an overdue acknowledgement).
-  func wait() {
+  /// work, the link getting ready, the reader coming to rest, an overdue acknowledgement); true when
+  /// input is waiting.
+  func wait() -> Bool {
     let now = Self.now()
     var deadlines: [Double] = []
-    if let nextTick { deadlines.append(nextTick) }
     if awaitingBackground { deadlines.append(now + 0.15) }
     if let ready = link.readyAt(), picturesPending { deadlines.append(ready) }
     if previewShown { deadlines.append(lastMotion + Self.restDelay) }
     if let expiry = link.expiryDeadline { deadlines.append(expiry) }
     let paced = writer.nextWrite(at: now)
     if let paced { deadlines.append(paced) }
+    // Something due already was dealt with before this wait, or cannot be yet (a picture half written):
+    // waiting on it again would spin. A cine frame due is the exception: it is taken after the wait.
+    deadlines = deadlines.filter { $0 > now }
+    if let nextTick { deadlines.append(max(now, nextTick)) }
     let timeout = deadlines.min().map { Int32(max(0, min(60_000, ($0 - now) * 1000).rounded(.up))) } ?? -1
     var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
     // Bytes the pace allows and the terminal did not take yet: wake when it takes more.
     if writer.busy && paced == nil { fds.append(pollfd(fd: 1, events: Int16(POLLOUT), revents: 0)) }
-    _ = poll(&fds, nfds_t(fds.count), timeout)
+    return poll(&fds, nfds_t(fds.count), timeout) > 0 && fds[0].revents != 0
   }
 
   /// Takes every key waiting (none is left for later, so a picture is only ever made for the newest
-  /// state), the terminal's acknowledgements, background messages and the cine clock.
-  func takeInput() {
+  /// state), the terminal's acknowledgements, background messages and the cine clock. Curses is asked
+  /// only when input is waiting: each ask that finds none costs its millisecond, and a picture on a fast
+  /// terminal wakes the loop for every few kilobytes it takes.
+  func takeInput(keys: Bool) {
     var key: wint_t = 0
-    while !model.quit {
+    while keys && !model.quit {
       // A millisecond, not zero: without any wait curses drops X10 mouse reports under some terminal
       // types (seen with tmux-256color).
       let got = biloba_get_key(1, &key)

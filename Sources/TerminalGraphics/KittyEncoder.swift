@@ -23,7 +23,8 @@ public enum KittyEncoder {
       let end = min(start + chunkSize, payload.count)
       let more = end < payload.count ? 1 : 0
       out += [0x1B, 0x5F, 0x47]  // APC G
-      out += Array((start == 0 ? control + ",m=\(more)" : "m=\(more)").utf8)
+      // q=2 on every chunk: some kitty versions answer the last chunk unless it says so itself.
+      out += Array((start == 0 ? control + ",m=\(more)" : "q=2,m=\(more)").utf8)
       out.append(0x3B)  // ;
       out += payload[start..<end]
       out += [0x1B, 0x5C]

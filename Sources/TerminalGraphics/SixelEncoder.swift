@@ -53,71 +53,95 @@ public struct SixelEncoder: Sendable {
     var first = [Int](repeating: Int.max, count: colors)
     var last = [Int](repeating: -1, count: colors)
     var order: [Int] = []
-    // The band's palette indices column by column, six a column (rows past the image's end: none).
+    // The band's palette indices column by column, six a column (rows past the image's end: none), and
+    // each column's lowest and highest: a colour outside them owns nothing there and finds it all free
+    // or none of it, without looking at the six.
     var column = [Int32](repeating: -1, count: width * 6)
+    var lowest = [Int32](repeating: 0, count: width)
+    var highest = [Int32](repeating: 0, count: width)
+    var whole: UInt8 = 63
     indices.withUnsafeBufferPointer { idx in
       column.withUnsafeMutableBufferPointer { column in
-        first.withUnsafeMutableBufferPointer { first in
-          last.withUnsafeMutableBufferPointer { last in
-            for bandTop in stride(from: 0, to: height, by: 6) {
-              order.removeAll(keepingCapacity: true)
-              let rows = min(6, height - bandTop)
-              for x in 0..<width {
-                for dy in 0..<6 {
-                  guard dy < rows else {
-                    column[x * 6 + dy] = -1
-                    continue
-                  }
-                  let c = Int(idx[(bandTop + dy) * width + x])
-                  column[x * 6 + dy] = Int32(c)
-                  if last[c] < 0 { order.append(c) }
-                  if x < first[c] { first[c] = x }
-                  last[c] = x
-                }
-              }
-              order.sort()
-              for (k, c) in order.enumerated() {
-                if k > 0 { out.append(0x24) }  // $: back to the band's start
-                out.append(0x23)  // #
-                appendNumber(c, to: &out)
-                let start = first[c]
-                let end = last[c] + 1
-                if start >= 4 {
-                  out.append(0x21)
-                  appendNumber(start, to: &out)
-                  out.append(0x3F)
-                } else {
-                  for _ in 0..<start { out.append(0x3F) }
-                }
-                // Runs as long as they can be: a run may continue while some sixel holds every column's
-                // own pixels and none of an earlier colour's (greedy longest runs give the fewest runs).
-                let color = Int32(c)
-                var x = start
-                while x < end {
-                  var must: UInt8 = 0
-                  var may: UInt8 = 63
-                  var y = x
-                  while y < end {
-                    var own: UInt8 = 0
-                    var free: UInt8 = 0
+        lowest.withUnsafeMutableBufferPointer { lowest in
+          highest.withUnsafeMutableBufferPointer { highest in
+            first.withUnsafeMutableBufferPointer { first in
+              last.withUnsafeMutableBufferPointer { last in
+                for bandTop in stride(from: 0, to: height, by: 6) {
+                  order.removeAll(keepingCapacity: true)
+                  let rows = min(6, height - bandTop)
+                  whole = UInt8((1 << rows) - 1)
+                  for x in 0..<width {
+                    var low = Int32.max
+                    var high: Int32 = -1
                     for dy in 0..<6 {
-                      let v = column[y * 6 + dy]
-                      if v == color { own |= 1 << dy } else if v > color { free |= 1 << dy }
+                      guard dy < rows else {
+                        column[x * 6 + dy] = -1
+                        continue
+                      }
+                      let c = Int(idx[(bandTop + dy) * width + x])
+                      column[x * 6 + dy] = Int32(c)
+                      low = min(low, Int32(c))
+                      high = max(high, Int32(c))
+                      if last[c] < 0 { order.append(c) }
+                      if x < first[c] { first[c] = x }
+                      last[c] = x
                     }
-                    let nextMust = must | own
-                    let nextMay = may & (own | free)
-                    if nextMust & ~nextMay != 0 { break }
-                    must = nextMust
-                    may = nextMay
-                    y += 1
+                    lowest[x] = low
+                    highest[x] = high
                   }
-                  appendRun(63 + must, y - x, to: &out)
-                  x = y
+                  order.sort()
+                  for (k, c) in order.enumerated() {
+                    if k > 0 { out.append(0x24) }  // $: back to the band's start
+                    out.append(0x23)  // #
+                    appendNumber(c, to: &out)
+                    let start = first[c]
+                    let end = last[c] + 1
+                    if start >= 4 {
+                      out.append(0x21)
+                      appendNumber(start, to: &out)
+                      out.append(0x3F)
+                    } else {
+                      for _ in 0..<start { out.append(0x3F) }
+                    }
+                    // Runs as long as they can be: a run may continue while some sixel holds every column's
+                    // own pixels and none of an earlier colour's (greedy longest runs give the fewest runs).
+                    let color = Int32(c)
+                    var x = start
+                    while x < end {
+                      var must: UInt8 = 0
+                      var may: UInt8 = 63
+                      var y = x
+                      while y < end {
+                        var own: UInt8 = 0
+                        var ownOrFree: UInt8
+                        if lowest[y] > color {
+                          ownOrFree = whole
+                        } else if highest[y] < color {
+                          ownOrFree = 0
+                        } else {
+                          ownOrFree = 0
+                          for dy in 0..<6 {
+                            let v = column[y * 6 + dy]
+                            if v == color { own |= 1 << dy }
+                            if v >= color { ownOrFree |= 1 << dy }
+                          }
+                        }
+                        let nextMust = must | own
+                        let nextMay = may & ownOrFree
+                        if nextMust & ~nextMay != 0 { break }
+                        must = nextMust
+                        may = nextMay
+                        y += 1
+                      }
+                      appendRun(63 + must, y - x, to: &out)
+                      x = y
+                    }
+                    first[c] = Int.max
+                    last[c] = -1
+                  }
+                  out.append(0x2D)  // -: next band
                 }
-                first[c] = Int.max
-                last[c] = -1
               }
-              out.append(0x2D)  // -: next band
             }
           }
         }

@@ -25,7 +25,8 @@ import Testing
     let chunks = text.components(separatedBy: "\u{1B}_G").dropFirst().map { $0.components(separatedBy: "\u{1B}\\")[0] }
     #expect(chunks.count > 1)
     #expect(chunks.first!.hasPrefix("a=T,f=100,s=300,v=200,i=7,q=2,C=1,c=30,r=10,m=1;"))
-    #expect(chunks.last!.hasPrefix("m=0;"))
+    #expect(chunks.last!.hasPrefix("q=2,m=0;"), "replies suppressed on every chunk")
+    #expect(chunks.dropFirst().dropLast().allSatisfy { $0.hasPrefix("q=2,m=1;") })
     let payloads = chunks.map { String($0.split(separator: ";", maxSplits: 1)[1]) }
     #expect(payloads.allSatisfy { $0.utf8.count <= 4096 })
     let png = [UInt8](try #require(Data(base64Encoded: payloads.joined())))
