@@ -168,6 +168,7 @@ let package = Package(
       name: "WorkstationTests",
       dependencies: ["Workstation", "Archive", "DICOM", "RasterCore", "SyntheticData", "TestSupport"],
       swiftSettings: strictSettings),
+    .testTarget(name: "CursesUITests", dependencies: ["CursesUI"], swiftSettings: strictSettings),
     .testTarget(
       name: "DICOMNetworkTests",
       dependencies: [

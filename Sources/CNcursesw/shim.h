@@ -74,7 +74,6 @@ static inline void biloba_curses_start(void) {
   keypad(stdscr, TRUE);
   curs_set(0);
   set_escdelay(25);
-  mouseinterval(0);
   // No typeahead check: curses would stop drawing whenever input is waiting, and the terminal's answers
   // to our acknowledgement requests are input that arrives while it draws.
   typeahead(-1);
@@ -110,34 +109,27 @@ static inline int biloba_get_key(int timeout_ms, wint_t *key) {
   return wget_wch(stdscr, key);
 }
 
-/// Reports wheel turns; with `drag`, also the first button's presses, releases and the motion between
-/// (xterm's button-event tracking, 1002). Without it the terminal's own selection works as usual, so
-/// only the viewer asks for drags (shift-drag still selects in most terminals).
+/// Mouse reports, read by the view itself rather than by curses (whose click resolution merges or drops
+/// reports that arrive together): press and release (1000) for the wheel, with `drag` also motion while
+/// a button is held (1002), in SGR coordinates (1006) where the terminal has them. Without `drag` the
+/// terminal's own selection works as usual, so only the viewer asks for drags.
 static inline void biloba_mouse_mode(int drag) {
-  mmask_t wheel = BUTTON4_PRESSED | BUTTON5_PRESSED;
-  if (drag) {
-    mousemask(wheel | BUTTON1_PRESSED | BUTTON1_RELEASED | REPORT_MOUSE_POSITION, NULL);
-    fputs("\033[?1002h", stdout);
-  } else {
-    fputs("\033[?1002l", stdout);
-    mousemask(wheel, NULL);
-  }
+  fputs(drag ? "\033[?1000h\033[?1002h\033[?1006h" : "\033[?1002l\033[?1000h\033[?1006h", stdout);
   fflush(stdout);
 }
 
-/// After KEY_MOUSE, the oldest queued event, what happened and at which cell: 1 wheel up, 2 wheel down,
-/// 3 button pressed, 4 moved with the button held, 5 released; 0 for anything else; -1 when the queue
-/// is empty. Read until -1: curses may queue several events behind one KEY_MOUSE (it looks ahead for
-/// clicks, and a terminal's answer after the events ends the look-ahead).
-static inline int biloba_mouse_event(int *x, int *y) {
-  MEVENT event;
-  if (getmouse(&event) != OK) return -1;
-  *x = event.x;
-  *y = event.y;
-  if (event.bstate & BUTTON4_PRESSED) return 1;
-  if (event.bstate & BUTTON5_PRESSED) return 2;
-  if (event.bstate & BUTTON1_PRESSED) return 3;
-  if (event.bstate & BUTTON1_RELEASED) return 5;
-  if (event.bstate & REPORT_MOUSE_POSITION) return 4;
-  return 0;
+/// The key codes curses gives for the start of a mouse report: X10 (`ESC [ M` and three bytes) and SGR
+/// (`ESC [ <` up to `M` or `m`); the view reads the rest with `biloba_get_byte`.
+static inline int biloba_key_mouse_x10(void) { return KEY_MAX + 65; }
+static inline int biloba_key_mouse_sgr(void) { return KEY_MAX + 66; }
+
+static inline void biloba_define_mouse(void) {
+  define_key("\033[M", biloba_key_mouse_x10());
+  define_key("\033[<", biloba_key_mouse_sgr());
+}
+
+/// One byte of input (a mouse report's), or ERR after `timeout_ms`.
+static inline int biloba_get_byte(int timeout_ms) {
+  wtimeout(stdscr, timeout_ms);
+  return wgetch(stdscr);
 }

@@ -82,6 +82,7 @@ public final class CursesApp {
     biloba_curses_start()
     biloba_mouse_mode(0)
     biloba_define_acknowledgement(LinkEstimate.answer)
+    biloba_define_mouse()
     defer { TerminalRestore.restore() }
     model.size = (Int(biloba_columns()), Int(biloba_rows()))
     model.today = Self.today()
@@ -132,14 +133,12 @@ public final class CursesApp {
 
   /// Takes every key waiting (none is left for later, so a picture is only ever made for the newest
   /// state), the terminal's acknowledgements, background messages and the cine clock. Curses is asked
-  /// only when input is waiting: each ask that finds none costs its millisecond, and a picture on a fast
-  /// terminal wakes the loop for every few kilobytes it takes.
+  /// only when input is waiting: a picture on a fast terminal wakes the loop for every few kilobytes it
+  /// takes.
   func takeInput(keys: Bool) {
     var key: wint_t = 0
     while keys && !model.quit {
-      // A millisecond, not zero: without any wait curses drops X10 mouse reports under some terminal
-      // types (seen with tmux-256color).
-      let got = biloba_get_key(1, &key)
+      let got = biloba_get_key(0, &key)
       if got == ERR { break }
       let now = Self.now()
       if got == KEY_CODE_YES && Int32(key) == biloba_key_acknowledged() {
@@ -149,9 +148,12 @@ public final class CursesApp {
       let msg: Msg
       if got == KEY_CODE_YES && Int32(key) == KEY_RESIZE {
         msg = .resize(columns: Int(biloba_columns()), rows: Int(biloba_rows()))
-      } else if got == KEY_CODE_YES && Int32(key) == KEY_MOUSE {
-        for mouse in mouseMessages() { handle(mouse, at: now) }
-        continue
+      } else if got == KEY_CODE_YES && Int32(key) == biloba_key_mouse_x10() {
+        guard let mouse = mouseMessage(readMouseX10()) else { continue }
+        msg = mouse
+      } else if got == KEY_CODE_YES && Int32(key) == biloba_key_mouse_sgr() {
+        guard let mouse = mouseMessage(readMouseSGR()) else { continue }
+        msg = mouse
       } else if let name = KeyNames.name(code: key, isFunctionKey: got == KEY_CODE_YES) {
         msg = .key(name)
       } else {
@@ -199,24 +201,43 @@ public final class CursesApp {
   /// Whether the terminal reports drags now (only on the viewer).
   var dragReported = false
 
-  /// Every mouse event queued: the wheel as keys, a drag with the first button as cell steps (window and
-  /// level).
-  func mouseMessages() -> [Msg] {
-    var messages: [Msg] = []
-    var x: Int32 = 0
-    var y: Int32 = 0
-    while true {
-      switch biloba_mouse_event(&x, &y) {
-      case -1: return messages
-      case 1: messages.append(.key("WheelUp"))
-      case 2: messages.append(.key("WheelDown"))
-      case 3: dragAt = (x, y)
-      case let kind where kind == 4 || kind == 5:
-        guard let from = dragAt else { continue }
-        dragAt = kind == 5 ? nil : (x, y)
-        messages.append(.drag(columns: Int(x - from.x), rows: Int(y - from.y)))
-      default: continue
-      }
+  /// The rest of an X10 report: three bytes.
+  func readMouseX10() -> MouseReport {
+    var bytes: [Int] = []
+    for _ in 0..<3 {
+      let byte = biloba_get_byte(50)
+      guard byte != ERR else { return .other }
+      bytes.append(Int(byte))
+    }
+    return MouseReport.x10(bytes)
+  }
+
+  /// The rest of an SGR report: digits and semicolons up to `M` or `m` (bounded).
+  func readMouseSGR() -> MouseReport {
+    var body = ""
+    for _ in 0..<24 {
+      let byte = biloba_get_byte(50)
+      guard byte != ERR, let scalar = UnicodeScalar(UInt32(byte)) else { return .other }
+      let character = Character(scalar)
+      if character == "M" || character == "m" { return MouseReport.sgr(body, final: character) }
+      body.append(character)
+    }
+    return .other
+  }
+
+  /// The wheel as keys; a drag with the first button as cell steps (window and level).
+  func mouseMessage(_ report: MouseReport) -> Msg? {
+    switch report {
+    case .wheelUp: return .key("WheelUp")
+    case .wheelDown: return .key("WheelDown")
+    case .pressed(let x, let y):
+      dragAt = (Int32(x), Int32(y))
+      return nil
+    case .dragged(let x, let y), .released(let x, let y):
+      guard let from = dragAt else { return nil }
+      if case .released = report { dragAt = nil } else { dragAt = (Int32(x), Int32(y)) }
+      return .drag(columns: x - Int(from.x), rows: y - Int(from.y))
+    case .other: return nil
     }
   }
 
@@ -335,7 +356,7 @@ enum TerminalRestore {
   /// Mouse reports off, every kitty image deleted with its data (`d=A`: nothing of a patient's image
   /// stays in the terminal's memory), the main screen back, the cursor shown, attributes reset.
   static func sequence(kitty: Bool) -> [UInt8] {
-    Array("\u{1B}[?1002l\u{1B}[?1006l".utf8) + (kitty ? KittyEncoder.deleteAll : [])
+    Array("\u{1B}[?1002l\u{1B}[?1000l\u{1B}[?1006l".utf8) + (kitty ? KittyEncoder.deleteAll : [])
       + Array("\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l".utf8)
   }
 
@@ -353,7 +374,7 @@ enum TerminalRestore {
 
   static func restore() {
     if kitty { CursesApp.write(KittyEncoder.deleteAll) }
-    CursesApp.write(Array("\u{1B}[?1002l".utf8))
+    CursesApp.write(Array("\u{1B}[?1002l\u{1B}[?1000l\u{1B}[?1006l".utf8))
     biloba_curses_end()
   }
 }
