@@ -28,17 +28,29 @@ import Testing
     var generator = SystemRandomNumberGenerator()
     var killedMidway = 0
     for round in 0..<50 {
-      let port = Int.random(in: 20000...60000, using: &generator)
-      let listener = try ChildProcess([biloba, "listen", "--port", String(port), "--archive", archive])
+      // A listener that cannot bind its random port (taken by another process) exits: try another. One
+      // that recovers the last round's journal first may take a few seconds on a loaded machine.
+      var port = 0
+      var listener: ChildProcess?
       var ready = false
-      for _ in 0..<50 where !ready {
-        ready =
-          (try? ProcessRunner.run(
-            biloba, ["echo", "--host", "127.0.0.1", "--port", String(port), "--called-aet", "BILOBA"]))?
-          .status == 0
-        if !ready { usleep(20_000) }
+      for _ in 0..<3 where !ready {
+        port = Int.random(in: 20000...60000, using: &generator)
+        let started = try ChildProcess([biloba, "listen", "--port", String(port), "--archive", archive])
+        listener = started
+        for _ in 0..<250 where !ready && started.isRunning {
+          ready =
+            (try? ProcessRunner.run(
+              biloba, ["echo", "--host", "127.0.0.1", "--port", String(port), "--called-aet", "BILOBA"]))?
+            .status == 0
+          if !ready { usleep(20_000) }
+        }
+        if !ready && started.isRunning {
+          started.send(SIGKILL)
+          started.wait()
+        }
       }
       #expect(ready, "round \(round): the listener did not start")
+      guard let listener, ready else { continue }
       // Its output goes to a file: read after it ends, it cannot fill a pipe and stall.
       let log = dir.file("sender-\(round).txt")
       let sender = try ChildProcess(
