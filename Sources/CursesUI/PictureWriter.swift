@@ -39,17 +39,19 @@ final class PictureWriter {
     return min(bytes.count, pace.window + Int(pace.bytesPerSecond * max(0, now - startedAt)))
   }
 
-  /// When the pace lets more bytes go (nil: now, or nothing is waiting).
+  /// Bytes worth a write: a kilobyte, or what is left (the loop must not wake for every few bytes).
+  private var step: Int { min(1024, remaining) }
+
+  /// When the pace lets the next kilobyte go (nil: it may go now, or nothing is waiting).
   func nextWrite(at now: Double) -> Double? {
-    guard busy, let pace, allowed(at: now) <= offset else { return nil }
-    // The next kilobyte's time, so the loop does not wake for every few bytes.
-    return startedAt + Double(offset + 1024 - pace.window) / pace.bytesPerSecond
+    guard busy, let pace, allowed(at: now) - offset < step else { return nil }
+    return startedAt + Double(offset + step - pace.window) / pace.bytesPerSecond
   }
 
   /// Writes what the pace allows and the terminal takes now, without waiting.
   func flush(at now: Double) {
     let limit = allowed(at: now)
-    guard busy, offset < limit else { return }
+    guard busy, limit - offset >= step else { return }
     let flags = fcntl(1, F_GETFL)
     guard flags >= 0 else { return drop() }
     _ = fcntl(1, F_SETFL, flags | O_NONBLOCK)

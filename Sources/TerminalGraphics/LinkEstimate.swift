@@ -64,7 +64,9 @@ public struct LinkEstimate: Sendable {
     let elapsed = now - frame.written
     // The link worked on this frame from when it reached the link (written, half a round trip on: one
     // round trip in answer time) or, if the one before was still on its way then, from that one's answer.
-    let busySince = lastAnswer.map { $0 > frame.written + trip } ?? false
+    // (Equal for the calibration's filler, written with the request before it: the gap between the two
+    // answers is its transfer.)
+    let busySince = lastAnswer.map { $0 >= frame.written + trip } ?? false
     let duration = now - max(lastAnswer ?? -.infinity, frame.written + trip)
     // A sample only when carrying the bytes took a fair part of the time: answers read together, or a
     // frame small against the round trip's jitter, say nothing of the rate.
@@ -84,10 +86,15 @@ public struct LinkEstimate: Sendable {
     lastAnswer = now
   }
 
+  /// How long past its expected arrival a frame's answer may be late before it counts as lost: long,
+  /// since a first estimate can be several times too high (a token bucket's burst) and three losses
+  /// stop the pacing for good.
+  func overdue(_ frame: Frame) -> Double { frame.written + max(3.0, 8 * (frame.expectedDone - frame.written)) }
+
   /// Frames whose answer is long overdue count as delivered; after three in a row the terminal is taken
   /// not to answer at all.
   public mutating func expire(at now: Double) {
-    while let first = outstanding.first, now - first.written > max(2.0, 4 * (first.expectedDone - first.written)) {
+    while let first = outstanding.first, now > overdue(first) {
       outstanding.removeFirst()
       missed += 1
       if missed >= 3 {
@@ -98,9 +105,7 @@ public struct LinkEstimate: Sendable {
   }
 
   /// When an overdue answer should be given up on (for the caller's wait), nil with nothing in flight.
-  public var expiryDeadline: Double? {
-    outstanding.first.map { $0.written + max(2.0, 4 * ($0.expectedDone - $0.written)) }
-  }
+  public var expiryDeadline: Double? { outstanding.first.map(overdue) }
 
   /// Whether a new frame may go now: nothing in flight, or the frames in flight should have arrived by now
   /// (their answers are on the way back), so the new one follows them without waiting in a queue.
