@@ -97,6 +97,25 @@ public final class CursesApp {
       takeInput(keys: wait())
     }
     cutPicture()
+    awaitAnswers()
+  }
+
+  /// Takes the answers to requests still on their way (at most half a second), so none reaches the shell
+  /// after the terminal is given back, where it would be typed as `^[[0n`.
+  func awaitAnswers() {
+    let deadline = Self.now() + 0.5
+    var key: wint_t = 0
+    while link.inFlightFrames > 0 && link.answers {
+      let left = deadline - Self.now()
+      guard left > 0 else { return }
+      var input = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+      guard poll(&input, 1, Int32((left * 1000).rounded(.up))) > 0 else { return }
+      while true {
+        let got = biloba_get_key(0, &key)
+        if got == ERR { break }
+        if got == KEY_CODE_YES && Int32(key) == biloba_key_acknowledged() { link.acknowledged(at: Self.now()) }
+      }
+    }
   }
 
   /// Measures the link before the first picture: a request, a filler, a request (see `LinkEstimate`).
