@@ -28,8 +28,8 @@ extension CursesApp {
   /// Short, since a full picture begun too soon is cut when the next key comes (keys auto-repeat every
   /// 30 to 50 ms).
   static let restDelay = 0.08
-  /// The time a preview may take on the link: at least five pictures a second while keys come.
-  static let frameInterval = 0.15
+  /// The time a preview may take on the link.
+  static let frameInterval = LinkEstimate.previewSeconds
   /// Changes further apart than this are single steps, each shown in full at once (no preview first).
   static let burstGap = 0.3
 

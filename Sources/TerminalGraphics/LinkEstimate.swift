@@ -120,6 +120,10 @@ public struct LinkEstimate: Sendable {
     return last.expectedDone
   }
 
+  /// The time a preview may take on the link: eight pictures a second while keys come, five at least
+  /// with the round trip and the terminal's own work.
+  public static let previewSeconds = 0.12
+
   /// The bytes a picture may have to arrive within `seconds`; nil while the rate is unknown.
   public func budget(seconds: Double) -> Int? {
     bytesPerSecond.map { Int($0 * seconds) }

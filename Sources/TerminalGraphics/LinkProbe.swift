@@ -81,10 +81,10 @@ extension LinkEstimate {
     }
     let kb = rate / 1000
     let rateText = kb >= 1000 ? "\(Int((kb / 1000).rounded())) MB/s" : "\(Int(kb.rounded())) kB/s"
-    let budget = Int((rate * 0.15 / 1000).rounded())
+    let budget = Int((rate * Self.previewSeconds / 1000).rounded())
     return """
       link: round trip \(Int((trip * 1000).rounded())) ms, drain \(rateText)\(isThin ? " (thin: sixel at the image's own size, previews while scrolling)" : "")
-      preview budget: \(budget) kB (what 0.15 s of the link carries)
+      preview budget: \(budget) kB (what \(Int(Self.previewSeconds * 1000)) ms of the link carries)
       """
   }
 }
