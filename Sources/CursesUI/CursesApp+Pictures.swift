@@ -97,17 +97,18 @@ extension CursesApp {
   }
 
   /// Cuts the picture being written when its pane wants another one and the rest would hold the link
-  /// longer than a preview: the reader moved on, and a newer picture is due.
+  /// longer than a preview (the reader moved on: a newer picture is due), or when a key changed the text
+  /// (sixel cannot be interrupted by text, and the text comes first; the picture is sent again after).
   func cutStalePicture(at now: Double) {
     guard writer.busy, let writing, model.screen == .viewer, model.panes.indices.contains(writing.pane) else { return }
-    // Another picture wanted while what is left would take longer than a preview (so previews, sized to
-    // the budget, always arrive whole, cine included); or the reader came to rest while a preview is on
-    // its way: the full picture is due.
+    // Previews, sized to the budget, always arrive whole (cine included); a preview on its way when the
+    // reader comes to rest gives way to the full picture.
     guard let rate = link.bytesPerSecond else { return }
     let left = Double(writer.remaining) / rate
     let stale = model.panes[writing.pane].picture != writing.picture && left > Self.frameInterval
     let atRest = writing.grade.isPreview && !moving(at: now) && left > Self.frameInterval / 3
-    guard stale || atRest else { return }
+    let typing = keyTextPending && left > Self.frameInterval
+    guard stale || atRest || typing else { return }
     cutPicture()
     // Part of it is on the screen: the pane is drawn again whatever it wants next, and whole.
     shownPanes[writing.pane] = nil

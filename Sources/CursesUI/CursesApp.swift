@@ -62,6 +62,8 @@ public final class CursesApp {
   var lastIndex: [Int: Int] = [:]
   /// The text on screen is out of date (drawn as soon as no picture is half written).
   var textDirty = true
+  /// A key changed the text: a long picture half written is cut for it (see `cutStalePicture`).
+  var keyTextPending = false
   var fullRedraw = true
   var nextTick: Double?
 
@@ -179,6 +181,7 @@ public final class CursesApp {
         continue
       }
       handle(msg, at: now)
+      keyTextPending = true
     }
     for msg in inbox.take() where !model.quit { handle(msg, at: Self.now()) }
     let now = Self.now()
@@ -295,6 +298,7 @@ public final class CursesApp {
     }
     biloba_refresh()
     textDirty = false
+    keyTextPending = false
   }
 
   /// Bytes that put an encoded image at a cell: text protocols line by line, the others at one spot.
