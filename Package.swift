@@ -151,7 +151,7 @@ let package = Package(
     .testTarget(
       name: "TerminalGraphicsInteropTests",
       dependencies: [
-        "TerminalGraphics", "DICOMImaging", "DICOM", "RasterCore", "SyntheticData", "TestSupport", "Spawn",
+        "TerminalGraphics", "DICOMImaging", "DICOM", "RasterCore", "SyntheticData", "TestSupport", "Spawn", "CTerminal",
       ],
       swiftSettings: strictSettings),
     .testTarget(

@@ -126,12 +126,13 @@ extension CursesApp {
   func send(_ bytes: [UInt8], at now: Double) {
     let save: [UInt8] = [0x1B, 0x37]
     let restore: [UInt8] = [0x1B, 0x38]
-    let frame = save + bytes + LinkEstimate.request + restore
+    let request = LinkEstimate.request(passthrough: graphics.encoder.tmuxPassthrough)
+    let frame = save + bytes + request + restore
     link.sent(bytes: frame.count, at: now)
     // On a thin link at its rate (a quarter over, so an estimate on the low side grows quickly), a few
     // kilobytes ahead.
     writer.pace = link.isThin ? link.bytesPerSecond.map { (1.25 * $0, 8192) } : nil
-    writer.start(frame, closing: closing + LinkEstimate.request + restore, at: now)
+    writer.start(frame, closing: closing + request + restore, at: now)
   }
 
   /// What ends a picture cut short: the string terminator for sixel and kitty (kitty also ends its chunked

@@ -123,10 +123,9 @@ public final class CursesApp {
   /// Measures the link before the first picture: a request, a filler, a request (see `LinkEstimate`).
   func calibrate() {
     let now = Self.now()
-    let probe = LinkEstimate.calibration()
+    let probe = LinkEstimate.calibration(passthrough: graphics.encoder.tmuxPassthrough)
     Self.write(probe)
-    link.sent(bytes: LinkEstimate.request.count, at: now)
-    link.sent(bytes: probe.count - LinkEstimate.request.count, at: now)
+    link.calibrationSent(total: probe.count, at: now)
   }
 
   /// Waits for a key, the terminal taking more of a picture, or the next thing due (cine, background

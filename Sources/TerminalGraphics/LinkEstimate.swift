@@ -142,9 +142,25 @@ public struct LinkEstimate: Sendable {
   public static let request: [UInt8] = Array("\u{1B}[5n".utf8)
   public static let answer = "\u{1B}[0n"
 
+  /// The request as written: inside tmux with passthrough, wrapped, so that the outer terminal answers
+  /// (tmux passes the answer on to the pane) and the link measured is the one to the reader, not the one
+  /// to tmux, which answers an unwrapped request itself.
+  public static func request(passthrough: Bool) -> [UInt8] {
+    passthrough ? TmuxPassthrough.wrap(request) : request
+  }
+
   /// A harmless filler (SGR resets) that measures the rate at start: a request, then `bytes` of filler,
-  /// then a request; the time between the two answers is the filler's transfer time.
-  public static func calibration(bytes: Int = 16384) -> [UInt8] {
-    request + Array(repeating: Array("\u{1B}[m".utf8), count: bytes / 3).flatMap { $0 } + request
+  /// then a request; the time between the two answers is the filler's transfer time. With `passthrough`,
+  /// all of it goes to the outer terminal.
+  public static func calibration(bytes: Int = 16384, passthrough: Bool = false) -> [UInt8] {
+    let plain = request + Array(repeating: Array("\u{1B}[m".utf8), count: bytes / 3).flatMap { $0 } + request
+    return passthrough ? TmuxPassthrough.wrap(plain) : plain
+  }
+
+  /// Records a calibration of `total` bytes written at `now`: the first request, then the filler with
+  /// the second request.
+  public mutating func calibrationSent(total: Int, at now: Double) {
+    sent(bytes: Self.request.count, at: now)
+    sent(bytes: total - Self.request.count, at: now)
   }
 }

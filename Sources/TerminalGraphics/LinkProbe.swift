@@ -7,7 +7,10 @@
 /// duration only; a terminal that does not answer costs the timeout and gives an estimate without
 /// figures.
 public enum LinkProbe {
-  public static func measure(fd: Int32, fillerBytes: Int = 65536, timeoutMilliseconds: Int = 3000) -> LinkEstimate {
+  /// With `passthrough` (inside tmux, passthrough allowed) the outer terminal's link is measured.
+  public static func measure(
+    fd: Int32, fillerBytes: Int = 65536, passthrough: Bool = false, timeoutMilliseconds: Int = 3000
+  ) -> LinkEstimate {
     var link = LinkEstimate()
     var saved = termios()
     let isTTY = tcgetattr(fd, &saved) == 0
@@ -17,10 +20,9 @@ public enum LinkProbe {
       tcsetattr(fd, TCSANOW, &raw)
     }
     defer { if isTTY { tcsetattr(fd, TCSANOW, &saved) } }
-    let probe = LinkEstimate.calibration(bytes: fillerBytes)
+    let probe = LinkEstimate.calibration(bytes: fillerBytes, passthrough: passthrough)
     let start = now()
-    link.sent(bytes: LinkEstimate.request.count, at: start)
-    link.sent(bytes: probe.count - LinkEstimate.request.count, at: start)
+    link.calibrationSent(total: probe.count, at: start)
     var offset = 0
     while offset < probe.count {
       let n = probe.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }

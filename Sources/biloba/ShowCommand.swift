@@ -137,7 +137,8 @@ struct ProbeCommand: ParsableCommand {
   var link = true
 
   func run() throws {
-    StandardOutput.line(TerminalSession.capabilities(timeoutMilliseconds: max(10, min(timeout, 10_000))).summary)
-    if link, let summary = TerminalSession.link()?.summary { StandardOutput.line(summary) }
+    let capabilities = TerminalSession.capabilities(timeoutMilliseconds: max(10, min(timeout, 10_000)))
+    StandardOutput.line(capabilities.summary)
+    if link, let summary = TerminalSession.link(inTmux: capabilities.inTmux)?.summary { StandardOutput.line(summary) }
   }
 }

@@ -16,12 +16,13 @@ enum TerminalSession {
     return TerminalProbe.probe(fd: fd, timeoutMilliseconds: timeoutMilliseconds, environment: environment)
   }
 
-  /// The link to the controlling terminal, measured; nil without one.
-  static func link() -> LinkEstimate? {
+  /// The link to the controlling terminal, measured (inside tmux with passthrough allowed, the link to
+  /// the outer terminal, the one pictures cross); nil without a terminal.
+  static func link(inTmux: Bool) -> LinkEstimate? {
     let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
-    return LinkProbe.measure(fd: fd)
+    return LinkProbe.measure(fd: fd, passthrough: inTmux && TmuxPassthrough.isAllowed())
   }
 
   static func writeStandardOutput(_ bytes: [UInt8]) {

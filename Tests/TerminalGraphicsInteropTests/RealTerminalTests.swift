@@ -1,7 +1,9 @@
+import CTerminal
 import DICOM
 import DICOMImaging
 import Foundation
 import RasterCore
+import Spawn
 import SyntheticData
 import TerminalGraphics
 import TestSupport
@@ -114,6 +116,71 @@ import Testing
     let probe = try String(contentsOfFile: dir.file("probe.txt"), encoding: .utf8)
     #expect(Self.probeField(probe, "protocol") == "blocks")
     #expect(probe.contains("(inside tmux)"))
+  }
+
+  /// Inside tmux with passthrough, `biloba probe` measures the link to the outer terminal (the one
+  /// pictures cross): behind an outer terminal that never answers (a pseudo-terminal only read) it finds no answer, which
+  /// it would if tmux answered the requests itself; behind one that answers (a second tmux) it has a
+  /// round trip.
+  @Test func inside_tmux_with_passthrough_the_link_measured_is_the_outer_terminals() throws {
+    guard ProcessRunner.isInstalled("tmux"), ProcessRunner.isInstalled("script") else {
+      Issue.record("tmux and script are needed (apt-get install tmux util-linux)")
+      return
+    }
+    let dir = try TemporaryDirectory()
+    let biloba = try BuiltProducts.biloba()
+    // The inner tmux's command lines as scripts: no quoting inside quoting.
+    func inner(_ socket: String, _ name: String) throws -> String {
+      let probe = dir.file(name + ".sh")
+      try
+        "tmux -L \(socket) set -g allow-passthrough on\n'\(biloba)' probe --timeout 300 > '\(dir.file(name))' 2>&1\ntouch '\(dir.file(name + ".done"))'\n"
+        .write(toFile: probe, atomically: true, encoding: .utf8)
+      let session = dir.file(name + "-session.sh")
+      try "exec tmux -L \(socket) -f /dev/null new-session 'sh \(probe)'\n".write(
+        toFile: session, atomically: true, encoding: .utf8)
+      return session
+    }
+    // A terminal that never answers: a pseudo-terminal whose other side is only read.
+    var master: Int32 = -1
+    var slave: Int32 = -1
+    try #require(biloba_openpty(&master, &slave) == 0)
+    // Our end of the slave stays open, so the master never reads as hung up before tmux opens it.
+    defer {
+      close(slave)
+      close(master)
+    }
+    let slavePath = String(cString: ttyname(slave))
+    let silent = "biloba-test-\(UUID().uuidString.prefix(8))"
+    defer { _ = try? ProcessRunner.run("tmux", ["-L", silent, "kill-server"]) }
+    let session = try ChildProcess(
+      [
+        "sh", "-c",
+        "TERM=xterm-256color exec setsid sh \(try inner(silent, "silent")) < \(slavePath) > \(slavePath) 2>&1",
+      ])
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    let deadline = Date().addingTimeInterval(30)
+    while !FileManager.default.fileExists(atPath: dir.file("silent.done")) && Date() < deadline {
+      var ready = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+      if poll(&ready, 1, 100) > 0 && read(master, &buffer, buffer.count) <= 0 { usleep(50_000) }
+    }
+    session.send(SIGKILL)
+    _ = session.wait()
+    let unanswered = try String(contentsOfFile: dir.file("silent"), encoding: .utf8)
+    #expect(unanswered.contains("link: the terminal did not answer"), "\(unanswered)")
+    #expect(unanswered.contains("(inside tmux)"), "\(unanswered)")
+
+    let outer = "biloba-test-\(UUID().uuidString.prefix(8))"
+    let innerSocket = "biloba-test-\(UUID().uuidString.prefix(8))"
+    defer {
+      _ = try? ProcessRunner.run("tmux", ["-L", outer, "kill-server"])
+      _ = try? ProcessRunner.run("tmux", ["-L", innerSocket, "kill-server"])
+    }
+    let start = try ProcessRunner.run(
+      "tmux", ["-L", outer, "new-session", "-d", "-x", "100", "-y", "30", "sh \(try inner(innerSocket, "answered"))"])
+    #expect(start.status == 0, "\(start.stderr)")
+    #expect(XvfbSession.waitFor(dir.file("answered.done")))
+    let answered = try String(contentsOfFile: dir.file("answered"), encoding: .utf8)
+    #expect(answered.contains("link: round trip"), "\(answered)")
   }
 
   @Test func inside_tmux_with_passthrough_allowed_sixel_is_wrapped_for_the_outer_terminal() throws {

@@ -98,6 +98,19 @@ struct LinkEstimateTests {
     #expect(link.inFlightFrames == 0 && link.ready(at: 8))
   }
 
+  @Test func inside_tmux_with_passthrough_the_requests_go_to_the_outer_terminal() {
+    // Unwrapped, tmux answers itself and the link to the reader goes unmeasured.
+    #expect(LinkEstimate.request(passthrough: false) == Array("\u{1B}[5n".utf8))
+    #expect(
+      String(decoding: LinkEstimate.request(passthrough: true), as: UTF8.self) == "\u{1B}Ptmux;\u{1B}\u{1B}[5n\u{1B}\\")
+    let wrapped = String(decoding: LinkEstimate.calibration(bytes: 30, passthrough: true), as: UTF8.self)
+    #expect(
+      wrapped.hasPrefix("\u{1B}Ptmux;\u{1B}\u{1B}[5n\u{1B}\u{1B}[m") && wrapped.hasSuffix("\u{1B}\u{1B}[5n\u{1B}\\"))
+    var link = LinkEstimate()
+    link.calibrationSent(total: 1000, at: 0)
+    #expect(link.inFlightFrames == 2 && link.inFlightBytes == 1000)
+  }
+
   @Test func the_calibration_is_a_request_harmless_filler_and_a_request() {
     let bytes = LinkEstimate.calibration(bytes: 300)
     let text = String(decoding: bytes, as: UTF8.self)
