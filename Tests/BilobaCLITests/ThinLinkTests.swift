@@ -61,7 +61,9 @@ import Testing
       #expect(
         run.burst.picture_bytes.contains { $0 * 2 < largest }, "previews while keys come: \(run.burst.picture_bytes)")
     }
-    #expect((run.burstquit.pictures_after_q ?? 99) <= 2, "after q, at most what was already on its way arrives")
+    // Two frames are in flight at most, and the key itself takes half a round trip to arrive (the old
+    // program had all 20 still to come).
+    #expect((run.burstquit.pictures_after_q ?? 99) <= 3, "after q, at most what was already on its way arrives")
     #expect(
       (run.slice_change_vs_png ?? 99) <= bytesAgainstPNG,
       "a slice change costs \(run.slice_change_vs_png ?? 0)x its PNG")
