@@ -1,8 +1,8 @@
 import Foundation
 import Synchronization
 
-/// Decoded frames kept for reuse, bounded in bytes, least recently used evicted first. Safe to share
-/// between threads (the series decoder fills it from several).
+/// Decoded frames kept for reuse, bounded in bytes and, where only a few are wanted, in number; least
+/// recently used evicted first. Safe to share between threads (the series decoder fills it from several).
 public final class FrameCache: Sendable {
   public struct Key: Hashable, Sendable {
     public let instance: String
@@ -21,8 +21,12 @@ public final class FrameCache: Sendable {
 
   private let state = Mutex(State())
   public let capacity: Int
+  public let maxEntries: Int
 
-  public init(capacityBytes: Int) { capacity = capacityBytes }
+  public init(capacityBytes: Int, maxEntries: Int = .max) {
+    capacity = capacityBytes
+    self.maxEntries = max(1, maxEntries)
+  }
 
   public var bytes: Int { state.withLock { $0.bytes } }
 
@@ -43,7 +47,9 @@ public final class FrameCache: Sendable {
       s.clock += 1
       s.entries[key] = (frame, s.clock)
       s.bytes += size
-      while s.bytes > capacity, let oldest = s.entries.min(by: { $0.value.stamp < $1.value.stamp }) {
+      while s.bytes > capacity || s.entries.count > maxEntries,
+        let oldest = s.entries.min(by: { $0.value.stamp < $1.value.stamp })
+      {
         s.bytes -= Self.size(of: oldest.value.frame)
         s.entries[oldest.key] = nil
       }

@@ -2,6 +2,7 @@ public import Archive
 import DICOM
 public import DICOMImaging
 public import RasterCore
+import Dispatch
 import Synchronization
 
 /// Carries out the core's effects against the local archive and the pixel pipeline, and answers with
@@ -19,18 +20,26 @@ public final class Runtime: Sendable {
     func remove(_ uid: String) -> Task<Void, Never>? { tasks.withLock { $0.removeValue(forKey: uid) } }
   }
 
-  /// The last slices read and decoded (a few: one a pane, and then some), so a change of window, zoom or
-  /// probe draws again without reading or decoding the file again.
-  private let recent = Mutex<[(path: String, image: DICOMImage, frame: DecodedFrame)]>([])
-  /// Slices kept decoded: one a pane, the slices read ahead, and those just left behind.
-  static let recentSlices = 16
+  /// Slices decoded lately and ahead of the reader, so a change of window, zoom or probe, or the next
+  /// slice, draws without reading or decoding again: one a pane, those read ahead, a few behind, and
+  /// never more than 128 MiB (one 4000x5000 mammogram decodes to 80 MB).
+  private let frames = FrameCache(capacityBytes: 128 << 20, maxEntries: 16)
+  /// The headers of those slices (windows, rescale, size), most recently used first: small, as pixel
+  /// data stays in the file.
+  private let images = Mutex<[(path: String, image: DICOMImage)]>([])
+  static let imagesKept = 64
   /// Slices decoded ahead of the reader, in the direction of scrolling.
   public static let readAhead = 4
-  /// Paths being decoded ahead now (a second request for one waits for nothing).
-  private let readingAhead = Mutex<Set<String>>([])
+  /// Paths being decoded ahead now, each with the signal a render waiting for it gets when it is done.
+  private let readingAhead = Mutex<[String: DispatchSemaphore]>([:])
 
   func decoded(_ path: String) throws(ImagingError) -> (DICOMImage, DecodedFrame) {
     if let hit = cached(path) { return hit }
+    // Being decoded ahead already: wait for that decode rather than do it twice.
+    if let ahead = readingAhead.withLock({ $0[path] }) {
+      _ = ahead.wait(timeout: .now() + .seconds(5))
+      if let hit = cached(path) { return hit }
+    }
     let image = try DICOMImage(path: path)
     let frame = try image.decodeFrame(0)
     keep(path, image, frame)
@@ -38,20 +47,22 @@ public final class Runtime: Sendable {
   }
 
   private func cached(_ path: String) -> (DICOMImage, DecodedFrame)? {
-    recent.withLock { slices in
-      guard let i = slices.firstIndex(where: { $0.path == path }) else { return nil }
-      // Most recently used first, so the slices evicted are those longest unused.
-      let hit = slices.remove(at: i)
-      slices.insert(hit, at: 0)
-      return (hit.image, hit.frame)
+    let image = images.withLock { kept -> DICOMImage? in
+      guard let i = kept.firstIndex(where: { $0.path == path }) else { return nil }
+      let hit = kept.remove(at: i)
+      kept.insert(hit, at: 0)
+      return hit.image
     }
+    guard let image, let frame = frames.get(FrameCache.Key(instance: path, frame: 0)) else { return nil }
+    return (image, frame)
   }
 
   private func keep(_ path: String, _ image: DICOMImage, _ frame: DecodedFrame) {
-    recent.withLock {
-      guard !$0.contains(where: { $0.path == path }) else { return }
-      $0.insert((path, image, frame), at: 0)
-      if $0.count > Self.recentSlices { $0.removeLast() }
+    frames.put(FrameCache.Key(instance: path, frame: 0), frame)
+    images.withLock {
+      $0.removeAll { $0.path == path }
+      $0.insert((path, image), at: 0)
+      if $0.count > Self.imagesKept { $0.removeLast() }
     }
   }
 
@@ -59,13 +70,17 @@ public final class Runtime: Sendable {
   /// terminal and not for decoding. Files that fail are left for the render to report.
   public func prefetch(_ paths: [String]) {
     let wanted = paths.filter { path in
-      recent.withLock { slices in !slices.contains { $0.path == path } }
-        && readingAhead.withLock { $0.insert(path).inserted }
+      cached(path) == nil
+        && readingAhead.withLock { ahead in
+          guard ahead[path] == nil else { return false }
+          ahead[path] = DispatchSemaphore(value: 0)
+          return true
+        }
     }
     guard !wanted.isEmpty else { return }
     Task.detached(priority: .utility) { [self] in
       for path in wanted {
-        defer { _ = readingAhead.withLock { $0.remove(path) } }
+        defer { readingAhead.withLock { $0.removeValue(forKey: path) }?.signal() }
         guard let image = try? DICOMImage(path: path), let frame = try? image.decodeFrame(0) else { continue }
         keep(path, image, frame)
       }

@@ -24,6 +24,17 @@ import Testing
     #expect(cache.get(.init(instance: "b", frame: 0)) == nil)
   }
 
+  @Test func a_cache_bounded_in_number_keeps_that_many_most_recent_frames() {
+    let cache = FrameCache(capacityBytes: 1 << 20, maxEntries: 2)
+    cache.put(.init(instance: "a", frame: 0), Self.frame(10))
+    cache.put(.init(instance: "b", frame: 0), Self.frame(10))
+    _ = cache.get(.init(instance: "a", frame: 0))
+    cache.put(.init(instance: "c", frame: 0), Self.frame(10))
+    #expect(cache.count == 2)
+    #expect(cache.get(.init(instance: "b", frame: 0)) == nil, "the least recently used went")
+    #expect(cache.get(.init(instance: "a", frame: 0)) != nil && cache.get(.init(instance: "c", frame: 0)) != nil)
+  }
+
   @Test func a_series_decodes_in_parallel_in_order_with_failures_kept_in_place() throws {
     let dir = try TemporaryDirectory()
     var paths: [String] = []
