@@ -91,7 +91,7 @@ public final class CursesApp {
     calibrate()
     dispatch(effects)
     while !model.quit {
-      let now = Self.now()
+      let now = SystemIO.monotonicSeconds()
       writer.flush(at: now)
       cutStalePicture(at: now)
       if textDirty && !writer.busy { drawText() }
@@ -105,24 +105,26 @@ public final class CursesApp {
   /// Takes the answers to requests still on their way (at most half a second), so none reaches the shell
   /// after the terminal is given back, where it would be typed as `^[[0n`.
   func awaitAnswers() {
-    let deadline = Self.now() + 0.5
+    let deadline = SystemIO.monotonicSeconds() + 0.5
     var key: wint_t = 0
     while link.inFlightFrames > 0 && link.answers {
-      let left = deadline - Self.now()
+      let left = deadline - SystemIO.monotonicSeconds()
       guard left > 0 else { return }
       var input = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
       guard poll(&input, 1, Int32((left * 1000).rounded(.up))) > 0 else { return }
       while true {
         let got = biloba_get_key(0, &key)
         if got == ERR { break }
-        if got == KEY_CODE_YES && Int32(key) == biloba_key_acknowledged() { link.acknowledged(at: Self.now()) }
+        if got == KEY_CODE_YES && Int32(key) == biloba_key_acknowledged() {
+          link.acknowledged(at: SystemIO.monotonicSeconds())
+        }
       }
     }
   }
 
   /// Measures the link before the first picture: a request, a filler, a request (see `LinkEstimate`).
   func calibrate() {
-    let now = Self.now()
+    let now = SystemIO.monotonicSeconds()
     let probe = LinkEstimate.calibration(passthrough: graphics.encoder.tmuxPassthrough)
     Self.write(probe)
     link.calibrationSent(total: probe.count, at: now)
@@ -132,7 +134,7 @@ public final class CursesApp {
   /// work, the link getting ready, the reader coming to rest, an overdue acknowledgement); true when
   /// input is waiting.
   func wait() -> Bool {
-    let now = Self.now()
+    let now = SystemIO.monotonicSeconds()
     var deadlines: [Double] = []
     if awaitingBackground { deadlines.append(now + 0.15) }
     if let ready = link.readyAt(), picturesPending { deadlines.append(ready) }
@@ -160,7 +162,7 @@ public final class CursesApp {
     while keys && !model.quit {
       let got = biloba_get_key(0, &key)
       if got == ERR { break }
-      let now = Self.now()
+      let now = SystemIO.monotonicSeconds()
       if got == KEY_CODE_YES && Int32(key) == biloba_key_acknowledged() {
         link.acknowledged(at: now)
         continue
@@ -182,8 +184,8 @@ public final class CursesApp {
       handle(msg, at: now)
       keyTextPending = true
     }
-    for msg in inbox.take() where !model.quit { handle(msg, at: Self.now()) }
-    let now = Self.now()
+    for msg in inbox.take() where !model.quit { handle(msg, at: SystemIO.monotonicSeconds()) }
+    let now = SystemIO.monotonicSeconds()
     link.expire(at: now)
     let cine = model.screen == .viewer ? model.viewer?.cineRate : nil
     if let rate = cine {
@@ -313,13 +315,6 @@ public final class CursesApp {
     default:
       return cursor(row, column) + bytes
     }
-  }
-
-  /// Seconds on a monotonic clock.
-  static func now() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
   }
 
   /// Today's local date as YYYYMMDD.

@@ -5,7 +5,8 @@
 #endif
 
 /// The few POSIX calls every module makes the same way, in one place: writing everything (through
-/// EINTR and short writes) and opening a file to read without following a link or blocking on a FIFO.
+/// EINTR and short writes), opening a file to read without following a link or blocking on a FIFO, and
+/// the monotonic clock.
 public enum SystemIO {
   /// Writes all of `bytes` to `fd`, retrying interrupted and short writes. Returns 0 when all was
   /// written, else the errno that stopped it (EAGAIN on a non-blocking descriptor that is full).
@@ -24,6 +25,13 @@ public enum SystemIO {
       left -= n
     }
     return 0
+  }
+
+  /// Seconds on the monotonic clock (for intervals: it never jumps with the wall clock).
+  public static func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
   }
 
   /// `writeAll` of an array.

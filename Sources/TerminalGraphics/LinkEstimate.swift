@@ -1,13 +1,15 @@
 /// What the link to the terminal carries, learned from the terminal's own answers: each picture is
 /// followed by a device status request, and the answer coming back says the picture reached the
-/// terminal (terminals answer in order, after drawing what came before). From those acknowledgements come the round trip, the drain rate (bytes the terminal takes a
-/// second) and so the bytes a picture may have to arrive in time. Pure: times are given, in seconds.
+/// terminal (terminals answer in order, after drawing what came before). From those answers come the
+/// round trip, the drain rate (bytes the terminal takes a second) and so the bytes a picture may have to
+/// arrive in time. Pure: times are given, in seconds.
 public struct LinkEstimate: Sendable {
   /// Bytes a second the terminal took, smoothed; nil until measured.
   public private(set) var bytesPerSecond: Double?
   /// The shortest answer time seen recently, in seconds: the round trip without queued bytes.
   public private(set) var roundTrip: Double?
-  /// False once the terminal left several requests unanswered: pictures are then paced by writes alone.
+  /// False once the terminal left several requests unanswered (pictures are then paced by writes alone),
+  /// true again when an answer comes after all.
   public private(set) var answers = true
 
   struct Frame {
@@ -19,8 +21,6 @@ public struct LinkEstimate: Sendable {
   private var lastAnswer: Double?
   private var recentTrips: [Double] = []
   private var missed = 0
-  /// Answers received so far.
-  public private(set) var answered = 0
 
   /// Frames in flight at most: the newest state is rendered only when the link nears free, so nothing
   /// stale queues up even when the estimate is off.
@@ -56,10 +56,10 @@ public struct LinkEstimate: Sendable {
 
   /// The terminal answered the oldest request at `now`.
   public mutating func acknowledged(at now: Double) {
+    answers = true
+    missed = 0
     guard !outstanding.isEmpty else { return }
     let frame = outstanding.removeFirst()
-    missed = 0
-    answered += 1
     let trip = roundTrip ?? 0
     let elapsed = now - frame.written
     // The link worked on this frame from when it reached the link (written, half a round trip on: one

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import SystemIO
 
 /// Measures the link to the terminal as the workstation does at start: a device status request, a
 /// harmless filler, a request, and the times of the two answers (see `LinkEstimate`). Raw mode for the
@@ -12,63 +10,21 @@ public enum LinkProbe {
     fd: Int32, fillerBytes: Int = 65536, passthrough: Bool = false, timeoutMilliseconds: Int = 3000
   ) -> LinkEstimate {
     var link = LinkEstimate()
-    var saved = termios()
-    let isTTY = tcgetattr(fd, &saved) == 0
-    if isTTY {
-      var raw = saved
-      raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
-      tcsetattr(fd, TCSANOW, &raw)
-    }
-    defer { if isTTY { tcsetattr(fd, TCSANOW, &saved) } }
     let probe = LinkEstimate.calibration(bytes: fillerBytes, passthrough: passthrough)
-    let start = now()
-    link.calibrationSent(total: probe.count, at: start)
-    var offset = 0
-    while offset < probe.count {
-      let n = probe.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-      if n < 0 && errno == EINTR { continue }
-      guard n > 0 else { return link }
-      offset += n
-    }
-    // Answers are found by their exact bytes; anything else the terminal says is skipped.
+    link.calibrationSent(total: probe.count, at: SystemIO.monotonicSeconds())
+    // Answers are found by their exact bytes; anything else the terminal says is skipped (and bounded).
     let answer = Array(LinkEstimate.answer.utf8)
     var pending: [UInt8] = []
-    var answered = 0
-    let deadline = start + Double(timeoutMilliseconds) / 1000
-    var buffer = [UInt8](repeating: 0, count: 256)
-    while answered < 2 {
-      let left = deadline - now()
-      guard left > 0 else { break }
-      var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-      let ready = poll(&pfd, 1, Int32(max(1, left * 1000)))
-      if ready < 0 && errno == EINTR { continue }
-      guard ready > 0 else { break }
-      let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      guard n > 0 else { break }
-      let at = now()
-      pending += buffer[0..<n]
-      while let range = firstRange(of: answer, in: pending) {
+    TerminalExchange.run(fd: fd, question: probe, timeoutMilliseconds: timeoutMilliseconds) { chunk, at in
+      pending += chunk
+      while let range = pending.firstRange(of: answer) {
         link.acknowledged(at: at)
-        answered += 1
-        pending.removeSubrange(pending.startIndex..<range.upperBound)
+        pending.removeSubrange(..<range.upperBound)
       }
       if pending.count > 4096 { pending.removeFirst(pending.count - answer.count) }
+      return link.inFlightFrames == 0
     }
     return link
-  }
-
-  static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
-    guard haystack.count >= needle.count else { return nil }
-    for i in 0...(haystack.count - needle.count) where haystack[i..<(i + needle.count)].elementsEqual(needle) {
-      return i..<(i + needle.count)
-    }
-    return nil
-  }
-
-  static func now() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
   }
 }
 

@@ -135,9 +135,11 @@ public struct TerminalImageEncoder: Sendable {
   /// Rows `rows` of a sixel raster as an image of their own (see `SixelEncoder.changedRows`), wrapped for
   /// tmux like a whole picture.
   public func encodeSixel(_ raster: Raster, rows: Range<Int>) -> [UInt8] {
-    let bytes = sixel.encode(raster, rows: rows)
-    return tmuxPassthrough ? TmuxPassthrough.wrap(bytes) : bytes
+    wrapped(sixel.encode(raster, rows: rows))
   }
+
+  /// Escape sequences for the outer terminal, through tmux when passthrough is on.
+  func wrapped(_ bytes: [UInt8]) -> [UInt8] { tmuxPassthrough ? TmuxPassthrough.wrap(bytes) : bytes }
 
   public func encode(_ raster: Raster, imageID: UInt32 = 1, layout: GraphicsLayout? = nil) -> [UInt8] {
     let covered = layout?.cellsCovered(
@@ -152,6 +154,6 @@ public struct TerminalImageEncoder: Sendable {
     case .blocks: return blocks.encode(raster)
     case .ascii: return ASCIIEncoder.encode(raster)
     }
-    return tmuxPassthrough ? TmuxPassthrough.wrap(bytes) : bytes
+    return wrapped(bytes)
   }
 }

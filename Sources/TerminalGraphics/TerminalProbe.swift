@@ -30,34 +30,10 @@ public enum TerminalProbe {
 
   /// Writes the queries and reads replies until the DA1 sentinel, the byte bound or the timeout.
   public static func exchange(fd: Int32, timeoutMilliseconds: Int) -> ProbeReplies {
-    var saved = termios()
-    let isTTY = tcgetattr(fd, &saved) == 0
-    if isTTY {
-      var raw = saved
-      raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
-      withUnsafeMutableBytes(of: &raw.c_cc) { cc in
-        cc[Int(VMIN)] = 0
-        cc[Int(VTIME)] = 0
-      }
-      tcsetattr(fd, TCSANOW, &raw)
-    }
-    defer { if isTTY { tcsetattr(fd, TCSANOW, &saved) } }
     var parser = ProbeReplyParser()
-    let written = queries.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-    guard written == queries.count else { return parser.replies }
-    let deadline = ContinuousClock.now + .milliseconds(timeoutMilliseconds)
-    var buffer = [UInt8](repeating: 0, count: 512)
-    while !parser.isComplete && !parser.overflowed {
-      let left = deadline - ContinuousClock.now
-      guard left > .zero else { break }
-      var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-      let ms = Int32(max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
-      let ready = poll(&pfd, 1, ms)
-      if ready < 0 && errno == EINTR { continue }
-      guard ready > 0 else { break }
-      let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      guard n > 0 else { break }
-      parser.feed(buffer[0..<n])
+    TerminalExchange.run(fd: fd, question: queries, timeoutMilliseconds: timeoutMilliseconds) { chunk, _ in
+      parser.feed(chunk)
+      return parser.isComplete || parser.overflowed
     }
     return parser.replies
   }

@@ -96,6 +96,10 @@ struct LinkEstimateTests {
     #expect(!link.answers, "three answers missed: the terminal does not answer")
     link.sent(bytes: 5000, at: 8)
     #expect(link.inFlightFrames == 0 && link.ready(at: 8))
+    // A late answer after all (a terminal that was suspended): it answers, so frames are tracked again.
+    link.acknowledged(at: 9)
+    link.sent(bytes: 5000, at: 10)
+    #expect(link.answers && link.inFlightFrames == 1)
   }
 
   @Test func inside_tmux_with_passthrough_the_requests_go_to_the_outer_terminal() {
