@@ -10,18 +10,14 @@ import Workstation
 /// reader did meanwhile, the next frame shows the newest state. While the reader keeps moving, frames are
 /// previews sized to the link's budget; once still for `restDelay`, the full picture follows.
 extension CursesApp {
-  /// The last full picture sent to a pane and where it is: what a sixel update of a few bands is
-  /// compared with.
-  struct SentRaster {
-    var raster: Raster
-    var x: Int
-    var y: Int
-  }
-
-  struct ShownPicture: Equatable {
+  /// What a pane shows now: its area, its picture and at which grade, and for a full picture the raster
+  /// sent and its column (what a sixel update of a few bands is compared with).
+  struct ShownPicture {
     var area: ScreenText.PaneArea
     var picture: PanePicture
     var grade: PictureGrade
+    var raster: Raster?
+    var x = 0
   }
 
   /// Still this long (seconds) after the last change, the reader is at rest: full pictures from then on.
@@ -60,7 +56,7 @@ extension CursesApp {
         shownThumbnails = slots
         let bytes = thumbnailBytes(slots)
         if !bytes.isEmpty { send(bytes, at: now) }
-        writing = nil
+        writingPane = nil
       }
       return
     }
@@ -82,15 +78,16 @@ extension CursesApp {
           PictureGrade.ladder(graphics.encoder.proto), fullPixels: capacity.width * capacity.height,
           budget: link.budget(seconds: Self.frameInterval))
         : .full
-      guard let bytes = paneBytes(area: area, layout: layout, grade: grade) else {
+      guard let (bytes, raster, x) = paneBytes(area: area, layout: layout, grade: grade) else {
         // Nothing to show (the error is on the status line): not tried again until the picture changes.
         shownPanes[area.pane] = ShownPicture(area: area, picture: picture, grade: .full)
         continue
       }
       costs.record(grade, bytes: bytes.count, fullPixels: capacity.width * capacity.height)
-      shownPanes[area.pane] = ShownPicture(area: area, picture: picture, grade: grade)
+      shownPanes[area.pane] = ShownPicture(
+        area: area, picture: picture, grade: grade, raster: grade == .full ? raster : nil, x: x)
       send(bytes, at: now)
-      writing = (area.pane, picture, grade)
+      writingPane = area.pane
       readAhead(pane: area.pane)
       return
     }
@@ -100,25 +97,25 @@ extension CursesApp {
   /// longer than a preview (the reader moved on: a newer picture is due), or when a key changed the text
   /// (sixel cannot be interrupted by text, and the text comes first; the picture is sent again after).
   func cutStalePicture(at now: Double) {
-    guard writer.busy, let writing, model.screen == .viewer, model.panes.indices.contains(writing.pane) else { return }
+    guard writer.busy, model.screen == .viewer, let pane = writingPane, let writing = shownPanes[pane],
+      model.panes.indices.contains(pane), let rate = link.bytesPerSecond
+    else { return }
     // Previews, sized to the budget, always arrive whole (cine included); a preview on its way when the
     // reader comes to rest gives way to the full picture.
-    guard let rate = link.bytesPerSecond else { return }
     let left = Double(writer.remaining) / rate
-    let stale = model.panes[writing.pane].picture != writing.picture && left > Self.frameInterval
+    let stale = model.panes[pane].picture != writing.picture && left > Self.frameInterval
     let atRest = writing.grade.isPreview && !moving(at: now) && left > Self.frameInterval / 3
     let typing = keyTextPending && left > Self.frameInterval
     guard stale || atRest || typing else { return }
     cutPicture()
     // Part of it is on the screen: the pane is drawn again whatever it wants next, and whole.
-    shownPanes[writing.pane] = nil
-    sentRasters[writing.pane] = nil
+    shownPanes[pane] = nil
   }
 
   /// Cuts the picture being written, if any, and tells the link estimate what left of it.
   func cutPicture() {
     if let sent = writer.cut() { link.cutLast(to: sent) }
-    writing = nil
+    writingPane = nil
   }
 
   /// Frames a picture's bytes (cursor saved and restored around them, the acknowledgement request at
@@ -146,8 +143,11 @@ extension CursesApp {
     }
   }
 
-  /// A pane's slice rendered at `grade`, encoded and placed; nil when it cannot be rendered.
-  func paneBytes(area: ScreenText.PaneArea, layout: GraphicsLayout, grade: PictureGrade) -> [UInt8]? {
+  /// A pane's slice rendered at `grade`, encoded and placed, with the raster and the column it starts at;
+  /// nil when it cannot be rendered.
+  func paneBytes(area: ScreenText.PaneArea, layout: GraphicsLayout, grade: PictureGrade) -> (
+    bytes: [UInt8], raster: Raster, x: Int
+  )? {
     let viewer = model.panes[area.pane]
     var encoder = graphics.encoder
     let proto = encoder.proto
@@ -170,19 +170,20 @@ extension CursesApp {
       let covered = layout.cellsCovered(
         rasterWidth: raster.width, rasterHeight: raster.height, protocol: proto, blocks: blocks)
       let x = area.x + max(0, (area.columns - covered.columns) / 2)
-      defer { sentRasters[area.pane] = grade == .full ? SentRaster(raster: raster, x: x, y: area.y) : nil }
       // Sixel over a full picture of the same size and place: only the bands that changed (a moving
       // probe or measurement changes a few), when that is clearly less.
-      if proto == .sixel, let sent = sentRasters[area.pane], grade == .full, sent.x == x, sent.y == area.y,
-        let rows = SixelEncoder.changedRows(from: sent.raster, to: raster, cellHeight: graphics.cell.height),
+      if proto == .sixel, grade == .full, let shown = shownPanes[area.pane], shown.area == area, shown.x == x,
+        let before = shown.raster,
+        let rows = SixelEncoder.changedRows(from: before, to: raster, cellHeight: graphics.cell.height),
         rows.count * 3 < raster.height * 2
       {
         let bytes = encoder.encodeSixel(raster, rows: rows)
-        return Self.positioned(bytes, proto: proto, row: area.y + rows.lowerBound / graphics.cell.height, column: x)
+        let row = area.y + rows.lowerBound / graphics.cell.height
+        return (Self.positioned(bytes, proto: proto, row: row, column: x), raster, x)
       }
       // Kitty: one image id a pane, so each new slice replaces its pane's picture only.
       let bytes = encoder.encode(raster, imageID: UInt32(1 + area.pane), layout: layout)
-      return Self.positioned(bytes, proto: proto, row: area.y, column: x)
+      return (Self.positioned(bytes, proto: proto, row: area.y, column: x), raster, x)
     case .failure(let error):
       _ = update(&model, .failed("\(error)"), keymap: keymap)
       textDirty = true

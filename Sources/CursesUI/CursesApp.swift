@@ -46,11 +46,10 @@ public final class CursesApp {
   let writer = PictureWriter()
   var link = LinkEstimate()
   var costs = PictureCosts()
-  /// The pane and picture being written now (nil for thumbnails or nothing).
-  var writing: (pane: Int, picture: PanePicture, grade: PictureGrade)?
-  /// What each pane shows now: its area, its picture, and at which grade.
+  /// The pane whose picture is being written now (nil for thumbnails or nothing).
+  var writingPane: Int?
+  /// What each pane shows now.
   var shownPanes: [Int: ShownPicture] = [:]
-  var sentRasters: [Int: SentRaster] = [:]
   /// The thumbnails on screen now, and rendered ones by series and size (a study's few are kept).
   var shownThumbnails: [ScreenText.ThumbnailSlot]?
   var thumbnailCache: [String: Raster] = [:]
@@ -115,11 +114,16 @@ public final class CursesApp {
       while true {
         let got = biloba_get_key(0, &key)
         if got == ERR { break }
-        if got == KEY_CODE_YES && Int32(key) == biloba_key_acknowledged() {
-          link.acknowledged(at: SystemIO.monotonicSeconds())
-        }
+        _ = takeAcknowledgement(got, key)
       }
     }
+  }
+
+  /// Whether a key from curses is the terminal's answer to an acknowledgement request, recorded if so.
+  func takeAcknowledgement(_ got: Int32, _ key: wint_t) -> Bool {
+    guard got == KEY_CODE_YES && Int32(key) == biloba_key_acknowledged() else { return false }
+    link.acknowledged(at: SystemIO.monotonicSeconds())
+    return true
   }
 
   /// Measures the link before the first picture: a request, a filler, a request (see `LinkEstimate`).
@@ -137,7 +141,8 @@ public final class CursesApp {
     let now = SystemIO.monotonicSeconds()
     var deadlines: [Double] = []
     if awaitingBackground { deadlines.append(now + 0.15) }
-    if let ready = link.readyAt(), picturesPending { deadlines.append(ready) }
+    // While a picture is half written nothing new can go (and no pane need be compared at each wake).
+    if !writer.busy, let ready = link.readyAt(), picturesPending { deadlines.append(ready) }
     if previewShown { deadlines.append(lastMotion + Self.restDelay) }
     if let expiry = link.expiryDeadline { deadlines.append(expiry) }
     let paced = writer.nextWrite(at: now)
@@ -162,11 +167,8 @@ public final class CursesApp {
     while keys && !model.quit {
       let got = biloba_get_key(0, &key)
       if got == ERR { break }
+      if takeAcknowledgement(got, key) { continue }
       let now = SystemIO.monotonicSeconds()
-      if got == KEY_CODE_YES && Int32(key) == biloba_key_acknowledged() {
-        link.acknowledged(at: now)
-        continue
-      }
       let msg: Msg
       if got == KEY_CODE_YES && Int32(key) == KEY_RESIZE {
         msg = .resize(columns: Int(biloba_columns()), rows: Int(biloba_rows()))
@@ -220,7 +222,7 @@ public final class CursesApp {
   }
 
   /// Where a drag last was, while the button is held.
-  var dragAt: (x: Int32, y: Int32)?
+  var dragAt: (x: Int, y: Int)?
   /// Whether the terminal reports drags now (only on the viewer).
   var dragReported = false
 
@@ -254,12 +256,12 @@ public final class CursesApp {
     case .wheelUp: return .key("WheelUp")
     case .wheelDown: return .key("WheelDown")
     case .pressed(let x, let y):
-      dragAt = (Int32(x), Int32(y))
+      dragAt = (x, y)
       return nil
     case .dragged(let x, let y), .released(let x, let y):
       guard let from = dragAt else { return nil }
-      if case .released = report { dragAt = nil } else { dragAt = (Int32(x), Int32(y)) }
-      return .drag(columns: x - Int(from.x), rows: y - Int(from.y))
+      if case .released = report { dragAt = nil } else { dragAt = (x, y) }
+      return .drag(columns: x - from.x, rows: y - from.y)
     case .other: return nil
     }
   }
@@ -289,7 +291,6 @@ public final class CursesApp {
       if graphics.encoder.proto == .kitty { Self.write(KittyEncoder.deleteAll) }
       biloba_clear()
       shownPanes = [:]
-      sentRasters = [:]
       shownThumbnails = nil
       fullRedraw = false
     }
