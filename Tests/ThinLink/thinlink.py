@@ -166,23 +166,19 @@ class Pane:
         return False
 
     def alive(self):
-        try:
-            return "biloba" in self.tmux("list-panes", "-F", "#{pane_dead} #{pane_current_command}") or \
-                self.tmux("list-panes", "-F", "#{pane_dead}").strip() == "0"
-        except subprocess.CalledProcessError:
-            return False
+        """The pane's command (script, ssh, biloba) still runs: when it ends, its session and server go."""
+        return subprocess.run(["ip", "netns", "exec", self.ns.name, "tmux", "-L", self.socket, "list-panes"],
+                              capture_output=True).returncode == 0
 
     def close(self):
         subprocess.run(["ip", "netns", "exec", self.ns.name, "tmux", "-L", self.socket, "kill-server"],
                        capture_output=True)
 
 
-def burst(pane, key, count=20, then=None):
+def burst(pane, key, count=20):
     for _ in range(count):
         pane.keys(key)
         time.sleep(0.05)
-    if then:
-        pane.keys(then)
 
 
 def timeline(rundir):
@@ -311,7 +307,7 @@ def measure(ns, args, variant, rate, workdir):
         screens["burst"] = pane.screen()
         pane.keys("Right")
         pane.quiet(args.quiet)
-        burst(pane, "Up", then=None)
+        burst(pane, "Up")
         time.sleep(0.05)
         pane.keys("q")
         for _ in range(200):
