@@ -1,17 +1,44 @@
-# The two commands of the README: `make run` and `make test`, each setting up a fresh Debian machine first.
+# The README's commands. `make run` sets up what the workstation needs (the runtime libraries and their
+# headers) and runs a release build on the bundled samples; `make test` adds the peers the tests compare
+# with; `make install` and `make deb` install it for everyday use. As root, or with sudo.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-APT_PACKAGES := libncurses-dev libsixel-dev libopenjp2-7-dev libturbojpeg0-dev libcharls-dev zlib1g-dev \
-	libsqlite3-dev pkg-config dcmtk libgdcm-tools openjph-tools python3-pip xvfb xterm imagemagick tmux \
-	orthanc curl iproute2 xdotool openssh-server
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends
+
+# What building and running Biloba needs: ncursesw, libsixel, OpenJPEG, libjpeg-turbo, CharLS, zlib, SQLite.
+RUNTIME_PACKAGES := libncurses-dev libsixel-dev libopenjp2-7-dev libturbojpeg0-dev libcharls-dev zlib1g-dev \
+	libsqlite3-dev pkg-config
+# What the tests add: the peers (DCMTK, GDCM, OpenJPH, Orthanc, pydicom), a real xterm under Xvfb, tmux,
+# sshd for the thin-link harness, and what the install tests read the installed files with.
+TEST_PACKAGES := dcmtk libgdcm-tools openjph-tools python3-pip xvfb xterm imagemagick tmux orthanc curl iproute2 \
+	xdotool openssh-server man-db bash-completion zsh fish dpkg-dev
 BENCH_PACKAGES := libsixel-bin chafa
+# dpkg-shlibdeps, which reads the libraries the binary needs into the package's Depends.
+DEB_PACKAGES := dpkg-dev
 
-.PHONY: setup setup-system setup-python build run test fuzz bench samples
+# The release build carries the Swift runtime inside the binary (-static-stdlib), so an installed
+# biloba needs only Debian's libraries, not the toolchain.
+RELEASE_FLAGS := -c release -Xswiftc -static-stdlib
+BIN := .build/release/biloba
+MANUALS := .build/plugins/GenerateManual/outputs/biloba
+COMPLETIONS := .build/completions
+PREFIX ?= /usr/local
+DESTDIR ?=
+ROOT := $(DESTDIR)$(PREFIX)
+# zsh reads vendor completions under /usr, site functions under /usr/local.
+ZSH_DIR := $(ROOT)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
 
-setup: setup-system setup-python
+.PHONY: setup setup-runtime setup-tests setup-python build release run test fuzz bench samples manuals \
+	completions install uninstall deb
 
-setup-system:
+setup: setup-runtime setup-tests setup-python
+
+setup-runtime:
 	$(SUDO) apt-get update
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $(APT_PACKAGES)
+	$(APT_INSTALL) $(RUNTIME_PACKAGES)
+
+setup-tests:
+	$(SUDO) apt-get update
+	$(APT_INSTALL) $(RUNTIME_PACKAGES) $(TEST_PACKAGES)
 
 # pydicom (with numpy and its codec plugins) is the peer the interop tests and benchmarks compare with.
 PY_PACKAGES := pydicom numpy pylibjpeg pylibjpeg-openjpeg pyjpegls
@@ -22,10 +49,13 @@ setup-python:
 build:
 	swift build
 
+release:
+	swift build $(RELEASE_FLAGS) --product biloba
+
 # The workstation on the bundled samples, in an archive of its own under .build/.
-run: setup build
+run: setup-runtime release
 	mkdir -p .build/samples-archive
-	.build/debug/biloba --archive .build/samples-archive Samples
+	$(BIN) --archive .build/samples-archive Samples
 
 # One test at a time: several suites run servers in this process (the Storage SCP), and tests that wait
 # on child processes would otherwise hold the few threads those servers need.
@@ -33,8 +63,8 @@ test: setup
 	swift test --no-parallel
 
 bench: setup
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $(BENCH_PACKAGES)
-	swift build -c release
+	$(APT_INSTALL) $(BENCH_PACKAGES)
+	swift build $(RELEASE_FLAGS)
 	.build/release/BilobaBenchmarks
 
 fuzz:
@@ -45,3 +75,56 @@ fuzz:
 
 samples:
 	swift run biloba-samples Samples
+
+# Man pages for biloba and every subcommand, made from the ArgumentParser definitions by
+# swift-argument-parser's own plugin, so they say what the code does.
+manuals: release
+	swift package --disable-sandbox $(RELEASE_FLAGS) generate-manual --multi-page --configuration release \
+		--authors 'The Biloba developers'
+
+completions: release
+	mkdir -p $(COMPLETIONS)
+	$(BIN) --generate-completion-script bash > $(COMPLETIONS)/biloba.bash
+	$(BIN) --generate-completion-script zsh > $(COMPLETIONS)/_biloba
+	$(BIN) --generate-completion-script fish > $(COMPLETIONS)/biloba.fish
+
+# PREFIX (default /usr/local) and DESTDIR (for packagers) as usual. The keymaps go where the binary
+# looks for them: PREFIX/share/biloba/Keymaps.
+install: manuals completions
+	install -d $(ROOT)/bin $(ROOT)/share/biloba/Keymaps $(ROOT)/share/man/man1 \
+		$(ROOT)/share/bash-completion/completions $(ZSH_DIR) \
+		$(ROOT)/share/fish/vendor_completions.d $(ROOT)/share/doc/biloba
+	install -m 0755 -s $(BIN) $(ROOT)/bin/biloba
+	install -m 0644 Keymaps/*.toml $(ROOT)/share/biloba/Keymaps/
+	install -m 0644 $(MANUALS)/*.1 $(ROOT)/share/man/man1/
+	install -m 0644 $(COMPLETIONS)/biloba.bash $(ROOT)/share/bash-completion/completions/biloba
+	install -m 0644 $(COMPLETIONS)/_biloba $(ZSH_DIR)/_biloba
+	install -m 0644 $(COMPLETIONS)/biloba.fish $(ROOT)/share/fish/vendor_completions.d/biloba.fish
+	install -m 0644 README.md CHANGELOG.md $(ROOT)/share/doc/biloba/
+
+uninstall:
+	rm -f $(ROOT)/bin/biloba $(ROOT)/share/man/man1/biloba.1 $(ROOT)/share/man/man1/biloba.*.1 \
+		$(ROOT)/share/bash-completion/completions/biloba $(ZSH_DIR)/_biloba \
+		$(ROOT)/share/fish/vendor_completions.d/biloba.fish
+	rm -rf $(ROOT)/share/biloba $(ROOT)/share/doc/biloba
+
+# A Debian package from the same install step, depending on exactly the libraries the binary links
+# (read by dpkg-shlibdeps): .build/biloba_VERSION_ARCH.deb.
+DEB := .build/deb
+deb:
+	command -v dpkg-shlibdeps >/dev/null || $(APT_INSTALL) $(DEB_PACKAGES)
+	rm -rf $(DEB)
+	$(MAKE) install DESTDIR=$(CURDIR)/$(DEB)/root PREFIX=/usr
+	mkdir -p $(DEB)/debian $(DEB)/root/DEBIAN
+	printf 'Source: biloba\n\nPackage: biloba\nArchitecture: any\n' > $(DEB)/debian/control
+	cd $(DEB) && dpkg-shlibdeps -O root/usr/bin/biloba | sed 's/^shlibs:Depends=//' > depends
+	version=$$($(BIN) --version | cut -d' ' -f2); arch=$$(dpkg --print-architecture); \
+	{ echo "Package: biloba"; echo "Version: $$version"; echo "Architecture: $$arch"; \
+	  echo "Maintainer: The Biloba developers <biloba@users.noreply.github.com>"; \
+	  echo "Depends: $$(cat $(DEB)/depends)"; echo "Section: science"; echo "Priority: optional"; \
+	  echo "Installed-Size: $$(du -sk $(DEB)/root/usr | cut -f1)"; \
+	  echo "Description: terminal radiology workstation"; \
+	  echo " Browse local and remote DICOM studies, retrieve them into a local archive, and read"; \
+	  echo " images in the terminal (sixel, kitty, iTerm2, Unicode blocks, ASCII), keyboard first."; \
+	} > $(DEB)/root/DEBIAN/control; \
+	dpkg-deb --build --root-owner-group $(DEB)/root .build/biloba_$${version}_$${arch}.deb

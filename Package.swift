@@ -108,6 +108,9 @@ let package = Package(
     // Synthetic studies made by the project's own code: samples, tests and benchmarks (no patient data).
     .target(name: "SyntheticData", dependencies: ["DICOM"], swiftSettings: strictSettings),
 
+    // Writes the commit the build comes from, for `biloba --version`.
+    .plugin(name: "BuildCommitPlugin", capability: .buildTool(), path: "Sources/BuildCommitPlugin"),
+
     .executableTarget(
       name: "biloba",
       dependencies: [
@@ -115,7 +118,8 @@ let package = Package(
         "Retrieval", "SystemIO", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"), .product(name: "TOMLKit", package: "TOMLKit"),
       ],
-      swiftSettings: strictSettings
+      swiftSettings: strictSettings,
+      plugins: ["BuildCommitPlugin"]
     ),
     .executableTarget(
       name: "biloba-samples",

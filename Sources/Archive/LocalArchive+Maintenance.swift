@@ -112,6 +112,48 @@ extension LocalArchive {
     }
   }
 
+  /// What a quick check found: SQLite's own check of the index (`PRAGMA quick_check`, no file walked)
+  /// and how many files of the index are missing among a sample, without changing anything.
+  public struct QuickCheckReport: Sendable, Equatable, CustomStringConvertible {
+    /// SQLite's findings; empty when the index is sound.
+    public var indexProblems: [String] = []
+    /// Instances whose file was looked for (the most recently added, up to the sample size).
+    public var sampled = 0
+    /// Of those, the ones whose file is gone.
+    public var missingInSample = 0
+
+    public var isConsistent: Bool { indexProblems.isEmpty && missingInSample == 0 }
+    public var description: String {
+      let index =
+        indexProblems.isEmpty ? "index sound" : "index damaged: \(indexProblems.prefix(3).joined(separator: "; "))"
+      return "\(index), \(missingInSample) of \(sampled) newest files missing"
+    }
+  }
+
+  /// The check `biloba doctor` and `archive check --quick` run: fast on any archive size, read-only
+  /// (the full `check` also files interrupted receives and removes temporaries).
+  public func quickCheck(sample: Int = 200) throws(ArchiveError) -> QuickCheckReport {
+    var report = QuickCheckReport()
+    do {
+      let (findings, rows) = try index.database.read { db in
+        (
+          try String.fetchAll(db, sql: "PRAGMA quick_check"),
+          try Row.fetchAll(db, sql: "SELECT path, linked FROM instance ORDER BY id DESC LIMIT ?", arguments: [sample])
+        )
+      }
+      report.indexProblems = findings.filter { $0 != "ok" }
+      report.sampled = rows.count
+      for row in rows {
+        let linked: Bool = row["linked"]
+        let path: String = row["path"]
+        if !FileManager.default.fileExists(atPath: linked ? path : store.absolute(path)) { report.missingInSample += 1 }
+      }
+    } catch {
+      throw ArchiveError.database("\(error)")
+    }
+    return report
+  }
+
   /// Compares the index with the files; with `repair`, drops rows without files and files without rows.
   public func check(repair: Bool) throws(ArchiveError) -> CheckReport {
     var report = CheckReport()

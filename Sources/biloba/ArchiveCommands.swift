@@ -28,8 +28,8 @@ struct ImportCommand: ParsableCommand {
     commandName: "import",
     abstract: "Import DICOM files, folders or DICOMDIR media into the local archive.",
     discussion: """
-      Folders are walked recursively; headers are read on all cores; files that are not DICOM are skipped
-      and counted. Files are copied into the archive unless --link indexes them where they are (for
+      Folders are walked recursively; headers are read on all cores; files that are not DICOM are skipped \
+      and counted. Files are copied into the archive unless --link indexes them where they are (for \
       read-only media). An instance already in the archive is kept unless --replace.
       """)
 

@@ -57,8 +57,21 @@ struct ArchiveCommand: ParsableCommand {
       abstract: "Compare the index with the files; --repair drops rows without files and files without rows.")
     @OptionGroup var archive: ArchiveOptions
     @Flag(name: .long, help: "Repair what does not match.") var repair = false
+    @Flag(name: .long, help: "Only SQLite's check of the index and the newest files; changes nothing.")
+    var quick = false
+
+    func validate() throws {
+      if quick && repair { throw ValidationError("--quick changes nothing; it does not take --repair") }
+    }
 
     func run() throws {
+      if quick {
+        let report: LocalArchive.QuickCheckReport
+        do { report = try archive.open().quickCheck() } catch { throw CommandFailure("\(error)") }
+        StandardOutput.line(report.description)
+        if !report.isConsistent { throw ExitCode.failure }
+        return
+      }
       let report: LocalArchive.CheckReport
       do { report = try archive.open().check(repair: repair) } catch { throw CommandFailure("\(error)") }
       StandardOutput.line(report.description)
@@ -80,7 +93,7 @@ struct ArchiveCommand: ParsableCommand {
         StandardOutput.line(
           """
           patients \(s.patients), studies \(s.studies), series \(s.series), instances \(s.instances)
-          stored \(ByteCountFormatter.string(fromByteCount: Int64(s.storedBytes), countStyle: .file)), linked instances \(s.linkedInstances), pinned studies \(s.pinnedStudies)
+          stored \(ByteSize.describe(s.storedBytes)), linked instances \(s.linkedInstances), pinned studies \(s.pinnedStudies)
           """)
       }
     }

@@ -7,11 +7,22 @@ struct Biloba: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "biloba",
     abstract: "A terminal radiology workstation.",
-    version: "0.1.0",
+    discussion: """
+      Without a subcommand, biloba opens the workstation on the local archive (biloba PATH... imports the \
+      paths first): browse local and remote studies, retrieve them, and read images in the terminal with \
+      sixel, kitty, iTerm2, Unicode blocks or ASCII, keyboard first; press ? for every key. The subcommands \
+      read, convert, import, query, retrieve, send and receive DICOM objects from the command line.
+
+      Files: the configuration is $XDG_CONFIG_HOME/biloba/config.toml (biloba config init writes one), the \
+      keymap overrides $XDG_CONFIG_HOME/biloba/keymap.toml, and the archive $XDG_DATA_HOME/biloba. \
+      biloba doctor checks all of them.
+      """,
+    version: bilobaVersionLine,
     subcommands: [
       DumpCommand.self, ExportCommand.self, ShowCommand.self, ProbeCommand.self, ImportCommand.self,
       StudiesCommand.self, ArchiveCommand.self, EchoCommand.self, FindCommand.self, MoveCommand.self,
-      GetCommand.self, SendCommand.self, ListenCommand.self, WorkstationCommand.self,
+      GetCommand.self, SendCommand.self, ListenCommand.self, WorkstationCommand.self, ConfigCommand.self,
+      DoctorCommand.self,
     ],
     defaultSubcommand: WorkstationCommand.self
   )
@@ -23,6 +34,7 @@ struct Biloba: AsyncParsableCommand {
     // A peer or a reader closing its end gives EPIPE to the write, not a signal that kills us.
     signal(SIGPIPE, SIG_IGN)
     do {
+      try checkFirstArgument(Array(CommandLine.arguments.dropFirst()))
       var command = try parseAsRoot()
       if var asyncCommand = command as? any AsyncParsableCommand {
         try await asyncCommand.run()
@@ -39,5 +51,19 @@ struct Biloba: AsyncParsableCommand {
       if !message.isEmpty { StandardError.line(message) }
       Foundation.exit(code == .validationFailure ? 1 : code.rawValue)
     }
+  }
+
+  /// `open`, the workstation, is the default subcommand and takes paths, so a mistyped or future
+  /// subcommand (`biloba anonymize --help`) would be taken for a path and open the workstation's help.
+  /// A first argument that is neither a subcommand nor an existing path is an error naming the
+  /// subcommands.
+  static func checkFirstArgument(_ arguments: [String]) throws {
+    guard let first = arguments.first, !first.hasPrefix("-") else { return }
+    let names = (configuration.subcommands.map { $0._commandName }) + ["help"]
+    var st = stat()
+    guard !names.contains(first), lstat(first, &st) != 0 else { return }
+    throw CommandFailure(
+      "\(first.strippingControlCharacters) is neither a subcommand nor a file or folder; the subcommands are "
+        + names.joined(separator: ", "))
   }
 }

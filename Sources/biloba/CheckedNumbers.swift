@@ -27,6 +27,11 @@ enum ByteSize {
     guard bytes.isFinite, bytes >= 1, bytes <= Double(maximum) else { return nil }
     return Int(bytes)
   }
+
+  /// A size as people read it: "1.2 GB".
+  static func describe(_ bytes: Int) -> String {
+    ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)
+  }
 }
 
 enum CheckedNumber {

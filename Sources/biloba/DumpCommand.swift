@@ -7,9 +7,9 @@ struct DumpCommand: ParsableCommand {
     commandName: "dump",
     abstract: "List the elements of DICOM files, file meta group included, as dcmdump does.",
     discussion: """
-      Each element takes one line: tag (gggg,eeee), VR, value, length, value multiplicity and keyword.
-      Long values are cut at 64 characters unless --all is given. Unreadable files are reported on
-      stderr with the offset and tag where reading failed; the other files are still dumped, and the
+      Each element takes one line: tag (gggg,eeee), VR, value, length, value multiplicity and keyword. \
+      Long values are cut at 64 characters unless --all is given. Unreadable files are reported on \
+      stderr with the offset and tag where reading failed; the other files are still dumped, and the \
       exit status is 1.
       """
   )

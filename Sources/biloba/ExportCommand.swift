@@ -9,9 +9,9 @@ struct ExportCommand: ParsableCommand {
     commandName: "export",
     abstract: "Write one frame of a DICOM image as PNG, PGM/PPM or raw samples.",
     discussion: """
-      The format follows the output's extension: .png, .pgm/.ppm/.pnm, .raw. By default the frame is
-      windowed to 8 bits (the file's first window, else an automatic one). With --raw the decoded values
-      before any LUT are written instead: 16-bit PNG or PGM/PPM, or .raw little-endian at BitsAllocated
+      The format follows the output's extension: .png, .pgm/.ppm/.pnm, .raw. By default the frame is \
+      windowed to 8 bits (the file's first window, else an automatic one). With --raw the decoded values \
+      before any LUT are written instead: 16-bit PNG or PGM/PPM, or .raw little-endian at BitsAllocated \
       width, samples interleaved, YBR converted to RGB, palette indices left as indices.
       """
   )

@@ -11,9 +11,9 @@ struct ShowCommand: ParsableCommand {
     commandName: "show",
     abstract: "Draw DICOM images in the terminal.",
     discussion: """
-      With --protocol auto (the default) the terminal is probed (kitty graphics, sixel, cell size in
-      pixels) and the best protocol chosen; inside tmux, Unicode blocks. With an explicit protocol nothing
-      is probed, so the output can go to a file or a pipe; the cell size is then --cell-size, else 10x20
+      With --protocol auto (the default) the terminal is probed (kitty graphics, sixel, cell size in \
+      pixels) and the best protocol chosen; inside tmux, Unicode blocks. With an explicit protocol nothing \
+      is probed, so the output can go to a file or a pipe; the cell size is then --cell-size, else 10x20 \
       pixels. The image is sized in terminal pixels to fit --cols x --rows cells (default: the terminal).
       """
   )

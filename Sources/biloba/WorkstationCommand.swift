@@ -12,7 +12,7 @@ struct WorkstationCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "open", abstract: "The workstation: browse the local archive and read studies (the default).",
     discussion: """
-      Keys are data: Keymaps/default.toml, or Keymaps/vim.toml with --keymap vim, with
+      Keys are data: Keymaps/default.toml, or Keymaps/vim.toml with --keymap vim, with \
       $XDG_CONFIG_HOME/biloba/keymap.toml laid over. Press ? for every binding of the screen.
       """)
 
@@ -63,10 +63,10 @@ struct WorkstationCommand: ParsableCommand {
     if let budget = defaults?.budget.flatMap(ByteSize.parse) {
       _ = try? store.evict(toFit: budget)
     }
-    let keys = try loadKeymap(keymap ?? defaults?.keymap ?? "default")
-    let graphics = graphics ?? defaults?.graphics ?? "auto"
+    let keys = try loadKeymap(keymap ?? settings.keymap)
+    let graphics = graphics ?? settings.graphics
     let entity = LocalEntity(
-      aeTitle: settings.network?.aet ?? "BILOBA", maxPDULength: UInt32(settings.network?.max_pdu ?? 1_048_576))
+      aeTitle: settings.aeTitle, maxPDULength: UInt32(settings.maxPDU))
     var logger = Logger(label: "biloba.workstation") { _ in SwiftLogNoOpLogHandler() }
     logger.logLevel = .critical
     let catalog = NetworkCatalog(config: settings, entity: entity, archive: store, logger: logger)
@@ -95,10 +95,12 @@ struct WorkstationCommand: ParsableCommand {
   /// The chosen keymap with the user's overrides on top.
   func loadKeymap(_ keymap: String) throws -> Keymap {
     // The package's Keymaps/ (found walking up from the executable, wherever the build put it), an
-    // installed share/biloba, or the current folder.
+    // installed PREFIX/share/biloba/Keymaps (`make install`), or the current folder.
     var roots: [String] = []
     if let home = ProcessInfo.processInfo.environment["BILOBA_HOME"] { roots.append(home) }
-    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    // The executable's own path (argv[0] is only a name when the binary was found on PATH).
+    let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+    var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
     for _ in 0..<5 {
       roots.append(folder.path)
       roots.append(folder.appendingPathComponent("share/biloba").path)

@@ -55,11 +55,6 @@ struct BilobaConfig: Decodable, Sendable {
     Set((nodes ?? [:]).values.filter { $0.replace == true }.map(\.aet))
   }
 
-  /// The largest object a receive accepts.
-  var maxObjectSize: Int {
-    network?.max_object_size.flatMap(ByteSize.parse) ?? LocalArchive.defaultMaxReceivedObjectSize
-  }
-
   /// The workstation's defaults (its command-line options win).
   struct WorkstationSettings: Decodable, Sendable {
     var archive: String?

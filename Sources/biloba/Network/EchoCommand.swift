@@ -1,5 +1,6 @@
 import ArgumentParser
 import DICOMNetwork
+import Logging
 
 /// `biloba echo`: C-ECHO, as DCMTK's echoscu.
 struct EchoCommand: AsyncParsableCommand {
@@ -12,16 +13,20 @@ struct EchoCommand: AsyncParsableCommand {
   func run() async throws {
     let config = try local.loadConfig()
     let node = try peer.resolve(config)
-    let entity = local.entity(config)
-    let contexts = ContextProposal.contexts([(ServiceClasses.verification, ServiceClasses.uncompressedSyntaxes)])
     do {
-      let status = try await Association.withAssociation(
-        to: node, as: entity, contexts: contexts, logger: local.logger(label: "biloba.echo")
-      ) { association in try await association.echo() }
+      let status = try await Self.echo(node, as: local.entity(config), logger: local.logger(label: "biloba.echo"))
       StandardOutput.line("C-ECHO \(node.aeTitle.strippingControlCharacters)@\(node.host):\(node.port): \(status)")
       if status.kind != .success { throw ExitCode.failure }
     } catch let error as NetworkError {
       throw CommandFailure("echo: \(error)")
+    }
+  }
+
+  /// One C-ECHO on an association of its own (also `biloba doctor`'s check of each node).
+  static func echo(_ node: RemoteNode, as entity: LocalEntity, logger: Logger) async throws -> DIMSEStatus {
+    let contexts = ContextProposal.contexts([(ServiceClasses.verification, ServiceClasses.uncompressedSyntaxes)])
+    return try await Association.withAssociation(to: node, as: entity, contexts: contexts, logger: logger) {
+      association in try await association.echo()
     }
   }
 }

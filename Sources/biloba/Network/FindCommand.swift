@@ -13,9 +13,9 @@ struct FindCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "find", abstract: "Query a DICOM peer with C-FIND.",
     discussion: """
-      -k Keyword=Value matches (wildcards * and ?, date ranges 20260101-20260131, UID lists a\\b); -k Keyword
-      or -k Keyword= asks for the attribute back. Common return keys for the level are asked for too unless
-      --no-default-keys. Matches print one per line as they arrive (tab-separated, keywords on the first
+      -k Keyword=Value matches (wildcards * and ?, date ranges 20260101-20260131, UID lists a\\b); -k Keyword \
+      or -k Keyword= asks for the attribute back. Common return keys for the level are asked for too unless \
+      --no-default-keys. Matches print one per line as they arrive (tab-separated, keywords on the first \
       line), or as the DICOM JSON model with --json.
       """)
 

@@ -9,9 +9,9 @@ struct ListenCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "listen", abstract: "Run the Storage SCP: receive objects into the local archive until stopped.",
     discussion: """
-      Accepts C-ECHO and C-STORE of every storage SOP class in every syntax the viewer decodes, stored as
-      received. Calling AE titles and hosts can be limited (here or in the configuration's [network] table).
-      Listens on loopback unless --bind says otherwise. One line per object on stderr, without patient
+      Accepts C-ECHO and C-STORE of every storage SOP class in every syntax the viewer decodes, stored as \
+      received. Calling AE titles and hosts can be limited (here or in the configuration's [network] table). \
+      Listens on loopback unless --bind says otherwise. One line per object on stderr, without patient \
       identifiers unless --log-patient-data.
       """)
 
@@ -57,14 +57,14 @@ struct ListenCommand: AsyncParsableCommand {
         local: local.entity(config, idle: idleTimeout), allowedCallingAETitles: aets.map(Set.init),
         allowedHosts: hosts.map(Set.init), abstractSyntaxes: ServiceClasses.allStorage,
         transferSyntaxes: CodecRegistry.decodableTransferSyntaxUIDs,
-        maxAssociations: maxAssociations ?? config.network?.max_associations ?? 16,
-        bindHost: bind ?? config.network?.bind ?? "127.0.0.1"),
+        maxAssociations: maxAssociations ?? config.maxAssociations,
+        bindHost: bind ?? config.listenBind),
       storage: ArchiveStorage(
         archive: store, replacingAETitles: config.replacingAETitles, maxObjectSize: config.maxObjectSize,
         logger: logger),
       logger: logger)
     do {
-      try await scp.run(port: port ?? config.network?.listen_port ?? 11112)
+      try await scp.run(port: port ?? config.listenPort)
     } catch {
       throw CommandFailure("listen: \(error)")
     }

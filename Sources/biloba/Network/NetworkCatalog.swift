@@ -89,7 +89,7 @@ struct NetworkCatalog: RemoteCatalog {
     let (node, settings) = try node(name)
     let retriever = Retriever(node: node, entity: entity, archive: archive, config: config, logger: logger)
     let method: Retriever.Method =
-      settings.retrieve == "move" ? .move(listenPort: config.network?.listen_port ?? 11112, destination: nil) : .get
+      settings.retrieve == "move" ? .move(listenPort: config.listenPort, destination: nil) : .get
     var target = RetrieveTarget(study: studyInstanceUID, series: seriesInstanceUID)
     target.firstImageFirst = true
     let outcome = try await retriever.run(

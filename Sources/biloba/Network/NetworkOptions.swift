@@ -48,8 +48,8 @@ struct LocalOptions: ParsableArguments {
 
   func entity(_ config: BilobaConfig, idle: Double = 300) -> LocalEntity {
     LocalEntity(
-      aeTitle: aet ?? config.network?.aet ?? "BILOBA",
-      maxPDULength: UInt32(maxPdu ?? config.network?.max_pdu ?? 1_048_576),
+      aeTitle: aet ?? config.aeTitle,
+      maxPDULength: UInt32(maxPdu ?? config.maxPDU),
       timeouts: NetworkTimeouts(
         connect: connectTimeout, artim: artimTimeout, dimse: dimseTimeout > 0 ? dimseTimeout : 86_400 * 365,
         idle: idle),

@@ -186,7 +186,7 @@ struct MoveCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "move", abstract: "Retrieve a study, series or instance with C-MOVE into the local archive.",
     discussion: """
-      The peer must know our AE title (--aet) with this machine's address and --listen-port. Objects are
+      The peer must know our AE title (--aet) with this machine's address and --listen-port. Objects are \
       stored in the archive as they arrive; the exit status is non-zero when any sub-operation failed.
       """)
 
@@ -217,7 +217,7 @@ struct MoveCommand: AsyncParsableCommand {
       logger: local.logger(label: "biloba.move"))
     let progress = RetrieveProgress(verb: "move")
     let method = Retriever.Method.move(
-      listenPort: listenPort ?? config.network?.listen_port ?? 11112, destination: destination)
+      listenPort: listenPort ?? config.listenPort, destination: destination)
     let outcome: RetrieveOutcome
     do {
       outcome = try await retriever.run(

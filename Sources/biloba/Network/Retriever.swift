@@ -48,7 +48,7 @@ struct Retriever: Sendable {
         configuration: StorageSCPConfiguration(
           local: entity, allowedCallingAETitles: [node.aeTitle], allowedHosts: HostAddresses.resolve(node.host),
           abstractSyntaxes: ServiceClasses.allStorage, transferSyntaxes: CodecRegistry.decodableTransferSyntaxUIDs,
-          bindHost: config.network?.bind ?? "0.0.0.0"),
+          bindHost: config.moveBind),
         storage: storage, logger: logger)
       let bound: StorageSCP.Listener
       do { bound = try await server.listen(port: port) } catch {

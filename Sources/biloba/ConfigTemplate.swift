@@ -1,0 +1,55 @@
+import Archive
+
+/// The commented config.toml that `biloba config init` writes: every key, set to its default where the
+/// default is one value, commented out where leaving it unset means something of its own (any calling
+/// AE, no budget, the standard archive folder) or where it is an example (a node).
+enum ConfigTemplate {
+  typealias Defaults = BilobaConfig.Defaults
+
+  static var text: String {
+    """
+    # Biloba's configuration (biloba config init wrote it with every key at its default).
+    # Command-line options win over these. Check it with `biloba doctor`.
+
+    [network]
+    # Our AE title: what peers call us and what we call ourselves.
+    aet = "\(Defaults.aeTitle)"
+    # The Storage SCP's port: `biloba listen`, and the SCP a C-MOVE retrieve starts.
+    listen_port = \(Defaults.listenPort)
+    # The address the SCP listens on. Unset: `listen` hears \(Defaults.listenBind) only, and a C-MOVE's
+    # SCP hears \(Defaults.moveBind) (the node moved from, by its AE title and addresses only).
+    # bind = "\(Defaults.listenBind)"
+    # Associations the SCP serves at once.
+    max_associations = \(Defaults.maxAssociations)
+    # The largest PDU we receive, in bytes (4096 to 16777216).
+    max_pdu = \(Defaults.maxPDU)
+    # The largest object received; a larger one is refused, not stored.
+    max_object_size = "\(Defaults.maxObjectSize)"
+    # Calling AE titles and peer addresses the SCP accepts. Unset: any.
+    # allowed_calling_aets = ["PACS"]
+    # allowed_hosts = ["10.0.0.5"]
+
+    [workstation]
+    # The archive folder. Unset: $XDG_DATA_HOME/biloba (~/.local/share/biloba). An absolute path.
+    # archive = "/srv/biloba"
+    # A size budget: least recently viewed studies are evicted at start to fit it. Unset: none.
+    # budget = "20G"
+    # auto (probe the terminal), sixel, kitty, iterm, blocks or ascii.
+    graphics = "\(Defaults.graphics)"
+    # default, vim, or the path of a keymap file.
+    keymap = "\(Defaults.keymap)"
+
+    # Remote nodes, one table each, named as `--node NAME` and the workstation's tabs name them.
+    # [nodes.pacs]
+    # host = "10.0.0.5"
+    # port = 104
+    # aet = "PACS"
+    # How the workstation retrieves from it: "get" (the default; works behind NAT) or "move".
+    # retrieve = "\(Defaults.retrieve)"
+    # Whether its objects may replace instances the archive holds (else a differing copy goes to
+    # quarantine).
+    # replace = \(Defaults.replace)
+
+    """
+  }
+}
