@@ -99,6 +99,8 @@ public struct Model: Sendable {
   public var tags: [String] = []
   public var tagFilter = ""
   public var tagTop = 0
+  /// The help screen's first line shown, when its lines are more than the screen's rows.
+  public var helpTop = 0
   public var visibleTags: [String] {
     tagFilter.isEmpty ? tags : tags.filter { $0.localizedCaseInsensitiveContains(tagFilter) }
   }

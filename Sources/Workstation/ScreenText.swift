@@ -85,6 +85,10 @@ public enum ScreenText {
     }
     // The description takes what the fixed columns and the count (with a remote row's state) leave.
     let describe = max(8, min(40, width - 10 - 23 - 13 - 7 - (model.isRemote && width >= 100 ? 30 : 18)))
+    // An empty archive is not shown as an empty table: its screen says how to fill it.
+    if model.studies.isEmpty && !model.isRemote && criteria(model.query).isEmpty {
+      return out + emptyArchive(width: width)
+    }
     out.append(
       column("Date", 10) + " " + column("Patient", 22) + " " + column("ID", 12) + " " + column("Mod", 6) + " "
         + column("Description", describe) + " Images")
@@ -106,14 +110,28 @@ public enum ScreenText {
           + "\(s.instanceCount)" + state)
     }
     if model.studies.isEmpty {
-      let searching = !criteria(model.query).isEmpty
-      out.append(
-        model.isRemote
-          ? "  (no study found, or still asking)"
-          : searching
-            ? "  (no study matches this search)" : "  (no study: import files with `biloba import PATH`)")
+      out.append(model.isRemote ? "  (no study found, or still asking)" : "  (no study matches this search)")
     }
     return out
+  }
+
+  /// What an empty archive shows in place of its list: how studies get here, and how to add a node.
+  static func emptyArchive(width: Int) -> [String] {
+    let lines = [
+      "", "  The archive holds no study yet. To bring some in:", "",
+      "    biloba import PATH   files, folders or a DICOMDIR (or start as biloba PATH)",
+      "    biloba listen        receive what a PACS or a modality sends (C-STORE)",
+      "    Tab                  a node's list: query a PACS and retrieve from it", "",
+      "  To add a node, put it in the configuration file (biloba config init writes",
+      "  one with every key; biloba config path says where), then start again:", "",
+      "    [nodes.pacs]", "    host = \"10.0.0.5\"", "    port = 104", "    aet = \"PACS\"", "",
+      "  biloba doctor checks the terminal, the configuration, the archive and nodes.",
+      "  ? lists every key, q quits.",
+    ]
+    // A narrow terminal wraps the sentences instead of cutting them.
+    return lines.flatMap { line in
+      line.count <= width ? [line] : TextWrap.lines(line, width: max(8, width - 4)).map { "  " + $0 }
+    }
   }
 
   /// The search in effect, after the tabs: "  name DOE*  date 20260101-20260107".
@@ -134,16 +152,16 @@ public enum ScreenText {
     public var rows: Int
   }
 
-  /// A thumbnail's size in cells, and the gap between two.
-  static let thumbnail = (columns: 16, rows: 6, gap: 2)
+  /// A thumbnail's size in cells, the gap between two, and the rows of its label under it.
+  static let thumbnail = (columns: 16, rows: 6, gap: 2, labelRows: 2)
 
   /// The series screen's parts: how many list rows, and the thumbnails in bands below the list (each
-  /// band: a row of pictures, then a row of labels), starting with the band that holds the selection.
+  /// band: a row of pictures, then their labels), starting with the band that holds the selection.
   static func seriesLayout(_ model: Model) -> (listRows: Int, slots: [ThumbnailSlot]) {
     let (width, rows) = model.size
     let height = rows - 2
     let count = model.series.count
-    let band = thumbnail.rows + 1
+    let band = thumbnail.rows + thumbnail.labelRows
     // A remote study's series have nothing local to draw: the list alone.
     guard !model.seriesAreRemote else { return (max(1, min(count, height - 2)), []) }
     // The list gets what it needs, leaving room for one band when there is any.
@@ -194,15 +212,28 @@ public enum ScreenText {
     // Below the list: picture rows left blank (the view draws there), each band closed by its labels.
     for band in Dictionary(grouping: slots, by: \.y).sorted(by: { $0.key < $1.key }) {
       while out.count < band.key + thumbnail.rows { out.append("") }
-      out.append(
-        band.value.map { slot in
-          let series = model.series[slot.seriesIndex]
-          let label = "#" + (series.seriesNumber.map(String.init) ?? "-") + " " + series.description
-          return column(
-            slot.seriesIndex == model.seriesIndex ? "[" + label + "]" : " " + label, slot.columns + thumbnail.gap)
-        }.joined())
+      let labels = band.value.map { thumbnailLabel(model, $0) }
+      for row in 0..<thumbnail.labelRows {
+        out.append(labels.map { column($0[row], thumbnail.columns + thumbnail.gap) }.joined())
+      }
     }
     return out
+  }
+
+  /// A thumbnail's label, "#2 Axial 2.5mm 512", wrapped by words on its rows (the selected one marked
+  /// with ">"); only a description longer than the rows hold is shortened, with an ellipsis.
+  static func thumbnailLabel(_ model: Model, _ slot: ThumbnailSlot) -> [String] {
+    let series = model.series[slot.seriesIndex]
+    let text = "#" + (series.seriesNumber.map(String.init) ?? "-") + " " + series.description
+    let width = slot.columns + thumbnail.gap - 2
+    var lines = TextWrap.lines(text, width: width)
+    if lines.count > thumbnail.labelRows {
+      lines = Array(lines.prefix(thumbnail.labelRows))
+      lines[lines.count - 1] = String(lines[lines.count - 1].prefix(width - 1)) + "\u{2026}"
+    }
+    while lines.count < thumbnail.labelRows { lines.append("") }
+    let mark = slot.seriesIndex == model.seriesIndex ? ">" : " "
+    return lines.enumerated().map { ($0.offset == 0 ? mark : " ") + $0.element }
   }
 
   static func viewer(_ model: Model, width: Int, height: Int) -> [String] {
@@ -275,23 +306,18 @@ public enum ScreenText {
     return [title] + lines.dropFirst(model.tagTop).prefix(max(0, height - 1))
   }
 
-  /// Every binding of the screen, in as many columns as the width allows (column after column).
+  /// Every binding of the screen, whole (HelpScreen lays them out), from the line the reader scrolled to.
   static func help(_ model: Model, keymap: Keymap, width: Int, height: Int) -> [String] {
-    let entries = keymap.help(for: model.previousScreen).map { column($0.keys, 12) + " " + $0.summary }
+    let lines = helpLines(model, keymap: keymap)
     let rows = max(1, height - 2)
-    // As few columns as fit every entry, each as wide as the screen allows (long summaries are cut).
-    let columns = max(1, min(width / 24, (entries.count + rows - 1) / rows))
-    let columnWidth = width / columns
-    let perColumn = (entries.count + columns - 1) / columns
-    var out = ["Keys of the \(model.previousScreen.rawValue) screen (any key returns)", ""]
-    for r in 0..<min(perColumn, rows) {
-      var line = ""
-      for c in 0..<columns where c * perColumn + r < entries.count {
-        line += column(entries[c * perColumn + r], columnWidth)
-      }
-      out.append(line)
-    }
-    return out
+    let top = max(0, min(model.helpTop, lines.count - rows))
+    return [HelpScreen.title(model, scrolls: lines.count > rows), ""] + lines.dropFirst(top).prefix(rows)
+  }
+
+  /// The help's lines below its title, for the model's screen size.
+  static func helpLines(_ model: Model, keymap: Keymap) -> [String] {
+    let (w, h) = model.size
+    return HelpScreen.lines(keymap.help(for: model.previousScreen), width: w, rows: max(1, h - 4))
   }
 
   /// A hint line made from the keymap, so it names the keys actually bound.
@@ -313,7 +339,9 @@ public enum ScreenText {
         (.invert, "invert"), (.back, "back"), (.help, "help"),
       ]
     case .tags: actions = [(.down, "down"), (.search, "filter"), (.back, "back")]
-    case .help: return "any key returns"
+    case .help:
+      let scrolls = helpLines(model, keymap: keymap).count > max(1, model.size.rows - 4)
+      return scrolls ? "Down/Up PageDown/PageUp more  any other key returns" : "any key returns"
     }
     return actions.compactMap { action, word in keymap.key(for: action, on: model.screen).map { "\($0) \(word)" } }
       .joined(separator: "  ")

@@ -15,7 +15,7 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     guard !model.isRemote else { return [] }
     model.studies = model.sort.apply(studies)
     model.studyIndex = min(model.studyIndex, max(0, studies.count - 1))
-    model.status = "\(studies.count) stud\(studies.count == 1 ? "y" : "ies")"
+    model.status = listStatus(model)
     if let uid = model.openWhenArrived, let i = model.studies.firstIndex(where: { $0.studyInstanceUID == uid }) {
       model.openWhenArrived = nil
       model.studyIndex = i
@@ -28,7 +28,7 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     model.studies = model.sort.apply(studies)
     model.localStudyUIDs = local
     model.studyIndex = min(model.studyIndex, max(0, studies.count - 1))
-    model.status = "\(node): \(studies.count) stud\(studies.count == 1 ? "y" : "ies")"
+    model.status = listStatus(model)
     return []
   case .job(let uid, let progress):
     model.jobs[uid] = progress
@@ -55,6 +55,7 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     model.seriesIndex = selected.flatMap { uid in series.firstIndex { $0.seriesInstanceUID == uid } } ?? 0
     model.screen = .series
     model.seriesAreRemote = false
+    model.status = listStatus(model)
     if model.openSingleSeries, series.count == 1 {
       model.openSingleSeries = false
       return [.openSeries(studyInstanceUID: uid, seriesInstanceUID: series[0].seriesInstanceUID)]
@@ -67,7 +68,7 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     model.seriesIndex = 0
     model.seriesAreRemote = true
     model.screen = .series
-    model.status = "\(model.source): \(series.count) series"
+    model.status = listStatus(model)
     return []
   case .pathsLoaded(let seriesUID, let paths):
     for i in model.panes.indices where model.panes[i].series.seriesInstanceUID == seriesUID {
@@ -125,7 +126,7 @@ private func handleKey(_ model: inout Model, _ key: String, keymap: Keymap) -> [
   if model.prompt != nil { return handlePromptKey(&model, key) }
   if model.form != nil { return handleFormKey(&model, key) }
   if model.screen == .help {
-    model.screen = model.previousScreen
+    scrollHelp(&model, key: key, keymap: keymap)
     return []
   }
   // Once a count has begun, digits extend it (so `10j` works even where `0` has a binding).
@@ -344,6 +345,7 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
   case .help:
     model.previousScreen = model.screen
     model.screen = .help
+    model.helpTop = 0
     return []
   case .search:
     model.prompt = .init(kind: .search, text: "")
@@ -386,6 +388,7 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
     case .series: model.screen = .studies
     default: break
     }
+    model.status = listStatus(model)
     return []
   default:
     break
@@ -628,5 +631,32 @@ enum DICOMDay {
     let shifted = calendar.date(byAdding: .day, value: days, to: date) ?? date
     let p = calendar.dateComponents([.year, .month, .day], from: shifted)
     return String(format: "%04d%02d%02d", p.year ?? 0, p.month ?? 0, p.day ?? 0)
+  }
+}
+
+/// On the help screen, the arrows and page keys scroll when its lines are more than the screen holds;
+/// any other key (every key, when they all fit) returns to the screen it was opened from.
+private func scrollHelp(_ model: inout Model, key: String, keymap: Keymap) {
+  let total = ScreenText.helpLines(model, keymap: keymap).count
+  let rows = max(1, model.size.rows - 4)
+  let steps = ["Down": 1, "Up": -1, "PageDown": rows - 1, "PageUp": -(rows - 1), " ": rows - 1]
+  guard total > rows, let step = steps[key] else {
+    model.screen = model.previousScreen
+    return
+  }
+  model.helpTop = max(0, min(model.helpTop + step, total - rows))
+}
+
+/// The status line's count for the list on screen: "7 studies" (with the node's name on a remote tab),
+/// "3 series, 62 images".
+func listStatus(_ model: Model) -> String {
+  let node = model.isRemote ? "\(model.source): " : ""
+  switch model.screen {
+  case .series:
+    let images = model.series.reduce(0) { $0 + $1.instanceCount }
+    return node + "\(model.series.count) series"
+      + (model.seriesAreRemote ? "" : ", \(images) image\(images == 1 ? "" : "s")")
+  default:
+    return node + "\(model.studies.count) stud\(model.studies.count == 1 ? "y" : "ies")"
   }
 }

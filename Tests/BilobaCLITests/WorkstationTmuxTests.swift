@@ -82,7 +82,7 @@ import Testing
     // follows the text, which is drawn first).
     func thumbnail(_ screen: String) -> Bool {
       let series = screen.split(separator: "\n", omittingEmptySubsequences: false)
-      guard let label = series.firstIndex(where: { $0.hasPrefix("[#1 AXIAL 2.5MM]") }) else { return false }
+      guard let label = series.firstIndex(where: { $0.hasPrefix(">#1 AXIAL 2.5MM") }) else { return false }
       return series[max(0, label - 6)..<label].map { $0.prefix(16) }.joined().contains { "▀▄█".contains($0) }
     }
     try session.wait("a thumbnail in half blocks above the label", until: thumbnail)
@@ -210,7 +210,7 @@ import Testing
     let screen = try session.wait(for: "Im 1/24")
     #expect(screen.contains("PHANTOM, HEAD"))
     try session.keys("Escape")
-    try session.wait(for: "[#1 AXIAL 2.5MM]")
+    try session.wait(for: ">#1 AXIAL 2.5MM")
     try session.keys("q")
   }
 

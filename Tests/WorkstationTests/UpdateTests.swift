@@ -95,6 +95,7 @@ import Testing
   @Test func help_lists_every_binding_of_the_screen_from_the_keymap() throws {
     let keys = try Self.keymap("vim")
     var m = Self.viewerModel()
+    m.size = (160, 48)
     _ = press(&m, ["?"], keys)
     let text = ScreenText.lines(m, keymap: keys).joined(separator: "\n")
     #expect(text.contains("Keys of the viewer screen"))
@@ -102,6 +103,18 @@ import Testing
     #expect(text.contains("F2") && text.contains("preset lung"))
     _ = press(&m, ["x"], keys)
     #expect(m.screen == .viewer)
+  }
+
+  @Test func an_empty_archive_says_how_to_import_and_how_to_add_a_node_instead_of_an_empty_table() throws {
+    let keys = try Self.keymap("default")
+    var m = Model()
+    _ = update(&m, .studiesLoaded([]), keymap: keys)
+    let text = ScreenText.lines(m, keymap: keys).joined(separator: "\n")
+    #expect(text.contains("biloba import PATH") && text.contains("[nodes.pacs]") && text.contains("biloba doctor"))
+    #expect(!text.contains("Patient"), "no column headers over nothing")
+    // A search that finds nothing is not an empty archive.
+    m.query = StudyQuery(patientName: "NOBODY*")
+    #expect(ScreenText.lines(m, keymap: keys).joined().contains("no study matches this search"))
   }
 
   @Test func control_characters_in_dicom_strings_never_reach_the_screen() throws {
@@ -351,7 +364,9 @@ import Testing
     #expect(Set(slots.map(\.y)) == [6])
     #expect(ScreenText.pictureRows(m) == Set(6..<12))
     let lines = ScreenText.lines(m, keymap: try UpdateTests.keymap("default"))
-    #expect(lines[12].hasPrefix("[#1 S1]            #2 S2             #3 S3"), "\(lines[12])")
+    // The selected one marked with ">", each label in its thumbnail's 16 columns and the gap after them.
+    #expect(lines[12].hasPrefix(">#1 S1" + String(repeating: " ", count: 12) + " #2 S2"), "\(lines[12])")
+    #expect(lines[12].contains(" #3 S3"), "\(lines[12])")
     #expect(lines[6...11].allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty })
   }
 
@@ -361,6 +376,33 @@ import Testing
     let slots = ScreenText.thumbnailSlots(m)
     #expect(slots.map(\.seriesIndex) == [8, 9, 10, 11])
     #expect(slots.allSatisfy { $0.y + $0.rows < 22 }, "above the footer")
+  }
+
+  @Test func a_thumbnail_label_wraps_onto_its_second_row_instead_of_being_cut() throws {
+    var m = Self.model(series: 3, columns: 100, rows: 30)
+    m.series[0].description = "Axial 2.5mm 512"
+    m.series[1].description = "Sagittal reconstruction of the whole spine 1mm"
+    let lines = ScreenText.lines(m, keymap: try UpdateTests.keymap("default"))
+    #expect(lines[12].hasPrefix(">#1 Axial 2.5mm "), "\(lines[12])")
+    #expect(lines[13].hasPrefix(" 512 "), "the rest of the label under it: \(lines[13])")
+    // Too long for two rows: shortened with an ellipsis, never ending in a cut word without one.
+    let second = [lines[12], lines[13]].map { String(Array($0)[18..<36]) }
+    #expect(second[0].hasPrefix(" #2 Sagittal"), "\(second)")
+    #expect(second[1].trimmingCharacters(in: .whitespaces).hasSuffix("\u{2026}"), "\(second)")
+  }
+
+  @Test func the_series_screen_counts_series_and_images_not_studies() throws {
+    var m = Model()
+    m.studies = [UpdateTests.study(1), UpdateTests.study(2)]
+    let keys = try UpdateTests.keymap("default")
+    _ = update(&m, .studiesLoaded(m.studies), keymap: keys)
+    #expect(m.status == "2 studies")
+    let series = Self.model(series: 3, columns: 80, rows: 24).series
+    _ = update(&m, .seriesLoaded(studyInstanceUID: m.studies[0].studyInstanceUID, series), keymap: keys)
+    #expect(ScreenText.lines(m, keymap: keys).last?.hasPrefix("3 series, 30 images") == true)
+    _ = update(&m, .key("Esc"), keymap: keys)
+    #expect(m.screen == .studies)
+    #expect(ScreenText.lines(m, keymap: keys).last?.hasPrefix("2 studies") == true)
   }
 
   @Test func a_terminal_too_small_for_a_band_shows_the_list_alone() {
