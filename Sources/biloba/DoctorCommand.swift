@@ -58,7 +58,9 @@ struct DoctorCommand: AsyncParsableCommand {
     let advice =
       quality == .ok
       ? ""
-      : "; for pictures at full resolution use a terminal with sixel or kitty graphics (xterm -ti vt340, foot, kitty, WezTerm)"
+      : capabilities.inTmux
+        ? "; for full pictures, run tmux in a sixel or kitty terminal with `set -g allow-passthrough on` and start biloba with --graphics sixel or kitty"
+        : "; for full pictures use a terminal with sixel or kitty graphics (xterm -ti vt340, foot, kitty, WezTerm)"
     say(
       quality, "terminal",
       "\(name): images drawn with \(proto.rawValue)\(capabilities.inTmux ? " (inside tmux)" : "")\(advice)")
@@ -139,6 +141,13 @@ struct DoctorCommand: AsyncParsableCommand {
         } else {
           say(.problem, subject, "\(peer) answered C-ECHO with \(status) in \(ms) ms")
         }
+      } catch NetworkError.protocolViolation(let what) {
+        say(.problem, subject, "\(peer) answered, but not as a DICOM peer (\(what)): is this its DICOM port?")
+      } catch NetworkError.associationRejected(let rejection) {
+        say(
+          .problem, subject,
+          "\(peer) refused us (\(rejection.explanation)): does it know our AE title \(config.aeTitle) and its own, \(settings.aet)?"
+        )
       } catch {
         say(.problem, subject, "\(peer) did not answer C-ECHO: \(error)")
       }
