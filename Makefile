@@ -28,7 +28,7 @@ ROOT := $(DESTDIR)$(PREFIX)
 ZSH_DIR := $(ROOT)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
 
 .PHONY: setup setup-runtime setup-tests setup-python build release run test fuzz bench samples manuals \
-	completions install uninstall deb
+	completions install uninstall deb check-install
 
 setup: setup-runtime setup-tests setup-python
 
@@ -58,9 +58,14 @@ run: setup-runtime release
 	$(BIN) --archive .build/samples-archive Samples
 
 # One test at a time: several suites run servers in this process (the Storage SCP), and tests that wait
-# on child processes would otherwise hold the few threads those servers need.
+# on child processes would otherwise hold the few threads those servers need. Then what `make install`
+# and `make deb` deliver (after the Swift tests: a build of its own would wait for their .build).
 test: setup
 	swift test --no-parallel
+	Tests/Install/check-install.sh
+
+check-install:
+	Tests/Install/check-install.sh
 
 bench: setup
 	$(APT_INSTALL) $(BENCH_PACKAGES)
@@ -77,12 +82,16 @@ samples:
 	swift run biloba-samples Samples
 
 # Man pages for biloba and every subcommand, made from the ArgumentParser definitions by
-# swift-argument-parser's own plugin, so they say what the code does.
-manuals: release
+# swift-argument-parser's own plugin, so they say what the code does. The plugin makes its own release
+# build of every product (with the same flags but not the same build plan as `release`, so each of the
+# two rebuilds what the other built): install uses the plugin's build alone.
+manuals:
 	swift package --disable-sandbox $(RELEASE_FLAGS) generate-manual --multi-page --configuration release \
 		--authors 'The Biloba developers'
+	# The generator keeps a discussion's paragraph breaks as blank lines, which mdoc warns about.
+	sed -i 's/^$$/.Pp/' $(MANUALS)/*.1
 
-completions: release
+completions: manuals
 	mkdir -p $(COMPLETIONS)
 	$(BIN) --generate-completion-script bash > $(COMPLETIONS)/biloba.bash
 	$(BIN) --generate-completion-script zsh > $(COMPLETIONS)/_biloba
