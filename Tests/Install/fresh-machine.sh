@@ -33,17 +33,17 @@ machine() { # NAME: a fresh copy of the base, with /proc, /dev, DNS and the tool
 }
 cleanup() { for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[i]}" 2> /dev/null || true; done; }
 trap cleanup EXIT
-in() { local root=$1; shift; chroot "$root" env -i HOME=/root TERM=xterm-256color LANG=C.UTF-8 \
+inside() { local root=$1; shift; chroot "$root" env -i HOME=/root TERM=xterm-256color LANG=C.UTF-8 \
   PATH=/opt/swift/usr/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
-packages() { in "$1" dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' | awk '$1 == "ii" {print $2}' | sort; }
+packages() { inside "$1" dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' | awk '$1 == "ii" {print $2}' | sort; }
 
 # 1. make run on a fresh machine with the toolchain on PATH.
 machine run
 root=$work/run
 # What the Swift toolchain itself needs on Debian 12 (its binaries' libraries, a C toolchain to link
 # with), and git and make to clone and run the README's command. Nothing of Biloba's.
-in "$root" apt-get update > /dev/null
-in "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends git make ca-certificates \
+inside "$root" apt-get update > /dev/null
+inside "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends git make ca-certificates \
   binutils gcc libc6-dev libstdc++-12-dev libcurl4 libxml2 libedit2 libsqlite3-0 libncurses6 libicu72 tzdata \
   > "$work/toolchain.log" 2>&1 || fail "toolchain packages (see $work/toolchain.log)"
 for d in /opt/swift /opt/swift-packages; do
@@ -57,7 +57,7 @@ before=$(packages "$root")
 
 session=fresh-$$
 start=$(date +%s.%N)
-in "$root" git clone -q /src /root/biloba || fail "git clone"
+inside "$root" git clone -q /src /root/biloba || fail "git clone"
 tmux new-session -d -s "$session" -x 120 -y 40 \
   "chroot '$root' env -i HOME=/root TERM=xterm-256color LANG=C.UTF-8 PATH=/opt/swift/usr/bin:/usr/sbin:/usr/bin:/sbin:/bin sh -c 'cd /root/biloba && make run > /root/make-run.log 2>&1 < /dev/tty || { echo MAKE RUN FAILED; sleep 600; }'"
 shown=""
@@ -87,14 +87,14 @@ deb=$(ls "$repo"/.build/biloba_*.deb)
 machine deb
 root=$work/deb
 cp "$deb" "$root/tmp/"
-in "$root" apt-get update > /dev/null
+inside "$root" apt-get update > /dev/null
 before=$(packages "$root")
-in "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y "/tmp/$(basename "$deb")" > "$work/deb-install.log" 2>&1 \
+inside "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y "/tmp/$(basename "$deb")" > "$work/deb-install.log" 2>&1 \
   || { cat "$work/deb-install.log"; fail "apt install of the .deb"; }
 added=$(comm -13 <(echo "$before") <(packages "$root"))
 say "apt install ./$(basename "$deb") pulled: $(echo "$added" | tr '\n' ' ')"
-say "the packaged binary says: $(in "$root" biloba --version)"
+say "the packaged binary says: $(inside "$root" biloba --version)"
 files=$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's#^\.##' | grep -v '/$')
-in "$root" env DEBIAN_FRONTEND=noninteractive apt-get purge -y biloba > /dev/null 2>&1 || fail "apt purge"
+inside "$root" env DEBIAN_FRONTEND=noninteractive apt-get purge -y biloba > /dev/null 2>&1 || fail "apt purge"
 for f in $files; do [ ! -e "$root$f" ] || fail "purge left $f"; done
 say "apt purge biloba left none of its $(echo "$files" | wc -l) files"
