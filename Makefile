@@ -54,7 +54,7 @@ release:
 
 # The workstation on the bundled samples, in an archive of its own under .build/.
 run: setup-runtime release
-	mkdir -p .build/samples-archive
+	mkdir -p -m 700 .build/samples-archive
 	$(BIN) --archive .build/samples-archive Samples
 
 # One test at a time: several suites run servers in this process (the Storage SCP), and tests that wait

@@ -59,12 +59,13 @@ session=fresh-$$
 start=$(date +%s.%N)
 inside "$root" git clone -q /src /root/biloba || fail "git clone"
 tmux new-session -d -s "$session" -x 120 -y 40 \
-  "chroot '$root' env -i HOME=/root TERM=xterm-256color LANG=C.UTF-8 PATH=/opt/swift/usr/bin:/usr/sbin:/usr/bin:/sbin:/bin sh -c 'cd /root/biloba && make run > /root/make-run.log 2>&1 < /dev/tty || { echo MAKE RUN FAILED; sleep 600; }'"
+  "chroot '$root' env -i HOME=/root TERM=xterm-256color LANG=C.UTF-8 PATH=/opt/swift/usr/bin:/usr/sbin:/usr/bin:/sbin:/bin sh -c 'cd /root/biloba && script -qec \"make run\" /root/make-run.log || { echo MAKE RUN FAILED; sleep 600; }'"
 shown=""
 for _ in $(seq 1800); do
   screen=$(tmux capture-pane -p -t "$session" 2> /dev/null || true)
   if [[ $screen == *"PHANTOM, HEAD"* ]]; then shown=yes; break; fi
   [[ $screen == *"MAKE RUN FAILED"* ]] && break
+  # The terminal is a tmux pane: the workstation's start is the first thing it draws.
   sleep 1
 done
 end=$(date +%s.%N)
