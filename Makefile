@@ -27,8 +27,10 @@ ROOT := $(DESTDIR)$(PREFIX)
 # zsh reads vendor completions under /usr, site functions under /usr/local.
 ZSH_DIR := $(ROOT)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
 
-.PHONY: setup setup-runtime setup-tests setup-python build release run test fuzz bench samples manuals \
-	completions install uninstall deb check-install
+.PHONY: all setup setup-runtime setup-tests setup-python build release run test fuzz bench samples install \
+	uninstall deb check-install
+
+.DEFAULT_GOAL := all
 
 setup: setup-runtime setup-tests setup-python
 
@@ -81,25 +83,31 @@ fuzz:
 samples:
 	swift run biloba-samples Samples
 
-# Man pages for biloba and every subcommand, made from the ArgumentParser definitions by
-# swift-argument-parser's own plugin, so they say what the code does. The plugin makes its own release
-# build of every product (with the same flags but not the same build plan as `release`, so each of the
-# two rebuilds what the other built): install uses the plugin's build alone.
-manuals:
+# What `make install` copies, built as yourself by `make` (so `sudo make install` only copies): the
+# release binary, man pages for biloba and every subcommand, made from the ArgumentParser definitions
+# by swift-argument-parser's own plugin (so they say what the code does), and the completions. The
+# plugin makes its own release build of every product (with the same flags but not the same build plan
+# as `release`, so each of the two rebuilds what the other built): the install files come from the
+# plugin's build alone, remade when a source, the manifest or the commit changed.
+INSTALL_FILES := .build/install-files.stamp
+SOURCES := Package.swift $(shell find Sources Keymaps -type f 2>/dev/null) $(wildcard .git/HEAD .git/index)
+
+all: $(INSTALL_FILES)
+
+$(INSTALL_FILES): $(SOURCES)
 	swift package --disable-sandbox $(RELEASE_FLAGS) generate-manual --multi-page --configuration release \
 		--authors 'The Biloba developers'
 	# The generator keeps a discussion's paragraph breaks as blank lines, which mdoc warns about.
 	sed -i 's/^$$/.Pp/' $(MANUALS)/*.1
-
-completions: manuals
 	mkdir -p $(COMPLETIONS)
 	$(BIN) --generate-completion-script bash > $(COMPLETIONS)/biloba.bash
 	$(BIN) --generate-completion-script zsh > $(COMPLETIONS)/_biloba
 	$(BIN) --generate-completion-script fish > $(COMPLETIONS)/biloba.fish
+	touch $@
 
 # PREFIX (default /usr/local) and DESTDIR (for packagers) as usual. The keymaps go where the binary
 # looks for them: PREFIX/share/biloba/Keymaps.
-install: manuals completions
+install: $(INSTALL_FILES)
 	install -d $(ROOT)/bin $(ROOT)/share/biloba/Keymaps $(ROOT)/share/man/man1 \
 		$(ROOT)/share/bash-completion/completions $(ZSH_DIR) \
 		$(ROOT)/share/fish/vendor_completions.d $(ROOT)/share/doc/biloba

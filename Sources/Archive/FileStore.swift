@@ -6,8 +6,11 @@ import Foundation
 #endif
 
 /// The archive's files: `objects/xx/<uuid>.dcm` under the root, directories 0700, files 0600.
-/// Every write goes through `write(_:)`: a temporary file in the target directory, fsync, rename, then
-/// fsync of the directory. Names come from UUIDs, never from DICOM strings; links are never followed.
+/// Objects arrive two ways, both ending in a rename after an fsync: an import writes through `write(_:)`
+/// (a temporary file in the target directory, fsync, rename, fsync of the directory); a received object
+/// is written as it arrives by `IncomingFile` under `incoming/` and moved into `objects/` (or
+/// `quarantine/`) by the `ReceiveJournal` and `LocalArchive.receive`, with names from `reserve()`.
+/// Names come from UUIDs, never from DICOM strings; links are never followed.
 public struct FileStore: Sendable {
   public let root: String
 
