@@ -55,7 +55,8 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     model.seriesIndex = selected.flatMap { uid in series.firstIndex { $0.seriesInstanceUID == uid } } ?? 0
     model.screen = .series
     model.seriesAreRemote = false
-    model.status = listStatus(model)
+    // The status line counts the series, unless it says how this study's retrieve goes.
+    if model.jobs[uid] == nil { model.status = listStatus(model) }
     if model.openSingleSeries, series.count == 1 {
       model.openSingleSeries = false
       return [.openSeries(studyInstanceUID: uid, seriesInstanceUID: series[0].seriesInstanceUID)]
