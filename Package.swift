@@ -189,7 +189,7 @@ let package = Package(
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(
       name: "BilobaCLITests",
-      dependencies: ["biloba", "DICOM", "DICOMNetwork", "Archive", "SyntheticData", "TestSupport", "Spawn"],
+      dependencies: ["biloba", "DICOM", "DICOMNetwork", "Archive", "Workstation", "SyntheticData", "TestSupport", "Spawn"],
       swiftSettings: strictSettings),
     // Interop tests run real peers (DCMTK) and need them installed; see .ci/run.
     .testTarget(

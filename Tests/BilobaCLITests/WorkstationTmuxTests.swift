@@ -2,6 +2,7 @@ import Foundation
 import Spawn
 import TestSupport
 import Testing
+import Workstation
 
 /// The workstation driven as a person would, in tmux: keys in with `send-keys`, the screen read back with
 /// `capture-pane`, on an archive holding the bundled samples.
@@ -171,6 +172,69 @@ import Testing
     try session.keys(":", "q", "Enter")
     for _ in 0..<40 where session.isRunning { usleep(50_000) }
     #expect(!session.isRunning)
+  }
+
+  /// Every screen line the help shows, paged through with PageDown until it shows no new line.
+  func helpLines(_ session: Session) throws -> [String] {
+    var seen: [String] = []
+    var last = ""
+    for _ in 0..<10 {
+      let screen = try session.screen()
+      if screen == last { break }
+      last = screen
+      seen += screen.split(separator: "\n").map(String.init)
+      // A help that fits says so and returns on any key: nothing more to page through.
+      guard screen.split(separator: "\n").first?.contains("scroll") == true else { break }
+      try session.keys("PageDown")
+      usleep(150_000)
+    }
+    return seen
+  }
+
+  @Test(arguments: [(80, 24), (160, 48)])
+  func the_help_screen_shows_every_key_name_whole(size: (columns: Int, rows: Int)) throws {
+    guard ProcessRunner.isInstalled("tmux") else {
+      Issue.record("tmux is needed (apt-get install tmux)")
+      return
+    }
+    let (dir, archive) = try archiveWithSamples()
+    let session = try Session(
+      "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(archive)' --graphics ascii",
+      columns: size.columns, rows: size.rows)
+    try session.wait(for: "PHANTOM, HEAD")
+    try session.keys("End", "Enter")
+    try session.wait(for: "AXIAL 2.5MM")
+    try session.keys("Enter")
+    try session.wait(for: "Im 1/24")
+    try session.keys("?")
+    try session.wait(for: "Keys of the viewer screen")
+    let lines = try helpLines(session).map { " " + $0 + " " }
+    let keymap = try Keymap.shipped("default", searching: [Self.root])
+    for entry in keymap.help(for: .viewer) {
+      #expect(lines.contains { $0.contains(" \(entry.keys) ") }, "\(entry.keys) whole at \(size)")
+      let last = entry.summary.split(separator: " ").last.map(String.init) ?? ""
+      #expect(lines.contains { $0.contains(" \(last) ") }, "the end of '\(entry.summary)' at \(size)")
+    }
+    // Any other key returns to the viewer.
+    try session.keys("x")
+    try session.wait(for: "Im 1/24")
+    try session.keys("q")
+  }
+
+  @Test func an_empty_archive_opens_on_how_to_import_and_add_a_node() throws {
+    guard ProcessRunner.isInstalled("tmux") else {
+      Issue.record("tmux is needed (apt-get install tmux)")
+      return
+    }
+    let dir = try TemporaryDirectory()
+    let session = try Session(
+      "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(dir.file("empty"))' --graphics ascii",
+      columns: 80, rows: 24)
+    let screen = try session.wait(for: "holds no study yet")
+    #expect(
+      screen.contains("biloba import PATH") && screen.contains("[nodes.pacs]") && screen.contains("biloba doctor"))
+    #expect(!screen.contains("Patient"), "no empty table: \(screen)")
+    try session.keys("q")
   }
 
   @Test func the_search_form_finds_studies_by_several_keys_at_once() throws {

@@ -36,7 +36,7 @@ print("\n".join(sorted(walk(json.load(sys.stdin)["command"], []))))')
 pages=$(cd "$root/share/man/man1" && ls *.1 | sed 's/\.1$//' | sort)
 [ "$expected" = "$pages" ] || fail "man pages differ from the commands: $(diff <(echo "$expected") <(echo "$pages") | tr '\n' ' ')"
 for page in "$root"/share/man/man1/*.1; do
-  text=$(MANWIDTH=80 man -l "$page" 2> "$dest.err") || fail "man -l $page"
+  text=$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$page" 2> "$dest.err") || fail "man -l $page"
   [ -s "$dest.err" ] && fail "man -l $page warns: $(cat "$dest.err")"
   [[ $text == *NAME* && $text == *SYNOPSIS* ]] || fail "$page has no NAME or SYNOPSIS"
 done
