@@ -2,7 +2,7 @@
 # headers) and runs a release build on the bundled samples; `make test` adds the peers the tests compare
 # with; `make install` and `make deb` install it for everyday use. As root, or with sudo.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y
 
 # What building and running Biloba needs: ncursesw, libsixel, OpenJPEG, libjpeg-turbo, CharLS, zlib, SQLite.
 RUNTIME_PACKAGES := libncurses-dev libsixel-dev libopenjp2-7-dev libturbojpeg0-dev libcharls-dev zlib1g-dev \
@@ -34,9 +34,10 @@ ZSH_DIR := $(ROOT)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,si
 
 setup: setup-runtime setup-tests setup-python
 
+# Without the libraries' recommendations: make run installs what Biloba needs and nothing else.
 setup-runtime:
 	$(SUDO) apt-get update
-	$(APT_INSTALL) $(RUNTIME_PACKAGES)
+	$(APT_INSTALL) --no-install-recommends $(RUNTIME_PACKAGES)
 
 setup-tests:
 	$(SUDO) apt-get update
