@@ -32,13 +32,14 @@ ZSH_DIR := $(ROOT)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,si
 
 .DEFAULT_GOAL := all
 
-setup: setup-runtime setup-tests setup-python
+setup: setup-tests setup-python
 
 # Without the libraries' recommendations: make run installs what Biloba needs and nothing else.
 setup-runtime:
 	$(SUDO) apt-get update
 	$(APT_INSTALL) --no-install-recommends $(RUNTIME_PACKAGES)
 
+# The runtime packages with the peers, in one apt transaction.
 setup-tests:
 	$(SUDO) apt-get update
 	$(APT_INSTALL) $(RUNTIME_PACKAGES) $(TEST_PACKAGES)
