@@ -101,9 +101,15 @@ public struct Model: Sendable {
   public var tagTop = 0
   /// The help screen's first line shown, when its lines are more than the screen's rows.
   public var helpTop = 0
+  /// The tag lines shown: masked by the privacy screen when it is on (the filter matches what is
+  /// shown, so it cannot find a hidden value either), then filtered.
   public var visibleTags: [String] {
-    tagFilter.isEmpty ? tags : tags.filter { $0.localizedCaseInsensitiveContains(tagFilter) }
+    let shown = privacy ? tags.map(PrivacyScreen.tagLine) : tags
+    return tagFilter.isEmpty ? shown : shown.filter { $0.localizedCaseInsensitiveContains(tagFilter) }
   }
+
+  /// The privacy screen: names, IDs, birth dates and accession numbers hidden everywhere on screen.
+  public var privacy = false
 
   /// The study search form while it is open (keys go to its fields).
   public var form: SearchForm?

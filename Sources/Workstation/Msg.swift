@@ -68,6 +68,7 @@ public enum Action: String, Sendable, CaseIterable {
   case nextLayout = "next_layout", nextPane = "next_pane", nextSeries = "next_series", previousSeries =
     "previous_series"
   case probe, probeLeft = "probe_left", probeRight = "probe_right", probeUp = "probe_up", probeDown = "probe_down"
+  case privacy
 
   /// 0-based index into `Presets.ordered` for preset actions.
   public var presetIndex: Int? {
@@ -134,6 +135,7 @@ public enum Action: String, Sendable, CaseIterable {
     case .probeRight: "probe right"
     case .probeUp: "probe up"
     case .probeDown: "probe down"
+    case .privacy: "privacy screen on/off: hides names, IDs, birth dates, accession numbers (:privacy on|off)"
     default: "preset " + (presetIndex.map { Presets.ordered[$0].name } ?? "")
     }
   }

@@ -70,13 +70,16 @@ public enum ScreenText {
 
   static func studyList(_ model: Model, width: Int, height: Int) -> [String] {
     let tabs = model.sources.enumerated().map { $0.offset == model.sourceIndex ? "[\($0.element)]" : " \($0.element) " }
-    var out = [tabs.joined(separator: " ") + criteria(model.query)]
+    var out = [tabs.joined(separator: " ") + criteria(model.query, hidden: model.privacy)]
     var height = height
     if let form = model.form {
       out.append("Search " + model.source + " studies:")
       for field in SearchForm.Field.allCases {
         let focused = field == form.focus
-        let value = form[field] + (focused ? "_" : "")
+        let value =
+          SearchForm.identifying.contains(field) && model.privacy
+          ? PrivacyScreen.value(form[field], hidden: true) + (focused ? "_" : "")
+          : form[field] + (focused ? "_" : "")
         out.append(
           (focused ? "> " : "  ") + column(field.label, 13) + " " + column(value, 24) + "  " + field.hint)
       }
@@ -105,8 +108,9 @@ public enum ScreenText {
         }
           ?? (model.localStudyUIDs.contains(s.studyInstanceUID) ? "  L" : "")) : ""
       out.append(
-        mark + column(s.studyDate, 9) + " " + column(PersonName(parsing: s.patientName).display, 22) + " "
-          + column(s.patientID, 12) + " " + column(s.modalities, 6) + " " + column(s.description, describe) + " "
+        mark + column(s.studyDate, 9) + " " + column(PrivacyScreen.name(s.patientName, hidden: model.privacy), 22) + " "
+          + column(PrivacyScreen.value(s.patientID, hidden: model.privacy), 12) + " " + column(s.modalities, 6) + " "
+          + column(s.description, describe) + " "
           + "\(s.instanceCount)" + state)
     }
     if model.studies.isEmpty {
@@ -134,11 +138,13 @@ public enum ScreenText {
     }
   }
 
-  /// The search in effect, after the tabs: "  name DOE*  date 20260101-20260107".
-  static func criteria(_ q: StudyQuery) -> String {
+  /// The search in effect, after the tabs: "  name DOE*  date 20260101-20260107" (name, ID and
+  /// accession masked behind the privacy screen).
+  static func criteria(_ q: StudyQuery, hidden: Bool = false) -> String {
+    let mask = { (value: String?) in value.map { PrivacyScreen.value($0, hidden: hidden) } }
     let parts: [(String, String?)] = [
-      ("name", q.patientName), ("id", q.patientID), ("date", q.studyDate), ("modality", q.modality),
-      ("accession", q.accessionNumber), ("description", q.studyDescription),
+      ("name", mask(q.patientName)), ("id", mask(q.patientID)), ("date", q.studyDate), ("modality", q.modality),
+      ("accession", mask(q.accessionNumber)), ("description", q.studyDescription),
     ]
     return parts.compactMap { key, value in value.map { "  \(key) \($0)" } }.joined()
   }
@@ -198,7 +204,9 @@ public enum ScreenText {
   }
 
   static func seriesList(_ model: Model, width: Int, height: Int) -> [String] {
-    let title = model.selectedStudy.map { PersonName(parsing: $0.patientName).display + "  " + $0.description } ?? ""
+    let title =
+      model.selectedStudy.map { PrivacyScreen.name($0.patientName, hidden: model.privacy) + "  " + $0.description }
+      ?? ""
     var out = [title, column("#", 5) + " " + column("Mod", 5) + " " + column("Description", 32) + " Images"]
     if model.seriesAreRemote { out[0] += "  (on \(model.source): Enter retrieves a series)" }
     let (listRows, slots) = seriesLayout(model)
@@ -238,8 +246,8 @@ public enum ScreenText {
 
   static func viewer(_ model: Model, width: Int, height: Int) -> [String] {
     guard let v = model.viewer else { return [] }
-    let patient = PersonName(parsing: v.study.patientName).display
-    let left1 = patient + "  " + v.study.patientID
+    let patient = PrivacyScreen.name(v.study.patientName, hidden: model.privacy)
+    let left1 = patient + "  " + PrivacyScreen.value(v.study.patientID, hidden: model.privacy)
     let right1 = v.study.description + "  " + v.study.studyDate
     let window = v.window ?? v.slice?.window
     let wl = window.map { "W \(format($0.width)) L \(format($0.center))" } ?? "W/L file"
@@ -322,7 +330,11 @@ public enum ScreenText {
 
   /// A hint line made from the keymap, so it names the keys actually bound.
   static func footer(_ model: Model, keymap: Keymap) -> String {
-    if let prompt = model.prompt { return prompt.kind.rawValue + prompt.text }
+    if let prompt = model.prompt {
+      // A name being typed is a name on screen: masked as it is typed behind the privacy screen.
+      let hidden = model.privacy && prompt.kind == .search
+      return prompt.kind.rawValue + (hidden ? String(repeating: "*", count: prompt.text.count) : prompt.text)
+    }
     if model.form != nil { return "Tab/Down next field  S-Tab/Up previous  C-u clear  Enter search  Esc cancel" }
     let actions: [(Action, String)]
     switch model.screen {
@@ -348,7 +360,9 @@ public enum ScreenText {
   }
 
   static func statusLine(_ model: Model) -> String {
-    model.count.isEmpty ? model.status : model.count
+    let line = model.count.isEmpty ? model.status : model.count
+    // Marked on every screen, so nobody shares a screen thinking it is on when it is not.
+    return model.privacy && model.prompt == nil ? pair(line, "PRIVACY", model.size.columns) : line
   }
 
   static func pair(_ left: String, _ right: String, _ width: Int) -> String {

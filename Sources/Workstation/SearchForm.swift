@@ -30,6 +30,9 @@ public struct SearchForm: Sendable, Equatable {
     }
   }
 
+  /// The fields that hold a patient's identity, masked behind the privacy screen.
+  static let identifying: Set<Field> = [.patientName, .patientID, .accession]
+
   public var values: [String] = Array(repeating: "", count: Field.allCases.count)
   public var focus: Field = .patientName
 

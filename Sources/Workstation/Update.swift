@@ -288,6 +288,13 @@ private func command(_ model: inout Model, _ text: String) -> [Effect] {
       return []
     }
     return setLayout(&model, layout)
+  case "privacy":
+    guard words.count == 2, ["on", "off"].contains(words[1]) else {
+      model.status = ":privacy wants on or off"
+      return []
+    }
+    setPrivacy(&model, words[1] == "on")
+    return []
   case "sync":
     guard words.count == 2, ["on", "off"].contains(words[1]) else {
       model.status = ":sync wants on or off"
@@ -347,6 +354,9 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
     model.previousScreen = model.screen
     model.screen = .help
     model.helpTop = 0
+    return []
+  case .privacy:
+    setPrivacy(&model, !model.privacy)
     return []
   case .search:
     model.prompt = .init(kind: .search, text: "")
@@ -660,4 +670,10 @@ func listStatus(_ model: Model) -> String {
   default:
     return node + "\(model.studies.count) stud\(model.studies.count == 1 ? "y" : "ies")"
   }
+}
+
+/// The privacy screen on or off, said on the status line.
+private func setPrivacy(_ model: inout Model, _ on: Bool) {
+  model.privacy = on
+  model.status = on ? "privacy screen on: names, IDs, birth dates and accession numbers hidden" : "privacy screen off"
 }

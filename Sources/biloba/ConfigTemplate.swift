@@ -38,6 +38,8 @@ enum ConfigTemplate {
     graphics = "\(Defaults.graphics)"
     # default, vim, or the path of a keymap file.
     keymap = "\(Defaults.keymap)"
+    # Start with the privacy screen on: no name, ID, birth date or accession number on screen (F12).
+    privacy = \(Defaults.privacy)
 
     # Remote nodes, one table each, named as `--node NAME` and the workstation's tabs name them.
     # [nodes.pacs]

@@ -35,6 +35,13 @@ struct WorkstationCommand: ParsableCommand {
   @Option(name: .long, help: "Configuration file (default: $XDG_CONFIG_HOME/biloba/config.toml).")
   var config: String?
 
+  @Flag(
+    name: .long, inversion: .prefixedNo,
+    help:
+      "Start with the privacy screen on (names, IDs, birth dates, accession numbers hidden; F12 toggles it; default: workstation.privacy, else off)."
+  )
+  var privacy: Bool?
+
   func validate() throws {
     if let graphics, graphics != "auto" && GraphicsProtocol(rawValue: graphics) == nil {
       throw ValidationError("--graphics must be auto, sixel, kitty, iterm, blocks or ascii")
@@ -86,6 +93,7 @@ struct WorkstationCommand: ParsableCommand {
     var model = Model()
     model.sources = ["Local"] + catalog.nodes
     model.openWhenArrived = opening
+    model.privacy = privacy ?? settings.privacy
     let app = CursesApp(
       runtime: Runtime(archive: store, remote: catalog), keymap: keys,
       graphics: .init(encoder: encoder, cell: .init(width: cell.width, height: cell.height)), model: model)

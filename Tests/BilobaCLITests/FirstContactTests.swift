@@ -60,7 +60,7 @@ import Testing
     #expect(written.listenBind == none.listenBind && written.moveBind == none.moveBind)
     #expect(written.maxAssociations == none.maxAssociations && written.maxPDU == none.maxPDU)
     #expect(written.maxObjectSize == none.maxObjectSize)
-    #expect(written.graphics == none.graphics && written.keymap == none.keymap)
+    #expect(written.graphics == none.graphics && written.keymap == none.keymap && written.privacy == none.privacy)
     #expect(written.workstation?.archive == nil && written.workstation?.budget == nil && written.nodes == nil)
     // ...and through Python's tomllib, a second TOML reader.
     let python = try ProcessRunner.run(

@@ -221,6 +221,58 @@ import Workstation
     try session.keys("q")
   }
 
+  @Test func behind_the_privacy_screen_no_name_id_birth_date_or_accession_shows_on_any_screen() throws {
+    guard ProcessRunner.isInstalled("tmux") else {
+      Issue.record("tmux is needed (apt-get install tmux)")
+      return
+    }
+    let (dir, archive) = try archiveWithSamples()
+    // What must not show: every sample patient's family name (each character set), IDs, accession
+    // numbers, and the phantom's birth date, as `studies --json` and the file give them.
+    let json = try ProcessRunner.run(try BuiltProducts.biloba(), ["studies", "--archive", archive, "--json"]).stdout
+    let studies = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+    var secrets = Set(["19700101"])
+    for study in studies {
+      for key in ["patientID", "accessionNumber"] { if let v = study[key] as? String, !v.isEmpty { secrets.insert(v) } }
+      // As the screens would show it, "Family, Given" (the alphabetic group), and as the file holds it.
+      if let name = study["patientName"] as? String {
+        let parts = (name.split(separator: "=").first ?? "").split(separator: "^").map(String.init)
+        secrets.insert(parts.prefix(2).joined(separator: ", "))
+        secrets.insert(parts.prefix(2).joined(separator: "^"))
+      }
+    }
+    #expect(secrets.contains("BILOBA-0001") && secrets.contains("Müller, Jürgen"), "\(secrets)")
+    try FileManager.default.createDirectory(atPath: dir.file("biloba"), withIntermediateDirectories: true)
+    try "[workstation]\nprivacy = true\n".write(
+      toFile: dir.file("biloba/config.toml"), atomically: true, encoding: .utf8)
+    let session = try Session(
+      "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(archive)' --graphics ascii",
+      columns: 120, rows: 40)
+    var screens = [try session.wait(for: "PRIVACY")]
+    try session.keys("End", "Enter")
+    screens.append(try session.wait(for: "AXIAL 2.5MM"))
+    try session.keys("Enter")
+    screens.append(try session.wait(for: "Im 1/24"))
+    try session.keys("t")
+    screens.append(try session.wait(for: "Tags of slice 1"))
+    for _ in 0..<3 {
+      try session.keys("PageDown")
+      usleep(100_000)
+      screens.append(try session.screen())
+    }
+    #expect(screens.joined().contains("[***]"), "the tag browser shows masked values")
+    for (i, screen) in screens.enumerated() {
+      for secret in secrets { #expect(!screen.contains(secret), "\(secret) on screen \(i):\n\(screen)") }
+    }
+    // F12 lifts it: the same screens show the patient again.
+    try session.keys("Escape")
+    try session.wait(for: "Im 1/24")
+    try session.keys("F12")
+    let open = try session.wait(for: "PHANTOM, HEAD")
+    #expect(open.contains("BILOBA-0001"))
+    try session.keys("q")
+  }
+
   @Test func an_empty_archive_opens_on_how_to_import_and_add_a_node() throws {
     guard ProcessRunner.isInstalled("tmux") else {
       Issue.record("tmux is needed (apt-get install tmux)")

@@ -20,6 +20,7 @@ extension BilobaConfig {
     static let keymap = "default"
     static let retrieve = "get"
     static let replace = false
+    static let privacy = false
   }
 
   var aeTitle: String { network?.aet ?? Defaults.aeTitle }
@@ -36,4 +37,5 @@ extension BilobaConfig {
 
   var graphics: String { workstation?.graphics ?? Defaults.graphics }
   var keymap: String { workstation?.keymap ?? Defaults.keymap }
+  var privacy: Bool { workstation?.privacy ?? Defaults.privacy }
 }

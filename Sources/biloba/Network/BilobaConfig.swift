@@ -62,6 +62,8 @@ struct BilobaConfig: Decodable, Sendable {
     var budget: String?
     var graphics: String?
     var keymap: String?
+    /// Whether the workstation starts with the privacy screen on.
+    var privacy: Bool?
   }
 
   var network: Network?
