@@ -64,7 +64,10 @@ struct DoctorCommand: AsyncParsableCommand {
     say(
       quality, "terminal",
       "\(name): images drawn with \(proto.rawValue)\(capabilities.inTmux ? " (inside tmux)" : "")\(advice)")
-    if let link = TerminalSession.link(inTmux: capabilities.inTmux) { say(.ok, "terminal", link.summary) }
+    // The link's summary takes two lines on a thin link: each said as its own finding.
+    for line in TerminalSession.link(inTmux: capabilities.inTmux)?.summary.split(separator: "\n") ?? [] {
+      say(.ok, "terminal", String(line))
+    }
   }
 
   func checkConfig(_ say: (Verdict, String, String) -> Void) -> BilobaConfig? {
