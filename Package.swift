@@ -88,14 +88,14 @@ let package = Package(
     // Retrieval into the local archive: the storage the SCPs and C-GET store through (tests use it too).
     .target(
       name: "Retrieval",
-      dependencies: ["Archive", "DICOMNetwork", "DICOM", .product(name: "Logging", package: "swift-log")],
+      dependencies: ["Archive", "DICOMNetwork", "DICOM", "Audit", .product(name: "Logging", package: "swift-log")],
       swiftSettings: strictSettings),
 
     // The workstation's core: Model, Msg, update -> effects, keymaps, the screen as text; no terminal.
     .target(
       name: "Workstation",
       dependencies: [
-        "Archive", "DICOM", "DICOMImaging", "RasterCore", .product(name: "TOMLKit", package: "TOMLKit"),
+        "Archive", "DICOM", "DICOMImaging", "RasterCore", "Audit", .product(name: "TOMLKit", package: "TOMLKit"),
       ],
       swiftSettings: strictSettings),
 
@@ -104,6 +104,9 @@ let package = Package(
     .target(
       name: "CursesUI", dependencies: ["Workstation", "TerminalGraphics", "RasterCore", "CNcursesw", "SystemIO"],
       swiftSettings: strictSettings),
+
+    // The audit trail: who did what to which study and when, append-only and synced, forwarded to syslog.
+    .target(name: "Audit", dependencies: ["SystemIO"], swiftSettings: strictSettings),
 
     // Synthetic studies made by the project's own code: samples, tests and benchmarks (no patient data).
     .target(name: "SyntheticData", dependencies: ["DICOM"], swiftSettings: strictSettings),
@@ -115,7 +118,7 @@ let package = Package(
       name: "biloba",
       dependencies: [
         "DICOM", "DICOMImaging", "RasterCore", "TerminalGraphics", "Archive", "DICOMNetwork", "Workstation", "CursesUI",
-        "Retrieval", "SystemIO", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Retrieval", "SystemIO", "Audit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"), .product(name: "TOMLKit", package: "TOMLKit"),
       ],
       swiftSettings: strictSettings,
@@ -137,6 +140,7 @@ let package = Package(
 
     .target(name: "TestSupport", dependencies: ["Spawn"], path: "Tests/TestSupport", swiftSettings: strictSettings),
     .testTarget(name: "SpawnTests", dependencies: ["Spawn"], swiftSettings: strictSettings),
+    .testTarget(name: "AuditTests", dependencies: ["Audit", "TestSupport"], swiftSettings: strictSettings),
     .testTarget(
       name: "DICOMTests", dependencies: ["DICOM", "SyntheticData", "TestSupport"], swiftSettings: strictSettings),
     .testTarget(
@@ -189,7 +193,9 @@ let package = Package(
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(
       name: "BilobaCLITests",
-      dependencies: ["biloba", "DICOM", "DICOMNetwork", "Archive", "Workstation", "SyntheticData", "TestSupport", "Spawn"],
+      dependencies: [
+        "biloba", "DICOM", "DICOMNetwork", "Archive", "Workstation", "Audit", "SyntheticData", "TestSupport", "Spawn",
+      ],
       swiftSettings: strictSettings),
     // Interop tests run real peers (DCMTK) and need them installed; see .ci/run.
     .testTarget(

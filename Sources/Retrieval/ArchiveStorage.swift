@@ -1,6 +1,8 @@
 public import Archive
+public import Audit
 public import DICOMNetwork
 public import Logging
+import Synchronization
 
 /// The storage behind the Storage SCP, C-MOVE's SCP and C-GET: every received object goes into the local
 /// archive through its one receive path, written to disk as it arrives. The archive's verdicts become
@@ -22,13 +24,18 @@ public struct ArchiveStorage: StorageHandler {
   public let logger: Logger
   /// Called as objects and their fragments arrive (C-MOVE keeps its association alive with it).
   public var onActivity: (@Sendable () -> Void)?
+  /// Where receives are recorded: one record a study and sender, when what arrived is on disk.
+  public var audit: AuditLog?
+  /// Objects received and not yet recorded, by sender and study.
+  let tally = ReceiveTally()
 
   public init(
     archive: LocalArchive, replacingAETitles: Set<String> = [], accepts: (@Sendable (InstanceRecord) -> Bool)? = nil,
     maxObjectSize: Int = LocalArchive.defaultMaxReceivedObjectSize, logger: Logger = Logger(label: "biloba.storage"),
-    onActivity: (@Sendable () -> Void)? = nil
+    onActivity: (@Sendable () -> Void)? = nil, audit: AuditLog? = nil
   ) {
     self.onActivity = onActivity
+    self.audit = audit
     self.archive = archive
     self.replacingAETitles = replacingAETitles
     self.accepts = accepts
@@ -47,9 +54,18 @@ public struct ArchiveStorage: StorageHandler {
 
   public func store(_ object: ReceivedObject) async -> DIMSEStatus {
     onActivity?()
+    // The study an object belongs to, seen as the archive checks it (for the audit record).
+    let study = StudySeen()
+    let accepts = self.accepts
     let policy = ReceivePolicy(
       // The calling AE comes trimmed from the A-ASSOCIATE-RQ's decoding.
-      replacesInstances: replacingAETitles.contains(object.callingAE), accepts: accepts)
+      replacesInstances: replacingAETitles.contains(object.callingAE),
+      accepts: audit == nil
+        ? accepts
+        : { @Sendable record in
+          study.set(record.studyInstanceUID)
+          return accepts?(record) ?? true
+        })
     do {
       let outcome: ReceiveOutcome
       if let spooled = object.spool as? ArchiveSpool {
@@ -59,6 +75,8 @@ public struct ArchiveStorage: StorageHandler {
           dataset: object.dataset, sopClassUID: object.sopClassUID, sopInstanceUID: object.sopInstanceUID,
           transferSyntaxUID: object.transferSyntaxUID, callingAE: object.callingAE, policy: policy)
       }
+      // Every object the sender gave us is counted, a copy kept apart in quarantine aside.
+      if let uid = study.get(), outcome.isKept { tally.add(sender: object.callingAE, study: uid) }
       switch outcome {
       case .stored, .alreadyHeld, .replaced:
         if outcome == .replaced { logger.notice("an instance was replaced by its sender, as configured") }
@@ -84,7 +102,21 @@ public struct ArchiveStorage: StorageHandler {
     }
   }
 
-  public func flush() async -> Bool { await archive.flushReceived().isEmpty }
+  public func flush() async -> Bool {
+    let durable = await archive.flushReceived().isEmpty
+    // What is on disk now is recorded: one record a sender and study.
+    for ((sender, study), count) in tally.drain() {
+      do {
+        try audit?.record(
+          AuditEvent(
+            action: .receive, outcome: durable ? .success : .seriousFailure, source: "listen",
+            peer: .init(aeTitle: sender), studies: [study], objects: count))
+      } catch {
+        logger.error("audit record not kept: \(error)")
+      }
+    }
+    return durable
+  }
 }
 
 /// The archive's incoming file as the association's spool.
@@ -111,5 +143,37 @@ extension LocalArchive {
     let removed = store.removeOrphanTemporaries()
     if recovered > 0 { logger.notice("stored \(recovered) objects received before an interruption") }
     if removed > 0 { logger.notice("removed \(removed) partial files left by an interrupted run") }
+  }
+}
+
+/// Objects received, by sender and study, until the next flush records them.
+final class ReceiveTally: Sendable {
+  private let counts = Mutex<[Key: Int]>([:])
+  struct Key: Hashable { var sender: String, study: String }
+
+  func add(sender: String, study: String) { counts.withLock { $0[Key(sender: sender, study: study), default: 0] += 1 } }
+
+  func drain() -> [((String, String), Int)] {
+    counts.withLock { counts in
+      defer { counts = [:] }
+      return counts.sorted { ($0.key.sender, $0.key.study) < ($1.key.sender, $1.key.study) }.map {
+        (($0.key.sender, $0.key.study), $0.value)
+      }
+    }
+  }
+}
+
+/// The study UID the archive's check saw for one object.
+final class StudySeen: Sendable {
+  private let uid = Mutex<String?>(nil)
+  func set(_ value: String) { uid.withLock { $0 = value } }
+  func get() -> String? { uid.withLock { $0 } }
+}
+
+extension ReceiveOutcome {
+  /// Whether the archive holds the object as sent (stored, replaced, or the same already held).
+  var isKept: Bool {
+    if case .quarantined = self { return false }
+    return true
   }
 }

@@ -1,4 +1,5 @@
 public import Archive
+public import Audit
 import DICOM
 public import DICOMImaging
 public import RasterCore
@@ -87,9 +88,18 @@ public final class Runtime: Sendable {
     }
   }
 
-  public init(archive: LocalArchive, remote: (any RemoteCatalog)? = nil) {
+  /// Where what the reader views, queries and retrieves is recorded (nil: no audit trail).
+  public let audit: AuditLog?
+
+  public init(archive: LocalArchive, remote: (any RemoteCatalog)? = nil, audit: AuditLog? = nil) {
     self.archive = archive
     self.remote = remote
+    self.audit = audit
+  }
+
+  /// Records what the reader did; a record that cannot be kept shows on the status line.
+  private func record(_ event: AuditEvent, post: (@Sendable (Msg) -> Void)? = nil) {
+    do { try audit?.record(event) } catch { post?(.failed("audit record not kept: \(error)")) }
   }
 
   /// Whether an effect goes to the network (and so runs in the background, answering through `post`).
@@ -119,8 +129,14 @@ public final class Runtime: Sendable {
         do {
           let studies = try await remote.studies(node: node, query: query)
           let local = Set(((try? StudyQuery().run(on: archive)) ?? []).map(\.studyInstanceUID))
+          record(
+            AuditEvent(action: .query, source: "workstation", objects: studies.count, detail: "node \(node)"),
+            post: post)
           post(.remoteStudiesLoaded(node: node, studies, local: local))
         } catch {
+          record(
+            AuditEvent(action: .query, outcome: .minorFailure, source: "workstation", detail: "node \(node)"),
+            post: post)
           post(.failed("\(node): \(error)"))
         }
       case .findRemoteSeries(let node, let uid):
@@ -134,8 +150,17 @@ public final class Runtime: Sendable {
           let final = try await remote.retrieve(node: node, studyInstanceUID: uid, seriesInstanceUID: series) {
             post(.job(studyInstanceUID: uid, $0))
           }
+          record(
+            AuditEvent(
+              action: .retrieve, outcome: final.error == nil ? .success : .minorFailure, source: "workstation",
+              studies: [uid], objects: final.completed, detail: "node \(node)"), post: post)
           post(.job(studyInstanceUID: uid, final))
         } catch {
+          record(
+            AuditEvent(
+              action: .retrieve, outcome: .seriousFailure, source: "workstation", studies: [uid], detail: "node \(node)"
+            ),
+            post: post)
           post(.job(studyInstanceUID: uid, JobProgress(finished: true, error: "\(error)")))
         }
       default:
@@ -160,7 +185,13 @@ public final class Runtime: Sendable {
         let paths = try archive.instancePaths(seriesInstanceUID: seriesUID)
         guard !paths.isEmpty else { return [.failed("the series has no instance in the archive")] }
         try? archive.markViewed(studyInstanceUID: studyUID)
-        return [.seriesOpened(Viewer(study: study, series: series, paths: paths))]
+        var kept: String?
+        do {
+          try audit?.record(AuditEvent(action: .view, source: "workstation", studies: [studyUID], objects: paths.count))
+        } catch {
+          kept = "audit record not kept: \(error)"
+        }
+        return [.seriesOpened(Viewer(study: study, series: series, paths: paths))] + (kept.map { [.failed($0)] } ?? [])
       case .fillPane(let pane, let studyUID, let seriesUID):
         guard let study = model.viewer?.study, study.studyInstanceUID == studyUID,
           let series = model.series.first(where: { $0.seriesInstanceUID == seriesUID })

@@ -1,5 +1,6 @@
 import DICOM
 import Archive
+import Audit
 import ArgumentParser
 import Foundation
 
@@ -74,9 +75,17 @@ struct ImportCommand: ParsableCommand {
     if showProgress { StandardError.line("") }
     for failure in summary.failures { StandardError.line("biloba import: \(failure.strippingControlCharacters)") }
     StandardOutput.line(summary.description)
+    let audit = AuditTrail.log(archiveRoot: local.store.root)
+    AuditTrail.record(
+      AuditEvent(
+        action: .import, outcome: summary.failed == 0 ? .success : .minorFailure, source: "import",
+        studies: summary.studies.sorted(), objects: summary.imported), in: audit)
     if let budget, let bytes = ByteSize.parse(budget) {
       do {
         let evicted = try local.evict(toFit: bytes)
+        if !evicted.isEmpty {
+          AuditTrail.record(AuditEvent(action: .delete, source: "import --budget", studies: evicted), in: audit)
+        }
         if !evicted.isEmpty { StandardOutput.line("evicted \(evicted.count) studies to fit \(budget)") }
       } catch { throw CommandFailure("\(error)") }
     }

@@ -1,6 +1,7 @@
 import DICOM
 import Archive
 import ArgumentParser
+import Audit
 import Foundation
 
 /// `biloba archive check|stats|evict|pin|quarantine`: keeping the local archive in order.
@@ -110,7 +111,13 @@ struct ArchiveCommand: ParsableCommand {
         throw ValidationError("--budget wants a size from 1 byte to 1P, such as 500M or 20G")
       }
       let evicted: [String]
-      do { evicted = try archive.open().evict(toFit: bytes) } catch { throw CommandFailure("\(error)") }
+      let local = try archive.open()
+      do { evicted = try local.evict(toFit: bytes) } catch { throw CommandFailure("\(error)") }
+      if !evicted.isEmpty {
+        AuditTrail.record(
+          AuditEvent(action: .delete, source: "archive evict", studies: evicted),
+          in: AuditTrail.log(archiveRoot: local.store.root))
+      }
       StandardOutput.line("evicted \(evicted.count) studies")
     }
   }

@@ -41,6 +41,12 @@ enum ConfigTemplate {
     # Start with the privacy screen on: no name, ID, birth date or accession number on screen (F12).
     privacy = \(Defaults.privacy)
 
+    [audit]
+    # Who did what to which study, and when: ARCHIVE/audit.jsonl, append-only (biloba audit lists it).
+    enabled = \(Defaults.auditEnabled)
+    # Each record also sent to a syslog server (RFC 5424 over TCP). Unset: the file alone.
+    # syslog = "tcp://logs.example:514"
+
     # Remote nodes, one table each, named as `--node NAME` and the workstation's tabs name them.
     # [nodes.pacs]
     # host = "10.0.0.5"

@@ -21,6 +21,7 @@ extension BilobaConfig {
     static let retrieve = "get"
     static let replace = false
     static let privacy = false
+    static let auditEnabled = true
   }
 
   var aeTitle: String { network?.aet ?? Defaults.aeTitle }
@@ -38,4 +39,5 @@ extension BilobaConfig {
   var graphics: String { workstation?.graphics ?? Defaults.graphics }
   var keymap: String { workstation?.keymap ?? Defaults.keymap }
   var privacy: Bool { workstation?.privacy ?? Defaults.privacy }
+  var auditEnabled: Bool { audit?.enabled ?? Defaults.auditEnabled }
 }

@@ -2,6 +2,7 @@ import Archive
 import DICOM
 import DICOMNetwork
 import Foundation
+import Audit
 import TOMLKit
 
 /// The user's configuration file (`$XDG_CONFIG_HOME/biloba/config.toml`): our AE, the Storage SCP's
@@ -66,11 +67,18 @@ struct BilobaConfig: Decodable, Sendable {
     var privacy: Bool?
   }
 
+  /// The audit trail: on unless `enabled = false`; `syslog = "tcp://host:port"` forwards each record.
+  struct AuditSettings: Decodable, Sendable {
+    var enabled: Bool?
+    var syslog: String?
+  }
+
   var network: Network?
   var nodes: [String: Node]?
   var workstation: WorkstationSettings?
+  var audit: AuditSettings?
 
-  static let empty = BilobaConfig(network: nil, nodes: nil, workstation: nil)
+  static let empty = BilobaConfig(network: nil, nodes: nil, workstation: nil, audit: nil)
 
   /// The default file: `$XDG_CONFIG_HOME/biloba/config.toml`, else `~/.config/biloba/config.toml`.
   static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -189,6 +197,9 @@ struct BilobaConfig: Decodable, Sendable {
         try check(ByteSize.parse(b) != nil, "workstation.budget", "wants a size from 1 byte to 1P such as 500M or 20G")
       }
       if let a = w.archive { try check(a.hasPrefix("/"), "workstation.archive", "must be an absolute path") }
+    }
+    if let url = audit?.syslog {
+      try check(SyslogForwarder(url: url) != nil, "audit.syslog", "wants tcp://host:port")
     }
     for (name, node) in nodes ?? [:] {
       let safe = name.strippingControlCharacters

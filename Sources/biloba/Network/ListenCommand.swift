@@ -61,7 +61,7 @@ struct ListenCommand: AsyncParsableCommand {
         bindHost: bind ?? config.listenBind),
       storage: ArchiveStorage(
         archive: store, replacingAETitles: config.replacingAETitles, maxObjectSize: config.maxObjectSize,
-        logger: logger),
+        logger: logger, audit: AuditTrail.log(config, archiveRoot: store.store.root)),
       logger: logger)
     do {
       try await scp.run(port: port ?? config.listenPort)

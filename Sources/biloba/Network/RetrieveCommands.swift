@@ -1,5 +1,6 @@
 import Archive
 import ArgumentParser
+import Audit
 import DICOM
 import DICOMImaging
 import DICOMNetwork
@@ -212,8 +213,9 @@ struct MoveCommand: AsyncParsableCommand {
 
   func run() async throws {
     let config = try local.loadConfig()
+    let (node, store) = (try peer.resolve(config), try archive.open())
     let retriever = Retriever(
-      node: try peer.resolve(config), entity: local.entity(config), archive: try archive.open(), config: config,
+      node: node, entity: local.entity(config), archive: store, config: config,
       logger: local.logger(label: "biloba.move"))
     let progress = RetrieveProgress(verb: "move")
     let method = Retriever.Method.move(
@@ -223,8 +225,10 @@ struct MoveCommand: AsyncParsableCommand {
       outcome = try await retriever.run(
         target.target, method: method, refetch: refetch, announce: true, onProgress: progress.show)
     } catch let failure as Retriever.Failure {
+      auditRetrieve("move", node: node, study: target.study, outcome: nil, config: config, archive: store)
       throw CommandFailure("move: \(failure)")
     }
+    auditRetrieve("move", node: node, study: target.study, outcome: outcome, config: config, archive: store)
     progress.finish(outcome)
     if !outcome.isCompleteSuccess { throw ExitCode.failure }
   }
@@ -246,8 +250,9 @@ struct GetCommand: AsyncParsableCommand {
 
   func run() async throws {
     let config = try local.loadConfig()
+    let (node, store) = (try peer.resolve(config), try archive.open())
     let retriever = Retriever(
-      node: try peer.resolve(config), entity: local.entity(config), archive: try archive.open(), config: config,
+      node: node, entity: local.entity(config), archive: store, config: config,
       logger: local.logger(label: "biloba.get"))
     let progress = RetrieveProgress(verb: "get")
     let outcome: RetrieveOutcome
@@ -255,9 +260,25 @@ struct GetCommand: AsyncParsableCommand {
       outcome = try await retriever.run(
         target.target, method: .get, refetch: refetch, announce: true, onProgress: progress.show)
     } catch let failure as Retriever.Failure {
+      auditRetrieve("get", node: node, study: target.study, outcome: nil, config: config, archive: store)
       throw CommandFailure("get: \(failure)")
     }
+    auditRetrieve("get", node: node, study: target.study, outcome: outcome, config: config, archive: store)
     progress.finish(outcome)
     if !outcome.isCompleteSuccess { throw ExitCode.failure }
   }
+}
+
+/// The audit record of a command-line retrieve: the study asked for, from which node, how it ended.
+func auditRetrieve(
+  _ verb: String, node: RemoteNode, study: String, outcome: RetrieveOutcome?, config: BilobaConfig,
+  archive: LocalArchive
+) {
+  let result: AuditEvent.Outcome =
+    outcome.map { $0.isCompleteSuccess ? .success : .minorFailure } ?? .seriousFailure
+  AuditTrail.record(
+    AuditEvent(
+      action: .retrieve, outcome: result, source: verb, peer: .init(aeTitle: node.aeTitle, address: node.host),
+      studies: [study], objects: outcome?.progress.completed),
+    in: AuditTrail.log(config, archiveRoot: archive.store.root))
 }

@@ -1,0 +1,71 @@
+import Audit
+import Foundation
+import TestSupport
+import Testing
+
+/// The audit trail's file and its syslog frames, read back as an auditor and a syslog server would.
+@Suite struct AuditLogTests {
+  static func event(_ action: AuditEvent.Action, study: String = "1.2.3") -> AuditEvent {
+    AuditEvent(
+      action: action, source: "test", peer: .init(aeTitle: "PACS", address: "10.0.0.5"), studies: [study], objects: 3,
+      at: Date(timeIntervalSince1970: 1_800_000_000.25), user: "reader", host: "ws1")
+  }
+
+  @Test func each_record_is_one_json_line_appended_to_a_private_file() throws {
+    let dir = try TemporaryDirectory()
+    let log = AuditLog(path: dir.file("audit/audit.jsonl"))
+    try log.record(Self.event(.view))
+    try log.record(Self.event(.export, study: "1.2.4"))
+    let text = try String(contentsOfFile: log.path, encoding: .utf8)
+    let lines = text.split(separator: "\n")
+    #expect(lines.count == 2 && text.hasSuffix("\n"))
+    let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+    #expect(first["action"] as? String == "view" && first["eventID"] as? String == "110103 DICOM Instances Accessed")
+    #expect(first["actionCode"] as? String == "R" && first["outcome"] as? Int == 0)
+    #expect(first["user"] as? String == "reader" && first["host"] as? String == "ws1")
+    #expect(first["studies"] as? [String] == ["1.2.3"] && first["objects"] as? Int == 3)
+    #expect(first["time"] as? String == "2027-01-15T08:00:00.250Z", "\(first["time"] ?? "")")
+    let mode = try FileManager.default.attributesOfItem(atPath: log.path)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+    let folder = try FileManager.default.attributesOfItem(atPath: dir.file("audit"))[.posixPermissions] as? Int
+    #expect(folder == 0o700)
+    #expect(try log.read().events.map(\.action) == [.view, .export])
+  }
+
+  @Test func a_damaged_line_is_counted_and_the_others_still_read() throws {
+    let dir = try TemporaryDirectory()
+    let log = AuditLog(path: dir.file("audit.jsonl"))
+    try log.record(Self.event(.receive))
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log.path))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data("{\"time\":\"2026-".utf8))
+    try handle.close()
+    try log.record(Self.event(.delete))
+    let (events, unreadable) = try log.read()
+    #expect(events.map(\.action) == [.receive] && unreadable == 1, "the damaged tail swallowed the next line")
+  }
+
+  @Test func a_syslog_frame_is_rfc5424_counted_in_octets() {
+    let frame = String(decoding: SyslogForwarder.frame(Self.event(.query)), as: UTF8.self)
+    let space = frame.firstIndex(of: " ")!
+    let count = Int(frame[..<space])!
+    let message = frame[frame.index(after: space)...]
+    #expect(message.utf8.count == count)
+    #expect(message.hasPrefix("<85>1 2027-01-15T08:00:00.250Z ws1 biloba "), "\(message)")
+    #expect(message.contains(" AUDIT - {") && message.hasSuffix("}"))
+  }
+
+  @Test func only_tcp_urls_with_a_port_make_a_forwarder() {
+    #expect(SyslogForwarder(url: "tcp://logs.example:6514")?.port == 6514)
+    #expect(SyslogForwarder(url: "tcp://[::1]:514")?.host == "[::1]")
+    #expect(SyslogForwarder(url: "udp://logs:514") == nil && SyslogForwarder(url: "tcp://logs") == nil)
+    #expect(SyslogForwarder(url: "tcp://logs:0") == nil && SyslogForwarder(url: "tcp://:514") == nil)
+  }
+
+  @Test func a_server_that_is_down_costs_at_most_the_timeout_and_the_file_still_has_the_record() throws {
+    let dir = try TemporaryDirectory()
+    let log = AuditLog(path: dir.file("audit.jsonl"), forwarder: SyslogForwarder(url: "tcp://127.0.0.1:1", timeout: 1))
+    try log.record(Self.event(.send))
+    #expect(try log.read().events.count == 1)
+  }
+}
