@@ -37,25 +37,42 @@ public struct SyslogForwarder: Sendable {
   /// Sends one record on a connection of its own; false when the server could not take it in time.
   @discardableResult
   public func send(_ event: AuditEvent) -> Bool {
+    guard let fd = connected() else { return false }
+    defer { close(fd) }
+    return SystemIO.writeAll(fd, Self.frame(event)) == 0
+  }
+
+  /// Whether the server takes a connection within `timeout` (nothing is sent).
+  public func isReachable() -> Bool {
+    guard let fd = connected() else { return false }
+    close(fd)
+    return true
+  }
+
+  /// A blocking socket connected to the server (with a send timeout), or nil within `timeout`.
+  private func connected() -> Int32? {
     var hints = addrinfo()
     hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
     var list: UnsafeMutablePointer<addrinfo>?
-    guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else { return false }
+    guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else { return nil }
     defer { freeaddrinfo(list) }
     let fd = socket(first.pointee.ai_family, first.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), 0)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
+    guard fd >= 0 else { return nil }
     // Connect without blocking, then wait for it at most `timeout`.
     _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-    if connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) != 0 && errno != EINPROGRESS { return false }
     var ready = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-    guard poll(&ready, 1, Int32(timeout * 1000)) == 1 else { return false }
     var error: Int32 = 0
     var length = socklen_t(MemoryLayout<Int32>.size)
-    guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0, error == 0 else { return false }
+    guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 || errno == EINPROGRESS,
+      poll(&ready, 1, Int32(timeout * 1000)) == 1,
+      getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0, error == 0
+    else {
+      close(fd)
+      return nil
+    }
     _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
     var limit = timeval(tv_sec: Int(timeout), tv_usec: 0)
     _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-    return SystemIO.writeAll(fd, Self.frame(event)) == 0
+    return fd
   }
 }

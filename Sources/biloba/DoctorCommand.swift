@@ -1,5 +1,6 @@
 import Archive
 import ArgumentParser
+import Audit
 import DICOMNetwork
 import Foundation
 import Logging
@@ -37,6 +38,7 @@ struct DoctorCommand: AsyncParsableCommand {
     if terminal { checkTerminal(say) }
     let config = checkConfig(say)
     checkArchive(config ?? .empty, say)
+    checkAudit(config ?? .empty, say)
     await checkNodes(config ?? .empty, say)
     if problems > 0 {
       StandardOutput.line("\(problems) problem\(problems == 1 ? "" : "s") found")
@@ -124,6 +126,33 @@ struct DoctorCommand: AsyncParsableCommand {
     } catch {
       say(.problem, "archive", "\(root): \(error)")
     }
+  }
+
+  func checkAudit(_ config: BilobaConfig, _ say: (Verdict, String, String) -> Void) {
+    let root = archive.archive ?? config.workstation?.archive ?? FileStore.defaultRoot()
+    guard let log = AuditTrail.log(config, archiveRoot: root) else {
+      say(.note, "audit", "off (enabled = false under [audit]): nothing records who opened what")
+      return
+    }
+    if FileManager.default.fileExists(atPath: log.path) {
+      switch Result(catching: { () throws(AuditLog.Failure) in try log.read() }) {
+      case .success(let (events, unreadable)):
+        say(
+          unreadable == 0 ? .ok : .problem, "audit",
+          "\(log.path): \(events.count) records" + (unreadable == 0 ? "" : ", \(unreadable) damaged lines"))
+      case .failure(let failure):
+        say(.problem, "audit", "\(failure)")
+      }
+    } else {
+      say(.ok, "audit", "\(log.path) is made with the first record")
+    }
+    guard let forwarder = log.forwarder else { return }
+    // A connection, not a record: the doctor's visit is nothing an auditor needs to read.
+    let answers = forwarder.isReachable()
+    say(
+      answers ? .ok : .problem, "audit",
+      "syslog server \(forwarder.host):\(forwarder.port) "
+        + (answers ? "takes connections" : "does not take a connection: records stay in the file alone"))
   }
 
   func checkNodes(_ config: BilobaConfig, _ say: (Verdict, String, String) -> Void) async {

@@ -61,6 +61,7 @@ import Testing
     #expect(written.maxAssociations == none.maxAssociations && written.maxPDU == none.maxPDU)
     #expect(written.maxObjectSize == none.maxObjectSize)
     #expect(written.graphics == none.graphics && written.keymap == none.keymap && written.privacy == none.privacy)
+    #expect(written.auditEnabled == none.auditEnabled && written.audit?.syslog == nil)
     #expect(written.workstation?.archive == nil && written.workstation?.budget == nil && written.nodes == nil)
     // ...and through Python's tomllib, a second TOML reader.
     let python = try ProcessRunner.run(
@@ -73,6 +74,7 @@ import Testing
       Mirror(reflecting: BilobaConfig.Network()).children.compactMap(\.label)
       + Mirror(reflecting: BilobaConfig.WorkstationSettings()).children.compactMap(\.label)
       + Mirror(reflecting: BilobaConfig.Node(host: "", port: 0, aet: "")).children.compactMap(\.label)
+      + Mirror(reflecting: BilobaConfig.AuditSettings()).children.compactMap(\.label)
     for key in keys {
       #expect(text.contains("\n\(key) = ") || text.contains("\n# \(key) = "), "\(key) is in the file")
     }
@@ -132,6 +134,8 @@ import Testing
     #expect(lines.contains { $0.hasPrefix("ok ") && $0.contains("config.toml read") }, "\(out)")
     #expect(lines.contains { $0.hasPrefix("ok ") && $0.contains("1 studies") && $0.contains("index sound") }, "\(out)")
     #expect(lines.contains { $0.hasPrefix("ok ") && $0.contains("free on its disk") }, "\(out)")
+    #expect(
+      lines.contains { $0.hasPrefix("ok ") && $0.contains("audit.jsonl: 1 records") }, "the import's record: \(out)")
     #expect(lines.last == "1 problem found", "\(out)")
     #expect((try? String(contentsOfFile: dir.file("doctor.status"), encoding: .utf8))?.hasPrefix("1") == true)
     // An archive open to other users is a problem, said with the fix.
