@@ -57,6 +57,15 @@ import Workstation
     deinit { _ = try? ProcessRunner.run("tmux", ["kill-session", "-t", name]) }
   }
 
+  /// Whether tmux is here to drive the workstation; its absence is a recorded issue, not a pass.
+  func tmuxIsInstalled() -> Bool {
+    guard ProcessRunner.isInstalled("tmux") else {
+      Issue.record("tmux is needed (apt-get install tmux)")
+      return false
+    }
+    return true
+  }
+
   func archiveWithSamples() throws -> (TemporaryDirectory, String) {
     let dir = try TemporaryDirectory()
     let archive = dir.file("archive")
@@ -67,10 +76,7 @@ import Workstation
   }
 
   @Test func the_study_list_opens_a_series_and_the_viewer_scrolls_and_windows_from_the_keyboard() throws {
-    guard ProcessRunner.isInstalled("tmux") else {
-      Issue.record("tmux is needed (apt-get install tmux)")
-      return
-    }
+    guard tmuxIsInstalled() else { return }
     let (dir, archive) = try archiveWithSamples()
     let session = try Session(
       "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(archive)' --graphics blocks")
@@ -122,10 +128,7 @@ import Workstation
   }
 
   @Test func vim_keys_search_and_the_command_line_work_in_a_small_terminal() throws {
-    guard ProcessRunner.isInstalled("tmux") else {
-      Issue.record("tmux is needed (apt-get install tmux)")
-      return
-    }
+    guard tmuxIsInstalled() else { return }
     let (dir, archive) = try archiveWithSamples()
     let session = try Session(
       "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(archive)' --graphics ascii --keymap vim",
@@ -193,10 +196,7 @@ import Workstation
 
   @Test(arguments: [(80, 24), (160, 48)])
   func the_help_screen_shows_every_key_name_whole(size: (columns: Int, rows: Int)) throws {
-    guard ProcessRunner.isInstalled("tmux") else {
-      Issue.record("tmux is needed (apt-get install tmux)")
-      return
-    }
+    guard tmuxIsInstalled() else { return }
     let (dir, archive) = try archiveWithSamples()
     let session = try Session(
       "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(archive)' --graphics ascii",
@@ -222,10 +222,7 @@ import Workstation
   }
 
   @Test func behind_the_privacy_screen_no_name_id_birth_date_or_accession_shows_on_any_screen() throws {
-    guard ProcessRunner.isInstalled("tmux") else {
-      Issue.record("tmux is needed (apt-get install tmux)")
-      return
-    }
+    guard tmuxIsInstalled() else { return }
     let (dir, archive) = try archiveWithSamples()
     // What must not show: every sample patient's family name (each character set), IDs, accession
     // numbers, and the phantom's birth date, as `studies --json` and the file give them.
@@ -274,10 +271,7 @@ import Workstation
   }
 
   @Test func an_empty_archive_opens_on_how_to_import_and_add_a_node() throws {
-    guard ProcessRunner.isInstalled("tmux") else {
-      Issue.record("tmux is needed (apt-get install tmux)")
-      return
-    }
+    guard tmuxIsInstalled() else { return }
     let dir = try TemporaryDirectory()
     let session = try Session(
       "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(dir.file("empty"))' --graphics ascii",
@@ -290,10 +284,7 @@ import Workstation
   }
 
   @Test func the_search_form_finds_studies_by_several_keys_at_once() throws {
-    guard ProcessRunner.isInstalled("tmux") else {
-      Issue.record("tmux is needed (apt-get install tmux)")
-      return
-    }
+    guard tmuxIsInstalled() else { return }
     let (dir, archive) = try archiveWithSamples()
     let session = try Session(
       "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(archive)' --graphics ascii")
@@ -315,10 +306,7 @@ import Workstation
   }
 
   @Test func biloba_with_a_path_imports_it_and_opens_its_one_series_in_the_viewer() throws {
-    guard ProcessRunner.isInstalled("tmux") else {
-      Issue.record("tmux is needed (apt-get install tmux)")
-      return
-    }
+    guard tmuxIsInstalled() else { return }
     let dir = try TemporaryDirectory()
     let session = try Session(
       "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(dir.file("archive"))'"
@@ -331,10 +319,7 @@ import Workstation
   }
 
   @Test func a_300_by_100_terminal_gets_the_list_and_the_viewer_laid_out_to_its_size() throws {
-    guard ProcessRunner.isInstalled("tmux") else {
-      Issue.record("tmux is needed (apt-get install tmux)")
-      return
-    }
+    guard tmuxIsInstalled() else { return }
     let (dir, archive) = try archiveWithSamples()
     let session = try Session(
       "XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(archive)' --graphics blocks",
@@ -361,10 +346,7 @@ import Workstation
   }
 
   @Test func the_shipped_keymaps_are_found_from_any_working_folder() throws {
-    guard ProcessRunner.isInstalled("tmux") else {
-      Issue.record("tmux is needed (apt-get install tmux)")
-      return
-    }
+    guard tmuxIsInstalled() else { return }
     let (dir, archive) = try archiveWithSamples()
     let session = try Session(
       "cd / && XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(archive)' --graphics ascii --keymap vim"
@@ -374,10 +356,7 @@ import Workstation
   }
 
   @Test func a_config_error_shows_in_the_terminal_with_its_file_and_line() throws {
-    guard ProcessRunner.isInstalled("tmux") else {
-      Issue.record("tmux is needed (apt-get install tmux)")
-      return
-    }
+    guard tmuxIsInstalled() else { return }
     let dir = try TemporaryDirectory()
     try FileManager.default.createDirectory(atPath: dir.file("biloba"), withIntermediateDirectories: true)
     try "[nodes.pacs]\nhost = \"pacs\"\nport = 0\naet = \"PACS\"\n".write(
