@@ -26,7 +26,10 @@ fi
 mounted=()
 machine() { # NAME: a fresh copy of the base, with /proc, /dev, DNS and the toolchain
   local root=$work/$1
-  rm -rf "$root"
+  # A run stopped before its cleanup may have left /dev or /proc bound inside: unmount before deleting,
+  # and never let rm cross into another file system.
+  grep -o " $root/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" || true; done
+  rm -rf --one-file-system "$root"
   cp -a "$work/base" "$root"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   for m in proc dev dev/pts; do mkdir -p "$root/$m"; mount --bind "/$m" "$root/$m"; mounted+=("$root/$m"); done
