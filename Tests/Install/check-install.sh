@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 fail() { echo "check-install: FAIL: $*" >&2; exit 1; }
 say() { echo "check-install: $*"; }
 dest=$(mktemp -d)
-trap 'rm -rf "$dest"' EXIT
+trap 'rm -rf "$dest" "$dest.log" "$dest.err"' EXIT
 
 make --no-print-directory install DESTDIR="$dest" PREFIX=/usr/local > "$dest.log" 2>&1 || { cat "$dest.log"; fail "make install"; }
 root=$dest/usr/local
