@@ -63,7 +63,7 @@ import Testing
     let makefile = try Self.read("Makefile")
     for command in [
       "dump", "export", "show", "probe", "import", "studies", "archive", "echo", "find", "move", "get",
-      "send", "listen", "config init", "doctor", "--version",
+      "send", "listen", "config init", "doctor", "audit", "--version",
     ] {
       #expect(readme.contains("biloba \(command)"), "the README says how to use biloba \(command)")
     }
