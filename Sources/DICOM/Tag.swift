@@ -60,6 +60,7 @@ extension Tag {
   public static let specificCharacterSet = Tag(0x0008, 0x0005)
   public static let sopClassUID = Tag(0x0008, 0x0016)
   public static let sopInstanceUID = Tag(0x0008, 0x0018)
+  public static let studyInstanceUID = Tag(0x0020, 0x000D)
   public static let pixelRepresentation = Tag(0x0028, 0x0103)
   public static let numberOfFrames = Tag(0x0028, 0x0008)
   public static let extendedOffsetTable = Tag(0x7FE0, 0x0001)

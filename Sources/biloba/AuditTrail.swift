@@ -14,6 +14,13 @@ enum AuditTrail {
       path: archiveRoot + "/audit.jsonl", forwarder: config.audit?.syslog.flatMap { SyslogForwarder(url: $0) })
   }
 
+  /// The trail of the archive the configuration names (else the default one), for commands that act
+  /// on files rather than on an archive of their choosing (`send`, `export`).
+  static func defaultLog(_ config: BilobaConfig? = nil) -> AuditLog? {
+    let config = config ?? (try? BilobaConfig.load(path: nil)) ?? .empty
+    return log(config, archiveRoot: config.workstation?.archive ?? FileStore.defaultRoot())
+  }
+
   static func record(_ event: AuditEvent, in log: AuditLog?) {
     do { try log?.record(event) } catch { StandardError.line("biloba: warning: audit record not kept: \(error)") }
   }

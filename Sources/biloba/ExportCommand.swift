@@ -1,4 +1,5 @@
 import ArgumentParser
+import Audit
 import DICOM
 import DICOMImaging
 import Foundation
@@ -44,10 +45,16 @@ struct ExportCommand: ParsableCommand {
 
   func run() throws {
     do {
-      let image = try DICOMImage(file: try DICOMFile.read(path: file))
+      let read = try DICOMFile.read(path: file)
+      let image = try DICOMImage(file: read)
       let decoded = try image.decodeFrame(frame - 1)
       let bytes = raw ? try rawBytes(decoded, image) : try displayBytes(decoded, image)
       try AtomicFile.write(bytes, to: output)
+      AuditTrail.record(
+        AuditEvent(
+          action: .export, source: "export", studies: read.dataset.string(.studyInstanceUID).map { [$0] } ?? [],
+          objects: 1),
+        in: AuditTrail.defaultLog())
     } catch let error as DICOMError {
       throw CommandFailure("\(file.strippingControlCharacters): \(error)")
     } catch let error as ImagingError {

@@ -74,6 +74,36 @@ import Testing
     #expect(!all.contains("PHANTOM") && !all.contains("BILOBA-0001"))
   }
 
+  @Test func send_and_export_are_recorded_in_the_default_archives_trail() throws {
+    for tool in ["storescp", "echoscu"] where !ProcessRunner.isInstalled(tool) {
+      Issue.record("\(tool) is needed (apt-get install dcmtk)")
+      return
+    }
+    let dir = try TemporaryDirectory()
+    let b = "'\(try BuiltProducts.biloba())'"
+    let port = IsolatedNetwork.port()
+    let script = """
+      cd '\(dir.path)'
+      export XDG_CONFIG_HOME='\(dir.path)/config' XDG_DATA_HOME='\(dir.path)/data'
+      mkdir -p stored
+      storescp -aet STORESCP -od stored \(port) & spid=$!
+      for i in $(seq 50); do echoscu -aec STORESCP 127.0.0.1 \(port) 2>/dev/null && break; sleep 0.1; done
+      \(b) send --host 127.0.0.1 --port \(port) --called-aet STORESCP '\(Self.root)/Samples/ct-head' > /dev/null
+      \(b) export '\(Self.root)/Samples/ct-head/slice001.dcm' -o slice.png
+      kill $spid
+      wait
+      true
+      """
+    _ = try IsolatedNetwork.run(script)
+    let records = try Self.records(dir.file("data/biloba/audit.jsonl"))
+    #expect(records.map { $0["action"] as? String } == ["send", "export"], "\(records)")
+    #expect(records.first?["objects"] as? Int == 24 && records.first?["studies"] as? [String] == [Self.phantomStudy])
+    #expect((records.first?["peer"] as? [String: Any])?["aeTitle"] as? String == "STORESCP")
+    #expect(
+      records.last?["studies"] as? [String] == [Self.phantomStudy]
+        && records.last?["eventID"] as? String == "110106 Export")
+  }
+
   @Test func each_record_also_reaches_a_syslog_server_as_rfc5424_over_tcp() throws {
     let dir = try TemporaryDirectory()
     let port = IsolatedNetwork.port()

@@ -7,6 +7,8 @@ public struct StorableObject: Sendable {
   public var sopInstanceUID: String
   public var transferSyntaxUID: String
   public var dataset: [UInt8]
+  /// The study it belongs to, when the file says (for the audit trail's record of what was sent).
+  public var studyInstanceUID: String?
 
   public init(sopClassUID: String, sopInstanceUID: String, transferSyntaxUID: String, dataset: [UInt8]) {
     self.sopClassUID = sopClassUID
@@ -25,8 +27,10 @@ public struct StorableObject: Sendable {
     guard let sopClass = file.meta.string(.mediaStorageSOPClassUID) ?? file.dataset.string(.sopClassUID),
       let instance = file.meta.string(.mediaStorageSOPInstanceUID) ?? file.dataset.string(.sopInstanceUID)
     else { throw DICOMError.invalidValue(tag: .sopInstanceUID, reason: "no SOP Class or Instance UID") }
-    return StorableObject(
+    var object = StorableObject(
       sopClassUID: sopClass, sopInstanceUID: instance, transferSyntaxUID: file.transferSyntax.uid, dataset: dataset)
+    object.studyInstanceUID = file.dataset.string(.studyInstanceUID)
+    return object
   }
 
   /// The transfer syntaxes this object can be sent in: its own, and for an uncompressed object the other

@@ -52,7 +52,7 @@ struct RetrieveTarget: Sendable {
     var ds = Dataset(byteOrder: .little)
     try ds.set(Tag(0x0008, 0x0052), .CS, level.rawValue)
     if let patientId { try ds.set(Tag(0x0010, 0x0020), .LO, patientId) }
-    try ds.set(Tag(0x0020, 0x000D), .UI, study)
+    try ds.set(.studyInstanceUID, .UI, study)
     if let series { try ds.set(Tag(0x0020, 0x000E), .UI, series) }
     if let instance { try ds.set(Tag(0x0008, 0x0018), .UI, instance) }
     return ds
@@ -116,7 +116,7 @@ struct RetrieveTarget: Sendable {
     var ds = Dataset(byteOrder: .little)
     try ds.set(Tag(0x0008, 0x0052), .CS, "IMAGE")
     if let patientId { try ds.set(Tag(0x0010, 0x0020), .LO, patientId) }
-    try ds.set(Tag(0x0020, 0x000D), .UI, study)
+    try ds.set(.studyInstanceUID, .UI, study)
     try ds.set(Tag(0x0020, 0x000E), .UI, series)
     try ds.set(Tag(0x0008, 0x0018), .UI, instances)
     return ds

@@ -1,5 +1,6 @@
 import Archive
 import ArgumentParser
+import Audit
 import DICOM
 import DICOMNetwork
 import Logging
@@ -58,7 +59,14 @@ struct SendCommand: AsyncParsableCommand {
     }
     let sent = outcomes.reduce(0) { $0 + $1.sent }
     failed += outcomes.reduce(0) { $0 + $1.failed }
-    if let error = outcomes.compactMap(\.error).first {
+    let error = outcomes.compactMap(\.error).first
+    AuditTrail.record(
+      AuditEvent(
+        action: .send, outcome: error != nil ? .seriousFailure : failed > 0 ? .minorFailure : .success, source: "send",
+        peer: .init(aeTitle: node.aeTitle, address: node.host),
+        studies: Set(headers.compactMap(\.object.studyInstanceUID)).sorted(), objects: sent),
+      in: AuditTrail.defaultLog(config))
+    if let error {
       throw CommandFailure("send: \(error) (\(sent) sent before)")
     }
     StandardOutput.line("\(sent) sent, \(failed) failed")
