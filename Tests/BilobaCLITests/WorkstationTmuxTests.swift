@@ -351,7 +351,14 @@ import Workstation
     let session = try Session(
       "cd / && XDG_CONFIG_HOME=\(dir.path) '\(try BuiltProducts.biloba())' --archive '\(archive)' --graphics ascii --keymap vim"
         + " || sleep 5")
-    try session.wait(for: "PHANTOM, HEAD")
+    let list = try session.wait(for: "PHANTOM, HEAD")
+    #expect(!list.contains("not found"), "the keymap was found: \(list)")
+    // The vim keymap is the one in effect: j moves the selection down a row.
+    let selected = { (screen: String) in screen.split(separator: "\n").first { $0.hasPrefix(">") }.map(String.init) }
+    let before = selected(list)
+    try session.keys("j")
+    let after = try session.wait("the selection one row down") { selected($0) != before }
+    #expect(before != nil && selected(after) != before, "\(after)")
     try session.keys("q")
   }
 
