@@ -11,6 +11,10 @@ struct ArchiveOptions: ParsableArguments {
 
   func open() throws -> LocalArchive { try Self.open(root: archive ?? FileStore.defaultRoot()) }
 
+  /// The archive the workstation reads with this configuration: --archive, else `workstation.archive`,
+  /// else the default folder (the doctor and the audit trail look at the same one).
+  func root(_ config: BilobaConfig) -> String { archive ?? config.archiveRoot }
+
   /// Opens an archive, warning when its folder is open to other users.
   static func open(root: String) throws -> LocalArchive {
     let local: LocalArchive

@@ -46,15 +46,16 @@ struct AuditCommand: ParsableCommand {
   }
 
   func run() throws {
-    let root = archive.archive ?? FileStore.defaultRoot()
-    let log = AuditLog(path: root + "/audit.jsonl")
-    let (events, unreadable) = try { () throws(AuditLog.Failure) in try log.read() }()
+    let log = AuditLog(path: AuditTrail.path(archiveRoot: archive.root(AuditTrail.settings(nil))))
     let from = since.flatMap(Self.day)
-    let chosen = events.filter { event in
-      (action == nil || event.action.rawValue == action) && (study == nil || event.studies.contains(study!))
-        && (from == nil || event.time >= from!)
-    }
-    for event in chosen {
+    let unreadable = try { () throws(AuditLog.Failure) in try log.forEach(show) }()
+    if unreadable > 0 { StandardError.line("biloba audit: \(unreadable) damaged line(s) skipped in \(log.path)") }
+    /// Prints one record, when the filters take it.
+    func show(_ event: AuditEvent) {
+      guard
+        (action.map { event.action.rawValue == $0 } ?? true) && (study.map { event.studies.contains($0) } ?? true)
+          && (from.map { event.time >= $0 } ?? true)
+      else { return }
       if json {
         StandardOutput.line(TextSafety.json(String(decoding: AuditLog.line(event).dropLast(), as: UTF8.self)))
       } else {
@@ -67,6 +68,5 @@ struct AuditCommand: ParsableCommand {
         )
       }
     }
-    if unreadable > 0 { StandardError.line("biloba audit: \(unreadable) damaged line(s) skipped in \(log.path)") }
   }
 }

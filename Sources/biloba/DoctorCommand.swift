@@ -94,7 +94,7 @@ struct DoctorCommand: AsyncParsableCommand {
   }
 
   func checkArchive(_ config: BilobaConfig, _ say: (Verdict, String, String) -> Void) {
-    let root = archive.archive ?? config.workstation?.archive ?? FileStore.defaultRoot()
+    let root = archive.root(config)
     var st = stat()
     guard stat(root, &st) == 0 else {
       say(.note, "archive", "\(root) does not exist yet: it is made on the first import or receive")
@@ -129,17 +129,17 @@ struct DoctorCommand: AsyncParsableCommand {
   }
 
   func checkAudit(_ config: BilobaConfig, _ say: (Verdict, String, String) -> Void) {
-    let root = archive.archive ?? config.workstation?.archive ?? FileStore.defaultRoot()
-    guard let log = AuditTrail.log(config, archiveRoot: root) else {
+    guard let log = AuditTrail.log(config, archiveRoot: archive.root(config)) else {
       say(.note, "audit", "off (enabled = false under [audit]): nothing records who opened what")
       return
     }
     if FileManager.default.fileExists(atPath: log.path) {
-      switch Result(catching: { () throws(AuditLog.Failure) in try log.read() }) {
-      case .success(let (events, unreadable)):
+      var records = 0
+      switch Result(catching: { () throws(AuditLog.Failure) in try log.forEach { _ in records += 1 } }) {
+      case .success(let unreadable):
         say(
           unreadable == 0 ? .ok : .problem, "audit",
-          "\(log.path): \(events.count) records" + (unreadable == 0 ? "" : ", \(unreadable) damaged lines"))
+          "\(log.path): \(records) records" + (unreadable == 0 ? "" : ", \(unreadable) damaged lines"))
       case .failure(let failure):
         say(.problem, "audit", "\(failure)")
       }

@@ -51,12 +51,7 @@ struct WorkstationCommand: ParsableCommand {
   func run() throws {
     let settings = try BilobaConfig.load(path: config)
     let defaults = settings.workstation
-    let store: LocalArchive
-    if archive.archive == nil, let root = defaults?.archive {
-      store = try ArchiveOptions.open(root: root)
-    } else {
-      store = try archive.open()
-    }
+    let store = try ArchiveOptions.open(root: archive.root(settings))
     var opening: String?
     if !paths.isEmpty {
       let summary = try Importer(archive: store).run(paths)

@@ -45,6 +45,27 @@ import Testing
     #expect(events.map(\.action) == [.receive] && unreadable == 1, "the damaged tail swallowed the next line")
   }
 
+  @Test func a_long_trail_is_read_a_block_at_a_time_and_a_line_not_ours_is_counted_not_kept() throws {
+    let dir = try TemporaryDirectory()
+    let log = AuditLog(path: dir.file("audit.jsonl"))
+    // More records than one 64 KiB block holds, so lines cross block boundaries.
+    for n in 0..<600 { try log.record(Self.event(.view, study: "1.2.\(n)")) }
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log.path))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data(("{\"x\":\"" + String(repeating: "A", count: 200_000) + "\"}\n").utf8))
+    try handle.close()
+    try log.record(Self.event(.delete))
+    var studies: [String] = []
+    let unreadable = try log.forEach { studies += $0.studies }
+    #expect(studies.count == 601 && studies[0] == "1.2.0" && studies[599] == "1.2.599", "\(studies.count)")
+    #expect(unreadable == 1, "the 200 kB line")
+  }
+
+  @Test func a_trail_that_does_not_exist_yet_reads_as_empty() throws {
+    let dir = try TemporaryDirectory()
+    #expect(try AuditLog(path: dir.file("none.jsonl")).read().events.isEmpty)
+  }
+
   @Test func a_syslog_frame_is_rfc5424_counted_in_octets() {
     let frame = String(decoding: SyslogForwarder.frame(Self.event(.query)), as: UTF8.self)
     let space = frame.firstIndex(of: " ")!
@@ -66,6 +87,7 @@ import Testing
     let dir = try TemporaryDirectory()
     let log = AuditLog(path: dir.file("audit.jsonl"), forwarder: SyslogForwarder(url: "tcp://127.0.0.1:1", timeout: 1))
     try log.record(Self.event(.send))
+    log.waitForForwarding()
     #expect(try log.read().events.count == 1)
   }
 }

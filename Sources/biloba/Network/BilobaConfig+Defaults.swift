@@ -39,5 +39,7 @@ extension BilobaConfig {
   var graphics: String { workstation?.graphics ?? Defaults.graphics }
   var keymap: String { workstation?.keymap ?? Defaults.keymap }
   var privacy: Bool { workstation?.privacy ?? Defaults.privacy }
+  /// The workstation's archive: `workstation.archive`, else $XDG_DATA_HOME/biloba.
+  var archiveRoot: String { workstation?.archive ?? FileStore.defaultRoot() }
   var auditEnabled: Bool { audit?.enabled ?? Defaults.auditEnabled }
 }
