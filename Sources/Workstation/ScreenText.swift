@@ -76,10 +76,8 @@ public enum ScreenText {
       out.append("Search " + model.source + " studies:")
       for field in SearchForm.Field.allCases {
         let focused = field == form.focus
-        let value =
-          SearchForm.identifying.contains(field) && model.privacy
-          ? PrivacyScreen.value(form[field], hidden: true) + (focused ? "_" : "")
-          : form[field] + (focused ? "_" : "")
+        let hidden = model.privacy && SearchForm.identifying.contains(field)
+        let value = PrivacyScreen.value(form[field], hidden: hidden) + (focused ? "_" : "")
         out.append(
           (focused ? "> " : "  ") + column(field.label, 13) + " " + column(value, 24) + "  " + field.hint)
       }
@@ -317,16 +315,18 @@ public enum ScreenText {
   /// Every binding of the screen, whole (HelpScreen lays them out), from the line the reader scrolled to.
   static func help(_ model: Model, keymap: Keymap, width: Int, height: Int) -> [String] {
     let lines = helpLines(model, keymap: keymap)
-    let rows = max(1, height - 2)
+    let rows = helpRows(model)
     let top = max(0, min(model.helpTop, lines.count - rows))
     return [HelpScreen.title(model, scrolls: lines.count > rows), ""] + lines.dropFirst(top).prefix(rows)
   }
 
   /// The help's lines below its title, for the model's screen size.
   static func helpLines(_ model: Model, keymap: Keymap) -> [String] {
-    let (w, h) = model.size
-    return HelpScreen.lines(keymap.help(for: model.previousScreen), width: w, rows: max(1, h - 4))
+    HelpScreen.lines(keymap.help(for: model.previousScreen), width: model.size.columns, rows: helpRows(model))
   }
+
+  /// The rows the help's lines have: the screen less its title, the blank under it, footer and status.
+  static func helpRows(_ model: Model) -> Int { max(1, model.size.rows - 4) }
 
   /// A hint line made from the keymap, so it names the keys actually bound.
   static func footer(_ model: Model, keymap: Keymap) -> String {
@@ -352,7 +352,7 @@ public enum ScreenText {
       ]
     case .tags: actions = [(.down, "down"), (.search, "filter"), (.back, "back")]
     case .help:
-      let scrolls = helpLines(model, keymap: keymap).count > max(1, model.size.rows - 4)
+      let scrolls = helpLines(model, keymap: keymap).count > helpRows(model)
       return scrolls ? "Down/Up PageDown/PageUp more  any other key returns" : "any key returns"
     }
     return actions.compactMap { action, word in keymap.key(for: action, on: model.screen).map { "\($0) \(word)" } }

@@ -649,7 +649,7 @@ enum DICOMDay {
 /// any other key (every key, when they all fit) returns to the screen it was opened from.
 private func scrollHelp(_ model: inout Model, key: String, keymap: Keymap) {
   let total = ScreenText.helpLines(model, keymap: keymap).count
-  let rows = max(1, model.size.rows - 4)
+  let rows = ScreenText.helpRows(model)
   let steps = ["Down": 1, "Up": -1, "PageDown": rows - 1, "PageUp": -(rows - 1), " ": rows - 1]
   guard total > rows, let step = steps[key] else {
     model.screen = model.previousScreen
