@@ -70,12 +70,18 @@ extension DICOMFile {
 
 /// Writes files so that they appear whole or not at all: a hidden temporary file (`.tmp-...`) in the
 /// target's directory, created exclusively without following links, written, fsynced, renamed over the
-/// target, and the directory fsynced. On any failure the temporary file is removed.
+/// target, and the directory fsynced. On any failure the temporary file is removed. Without
+/// `replacing`, the temporary file is linked to the target instead, which fails when the target exists:
+/// a file is created whole or not at all, and never over another.
 public enum AtomicFile {
   /// Prefix of temporary files, so a store can find those a killed process left behind.
   public static let temporaryPrefix = ".tmp-"
+  /// The reason given when a write that may not replace finds its target there.
+  public static let targetExists = "exists already"
 
-  public static func write(_ bytes: [UInt8], to path: String, permissions: UInt32 = 0o644) throws(DICOMError) {
+  public static func write(
+    _ bytes: [UInt8], to path: String, permissions: UInt32 = 0o644, replacing: Bool = true
+  ) throws(DICOMError) {
     let slash = path.lastIndex(of: "/")
     let directory = slash.map { String(path[..<$0]) } ?? "."
     let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -86,7 +92,14 @@ public enum AtomicFile {
     var failure: String? = code == 0 ? nil : String(cString: strerror(code))
     if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
     close(fd)
-    if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+    if failure == nil {
+      if replacing {
+        if rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+      } else {
+        if link(temporary, path) != 0 { failure = errno == EEXIST ? targetExists : String(cString: strerror(errno)) }
+        unlink(temporary)
+      }
+    }
     if let failure {
       unlink(temporary)
       throw DICOMError.io(path: path, reason: failure)

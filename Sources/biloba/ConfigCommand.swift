@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SystemIO
+import DICOM
 
 /// `biloba config`: the configuration file.
 struct ConfigCommand: ParsableCommand {
@@ -27,17 +27,13 @@ struct ConfigCommand: ParsableCommand {
           throw CommandFailure("\(folder.strippingControlCharacters): cannot create: \(error.localizedDescription)")
         }
       }
-      // O_EXCL: an existing file, or a link planted in its place, is never written through.
-      let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-      guard fd >= 0 else {
-        let reason = errno == EEXIST ? "exists; it is left as it is" : String(cString: strerror(errno))
-        throw CommandFailure("\(path.strippingControlCharacters): \(reason)")
-      }
-      defer { close(fd) }
-      let failure = SystemIO.writeAll(fd, Array(ConfigTemplate.text.utf8))
-      guard failure == 0 else {
-        unlink(path)
-        throw CommandFailure("\(path.strippingControlCharacters): \(String(cString: strerror(failure)))")
+      // Whole or not at all, and never over a file (or a link planted in its place) that is there.
+      do {
+        try AtomicFile.write(Array(ConfigTemplate.text.utf8), to: path, permissions: 0o600, replacing: false)
+      } catch .io(_, AtomicFile.targetExists) {
+        throw CommandFailure("\(path.strippingControlCharacters): exists already; it is left as it is")
+      } catch {
+        throw CommandFailure("\(error)")
       }
       StandardOutput.line("wrote \(path.strippingControlCharacters)")
     }

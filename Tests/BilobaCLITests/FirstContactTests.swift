@@ -82,6 +82,11 @@ import Testing
     let again = try run(["config", "init", "--config", path])
     #expect(again.1 == 1 && again.0.stderr.contains("exists"), "\(again.0.stderr)")
     #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    // Where no file can be made: a clear error, and nothing left behind beside it.
+    let blocked = try run(["config", "init", "--config", path + "/inside.toml"])
+    #expect(blocked.1 == 1 && blocked.0.stderr.contains(path), "\(blocked.0.stderr)")
+    let left = try FileManager.default.contentsOfDirectory(atPath: dir.file("cfg/biloba"))
+    #expect(left == ["config.toml"], "no temporary file: \(left)")
   }
 
   @Test func doctor_says_which_node_answers_and_which_does_not_and_what_is_wrong_with_the_archive() throws {
