@@ -22,6 +22,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // C shims: one module map and one header each.
@@ -108,6 +109,14 @@ let package = Package(
     // The audit trail: who did what to which study and when, append-only and synced, forwarded to syslog.
     .target(name: "Audit", dependencies: ["SystemIO"], swiftSettings: strictSettings),
 
+    // De-identification: PS3.15 Annex E's profile and options (Table E.1-1 generated from the standard),
+    // keyed pseudonyms and UIDs (HMAC-SHA-256 from swift-crypto), burned-in annotation refusal.
+    .target(
+      name: "Deidentification",
+      dependencies: ["DICOM", "SystemIO", .product(name: "Crypto", package: "swift-crypto")],
+      exclude: ["Profile/generate_profile.py"],
+      swiftSettings: strictSettings),
+
     // Synthetic studies made by the project's own code: samples, tests and benchmarks (no patient data).
     .target(name: "SyntheticData", dependencies: ["DICOM"], swiftSettings: strictSettings),
 
@@ -118,7 +127,8 @@ let package = Package(
       name: "biloba",
       dependencies: [
         "DICOM", "DICOMImaging", "RasterCore", "TerminalGraphics", "Archive", "DICOMNetwork", "Workstation", "CursesUI",
-        "Retrieval", "SystemIO", "Audit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Retrieval", "SystemIO", "Audit", "Deidentification",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"), .product(name: "TOMLKit", package: "TOMLKit"),
       ],
       swiftSettings: strictSettings,
@@ -140,6 +150,11 @@ let package = Package(
 
     .target(name: "TestSupport", dependencies: ["Spawn"], path: "Tests/TestSupport", swiftSettings: strictSettings),
     .testTarget(name: "SpawnTests", dependencies: ["Spawn"], swiftSettings: strictSettings),
+    // De-identification checked against Table E.1-1, dicognito (PyPI) and dciodvfy (dicom3tools).
+    .testTarget(
+      name: "DeidentificationTests",
+      dependencies: ["Deidentification", "DICOM", "SyntheticData", "TestSupport", "Spawn"],
+      swiftSettings: strictSettings),
     .testTarget(name: "AuditTests", dependencies: ["Audit", "TestSupport"], swiftSettings: strictSettings),
     .testTarget(
       name: "DICOMTests", dependencies: ["DICOM", "SyntheticData", "TestSupport"], swiftSettings: strictSettings),
