@@ -154,6 +154,7 @@ let package = Package(
     .testTarget(
       name: "DeidentificationTests",
       dependencies: ["Deidentification", "DICOM", "SyntheticData", "TestSupport", "Spawn"],
+      exclude: ["profile_oracle.py"],
       swiftSettings: strictSettings),
     .testTarget(name: "AuditTests", dependencies: ["Audit", "TestSupport"], swiftSettings: strictSettings),
     .testTarget(

@@ -22,9 +22,10 @@ Run from the repository root, after `pip install dicom-anonymizer==2.1.0 dicom-s
   python3 Sources/Deidentification/Profile/generate_profile.py
 The output is committed; nobody edits it by hand.
 """
-import glob
+import importlib.metadata
 import json
 import os
+import subprocess
 import sys
 
 import pydicom.datadict as datadict
@@ -55,11 +56,12 @@ BIRTH = {0x00100030, 0x00100032}
 
 
 def option_source():
-    found = glob.glob(os.path.join(sys.prefix, "standard", "confidentiality_profile_attributes.json"))
-    found += glob.glob(os.path.expanduser("~/.local/standard/confidentiality_profile_attributes.json"))
-    if not found:
-        sys.exit("confidentiality_profile_attributes.json not found: pip install dicom-standard==0.1.0")
-    return json.load(open(found[0]))
+    try:
+        dist = importlib.metadata.distribution("dicom-standard")
+    except importlib.metadata.PackageNotFoundError:
+        sys.exit("dicom-standard is not installed: pip install dicom-standard==0.1.0")
+    path = next(f for f in dist.files if f.name == "confidentiality_profile_attributes.json")
+    return json.load(open(dist.locate_file(path)))
 
 
 def vr_of(tag):
@@ -154,6 +156,7 @@ def main():
     lines += ["  ]", "}", ""]
     with open(OUTPUT, "w") as out:
         out.write("\n".join(lines))
+    subprocess.run(["swift", "format", "-i", OUTPUT], check=True)  # as every source of the project
     print(f"{len(exact)} attributes and {len(masked)} repeating groups written to {OUTPUT}")
 
 
