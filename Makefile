@@ -10,7 +10,7 @@ RUNTIME_PACKAGES := libncurses-dev libsixel-dev libopenjp2-7-dev libturbojpeg0-d
 # What the tests add: the peers (DCMTK, GDCM, OpenJPH, Orthanc, pydicom), a real xterm under Xvfb, tmux,
 # sshd for the thin-link harness, and what the install tests read the installed files with.
 TEST_PACKAGES := dcmtk libgdcm-tools openjph-tools python3-pip xvfb xterm imagemagick tmux orthanc curl iproute2 \
-	xdotool openssh-server man-db bash-completion zsh fish dpkg-dev
+	xdotool openssh-server man-db bash-completion zsh fish dpkg-dev dicom3tools
 BENCH_PACKAGES := libsixel-bin chafa
 # dpkg-shlibdeps, which reads the libraries the binary needs into the package's Depends.
 DEB_PACKAGES := dpkg-dev
@@ -44,10 +44,14 @@ setup-tests:
 	$(SUDO) apt-get update
 	$(APT_INSTALL) $(RUNTIME_PACKAGES) $(TEST_PACKAGES)
 
-# pydicom (with numpy and its codec plugins) is the peer the interop tests and benchmarks compare with.
-PY_PACKAGES := pydicom numpy pylibjpeg pylibjpeg-openjpeg pyjpegls
+# pydicom (with numpy and its codec plugins) is the peer the interop tests and benchmarks compare with;
+# dicognito the de-identifier they compare with; dicom-anonymizer and dicom-standard carry PS3.15
+# Table E.1-1, which the de-identification tests check against (and its generator reads).
+PY_PACKAGES := pydicom numpy pylibjpeg pylibjpeg-openjpeg pyjpegls dicognito==0.19.0 dicom-anonymizer==2.1.0 \
+	dicom-standard==0.1.0
 setup-python:
-	python3 -c 'import pydicom, numpy, openjpeg, jpeg_ls' 2>/dev/null || python3 -m pip install --quiet $(PY_PACKAGES) \
+	python3 -c 'import pydicom, numpy, openjpeg, jpeg_ls, dicognito, dicomanonymizer, importlib.metadata as m; \
+		m.distribution("dicom-standard")' 2>/dev/null || python3 -m pip install --quiet $(PY_PACKAGES) \
 		|| python3 -m pip install --quiet --break-system-packages $(PY_PACKAGES)
 
 build:

@@ -46,6 +46,7 @@ public struct Deidentifier: Sendable {
     for element in dataset.elements {
       let tag = element.tag
       if tag.isGroupLength || tag.isFileMeta { continue }  // recomputed by the writer; meta made anew
+      if tag.isOverlayPlane && !settings.options.contains(.cleanGraphics) { continue }
       if tag.isPrivate {
         if keptPrivate.contains(tag) { out.set(try descend(element, context: context)) }
         continue
@@ -155,4 +156,10 @@ public struct Deidentifier: Sendable {
     e.value = scratch[element.tag]?.value ?? .bytes([])
     return e
   }
+}
+
+extension Tag {
+  /// An attribute of an Overlay Plane (groups 6000 to 601E). The table removes Overlay Data (60xx,3000)
+  /// unless graphics are cleaned; a plane without its data is invalid (Type 1), so the plane goes whole.
+  var isOverlayPlane: Bool { group >= 0x6000 && group <= 0x601E && group & 1 == 0 }
 }
