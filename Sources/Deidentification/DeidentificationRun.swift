@@ -68,7 +68,7 @@ public struct DeidentificationRun: Sendable {
           directory, patient, d.string(.studyInstanceUID) ?? "study", d.string(.seriesInstanceUID) ?? "series",
         ]
         .joined(separator: "/")
-        try Self.makeFolders(folder)
+        if let reason = Self.makeFolders(folder) { throw DICOMError.io(path: folder, reason: reason) }
         let target = folder + "/" + (d.string(.sopInstanceUID) ?? "object-\(index + 1)") + ".dcm"
         try out.write(to: target)
         summary.written.append(target)
@@ -91,7 +91,7 @@ public struct DeidentificationRun: Sendable {
   /// The output folder made if need be, and tried with a file, so a read-only folder is found before
   /// any work.
   static func checkWritable(_ directory: String) throws(Failure) {
-    do { try makeFolders(directory) } catch { throw .output(path: directory, reason: "\(error)") }
+    if let reason = makeFolders(directory) { throw .output(path: directory, reason: reason) }
     let probe = directory + "/.biloba-write-check-\(getpid())"
     let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
     guard fd >= 0 else { throw .output(path: directory, reason: String(cString: strerror(errno))) }
@@ -99,11 +99,14 @@ public struct DeidentificationRun: Sendable {
     unlink(probe)
   }
 
-  static func makeFolders(_ path: String) throws(DICOMError) {
-    do {
-      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    } catch {
-      throw DICOMError.io(path: path, reason: (error as NSError).localizedDescription)
+  /// Makes a folder and its parents (mode 0755 less the umask); the reason it could not, or nil.
+  static func makeFolders(_ path: String) -> String? {
+    var built = path.hasPrefix("/") ? "" : "."
+    for part in path.split(separator: "/") {
+      built += "/" + part
+      if mkdir(built, 0o755) != 0 && errno != EEXIST { return String(cString: strerror(errno)) }
     }
+    return nil
   }
+
 }
