@@ -40,7 +40,7 @@ let package = Package(
 
     // POSIX calls made one way everywhere: write everything through EINTR, open without following
     // links or blocking on FIFOs.
-    .target(name: "SystemIO", swiftSettings: strictSettings),
+    .target(name: "SystemIO", dependencies: ["CFileSync"], swiftSettings: strictSettings),
 
     // The DICOM data layer: tags, VRs, dictionary, datasets, Part 10 reading and writing.
     .target(
@@ -143,7 +143,7 @@ let package = Package(
       name: "BilobaBenchmarks",
       dependencies: [
         "DICOM", "DICOMImaging", "TerminalGraphics", "RasterCore", "SyntheticData", "CSixel", "Archive", "Workstation",
-        "Spawn",
+        "Spawn", "Deidentification",
       ],
       swiftSettings: strictSettings
     ),

@@ -1,6 +1,6 @@
-import CFileSync
 import DICOM
 import Foundation
+import SystemIO
 
 #if canImport(Glibc)
   import Glibc
@@ -195,12 +195,7 @@ public final class ReceiveJournal: @unchecked Sendable {
     return failed
   }
 
-  private func syncFilesystem(of path: String) {
-    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard fd >= 0 else { return }
-    _ = biloba_syncfs(fd)
-    close(fd)
-  }
+  private func syncFilesystem(of path: String) { _ = SystemIO.syncFileSystem(holding: path) }
 
   /// After a crash: partial files are removed, complete pending ones are committed. Returns how many
   /// objects were recovered.

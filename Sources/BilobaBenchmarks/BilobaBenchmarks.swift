@@ -23,7 +23,7 @@ struct BilobaBenchmarks {
       default:
         FileHandle.standardError.write(
           Data(
-            "usage: BilobaBenchmarks [--files N] [--repeats N] [--dir DIR] [--only parse|pixels|graphics|archive|network|workstation]\n"
+            "usage: BilobaBenchmarks [--files N] [--repeats N] [--dir DIR] [--only parse|pixels|graphics|archive|network|workstation|deidentify]\n"
               .utf8))
         exit(2)
       }
@@ -51,6 +51,11 @@ struct BilobaBenchmarks {
     }
     if only == nil || only == "network" {
       for figure in try NetworkBenchmark.run(paths: paths, repeats: repeats, directory: directory) {
+        print(figure.line)
+      }
+    }
+    if only == nil || only == "deidentify" {
+      for figure in try DeidentificationBenchmark.run(paths: paths, repeats: repeats, directory: directory) {
         print(figure.line)
       }
     }

@@ -63,8 +63,8 @@ extension DICOMFile {
   }
 
   /// Writes the file: temporary file in the same directory, fsync, rename, so a reader never sees half a file.
-  public func write(to path: String) throws(DICOMError) {
-    try AtomicFile.write(try encoded(), to: path)
+  public func write(to path: String, durable: Bool = true) throws(DICOMError) {
+    try AtomicFile.write(try encoded(), to: path, durable: durable)
   }
 }
 
@@ -72,7 +72,9 @@ extension DICOMFile {
 /// target's directory, created exclusively without following links, written, fsynced, renamed over the
 /// target, and the directory fsynced. On any failure the temporary file is removed. Without
 /// `replacing`, the temporary file is linked to the target instead, which fails when the target exists:
-/// a file is created whole or not at all, and never over another.
+/// a file is created whole or not at all, and never over another. Without `durable`, the file is not
+/// synced: still whole or absent, but a crash may lose it; for many files written at once, whose
+/// writer syncs the file system once at the end (`SystemIO.syncFileSystem`).
 public enum AtomicFile {
   /// Prefix of temporary files, so a store can find those a killed process left behind.
   public static let temporaryPrefix = ".tmp-"
@@ -80,7 +82,7 @@ public enum AtomicFile {
   public static let targetExists = "exists already"
 
   public static func write(
-    _ bytes: [UInt8], to path: String, permissions: UInt32 = 0o644, replacing: Bool = true
+    _ bytes: [UInt8], to path: String, permissions: UInt32 = 0o644, replacing: Bool = true, durable: Bool = true
   ) throws(DICOMError) {
     let slash = path.lastIndex(of: "/")
     let directory = slash.map { String(path[..<$0]) } ?? "."
@@ -90,7 +92,7 @@ public enum AtomicFile {
     guard fd >= 0 else { throw DICOMError.io(path: path, reason: String(cString: strerror(errno))) }
     let code = SystemIO.writeAll(fd, bytes)
     var failure: String? = code == 0 ? nil : String(cString: strerror(code))
-    if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+    if failure == nil && durable && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
     close(fd)
     if failure == nil {
       if replacing {
@@ -104,6 +106,7 @@ public enum AtomicFile {
       unlink(temporary)
       throw DICOMError.io(path: path, reason: failure)
     }
+    guard durable else { return }
     // The rename is durable only once the directory is.
     let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if dfd >= 0 {

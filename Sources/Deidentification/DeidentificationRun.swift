@@ -70,11 +70,15 @@ public struct DeidentificationRun: Sendable {
         .joined(separator: "/")
         if let reason = Self.makeFolders(folder) { throw DICOMError.io(path: folder, reason: reason) }
         let target = folder + "/" + (d.string(.sopInstanceUID) ?? "object-\(index + 1)") + ".dcm"
-        try out.write(to: target)
+        try out.write(to: target, durable: false)
         summary.written.append(target)
         if let study = file.dataset.string(.studyInstanceUID) { summary.studies.insert(study) }
         summary.patients.insert(patient)
         progress?(index + 1, files.count)
+      }
+      // Each file was written whole (aside, then renamed); they reach the disk together here.
+      if let reason = SystemIO.syncFileSystem(holding: directory) {
+        throw DICOMError.io(path: directory, reason: reason)
       }
     } catch {
       for path in summary.written { unlink(path) }

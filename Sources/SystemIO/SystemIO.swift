@@ -1,3 +1,5 @@
+import CFileSync
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -87,5 +89,16 @@ public enum SystemIO {
     let flags = fcntl(fd, F_GETFL)
     if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
     return .success(fd)
+  }
+}
+
+extension SystemIO {
+  /// Flushes the file system that holds `path` (a folder): one disk flush for a whole batch of files
+  /// written without their own fsync. Returns the reason it failed, or nil.
+  public static func syncFileSystem(holding path: String) -> String? {
+    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { return String(cString: strerror(errno)) }
+    defer { close(fd) }
+    return biloba_syncfs(fd) == 0 ? nil : String(cString: strerror(errno))
   }
 }
