@@ -54,7 +54,7 @@ struct Biloba: AsyncParsableCommand {
   }
 
   /// `open`, the workstation, is the default subcommand and takes paths, so a mistyped or future
-  /// subcommand (`biloba anonymize --help`) would be taken for a path and open the workstation's help.
+  /// subcommand (`biloba anonymise --help`, a misspelt `anonymize`) would be taken for a path and open the workstation's help.
   /// A first argument that is neither a subcommand nor an existing path is an error naming the
   /// subcommands.
   static func checkFirstArgument(_ arguments: [String]) throws {

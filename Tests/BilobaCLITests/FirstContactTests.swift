@@ -34,9 +34,9 @@ import Testing
   }
 
   @Test func a_first_argument_that_is_no_subcommand_and_no_path_is_an_error_naming_the_subcommands() throws {
-    let (out, status) = try run(["anonymize", "--help"])
+    let (out, status) = try run(["anonymise", "--help"])
     #expect(status == 1)
-    #expect(out.stderr.contains("anonymize is neither a subcommand nor a file or folder"), "\(out.stderr)")
+    #expect(out.stderr.contains("anonymise is neither a subcommand nor a file or folder"), "\(out.stderr)")
     #expect(out.stderr.contains("dump") && out.stderr.contains("doctor") && out.stderr.contains("open"))
     #expect(!out.stdout.contains("The workstation"), "the workstation's help is not printed for it")
     // A subcommand and `help` still work; an existing path still opens (here: fails for want of a terminal).
