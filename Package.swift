@@ -31,7 +31,7 @@ let package = Package(
     .systemLibrary(name: "CCharLS", pkgConfig: "charls", providers: [.apt(["libcharls-dev"])]),
     .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
     .systemLibrary(name: "CTerminal"),
-    .systemLibrary(name: "CFileSync"),
+    .systemLibrary(name: "CLinuxFile"),
     .systemLibrary(name: "CSpawn"),
     // No pkgConfig: ncursesw.pc carries -D flags SwiftPM refuses; the module map links the library.
     .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
@@ -40,7 +40,7 @@ let package = Package(
 
     // POSIX calls made one way everywhere: write everything through EINTR, open without following
     // links or blocking on FIFOs.
-    .target(name: "SystemIO", dependencies: ["CFileSync"], swiftSettings: strictSettings),
+    .target(name: "SystemIO", dependencies: ["CLinuxFile"], swiftSettings: strictSettings),
 
     // The DICOM data layer: tags, VRs, dictionary, datasets, Part 10 reading and writing.
     .target(
@@ -73,7 +73,7 @@ let package = Package(
     // store, the only code that writes DICOM objects to disk.
     .target(
       name: "Archive",
-      dependencies: ["DICOM", "CFileSync", "SystemIO", .product(name: "GRDB", package: "GRDB.swift")],
+      dependencies: ["DICOM", "SystemIO", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: strictSettings),
 
     // DICOM networking: the upper layer as a sans-IO codec (PDUs, the PS3.8 state machine, DIMSE), the

@@ -62,9 +62,21 @@ extension DICOMFile {
     return out
   }
 
-  /// Writes the file: temporary file in the same directory, fsync, rename, so a reader never sees half a file.
+  /// The whole Part 10 file in pieces: values still in their source file are copied from it when the
+  /// pieces are written, not read into memory.
+  public func encodedPieces() throws(DICOMError) -> [EncodedPiece] {
+    var head = preamble ?? [UInt8](repeating: 0, count: 128)
+    if head.count != 128 { head = [UInt8](repeating: 0, count: 128) }
+    head += Array("DICM".utf8)
+    head += try DatasetWriter(transferSyntax: .explicitVRLittleEndian).encode(completedMeta())
+    return [.bytes(head)]
+      + (try DatasetWriter(transferSyntax: transferSyntax).encodePieces(dataset.removingGroup(0x0002)))
+  }
+
+  /// Writes the file: temporary file in the same directory, fsync, rename, so a reader never sees half a
+  /// file. Pixel data still in the source file is copied from it a block at a time.
   public func write(to path: String, durable: Bool = true) throws(DICOMError) {
-    try AtomicFile.write(try encoded(), to: path, durable: durable)
+    try AtomicFile.write(pieces: try encodedPieces(), to: path, durable: durable)
   }
 }
 
@@ -84,14 +96,20 @@ public enum AtomicFile {
   public static func write(
     _ bytes: [UInt8], to path: String, permissions: UInt32 = 0o644, replacing: Bool = true, durable: Bool = true
   ) throws(DICOMError) {
+    try write(pieces: [.bytes(bytes)], to: path, permissions: permissions, replacing: replacing, durable: durable)
+  }
+
+  public static func write(
+    pieces: [EncodedPiece], to path: String, permissions: UInt32 = 0o644, replacing: Bool = true,
+    durable: Bool = true
+  ) throws(DICOMError) {
     let slash = path.lastIndex(of: "/")
     let directory = slash.map { String(path[..<$0]) } ?? "."
     let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
     let temporary = directory + "/" + temporaryPrefix + name + "-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode_t(permissions))
     guard fd >= 0 else { throw DICOMError.io(path: path, reason: String(cString: strerror(errno))) }
-    let code = SystemIO.writeAll(fd, bytes)
-    var failure: String? = code == 0 ? nil : String(cString: strerror(code))
+    var failure = writePieces(pieces, to: fd)
     if failure == nil && durable && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
     close(fd)
     if failure == nil {
@@ -113,5 +131,48 @@ public enum AtomicFile {
       fsync(dfd)
       close(dfd)
     }
+  }
+}
+
+extension AtomicFile {
+  /// The block a copied value moves through when the kernel cannot copy it: one buffer for the write.
+  static let copyBlock = 1 << 20
+
+  /// Writes the pieces to `fd`; the reason it failed, or nil. A value copied from a file that has
+  /// become shorter than it was when read is a failure, not a short file.
+  static func writePieces(_ pieces: [EncodedPiece], to fd: Int32) -> String? {
+    var buffer: [UInt8] = []
+    for piece in pieces {
+      switch piece {
+      case .bytes(let bytes):
+        let code = SystemIO.writeAll(fd, bytes)
+        if code != 0 { return String(cString: strerror(code)) }
+      case .copy(let reference):
+        let source = open(reference.path, O_RDONLY | O_CLOEXEC)
+        guard source >= 0 else { return "\(reference.path): \(String(cString: strerror(errno)))" }
+        defer { close(source) }
+        let copied = SystemIO.copyFileRange(
+          from: source, offset: reference.offset, count: reference.length, to: fd)
+        if copied == 0 { continue }
+        guard [ENOSYS, EXDEV, EINVAL, EOPNOTSUPP].contains(copied) else {
+          return copied == EIO
+            ? "\(reference.path) is shorter than when it was read" : String(cString: strerror(copied))
+        }
+        // Where the kernel cannot copy between these files (nothing was copied): through a buffer.
+        if buffer.isEmpty { buffer = [UInt8](repeating: 0, count: min(copyBlock, max(reference.length, 1))) }
+        var done = 0
+        while done < reference.length {
+          let want = min(buffer.count, reference.length - done)
+          let n = buffer.withUnsafeMutableBytes { pread(source, $0.baseAddress, want, off_t(reference.offset + done)) }
+          if n < 0 && errno == EINTR { continue }
+          if n < 0 { return "\(reference.path): \(String(cString: strerror(errno)))" }
+          if n == 0 { return "\(reference.path) is shorter than when it was read" }
+          let code = buffer.withUnsafeBytes { SystemIO.writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+          if code != 0 { return String(cString: strerror(code)) }
+          done += n
+        }
+      }
+    }
+    return nil
   }
 }

@@ -18,6 +18,53 @@ public struct DatasetWriter: Sendable {
     return transferSyntax.isDeflated ? Inflate.deflateRaw(out) : out
   }
 
+  /// The dataset encoded in pieces: top-level values still in their file (deferred values, fragments of
+  /// encapsulated pixel data) are not read here but named, to be copied from their file when written,
+  /// so writing a large object never holds its pixels in memory.
+  public func encodePieces(_ dataset: Dataset) throws(DICOMError) -> [EncodedPiece] {
+    guard !transferSyntax.isDeflated else { return [.bytes(try encode(dataset))] }
+    let explicit = transferSyntax.isExplicitVR
+    let order = transferSyntax.byteOrder
+    var pieces: [EncodedPiece] = []
+    var out: [UInt8] = []
+    func copy(_ reference: BulkDataReference) {
+      pieces.append(.bytes(out))
+      out = []
+      pieces.append(.copy(reference))
+    }
+    for element in dataset.elements {
+      let swaps = dataset.byteOrder != order && element.vr.componentSize != nil
+      switch element.value {
+      case .deferred(let reference) where !swaps:
+        try appendHeader(
+          tag: element.tag, vr: element.vr, length: UInt32(reference.length), to: &out, explicit: explicit, order: order
+        )
+        copy(reference)
+      case .fragments(let pixels):
+        try appendHeader(
+          tag: element.tag, vr: element.vr, length: DatasetParser.undefinedLength, to: &out, explicit: explicit,
+          order: order)
+        Self.appendTag(.item, to: &out, order: order)
+        Self.appendU32(UInt32(pixels.basicOffsetTable.count), to: &out, order: order)
+        out += pixels.basicOffsetTable
+        for fragment in pixels.fragments {
+          Self.appendTag(.item, to: &out, order: order)
+          Self.appendU32(UInt32(fragment.length), to: &out, order: order)
+          switch fragment {
+          case .bytes(let bytes): out += bytes
+          case .deferred(let reference): copy(reference)
+          }
+        }
+        Self.appendTag(.sequenceDelimitation, to: &out, order: order)
+        Self.appendU32(0, to: &out, order: order)
+      default:
+        try append(element, from: dataset.byteOrder, to: &out, explicit: explicit, order: order)
+      }
+    }
+    pieces.append(.bytes(out))
+    return pieces
+  }
+
   func append(_ dataset: Dataset, to out: inout [UInt8], explicit: Bool, order: ByteOrder) throws(DICOMError) {
     for element in dataset.elements {
       try append(element, from: dataset.byteOrder, to: &out, explicit: explicit, order: order)
@@ -135,6 +182,12 @@ public struct DatasetWriter: Sendable {
       i += size
     }
   }
+}
+
+/// A piece of an encoded file: bytes made by the writer, or a value copied from its file as it is there.
+public enum EncodedPiece: Sendable, Equatable {
+  case bytes([UInt8])
+  case copy(BulkDataReference)
 }
 
 extension Element {

@@ -1,4 +1,4 @@
-import CFileSync
+import CLinuxFile
 
 #if canImport(Glibc)
   import Glibc
@@ -100,5 +100,24 @@ extension SystemIO {
     guard fd >= 0 else { return String(cString: strerror(errno)) }
     defer { close(fd) }
     return biloba_syncfs(fd) == 0 ? nil : String(cString: strerror(errno))
+  }
+
+  /// Copies `count` bytes from `source` at `offset` to the end of what was written to `destination`,
+  /// inside the kernel (copy_file_range(2)). Returns 0 when all was copied; ENOSYS, EXDEV or EINVAL
+  /// when the kernel or the file systems cannot (the caller then copies through memory); EIO for a
+  /// source shorter than asked; else the errno.
+  public static func copyFileRange(from source: Int32, offset: Int, count: Int, to destination: Int32) -> Int32 {
+    var position = Int64(offset)
+    var left = count
+    while left > 0 {
+      let n = biloba_copy_file_range(source, &position, destination, left)
+      if n < 0 {
+        if errno == EINTR { continue }
+        return errno
+      }
+      if n == 0 { return EIO }
+      left -= n
+    }
+    return 0
   }
 }
