@@ -96,7 +96,8 @@ let package = Package(
     .target(
       name: "Workstation",
       dependencies: [
-        "Archive", "DICOM", "DICOMImaging", "RasterCore", "Audit", .product(name: "TOMLKit", package: "TOMLKit"),
+        "Archive", "DICOM", "DICOMImaging", "RasterCore", "Audit", "Deidentification",
+        .product(name: "TOMLKit", package: "TOMLKit"),
       ],
       swiftSettings: strictSettings),
 
@@ -190,7 +191,7 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "WorkstationTests",
-      dependencies: ["Workstation", "Archive", "DICOM", "RasterCore", "SyntheticData", "TestSupport"],
+      dependencies: ["Workstation", "Archive", "Audit", "DICOM", "RasterCore", "SyntheticData", "TestSupport"],
       swiftSettings: strictSettings),
     .testTarget(name: "CursesUITests", dependencies: ["CursesUI"], swiftSettings: strictSettings),
     .testTarget(

@@ -32,11 +32,41 @@ public final class CursesApp {
   /// Messages from background work (remote lists, retrievals), taken in by the key loop.
   let inbox = Inbox()
 
+  /// Messages from background work, and a pipe that wakes the key loop's poll when one arrives (a
+  /// de-identification or a query ends while the reader waits, and the screen says so at once).
   final class Inbox: Sendable {
     private let messages = Mutex<[Msg]>([])
-    func post(_ msg: Msg) { messages.withLock { $0.append(msg) } }
+    /// The pipe's ends: poll watches `wake`; `post` writes a byte to the other. Both non-blocking: a
+    /// full pipe already wakes the loop.
+    let wake: Int32
+    private let signal: Int32
+
+    init() {
+      var ends: [Int32] = [-1, -1]
+      if pipe(&ends) == 0 {
+        for fd in ends {
+          _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+          _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+      }
+      wake = ends[0]
+      signal = ends[1]
+    }
+
+    deinit {
+      if wake >= 0 { close(wake) }
+      if signal >= 0 { close(signal) }
+    }
+
+    func post(_ msg: Msg) {
+      messages.withLock { $0.append(msg) }
+      if signal >= 0 { _ = SystemIO.writeAll(signal, [1]) }
+    }
+
     func take() -> [Msg] {
-      messages.withLock { m in
+      var drain = [UInt8](repeating: 0, count: 64)
+      while wake >= 0 && read(wake, &drain, drain.count) > 0 {}
+      return messages.withLock { m in
         defer { m.removeAll() }; return m
       }
     }
@@ -152,7 +182,9 @@ public final class CursesApp {
     deadlines = deadlines.filter { $0 > now }
     if let nextTick { deadlines.append(max(now, nextTick)) }
     let timeout = deadlines.min().map { Int32(max(0, min(60_000, ($0 - now) * 1000).rounded(.up))) } ?? -1
-    var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
+    var fds = [
+      pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: inbox.wake, events: Int16(POLLIN), revents: 0),
+    ]
     // Bytes the pace allows and the terminal did not take yet: wake when it takes more.
     if writer.busy && paced == nil { fds.append(pollfd(fd: 1, events: Int16(POLLOUT), revents: 0)) }
     return poll(&fds, nfds_t(fds.count), timeout) > 0 && fds[0].revents != 0
@@ -271,7 +303,7 @@ public final class CursesApp {
     var queue = effects
     while !queue.isEmpty {
       let effect = queue.removeFirst()
-      if Runtime.isRemote(effect) {
+      if Runtime.runsInBackground(effect) {
         let inbox = inbox
         runtime.performInBackground(effect) { inbox.post($0) }
         continue

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 public import DICOM
 import SystemIO
 
@@ -25,6 +26,15 @@ public struct PseudonymKey: Sendable {
   /// refused, as ssh refuses such a private key.
   public static func loadOrCreate(path: String) throws(DeidentificationError) -> PseudonymKey {
     if access(path, F_OK) != 0 {
+      // Its folder, private, when there is none yet (the user's data folder on first use).
+      if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+        do {
+          try FileManager.default.createDirectory(
+            atPath: String(path[..<slash]), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+          throw .key(path: path, reason: "its folder cannot be made: \((error as NSError).localizedDescription)")
+        }
+      }
       var fresh = [UInt8](repeating: 0, count: 32)
       var generator = SystemRandomNumberGenerator()
       for i in fresh.indices { fresh[i] = UInt8.random(in: 0...255, using: &generator) }

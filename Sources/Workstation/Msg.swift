@@ -26,6 +26,8 @@ public enum Msg: Sendable {
   /// Time for the next cine frame.
   case tick
   case failed(String)
+  /// Something done in the background, said on the status line.
+  case notice(String)
 }
 
 /// What `update` asks the runtime to do; the answers come back as messages.
@@ -44,7 +46,16 @@ public enum Effect: Sendable, Equatable {
   case fillPane(Int, studyInstanceUID: String, seriesInstanceUID: String)
   /// The current slice's elements for the tag browser.
   case loadTags(path: String)
+  /// A local study, or one series of it, de-identified (PS3.15 Annex E basic profile) into a folder or
+  /// onto a node.
+  case anonymize(studyInstanceUID: String, seriesInstanceUID: String?, to: AnonymizeTarget)
   case quit
+}
+
+/// Where de-identified copies go: a folder, or a configured node (sent, then removed here).
+public enum AnonymizeTarget: Sendable, Equatable {
+  case folder(String)
+  case node(String)
 }
 
 /// Everything a key can be bound to. The raw values are the names used in keymap files.
@@ -91,7 +102,7 @@ public enum Action: String, Sendable, CaseIterable {
     case .quit: "quit"
     case .help: "this help"
     case .search: "search patient name"
-    case .command: "command line (:wl W L, :preset NAME, :find KEY=VALUE, :q)"
+    case .command: "command line (:wl W L, :preset NAME, :find KEY=VALUE, :anonymize DIR | node NAME, :q)"
     case .nextSlice: "next slice"
     case .previousSlice: "previous slice"
     case .nextPage: "ten slices on"

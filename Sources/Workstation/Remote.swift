@@ -13,6 +13,8 @@ public protocol RemoteCatalog: Sendable {
     node: String, studyInstanceUID: String, seriesInstanceUID: String?,
     progress: @escaping @Sendable (JobProgress) -> Void
   ) async throws -> JobProgress
+  /// Stores files on a node (C-STORE, as `biloba send`); returns the counts, and why objects failed.
+  func send(node: String, files: [String]) async throws -> (JobProgress, problems: [String])
 }
 
 /// A retrieval job's counts as the peer reports them.

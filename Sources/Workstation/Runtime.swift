@@ -90,28 +90,39 @@ public final class Runtime: Sendable {
 
   /// Where what the reader views, queries and retrieves is recorded (nil: no audit trail).
   public let audit: AuditLog?
+  /// The key file behind de-identified copies' pseudonyms (`:anonymize`); nil: the action is off.
+  public let deidentificationKeyPath: String?
 
-  public init(archive: LocalArchive, remote: (any RemoteCatalog)? = nil, audit: AuditLog? = nil) {
+  public init(
+    archive: LocalArchive, remote: (any RemoteCatalog)? = nil, audit: AuditLog? = nil,
+    deidentificationKeyPath: String? = nil
+  ) {
     self.archive = archive
     self.remote = remote
     self.audit = audit
+    self.deidentificationKeyPath = deidentificationKeyPath
   }
 
   /// Records what the reader did; a record that cannot be kept shows on the status line.
-  private func record(_ event: AuditEvent, post: (@Sendable (Msg) -> Void)? = nil) {
+  func record(_ event: AuditEvent, post: (@Sendable (Msg) -> Void)? = nil) {
     do { try audit?.record(event) } catch { post?(.failed("audit record not kept: \(error)")) }
   }
 
-  /// Whether an effect goes to the network (and so runs in the background, answering through `post`).
-  public static func isRemote(_ effect: Effect) -> Bool {
+  /// Whether an effect runs in the background, answering through `post`: the network's, and
+  /// de-identification, which reads and writes a whole study.
+  public static func runsInBackground(_ effect: Effect) -> Bool {
     switch effect {
-    case .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve: true
+    case .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize: true
     default: false
     }
   }
 
-  /// Runs a network effect in the background; its messages arrive through `post`, from any thread.
+  /// Runs an effect in the background; its messages arrive through `post`, from any thread.
   public func performInBackground(_ effect: Effect, post: @escaping @Sendable (Msg) -> Void) {
+    if case .anonymize(let study, let series, let target) = effect {
+      Task { await anonymize(study: study, series: series, to: target, post: post) }
+      return
+    }
     guard let remote else {
       post(.failed("no remote node is configured"))
       return
@@ -209,7 +220,7 @@ public final class Runtime: Sendable {
       case .loadTags(let path):
         let file = try DICOMFile.read(path: path)
         return [.tagsLoaded(DumpFormatter().format(file))]
-      case .quit, .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve:
+      case .quit, .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize:
         return []
       }
     } catch {

@@ -126,9 +126,6 @@ struct AnonymizeCommand: ParsableCommand {
     let keyPath = key ?? Self.defaultKeyPath()
     let secret: PseudonymKey
     do {
-      if key == nil {
-        try? FileManager.default.createDirectory(atPath: FileStore.defaultRoot(), withIntermediateDirectories: true)
-      }
       secret = key == nil ? try PseudonymKey.loadOrCreate(path: keyPath) : try PseudonymKey.load(path: keyPath)
     } catch {
       throw CommandFailure("anonymize: \(error)")

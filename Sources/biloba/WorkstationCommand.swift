@@ -90,7 +90,9 @@ struct WorkstationCommand: ParsableCommand {
     model.openWhenArrived = opening
     model.privacy = privacy ?? settings.privacy
     let app = CursesApp(
-      runtime: Runtime(archive: store, remote: catalog, audit: AuditTrail.log(settings, archiveRoot: store.store.root)),
+      runtime: Runtime(
+        archive: store, remote: catalog, audit: AuditTrail.log(settings, archiveRoot: store.store.root),
+        deidentificationKeyPath: AnonymizeCommand.defaultKeyPath()),
       keymap: keys,
       graphics: .init(encoder: encoder, cell: .init(width: cell.width, height: cell.height)), model: model)
     app.run(initial: [.loadStudies(StudyQuery())])

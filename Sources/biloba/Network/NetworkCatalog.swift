@@ -82,6 +82,16 @@ struct NetworkCatalog: RemoteCatalog {
     }
   }
 
+  func send(node name: String, files: [String]) async throws -> (JobProgress, problems: [String]) {
+    let (node, _) = try node(name)
+    var objects: [StorableObject] = []
+    for path in files { objects.append(try StorableObject.load(path: path, headerOnly: true)) }
+    let share = await SendCommand.send(
+      files, to: node, as: entity, contexts: StorableObject.proposal(for: objects), logger: logger)
+    if let error = share.error { throw error }
+    return (JobProgress(completed: share.sent, failed: share.failed, remaining: 0, finished: true), share.problems)
+  }
+
   func retrieve(
     node name: String, studyInstanceUID: String, seriesInstanceUID: String?,
     progress: @escaping @Sendable (JobProgress) -> Void

@@ -57,6 +57,7 @@ struct SendCommand: AsyncParsableCommand {
       for await outcome in group { all.append(outcome) }
       return all
     }
+    for problem in outcomes.flatMap(\.problems) { StandardError.line("biloba send: \(problem)") }
     let sent = outcomes.reduce(0) { $0 + $1.sent }
     failed += outcomes.reduce(0) { $0 + $1.failed }
     let error = outcomes.compactMap(\.error).first
@@ -78,6 +79,8 @@ struct SendCommand: AsyncParsableCommand {
     var sent = 0
     var failed = 0
     var error: NetworkError?
+    /// "path: why" for each object not stored, for the caller to say (stderr, or the workstation's line).
+    var problems: [String] = []
   }
 
   /// C-STOREs a peer may have outstanding per association: one unless the peer agrees to a window.
@@ -111,7 +114,7 @@ struct SendCommand: AsyncParsableCommand {
           }
           if status.kind == .failure {
             share.failed += 1
-            StandardError.line("biloba send: \(path): \(status)")
+            share.problems.append("\(path): \(status)")
           } else {
             share.sent += 1
           }
@@ -128,13 +131,13 @@ struct SendCommand: AsyncParsableCommand {
           } catch let error as NetworkError {
             if case .noPresentationContext = error {
               share.failed += 1
-              StandardError.line("biloba send: \(path): \(error)")
+              share.problems.append("\(path): \(error)")
               continue
             }
             throw error
           } catch {
             share.failed += 1
-            StandardError.line("biloba send: \(path): \(error)")
+            share.problems.append("\(path): \(error)")
           }
         }
         while !outstanding.isEmpty { try await takeAnswer() }

@@ -1,0 +1,59 @@
+import Archive
+import Audit
+import Deidentification
+import Foundation
+
+extension Runtime {
+  /// `:anonymize`: a local study or series de-identified by the basic profile, into a folder or onto a
+  /// node (written to a private folder in the archive, sent, and removed). The same run as
+  /// `biloba anonymize`: nothing is written unless every object can be; burned-in images are refused
+  /// (the command line's `--blank` and `--allow-burned-in` are for those).
+  func anonymize(
+    study: String, series: String?, to target: AnonymizeTarget, post: @escaping @Sendable (Msg) -> Void
+  ) async {
+    guard let keyPath = deidentificationKeyPath else {
+      post(.failed("de-identification is off: no key file"))
+      return
+    }
+    do {
+      let seriesUIDs = try series.map { [$0] } ?? archive.series(studyInstanceUID: study).map(\.seriesInstanceUID)
+      var files: [String] = []
+      for uid in seriesUIDs { files += try archive.instancePaths(seriesInstanceUID: uid) }
+      let run = DeidentificationRun(
+        deidentifier: Deidentifier(
+          settings: DeidentificationSettings(), key: try PseudonymKey.loadOrCreate(path: keyPath)))
+      switch target {
+      case .folder(let folder):
+        let summary = try run.run(files: files, into: folder)
+        record(
+          AuditEvent(action: .anonymize, source: "workstation", studies: [study], objects: summary.written.count),
+          post: post)
+        post(.notice("de-identified \(summary.written.count) objects into \(folder)"))
+      case .node(let node):
+        guard let remote else {
+          post(.failed("no remote node is configured"))
+          return
+        }
+        // Staged inside the archive's own folder (0700), never in a shared temporary one.
+        let staging = archive.store.root + "/.anonymize-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(
+          atPath: staging, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        let summary = try run.run(files: files, into: staging)
+        record(
+          AuditEvent(
+            action: .anonymize, source: "workstation", studies: [study], objects: summary.written.count,
+            detail: "for node \(node)"), post: post)
+        let (sent, problems) = try await remote.send(node: node, files: summary.written)
+        record(
+          AuditEvent(
+            action: .send, outcome: sent.failed == 0 ? .success : .minorFailure, source: "workstation",
+            studies: [study], objects: sent.completed, detail: "de-identified, node \(node)"), post: post)
+        let failed = sent.failed == 0 ? "" : ", \(sent.failed) failed (\(problems.first ?? ""))"
+        post(.notice("de-identified and sent \(sent.completed) objects to \(node)" + failed))
+      }
+    } catch {
+      post(.failed("anonymize: " + "\(error)".replacingOccurrences(of: "\n", with: "; ")))
+    }
+  }
+}
