@@ -23,6 +23,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
   ],
   targets: [
     // C shims: one module map and one header each.
@@ -108,7 +109,13 @@ let package = Package(
       swiftSettings: strictSettings),
 
     // The audit trail: who did what to which study and when, append-only and synced, forwarded to syslog.
-    .target(name: "Audit", dependencies: ["SystemIO"], swiftSettings: strictSettings),
+    .target(
+      name: "Audit",
+      dependencies: [
+        "SystemIO", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ],
+      swiftSettings: strictSettings),
 
     // De-identification: PS3.15 Annex E's profile and options (Table E.1-1 generated from the standard),
     // keyed pseudonyms and UIDs (HMAC-SHA-256 from swift-crypto), burned-in annotation refusal.

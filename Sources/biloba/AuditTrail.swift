@@ -19,7 +19,8 @@ enum AuditTrail {
     let config = settings(config)
     guard config.auditEnabled else { return nil }
     return AuditLog(
-      path: path(archiveRoot: archiveRoot), forwarder: config.audit?.syslog.flatMap { SyslogForwarder(url: $0) })
+      path: path(archiveRoot: archiveRoot),
+      forwarder: config.audit?.syslog.flatMap { SyslogForwarder(url: $0, ca: config.audit?.syslog_ca) })
   }
 
   /// The trail of the archive the configuration names (else the default one), for commands that act

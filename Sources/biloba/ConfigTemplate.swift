@@ -44,8 +44,10 @@ enum ConfigTemplate {
     [audit]
     # Who did what to which study, and when: ARCHIVE/audit.jsonl, append-only (biloba audit lists it).
     enabled = \(Defaults.auditEnabled)
-    # Each record also sent to a syslog server (RFC 5424 over TCP). Unset: the file alone.
-    # syslog = "tcp://logs.example:514"
+    # Each record also sent to a syslog server (RFC 5424 over TCP, or over TLS with tls://, verified
+    # against syslog_ca, else the system's CAs). Unset: the file alone.
+    # syslog = "tls://logs.example:6514"
+    # syslog_ca = "/etc/biloba/syslog-ca.pem"
 
     # Remote nodes, one table each, named as `--node NAME` and the workstation's tabs name them.
     # [nodes.pacs]

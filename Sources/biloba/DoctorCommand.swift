@@ -148,11 +148,12 @@ struct DoctorCommand: AsyncParsableCommand {
     }
     guard let forwarder = log.forwarder else { return }
     // A connection, not a record: the doctor's visit is nothing an auditor needs to read.
-    let answers = forwarder.isReachable()
+    let failure = forwarder.check()
+    let kind = forwarder.transport == .tcp ? "" : " (TLS)"
     say(
-      answers ? .ok : .problem, "audit",
-      "syslog server \(forwarder.host):\(forwarder.port) "
-        + (answers ? "takes connections" : "does not take a connection: records stay in the file alone"))
+      failure == nil ? .ok : .problem, "audit",
+      "syslog server \(forwarder.host):\(forwarder.port)\(kind) "
+        + (failure.map { "cannot be reached: \($0); records stay in the file alone" } ?? "takes connections"))
   }
 
   func checkNodes(_ config: BilobaConfig, _ say: (Verdict, String, String) -> Void) async {

@@ -91,3 +91,16 @@ import Testing
     #expect(try log.read().events.count == 1)
   }
 }
+
+/// The forwarder's address forms: tcp:// and tls:// with a port, nothing else.
+@Suite struct SyslogAddressTests {
+  @Test func tcp_and_tls_addresses_are_read_and_anything_else_refused() {
+    let tcp = SyslogForwarder(url: "tcp://logs.example:514")
+    #expect(tcp?.host == "logs.example" && tcp?.port == 514 && tcp?.transport == .tcp)
+    let tls = SyslogForwarder(url: "tls://[::1]:6514", ca: "/etc/ca.pem")
+    #expect(tls?.host == "::1" && tls?.port == 6514 && tls?.transport == .tls(ca: "/etc/ca.pem"))
+    for bad in ["udp://h:514", "tls://h", "tls://:6514", "tcp://h:0", "tcp://h:70000", "h:514"] {
+      #expect(SyslogForwarder(url: bad) == nil, "\(bad)")
+    }
+  }
+}

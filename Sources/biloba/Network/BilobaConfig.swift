@@ -67,10 +67,12 @@ struct BilobaConfig: Decodable, Sendable {
     var privacy: Bool?
   }
 
-  /// The audit trail: on unless `enabled = false`; `syslog = "tcp://host:port"` forwards each record.
+  /// The audit trail: on unless `enabled = false`; `syslog = "tcp://host:port"` or `"tls://host:port"`
+  /// forwards each record, `syslog_ca` naming the CAs (PEM) that sign a TLS server's certificate.
   struct AuditSettings: Decodable, Sendable {
     var enabled: Bool?
     var syslog: String?
+    var syslog_ca: String?
   }
 
   var network: Network?
@@ -199,7 +201,7 @@ struct BilobaConfig: Decodable, Sendable {
       if let a = w.archive { try check(a.hasPrefix("/"), "workstation.archive", "must be an absolute path") }
     }
     if let url = audit?.syslog {
-      try check(SyslogForwarder(url: url) != nil, "audit.syslog", "wants tcp://host:port")
+      try check(SyslogForwarder(url: url) != nil, "audit.syslog", "wants tcp://host:port or tls://host:port")
     }
     for (name, node) in nodes ?? [:] {
       let safe = name.strippingControlCharacters
