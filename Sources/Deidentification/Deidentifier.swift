@@ -28,15 +28,14 @@ public struct Deidentifier: Sendable {
   /// The de-identified copy of a file, in the same transfer syntax, with a new meta group.
   public func deidentify(_ file: DICOMFile) throws(DeidentificationError) -> DICOMFile {
     try BurnedInAnnotation.check(file.dataset, settings: settings)
-    let context = PatientContext(file.dataset, pseudonyms: pseudonyms, options: settings.options)
+    let context = PatientContext(file.dataset, pseudonyms: pseudonyms)
     var dataset = try process(file.dataset, context: context)
     if !settings.blank.isEmpty {
       dataset = try PixelBlanking.blank(settings.blank, in: dataset, transferSyntax: file.transferSyntax)
     }
     try DeidentificationMarks.add(to: &dataset, settings: settings)
-    var out = DICOMFile(dataset: dataset.removingGroup(0x0002), transferSyntax: file.transferSyntax)
-    out.preamble = [UInt8](repeating: 0, count: 128)  // a preamble may hold anything (PS3.10 7.1)
-    return out
+    // A new meta group and a zero preamble: the input's may hold anything (PS3.10 7.1).
+    return DICOMFile(dataset: dataset, transferSyntax: file.transferSyntax)
   }
 
   /// One dataset, top level or an item's, with every element acted on.
@@ -51,7 +50,7 @@ public struct Deidentifier: Sendable {
         if keptPrivate.contains(tag) { out.set(try descend(element, context: context)) }
         continue
       }
-      if let replaced = try context.patientValue(for: element, in: dataset) {
+      if let replaced = context.patientValue(for: element) {
         out.set(replaced)
         continue
       }

@@ -10,7 +10,7 @@ struct PatientContext: Sendable {
   /// The patient's names, IDs, accession number and birth date as written, for cleaning text.
   let identifiers: [String]
 
-  init(_ dataset: Dataset, pseudonyms: Pseudonyms, options: ProfileOptions) {
+  init(_ dataset: Dataset, pseudonyms: Pseudonyms) {
     let identity = PatientIdentity(dataset)
     pseudonym = "ANON-" + pseudonyms.patientCode(identity)
     dateOffsetDays = pseudonyms.dateOffsetDays(identity)
@@ -29,7 +29,7 @@ struct PatientContext: Sendable {
 
   /// Patient's Name and Patient ID carry the pseudonym: the table's Z allows a dummy value, and a
   /// reader needs one patient per pseudonym to keep a de-identified study together.
-  func patientValue(for element: Element, in dataset: Dataset) throws(DeidentificationError) -> Element? {
+  func patientValue(for element: Element) -> Element? {
     guard element.tag == .patientName || element.tag == .patientID else { return nil }
     var e = element
     e.value = .bytes(Value.paddedText(pseudonym))
