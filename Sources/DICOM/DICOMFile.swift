@@ -30,6 +30,8 @@ public struct DICOMFile: Sendable, Equatable {
   public var dataset: Dataset
   /// The transfer syntax the dataset was read in.
   public var transferSyntax: TransferSyntax
+  /// What was odd about the file but read anyway (said by the commands on stderr).
+  public var warnings: [String] = []
   /// Where the dataset starts in the bytes read (after preamble and meta group); 0 for a value built in
   /// memory. The bytes from here on are the dataset exactly as encoded in `transferSyntax`.
   public var datasetOffset: Int = 0
@@ -80,9 +82,21 @@ public struct DICOMFile: Sendable, Equatable {
     } else if preamble != nil {
       throw DICOMError.notDICOM(reason: "DICM prefix without a file meta information group")
     }
-    let syntax: TransferSyntax
+    var syntax: TransferSyntax
+    var warnings: [String] = []
     if case .bytes(let b)? = meta[.transferSyntaxUID]?.value {
       syntax = TransferSyntax.from(uid: String(decoding: b, as: UTF8.self))
+      // A writer that says explicit VR and writes implicit: the first element shows it (two bytes that
+      // are no VR where the VR should be), and the dataset is read as it is written, as pydicom does.
+      if syntax.isExplicitVR && !syntax.isDeflated && syntax.byteOrder == .little && input.end - position >= 8 {
+        try input.require(position, 8, tag: nil)
+        if VR.from(input.byte(position + 4), input.byte(position + 5)) == nil {
+          warnings.append("the transfer syntax says explicit VR, the dataset is implicit VR: read as implicit")
+          // The same syntax (its pixel encoding stands) with the VRs implicit.
+          syntax = TransferSyntax(
+            uid: syntax.uid, isExplicitVR: false, byteOrder: .little, isEncapsulated: syntax.isEncapsulated)
+        }
+      }
     } else {
       syntax = try detectEncoding(input, at: position)
     }
@@ -104,6 +118,7 @@ public struct DICOMFile: Sendable, Equatable {
     }
     var file = DICOMFile(preamble: preamble, meta: meta, dataset: dataset, transferSyntax: syntax)
     file.datasetOffset = position
+    file.warnings = warnings
     return file
   }
 

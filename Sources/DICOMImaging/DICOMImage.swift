@@ -66,21 +66,27 @@ public struct DICOMImage: Sendable {
       frameBytes = try pixel.bytesPerFrame
       start = index * frameBytes
     }
+    // Big endian OW (OL, OF) is swapped in whole words: a frame that starts or ends inside one (8-bit
+    // samples, an odd count) is read with the rest of its words, swapped, then cut out.
+    let word = dataset.byteOrder == .big && element.vr != .OB ? (pixel.bitsAllocated == 32 ? 4 : 2) : 1
+    let first = start / word * word
+    let total: Int
+    switch element.value {
+    case .bytes(let all): total = all.count
+    case .deferred(let r): total = r.length
+    default: throw ImagingError.noPixelData
+    }
+    guard start + frameBytes <= total else {
+      throw ImagingError.pixelDataTooShort(expected: start + frameBytes, actual: total)
+    }
+    let end = min(total, (start + frameBytes + word - 1) / word * word)
     var bytes: [UInt8]
     do {
       switch element.value {
-      case .bytes(let all):
-        guard start + frameBytes <= all.count else {
-          throw ImagingError.pixelDataTooShort(expected: start + frameBytes, actual: all.count)
-        }
-        bytes = Array(all[start..<(start + frameBytes)])
+      case .bytes(let all): bytes = Array(all[first..<end])
       case .deferred(let r):
-        guard start + frameBytes <= r.length else {
-          throw ImagingError.pixelDataTooShort(expected: start + frameBytes, actual: r.length)
-        }
-        bytes = try BulkDataReference(path: r.path, offset: r.offset + start, length: frameBytes).load()
-      default:
-        throw ImagingError.noPixelData
+        bytes = try BulkDataReference(path: r.path, offset: r.offset + first, length: end - first).load()
+      default: throw ImagingError.noPixelData
       }
     } catch let error as ImagingError {
       throw error
@@ -89,10 +95,9 @@ public struct DICOMImage: Sendable {
     } catch {
       throw ImagingError.noPixelData
     }
-    if dataset.byteOrder == .big {
-      // OW is swapped in 16-bit words, OL/OF in 32-bit ones; OB is a byte stream.
-      let size = element.vr == .OB ? 1 : (pixel.bitsAllocated == 32 ? 4 : 2)
-      DatasetWriter.swapComponents(&bytes, size: size)
+    if word > 1 {
+      DatasetWriter.swapComponents(&bytes, size: word)
+      bytes = Array(bytes[(start - first)..<(start - first + frameBytes)])
     }
     return (bytes, bitOffset)
   }

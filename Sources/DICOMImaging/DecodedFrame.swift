@@ -23,6 +23,15 @@ public struct DecodedFrame: Sendable, Equatable {
     self.photometric = photometric
   }
 
+  /// Unsigned 32-bit samples do not fit an Int32: `values` holds their bit patterns, and `numeric`
+  /// gives what they stand for.
+  public var holdsUnsigned32: Bool { !isSigned && bitsStored >= 32 }
+
+  /// The number a stored value stands for (an unsigned 32-bit sample read from its bit pattern).
+  @inline(__always) public func numeric(_ stored: Int32) -> Int64 {
+    holdsUnsigned32 ? Int64(UInt32(bitPattern: stored)) : Int64(stored)
+  }
+
   /// The value of sample `s` at (x, y).
   public func value(x: Int, y: Int, sample s: Int = 0) -> Int32 {
     values[(y * width + x) * samplesPerPixel + s]

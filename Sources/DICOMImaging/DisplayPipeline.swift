@@ -44,8 +44,8 @@ public enum DisplayPipeline {
     }
     if frame.samplesPerPixel == 3 {
       let rgb = Photometric.toRGB(frame)
-      let shift = Int32(max(0, rgb.bitsStored - 8))
-      var pixels = rgb.values.map { UInt8(clamping: $0 >> shift) }
+      let shift = Int64(max(0, rgb.bitsStored - 8))
+      var pixels = rgb.values.map { UInt8(clamping: rgb.numeric($0) >> shift) }
       if options.invert { pixels = pixels.map { 255 - $0 } }
       return RenderedFrame(
         raster: Raster(width: frame.width, height: frame.height, format: .rgb8, pixels: pixels),
@@ -111,9 +111,11 @@ public enum DisplayPipeline {
   /// Builds one table over every stored value the frame can hold, then maps each pixel through it.
   static func grayscale(_ frame: DecodedFrame, modality: ModalityTransform, voi: VOI, invert: Bool) -> [UInt8] {
     @inline(__always) func display(_ stored: Int32) -> UInt8 {
-      let y = UInt8(clamping: Int((voi.apply(modality.apply(stored)) * 255).rounded()))
+      let y = UInt8(clamping: Int((voi.apply(modality.apply(frame.numeric(stored))) * 255).rounded()))
       return invert ? 255 - y : y
     }
+    // Bit patterns of unsigned 32-bit samples do not order as their numbers: no table over a range.
+    if frame.holdsUnsigned32 { return frame.values.map(display) }
     // The table spans the values present (a CT slice uses a few thousand of its 65,536 possible ones).
     var low = Int32.max
     var high = Int32.min

@@ -26,10 +26,11 @@ public enum ModalityTransform: Sendable, Equatable {
     return .rescale(slope: slope == nil || slope == 0 ? 1 : slope!, intercept: intercept ?? 0)
   }
 
-  @inline(__always) public func apply(_ stored: Int32) -> Double {
+  /// A stored value as a number (`DecodedFrame.numeric`: unsigned 32-bit samples too).
+  @inline(__always) public func apply(_ stored: Int64) -> Double {
     switch self {
     case .rescale(let slope, let intercept): Double(stored) * slope + intercept
-    case .lut(let table): Double(table.lookup(Int(stored)))
+    case .lut(let table): Double(table.lookup(Int(clamping: stored)))
     }
   }
 }

@@ -26,7 +26,8 @@ struct SampleUnpacker {
     @inline(__always) func finish(_ raw: UInt32) -> Int32 {
       let v = (raw >> shift) & mask
       if extend && v & signBit != 0 { return Int32(bitPattern: v | ~mask) }
-      return isSigned ? Int32(bitPattern: v) : Int32(clamping: UInt64(v))
+      // Unsigned 32-bit samples keep their bit pattern (DecodedFrame.numeric reads them); narrower ones fit.
+      return Int32(bitPattern: v)
     }
     bytes.withUnsafeBufferPointer { b in
       out.withUnsafeMutableBufferPointer { o in

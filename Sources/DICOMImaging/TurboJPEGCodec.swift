@@ -1,7 +1,8 @@
 import CTurboJPEG
 
 /// JPEG Baseline (process 1, 8 bits) through libjpeg-turbo, with its accurate integer DCT as DCMTK uses.
-/// Colour comes out as RGB, as pydicom and DCMTK give it by default.
+/// Colour comes out as RGB, as pydicom and DCMTK give it by default; a file that says its components are
+/// RGB is decoded without libjpeg's guess of YCbCr (`JPEGColourSpace`).
 struct TurboJPEGCodec: FrameCodec {
   var name: String { "JPEG Baseline (libjpeg-turbo)" }
 
@@ -10,7 +11,7 @@ struct TurboJPEGCodec: FrameCodec {
   {
     guard let handle = tjInitDecompress() else { throw ImagingError.codec(name, reason: "cannot initialise") }
     defer { tjDestroy(handle) }
-    var source = data
+    var source = JPEGColourSpace.stream(data, photometric: d.photometric)
     var width: Int32 = 0
     var height: Int32 = 0
     var subsampling: Int32 = 0

@@ -80,7 +80,7 @@ public struct Window: Sendable, Equatable {
     for i in stride(from: 0, to: frame.values.count, by: max(1, frame.samplesPerPixel)) {
       let v = frame.values[i]
       if let padding, v == padding { continue }
-      values.append(modality.apply(v))
+      values.append(modality.apply(frame.numeric(v)))
     }
     guard !values.isEmpty else { return Window(center: 0, width: 1, explanation: "Auto") }
     values.sort()

@@ -282,7 +282,7 @@ public final class Runtime: Sendable {
       var measured: Measured? = nil
       if let p = viewer.probe, frame.samplesPerPixel == 1, p.x < frame.width, p.y < frame.height {
         let modality = try ModalityTransform.from(image.dataset)
-        let value = { (x: Int, y: Int) in modality.apply(frame.values[y * frame.width + x]) }
+        let value = { (x: Int, y: Int) in modality.apply(frame.numeric(frame.values[y * frame.width + x])) }
         probeValue = value(p.x, p.y)
         let spacing = Measurements.Spacing(image.dataset.doubles(Tag(0x0028, 0x0030)))
         switch viewer.measure {

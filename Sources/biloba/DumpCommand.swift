@@ -35,6 +35,9 @@ struct DumpCommand: ParsableCommand {
     for (index, path) in files.enumerated() {
       do {
         let file = try DICOMFile.read(path: path, options: ReadOptions(stopBeforePixelData: headerOnly))
+        for warning in file.warnings {
+          StandardError.line("biloba dump: \(path.strippingControlCharacters): warning: \(warning)")
+        }
         if json {
           StandardOutput.line(try DICOMJSON.encode(file.dataset.removingGroup(0x0002)))
         } else {

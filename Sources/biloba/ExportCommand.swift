@@ -46,6 +46,9 @@ struct ExportCommand: ParsableCommand {
   func run() throws {
     do {
       let read = try DICOMFile.read(path: file)
+      for warning in read.warnings {
+        StandardError.line("biloba export: \(file.strippingControlCharacters): warning: \(warning)")
+      }
       let image = try DICOMImage(file: read)
       let decoded = try image.decodeFrame(frame - 1)
       let bytes = raw ? try rawBytes(decoded, image) : try displayBytes(decoded, image)

@@ -3,7 +3,10 @@ import DICOMImaging
 
 /// --window C,W and --preset NAME, shared by the commands that display or export images.
 struct WindowOptions: ParsableArguments {
-  @Option(name: .long, help: "Window centre and width in modality units, e.g. 40,400.")
+  // Unconditional: a lung window's centre is negative (`--window -600,1500`), which would otherwise be
+  // taken for an option.
+  @Option(
+    name: .long, parsing: .unconditional, help: "Window centre and width in modality units, e.g. 40,400 or -600,1500.")
   var window: String?
 
   @Option(name: .long, help: "A window preset: \(Window.presets.keys.sorted().joined(separator: ", ")).")

@@ -74,3 +74,25 @@ import Testing
     #expect(out.stderr.contains("is not supported"))
   }
 }
+
+/// A window with a negative centre (a lung window) given after a space, as people type it.
+@Suite struct NegativeWindowTests {
+  @Test func a_negative_centre_after_a_space_is_a_window_not_an_option() throws {
+    let dir = try TemporaryDirectory()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().path
+    let b = try BuiltProducts.biloba()
+    let spaced = try ProcessRunner.run(
+      b, ["export", root + "/Samples/ct-head/slice010.dcm", "--window", "-600,1500", "-o", dir.file("a.png")])
+    #expect(spaced.status == 0, "\(spaced.stderr)")
+    let joined = try ProcessRunner.run(
+      b, ["export", root + "/Samples/ct-head/slice010.dcm", "--window=-600,1500", "-o", dir.file("b.png")])
+    #expect(joined.status == 0)
+    let mediastinum = try ProcessRunner.run(
+      b, ["export", root + "/Samples/ct-head/slice010.dcm", "--window", "40,400", "-o", dir.file("c.png")])
+    #expect(mediastinum.status == 0)
+    let a = try Data(contentsOf: URL(fileURLWithPath: dir.file("a.png")))
+    #expect(a == (try Data(contentsOf: URL(fileURLWithPath: dir.file("b.png")))))
+    #expect(a != (try Data(contentsOf: URL(fileURLWithPath: dir.file("c.png")))), "the window was applied")
+  }
+}
