@@ -28,10 +28,10 @@ public struct InstanceRecord: Sendable, Equatable {
     modality = s(0x0008, 0x0060)
     seriesDescription = s(0x0008, 0x103E)
     bodyPart = s(0x0018, 0x0015)
-    seriesNumber = ds.int(Tag(0x0020, 0x0011))
+    seriesNumber = ds.int(Tag.seriesNumber)
     sopInstanceUID = s(0x0008, 0x0018)
     sopClassUID = s(0x0008, 0x0016)
-    instanceNumber = ds.int(Tag(0x0020, 0x0013))
+    instanceNumber = ds.int(Tag.instanceNumber)
     transferSyntaxUID = file.transferSyntax.uid
     guard !studyInstanceUID.isEmpty, !seriesInstanceUID.isEmpty, !sopInstanceUID.isEmpty else { return nil }
   }

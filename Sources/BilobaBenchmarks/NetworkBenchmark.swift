@@ -132,7 +132,7 @@ enum NetworkBenchmark {
     _ = try GraphicsBenchmark.runProcess(
       [biloba, "send", "--host", "127.0.0.1", "--port", String(dicom), "--called-aet", "ORTHANC"] + paths)
     let file = try DICOMFile.read(path: paths[0], options: ReadOptions(stopBeforePixelData: true))
-    let study = file.dataset.string(Tag(0x0020, 0x000D)) ?? ""
+    let study = file.dataset.string(Tag.studyInstanceUID) ?? ""
     var oursRuns: [Double] = []
     var theirRuns: [Double] = []
     for _ in 0..<repeats {

@@ -29,7 +29,7 @@ public struct DICOMImage: Sendable {
 
   /// The image was (or will be) decoded from a lossy syntax, or says it was lossy compressed once.
   public var isLossy: Bool {
-    CodecRegistry.isLossy(transferSyntax) || dataset.string(Tag(0x0028, 0x2110)) == "01"
+    CodecRegistry.isLossy(transferSyntax) || dataset.string(Tag.lossyImageCompression) == "01"
   }
 
   /// Decodes one frame (0-based) to exact stored values.

@@ -55,7 +55,7 @@ public enum DisplayPipeline {
     let (voi, window) = try resolveVOI(
       options.voi, frame: frame, image: image, frameIndex: frameIndex,
       modality: modality)
-    let shape = ds.string(Tag(0x2050, 0x0020))
+    let shape = ds.string(Tag.presentationLUTShape)
     let invert = (image.pixel.isMonochrome1 != (shape == "INVERSE")) != options.invert
     let pixels = grayscale(frame, modality: modality, voi: voi, invert: invert)
     return RenderedFrame(
@@ -80,7 +80,7 @@ public enum DisplayPipeline {
     _ selection: VOISelection, frame: DecodedFrame, image: DICOMImage, frameIndex: Int,
     modality: ModalityTransform
   ) throws(ImagingError) -> (VOI, Window?) {
-    let padding = image.dataset.int(Tag(0x0028, 0x0120)).map { Int32(truncatingIfNeeded: $0) }
+    let padding = image.dataset.int(Tag.pixelPaddingValue).map { Int32(truncatingIfNeeded: $0) }
     switch selection {
     case .window(let w):
       return (.window(w), w)
@@ -91,13 +91,13 @@ public enum DisplayPipeline {
       }
       return (.window(windows[n]), windows[n])
     case .voiLUT(let n):
-      guard let items = image.dataset.items(Tag(0x0028, 0x3010)), items.indices.contains(n) else {
+      guard let items = image.dataset.items(Tag.voilutSequence), items.indices.contains(n) else {
         throw ImagingError.missingAttribute("VOI LUT \(n + 1)")
       }
       return (.lut(try LookupTable(dataset: items[n], name: "VOI LUT")), nil)
     case .automatic:
       if let w = Window.fromFile(image.dataset, frame: frameIndex).first { return (.window(w), w) }
-      if let item = image.dataset.items(Tag(0x0028, 0x3010))?.first {
+      if let item = image.dataset.items(Tag.voilutSequence)?.first {
         return (.lut(try LookupTable(dataset: item, name: "VOI LUT")), nil)
       }
       let w = Window.auto(frame, modality: modality, padding: padding)

@@ -36,15 +36,16 @@ public struct ImagePixelDescription: Sendable, Equatable {
       guard let v = ds.int(tag) else { throw ImagingError.missingAttribute(keyword) }
       return v
     }
-    rows = try required("Rows", Tag(0x0028, 0x0010))
-    columns = try required("Columns", Tag(0x0028, 0x0011))
-    bitsAllocated = try required("BitsAllocated", Tag(0x0028, 0x0100))
-    samplesPerPixel = ds.int(Tag(0x0028, 0x0002)) ?? 1
-    bitsStored = ds.int(Tag(0x0028, 0x0101)) ?? bitsAllocated
-    highBit = ds.int(Tag(0x0028, 0x0102)) ?? (bitsStored - 1)
+    rows = try required("Rows", Tag.rows)
+    columns = try required("Columns", Tag.columns)
+    bitsAllocated = try required("BitsAllocated", Tag.bitsAllocated)
+    samplesPerPixel = ds.int(Tag.samplesPerPixel) ?? 1
+    bitsStored = ds.int(Tag.bitsStored) ?? bitsAllocated
+    highBit = ds.int(Tag.highBit) ?? (bitsStored - 1)
     isSigned = (ds.int(.pixelRepresentation) ?? 0) == 1
-    photometric = ds.string(Tag(0x0028, 0x0004))?.uppercased() ?? (samplesPerPixel == 3 ? "RGB" : "MONOCHROME2")
-    planarConfiguration = ds.int(Tag(0x0028, 0x0006)) ?? 0
+    photometric =
+      ds.string(Tag.photometricInterpretation)?.uppercased() ?? (samplesPerPixel == 3 ? "RGB" : "MONOCHROME2")
+    planarConfiguration = ds.int(Tag.planarConfiguration) ?? 0
     numberOfFrames = ds.numberOfFrames
     try validate(limits: limits)
   }

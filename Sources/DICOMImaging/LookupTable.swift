@@ -16,7 +16,7 @@ public struct LookupTable: Sendable, Equatable {
   /// Reads a LUT from an item or dataset holding LUTDescriptor (0028,3002) and LUTData (0028,3006),
   /// or from given descriptor and data tags (palettes).
   public init(
-    dataset ds: Dataset, descriptor: Tag = Tag(0x0028, 0x3002), data: Tag = Tag(0x0028, 0x3006), name: String = "LUT"
+    dataset ds: Dataset, descriptor: Tag = Tag.lutDescriptor, data: Tag = Tag.lutData, name: String = "LUT"
   ) throws(ImagingError) {
     guard let d = ds.ints(descriptor), d.count == 3 else { throw ImagingError.missingAttribute("\(name) descriptor") }
     // 0 entries means 65536 (C.11.1.1); the first mapped value is US or SS: a value over 32767 given as

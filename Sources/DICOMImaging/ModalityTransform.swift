@@ -10,18 +10,18 @@ public enum ModalityTransform: Sendable, Equatable {
 
   /// The transform for a frame: per-frame functional groups first, then shared ones, then the top level.
   public static func from(_ ds: Dataset, frame: Int = 0) throws(ImagingError) -> ModalityTransform {
-    for group in FunctionalGroups.lookups(ds, frame: frame, sequence: Tag(0x0028, 0x9145)) {
+    for group in FunctionalGroups.lookups(ds, frame: frame, sequence: Tag.pixelValueTransformationSequence) {
       if let t = rescale(in: group) { return t }
     }
-    if let item = ds.items(Tag(0x0028, 0x3000))?.first {
+    if let item = ds.items(Tag.modalityLUTSequence)?.first {
       return .lut(try LookupTable(dataset: item, name: "Modality LUT"))
     }
     return rescale(in: ds) ?? .identity
   }
 
   private static func rescale(in ds: Dataset) -> ModalityTransform? {
-    let intercept = ds.double(Tag(0x0028, 0x1052))
-    let slope = ds.double(Tag(0x0028, 0x1053))
+    let intercept = ds.double(Tag.rescaleIntercept)
+    let slope = ds.double(Tag.rescaleSlope)
     guard intercept != nil || slope != nil else { return nil }
     return .rescale(slope: slope == nil || slope == 0 ? 1 : slope!, intercept: intercept ?? 0)
   }
@@ -40,12 +40,12 @@ enum FunctionalGroups {
   /// The items of `sequence` for a frame: from the per-frame group of that frame, then from the shared group.
   static func lookups(_ ds: Dataset, frame: Int, sequence: Tag) -> [Dataset] {
     var out: [Dataset] = []
-    if let perFrame = ds.items(Tag(0x5200, 0x9230)), perFrame.indices.contains(frame),
+    if let perFrame = ds.items(Tag.perFrameFunctionalGroupsSequence), perFrame.indices.contains(frame),
       let item = perFrame[frame].items(sequence)?.first
     {
       out.append(item)
     }
-    if let shared = ds.items(Tag(0x5200, 0x9229))?.first, let item = shared.items(sequence)?.first {
+    if let shared = ds.items(Tag.sharedFunctionalGroupsSequence)?.first, let item = shared.items(sequence)?.first {
       out.append(item)
     }
     return out

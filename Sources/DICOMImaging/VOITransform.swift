@@ -54,7 +54,7 @@ public struct Window: Sendable, Equatable {
 
   /// The windows a file offers for a frame: per-frame functional groups, shared groups, then the top level.
   public static func fromFile(_ ds: Dataset, frame: Int = 0) -> [Window] {
-    for group in FunctionalGroups.lookups(ds, frame: frame, sequence: Tag(0x0028, 0x9132)) {
+    for group in FunctionalGroups.lookups(ds, frame: frame, sequence: Tag.frameVOILUTSequence) {
       let w = windows(in: group)
       if !w.isEmpty { return w }
     }
@@ -62,9 +62,9 @@ public struct Window: Sendable, Equatable {
   }
 
   private static func windows(in ds: Dataset) -> [Window] {
-    guard let centers = ds.doubles(Tag(0x0028, 0x1050)), let widths = ds.doubles(Tag(0x0028, 0x1051)) else { return [] }
-    let function = ds.string(Tag(0x0028, 0x1056)).flatMap(VOIFunction.init(rawValue:)) ?? .linear
-    let explanations = ds.strings(Tag(0x0028, 0x1055)) ?? []
+    guard let centers = ds.doubles(Tag.windowCenter), let widths = ds.doubles(Tag.windowWidth) else { return [] }
+    let function = ds.string(Tag.voilutFunction).flatMap(VOIFunction.init(rawValue:)) ?? .linear
+    let explanations = ds.strings(Tag.windowCenterWidthExplanation) ?? []
     return zip(centers, widths).enumerated().compactMap { i, pair in
       guard pair.1 >= 1 else { return nil }
       return Window(

@@ -165,8 +165,8 @@ public struct PatientIdentity: Sendable, Equatable {
 
   public init(_ dataset: Dataset) {
     self.init(
-      id: dataset.string(Tag(0x0010, 0x0020)) ?? "", issuer: dataset.string(Tag(0x0010, 0x0021)) ?? "",
-      name: dataset.string(Tag(0x0010, 0x0010)) ?? "", birthDate: dataset.string(Tag(0x0010, 0x0030)) ?? "")
+      id: dataset.string(Tag.patientID) ?? "", issuer: dataset.string(Tag.issuerOfPatientID) ?? "",
+      name: dataset.string(Tag.patientName) ?? "", birthDate: dataset.string(Tag.patientBirthDate) ?? "")
   }
 
   /// An ID names the patient within its issuer; without one, name and birth date are what is left.

@@ -8,9 +8,9 @@ extension SyntheticData {
   public struct ImagingSource: Sendable {
     public let name: String
     public let dataset: Dataset
-    public var bitsStored: Int { dataset.int(Tag(0x0028, 0x0101)) ?? 8 }
-    public var samples: Int { dataset.int(Tag(0x0028, 0x0002)) ?? 1 }
-    public var isPalette: Bool { dataset.string(Tag(0x0028, 0x0004)) == "PALETTE COLOR" }
+    public var bitsStored: Int { dataset.int(Tag.bitsStored) ?? 8 }
+    public var samples: Int { dataset.int(Tag.samplesPerPixel) ?? 1 }
+    public var isPalette: Bool { dataset.string(Tag.photometricInterpretation) == "PALETTE COLOR" }
   }
 
   public static func imagingSources(size: Int = 64) throws(DICOMError) -> [ImagingSource] {

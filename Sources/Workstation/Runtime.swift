@@ -284,7 +284,7 @@ public final class Runtime: Sendable {
         let modality = try ModalityTransform.from(image.dataset)
         let value = { (x: Int, y: Int) in modality.apply(frame.numeric(frame.values[y * frame.width + x])) }
         probeValue = value(p.x, p.y)
-        let spacing = Measurements.Spacing(image.dataset.doubles(Tag(0x0028, 0x0030)))
+        let spacing = Measurements.Spacing(image.dataset.doubles(Tag.pixelSpacing))
         switch viewer.measure {
         case .distance(let x, let y):
           let a = (min(x, frame.width - 1), min(y, frame.height - 1))
@@ -327,10 +327,10 @@ public final class Runtime: Sendable {
         raster = Resampler.resize(raster, width: max(1, size.width), height: max(1, size.height))
       }
       let units =
-        image.dataset.string(Tag(0x0028, 0x1054)).map { $0 == "HU" ? "HU" : $0 }
-        ?? (image.dataset.string(Tag(0x0008, 0x0060)) == "CT" ? "HU" : nil)
+        image.dataset.string(Tag.rescaleType).map { $0 == "HU" ? "HU" : $0 }
+        ?? (image.dataset.string(Tag.modality) == "CT" ? "HU" : nil)
       var info = SliceInfo(
-        window: rendered.window, sliceLocation: image.dataset.double(Tag(0x0020, 0x1041)),
+        window: rendered.window, sliceLocation: image.dataset.double(Tag.sliceLocation),
         isLossy: rendered.isLossy, rows: image.pixel.rows, columns: image.pixel.columns, probeValue: probeValue,
         units: units)
       info.measured = measured

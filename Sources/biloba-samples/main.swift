@@ -25,10 +25,10 @@ do {
   for (index, entry) in SyntheticData.internationalNames.enumerated() {
     var ds = try SyntheticData.everyVR(characterSet: entry.characterSet, patientName: entry.name)
     // Each name is its own patient, study, series and instance.
-    try ds.set(Tag(0x0008, 0x0018), .UI, SyntheticData.uid(10 + index, 1, 1))
-    try ds.set(Tag(0x0020, 0x000E), .UI, SyntheticData.uid(10 + index, 1))
-    try ds.set(Tag(0x0020, 0x000D), .UI, SyntheticData.uid(10 + index))
-    try ds.set(Tag(0x0010, 0x0020), .LO, String(format: "BILOBA-%04d", 10 + index))
+    try ds.set(Tag.sopInstanceUID, .UI, SyntheticData.uid(10 + index, 1, 1))
+    try ds.set(Tag.seriesInstanceUID, .UI, SyntheticData.uid(10 + index, 1))
+    try ds.set(Tag.studyInstanceUID, .UI, SyntheticData.uid(10 + index))
+    try ds.set(Tag.patientID, .LO, String(format: "BILOBA-%04d", 10 + index))
     try write(ds, String(format: "names/name%02d.dcm", index + 1))
   }
   print("wrote samples to \(output)")

@@ -70,6 +70,42 @@ def attribute_rows(path):
     return exact, ranged
 
 
+SWIFT_RESERVED = {"default", "operator", "repeat", "protocol", "extension", "internal", "subscript", "case", "in",
+                  "is", "as", "self", "super", "true", "false", "nil", "func", "class", "struct", "enum", "import"}
+
+
+def swift_name(keyword):
+    """PatientName -> patientName, SOPInstanceUID -> sopInstanceUID, RTPlanLabel -> rtPlanLabel."""
+    run = 0
+    while run < len(keyword) and keyword[run].isupper():
+        run += 1
+    if run == 0:
+        name = keyword
+    elif run == len(keyword):
+        name = keyword.lower()
+    elif run == 1 or not keyword[run].islower():
+        name = keyword[:run].lower() + keyword[run:]
+    else:
+        name = keyword[: run - 1].lower() + keyword[run - 1 :]
+    return f"`{name}`" if name in SWIFT_RESERVED else name
+
+
+def tag_constants(exact):
+    """One `Tag` constant a keyword of the dictionary, retired ones too (marked)."""
+    lines = []
+    seen = set()
+    for row in exact:
+        tag, _vr, keyword, _vm, retired = row.split("\t")
+        name = swift_name(keyword)
+        if name in seen or not keyword.isidentifier():
+            continue
+        seen.add(name)
+        note = " (retired)" if retired == "1" else ""
+        lines.append(f"  /// {keyword}{note}")
+        lines.append(f"  public static let {name} = Tag(0x{tag[:4]}, 0x{tag[4:]})")
+    return lines
+
+
 def uid_rows():
     try:
         from pydicom._uid_dict import UID_dictionary
@@ -108,6 +144,11 @@ def main():
     body += "  static let rangeTable = " + raw_string(ranged) + "\n"
     body += "}\n"
     write(os.path.join(HERE, "DataDictionary+Generated.swift"), body)
+
+    body = HEADER.format(source="DCMTK's dicom.dic (PS3.6 data elements)")
+    body += "\n/// Every attribute of the dictionary by its keyword, so code says `Tag.rows`, not `Tag(0x0028, 0x0010)`.\n"
+    body += "extension Tag {\n" + "\n".join(tag_constants(exact)) + "\n}\n"
+    write(os.path.join(HERE, "Tag+Generated.swift"), body)
 
     uids = uid_rows()
     body = HEADER.format(source="pydicom's UID registry (PS3.6 table A-1)")

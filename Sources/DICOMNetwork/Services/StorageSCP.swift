@@ -84,7 +84,7 @@ public final class StorageSCP: Sendable {
   public func listen(port: Int) async throws -> Listener {
     try LocalEntity.validate(aeTitle: configuration.local.aeTitle)
     // Load the data dictionary now rather than during the first association.
-    _ = DataDictionary.entry(for: Tag(0x0008, 0x0018))
+    _ = DataDictionary.entry(for: Tag.sopInstanceUID)
     let local = configuration.local
     let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .serverChannelOption(ChannelOptions.backlog, value: 256)

@@ -48,7 +48,7 @@ struct FindCommand: AsyncParsableCommand {
     let config = try local.loadConfig()
     let node = try peer.resolve(config)
     let identifier = try QueryKeys.identifier(level: level, keys: keys, defaults: !noDefaultKeys)
-    let columns = identifier.elements.map(\.tag).filter { $0 != Tag(0x0008, 0x0052) }
+    let columns = identifier.elements.map(\.tag).filter { $0 != Tag.queryRetrieveLevel }
     let contexts = ContextProposal.contexts([(root.find, ServiceClasses.uncompressedSyntaxes)])
     var count = 0
     let json = json

@@ -39,8 +39,9 @@ struct NetworkCatalog: RemoteCatalog {
           studyInstanceUID: text(0x0020, 0x000D), patientName: text(0x0010, 0x0010), patientID: text(0x0010, 0x0020),
           studyDate: text(0x0008, 0x0020), studyTime: text(0x0008, 0x0030), accessionNumber: text(0x0008, 0x0050),
           description: text(0x0008, 0x1030),
-          modalities: (match.strings(Tag(0x0008, 0x0061)) ?? []).joined(separator: "\\"),
-          seriesCount: match.int(Tag(0x0020, 0x1206)) ?? 0, instanceCount: match.int(Tag(0x0020, 0x1208)) ?? 0))
+          modalities: (match.strings(Tag.modalitiesInStudy) ?? []).joined(separator: "\\"),
+          seriesCount: match.int(Tag.numberOfStudyRelatedSeries) ?? 0,
+          instanceCount: match.int(Tag.numberOfStudyRelatedInstances) ?? 0))
       return found.count < 5000
     }
     return found.sorted { ($0.studyDate, $0.studyTime) > ($1.studyDate, $1.studyTime) }
@@ -58,9 +59,9 @@ struct NetworkCatalog: RemoteCatalog {
       guard UIDSyntax.isValid(text(0x0020, 0x000E)) else { return true }
       found.append(
         LocalArchive.SeriesSummary(
-          seriesInstanceUID: text(0x0020, 0x000E), seriesNumber: match.int(Tag(0x0020, 0x0011)),
+          seriesInstanceUID: text(0x0020, 0x000E), seriesNumber: match.int(Tag.seriesNumber),
           modality: text(0x0008, 0x0060), description: text(0x0008, 0x103E),
-          instanceCount: match.int(Tag(0x0020, 0x1209)) ?? 0))
+          instanceCount: match.int(Tag.numberOfSeriesRelatedInstances) ?? 0))
       return found.count < 5000
     }
     return found

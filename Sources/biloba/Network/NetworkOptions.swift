@@ -42,7 +42,7 @@ struct LocalOptions: ParsableArguments {
   /// dictionary in the background: DIMSE commands are implicit VR, and the first one would otherwise
   /// wait the tens of milliseconds the tables take.
   func loadConfig() throws -> BilobaConfig {
-    Task.detached(priority: .userInitiated) { _ = DataDictionary.entry(for: Tag(0x0000, 0x0100)) }
+    Task.detached(priority: .userInitiated) { _ = DataDictionary.entry(for: Tag.commandField) }
     return try BilobaConfig.load(path: config)
   }
 

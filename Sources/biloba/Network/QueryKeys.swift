@@ -7,7 +7,7 @@ import DICOMNetwork
 enum QueryKeys {
   static func identifier(level: ServiceClasses.Level, keys: [String], defaults: Bool = true) throws -> Dataset {
     var ds = Dataset(byteOrder: .little)
-    try ds.set(Tag(0x0008, 0x0052), .CS, level.rawValue)
+    try ds.set(Tag.queryRetrieveLevel, .CS, level.rawValue)
     if defaults {
       for keyword in defaultReturnKeys(level) { try set(&ds, keyword: keyword, value: "") }
     }

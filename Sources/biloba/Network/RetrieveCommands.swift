@@ -50,11 +50,11 @@ struct RetrieveTarget: Sendable {
   func identifier() throws -> Dataset {
     let level: ServiceClasses.Level = instance != nil ? .image : series != nil ? .series : .study
     var ds = Dataset(byteOrder: .little)
-    try ds.set(Tag(0x0008, 0x0052), .CS, level.rawValue)
-    if let patientId { try ds.set(Tag(0x0010, 0x0020), .LO, patientId) }
+    try ds.set(Tag.queryRetrieveLevel, .CS, level.rawValue)
+    if let patientId { try ds.set(Tag.patientID, .LO, patientId) }
     try ds.set(.studyInstanceUID, .UI, study)
-    if let series { try ds.set(Tag(0x0020, 0x000E), .UI, series) }
-    if let instance { try ds.set(Tag(0x0008, 0x0018), .UI, instance) }
+    if let series { try ds.set(Tag.seriesInstanceUID, .UI, series) }
+    if let instance { try ds.set(Tag.sopInstanceUID, .UI, instance) }
     return ds
   }
 
@@ -65,12 +65,12 @@ struct RetrieveTarget: Sendable {
   func plan(node: RemoteNode, entity: LocalEntity, archive: LocalArchive, refetch: Bool) async throws -> RetrievalPlan {
     let whole = try identifier()
     var query = whole
-    try query.set(Tag(0x0008, 0x0052), .CS, "IMAGE")
-    for tag in [Tag(0x0008, 0x0016), Tag(0x0020, 0x000E), Tag(0x0008, 0x0018)] where query.string(tag) == nil {
+    try query.set(Tag.queryRetrieveLevel, .CS, "IMAGE")
+    for tag in [Tag.sopClassUID, Tag.seriesInstanceUID, Tag.sopInstanceUID] where query.string(tag) == nil {
       query.set(Element(tag: tag, vr: .UI, bytes: []))
     }
     if firstImageFirst {
-      for tag in [Tag(0x0020, 0x0011), Tag(0x0020, 0x0013)] { query.set(Element(tag: tag, vr: .IS, bytes: [])) }
+      for tag in [Tag.seriesNumber, Tag.instanceNumber] { query.set(Element(tag: tag, vr: .IS, bytes: [])) }
     }
     let root = self.root
     let contexts = ContextProposal.contexts([(root.find, ServiceClasses.uncompressedSyntaxes)])
@@ -78,12 +78,12 @@ struct RetrieveTarget: Sendable {
     let answered =
       (try? await Association.withAssociation(to: node, as: entity, contexts: contexts) { association in
         try await association.find(root: root, identifier: query) { match in
-          if let series = match.string(Tag(0x0020, 0x000E)), let instance = match.string(Tag(0x0008, 0x0018)),
+          if let series = match.string(Tag.seriesInstanceUID), let instance = match.string(Tag.sopInstanceUID),
             UIDSyntax.isValid(series), UIDSyntax.isValid(instance)
           {
             // Series number, then instance number: the reading order (unknown ones last).
-            let order = (match.int(Tag(0x0020, 0x0011)) ?? Int.max, match.int(Tag(0x0020, 0x0013)) ?? Int.max)
-            found.append((series, instance, match.string(Tag(0x0008, 0x0016)) ?? "", order))
+            let order = (match.int(Tag.seriesNumber) ?? Int.max, match.int(Tag.instanceNumber) ?? Int.max)
+            found.append((series, instance, match.string(Tag.sopClassUID) ?? "", order))
           }
           return .proceed
         }
@@ -114,11 +114,11 @@ struct RetrieveTarget: Sendable {
   /// An image-level request for some instances of one series of the target's study.
   func imageRequest(series: String, instances: [String]) throws -> Dataset {
     var ds = Dataset(byteOrder: .little)
-    try ds.set(Tag(0x0008, 0x0052), .CS, "IMAGE")
-    if let patientId { try ds.set(Tag(0x0010, 0x0020), .LO, patientId) }
+    try ds.set(Tag.queryRetrieveLevel, .CS, "IMAGE")
+    if let patientId { try ds.set(Tag.patientID, .LO, patientId) }
     try ds.set(.studyInstanceUID, .UI, study)
-    try ds.set(Tag(0x0020, 0x000E), .UI, series)
-    try ds.set(Tag(0x0008, 0x0018), .UI, instances)
+    try ds.set(Tag.seriesInstanceUID, .UI, series)
+    try ds.set(Tag.sopInstanceUID, .UI, instances)
     return ds
   }
 }
