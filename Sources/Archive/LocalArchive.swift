@@ -216,16 +216,25 @@ public final class LocalArchive: Sendable {
 
   /// Paths of the instances of a series in instance-number order, for opening it.
   public func instancePaths(seriesInstanceUID: String) throws(ArchiveError) -> [String] {
+    try instances(seriesInstanceUID: seriesInstanceUID).map(\.path)
+  }
+
+  /// The instances of a series in instance-number order: path and SOP Class (which says whether an
+  /// object may hold more than one frame).
+  public func instances(seriesInstanceUID: String) throws(ArchiveError) -> [(path: String, sopClassUID: String)] {
     do {
       let rows = try index.database.read { db in
         try Row.fetchAll(
           db,
           sql: """
-            SELECT instance.path, instance.linked FROM instance JOIN series ON series.id = instance.series
+            SELECT instance.path, instance.linked, instance.sopClassUID FROM instance
+            JOIN series ON series.id = instance.series
             WHERE series.seriesInstanceUID = ? ORDER BY instance.instanceNumber, instance.id
             """, arguments: [seriesInstanceUID])
       }
-      return rows.map { row in (row["linked"] as Bool) ? row["path"] : store.absolute(row["path"]) }
+      return rows.map { row in
+        ((row["linked"] as Bool) ? row["path"] : store.absolute(row["path"]), row["sopClassUID"])
+      }
     } catch {
       throw ArchiveError.database("\(error)")
     }

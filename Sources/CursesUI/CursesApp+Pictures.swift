@@ -196,8 +196,8 @@ extension CursesApp {
     let viewer = model.panes[pane]
     let step = viewer.index >= (lastIndex[pane] ?? viewer.index) ? 1 : -1
     lastIndex[pane] = viewer.index
-    let next = (1...Runtime.readAhead).map { viewer.index + $0 * step }.filter { viewer.paths.indices.contains($0) }
-    runtime.prefetch(next.map { viewer.paths[$0] })
+    let next = (1...Runtime.readAhead).map { viewer.index + $0 * step }.filter { viewer.slices.indices.contains($0) }
+    runtime.prefetch(next.map { viewer.slices[$0] })
   }
 
   /// Each slot's thumbnail rendered (or taken from the cache), encoded and placed.

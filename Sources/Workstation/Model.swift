@@ -141,8 +141,12 @@ public struct Model: Sendable {
 public struct Viewer: Sendable {
   public var study: StudyQuery.Study
   public var series: LocalArchive.SeriesSummary
-  public var paths: [String]
+  /// The stack the reader scrolls: one entry a frame, each frame of a multi-frame object in turn.
+  public var slices: [StackSlice]
   public var index = 0
+  /// The series' own frame rate, from its multi-frame objects (Frame Time, Recommended Display Frame
+  /// Rate, Cine Rate): what cine plays at until the reader says otherwise.
+  public var fileFrameRate: Double?
   /// nil: the file's own window (or an automatic one) until the user changes it.
   public var window: Window?
   public var windowName: String?
@@ -164,10 +168,35 @@ public struct Viewer: Sendable {
   /// What the last render of the slice reported.
   public var slice: SliceInfo?
 
-  public init(study: StudyQuery.Study, series: LocalArchive.SeriesSummary, paths: [String]) {
+  public init(study: StudyQuery.Study, series: LocalArchive.SeriesSummary, slices: [StackSlice]) {
     self.study = study
     self.series = series
-    self.paths = paths
+    self.slices = slices
+  }
+
+  /// A stack of single-frame files.
+  public init(study: StudyQuery.Study, series: LocalArchive.SeriesSummary, paths: [String]) {
+    self.init(study: study, series: series, slices: paths.map { StackSlice(path: $0, frame: 0) })
+  }
+
+  /// The file of each slice of the stack (a multi-frame file once a frame).
+  public var paths: [String] {
+    get { slices.map(\.path) }
+    set { slices = newValue.map { StackSlice(path: $0, frame: 0) } }
+  }
+
+  /// The slice shown now, if the index is in the stack.
+  public var current: StackSlice? { slices.indices.contains(index) ? slices[index] : nil }
+}
+
+/// One slice of a stack: a frame of a file (frame 0 of a single-frame one).
+public struct StackSlice: Hashable, Sendable {
+  public let path: String
+  public let frame: Int
+
+  public init(path: String, frame: Int) {
+    self.path = path
+    self.frame = frame
   }
 }
 
@@ -175,6 +204,7 @@ public struct Viewer: Sendable {
 /// should show; the view compares this with what it last sent and draws a pane again only when it differs.
 public struct PanePicture: Sendable, Equatable {
   public var path: String
+  public var frame: Int
   public var window: Window?
   public var voiSource: VOISelection
   public var invert: Bool
@@ -191,7 +221,7 @@ extension Viewer {
   /// The picture this viewer should show now.
   public var picture: PanePicture {
     PanePicture(
-      path: paths.indices.contains(index) ? paths[index] : "", window: window, voiSource: voiSource, invert: invert,
+      path: current?.path ?? "", frame: current?.frame ?? 0, window: window, voiSource: voiSource, invert: invert,
       zoom: zoom, panX: pan.x, panY: pan.y, actualSize: actualSize, probeX: probe?.x, probeY: probe?.y,
       measure: measure)
   }

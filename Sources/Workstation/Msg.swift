@@ -17,7 +17,7 @@ public enum Msg: Sendable {
   case remoteSeriesLoaded(studyInstanceUID: String, [LocalArchive.SeriesSummary])
   case seriesOpened(Viewer)
   /// A series' instances as the archive holds them now (more arrive during a retrieval).
-  case pathsLoaded(seriesInstanceUID: String, [String])
+  case pathsLoaded(seriesInstanceUID: String, [StackSlice])
   /// What rendering a pane's slice found (the active pane's when `pane` is nil).
   case sliceRendered(SliceInfo, pane: Int? = nil)
   /// A series opened in another pane than the active one.

@@ -32,58 +32,70 @@ public final class Runtime: Sendable {
   /// Slices decoded ahead of the reader, in the direction of scrolling.
   public static let readAhead = 4
   /// Paths being decoded ahead now, each with the signal a render waiting for it gets when it is done.
-  private let readingAhead = Mutex<[String: DispatchSemaphore]>([:])
+  private let readingAhead = Mutex<[StackSlice: DispatchSemaphore]>([:])
 
-  func decoded(_ path: String) throws(ImagingError) -> (DICOMImage, DecodedFrame) {
-    if let hit = cached(path) { return hit }
+  func decoded(_ slice: StackSlice) throws(ImagingError) -> (DICOMImage, DecodedFrame) {
+    if let hit = cached(slice) { return hit }
     // Being decoded ahead already: wait for that decode rather than do it twice.
-    if let ahead = readingAhead.withLock({ $0[path] }) {
+    if let ahead = readingAhead.withLock({ $0[slice] }) {
       _ = ahead.wait(timeout: .now() + .seconds(5))
-      if let hit = cached(path) { return hit }
+      if let hit = cached(slice) { return hit }
     }
-    let image = try DICOMImage(path: path)
-    let frame = try image.decodeFrame(0)
-    keep(path, image, frame)
+    let image = try header(slice.path)
+    let frame = try image.decodeFrame(slice.frame)
+    keep(slice, image, frame)
     return (image, frame)
   }
 
-  private func cached(_ path: String) -> (DICOMImage, DecodedFrame)? {
-    let image = images.withLock { kept -> DICOMImage? in
+  /// A file's image header, kept: the frames of a multi-frame object share it.
+  private func header(_ path: String) throws(ImagingError) -> DICOMImage {
+    let kept = images.withLock { kept -> DICOMImage? in
       guard let i = kept.firstIndex(where: { $0.path == path }) else { return nil }
       let hit = kept.remove(at: i)
       kept.insert(hit, at: 0)
       return hit.image
     }
-    guard let image, let frame = frames.get(FrameCache.Key(instance: path, frame: 0)) else { return nil }
-    return (image, frame)
+    if let kept { return kept }
+    return try DICOMImage(path: path)
   }
 
-  private func keep(_ path: String, _ image: DICOMImage, _ frame: DecodedFrame) {
-    frames.put(FrameCache.Key(instance: path, frame: 0), frame)
+  private func cached(_ slice: StackSlice) -> (DICOMImage, DecodedFrame)? {
+    guard let frame = frames.get(FrameCache.Key(instance: slice.path, frame: slice.frame)) else { return nil }
+    let image = images.withLock { kept -> DICOMImage? in
+      guard let i = kept.firstIndex(where: { $0.path == slice.path }) else { return nil }
+      let hit = kept.remove(at: i)
+      kept.insert(hit, at: 0)
+      return hit.image
+    }
+    return image.map { ($0, frame) }
+  }
+
+  private func keep(_ slice: StackSlice, _ image: DICOMImage, _ frame: DecodedFrame) {
+    frames.put(FrameCache.Key(instance: slice.path, frame: slice.frame), frame)
     images.withLock {
-      $0.removeAll { $0.path == path }
-      $0.insert((path, image), at: 0)
+      $0.removeAll { $0.path == slice.path }
+      $0.insert((slice.path, image), at: 0)
       if $0.count > Self.imagesKept { $0.removeLast() }
     }
   }
 
-  /// Decodes `paths` in the background, in order, into the slices kept, so scrolling on waits for the
-  /// terminal and not for decoding. Files that fail are left for the render to report.
-  public func prefetch(_ paths: [String]) {
-    let wanted = paths.filter { path in
-      cached(path) == nil
+  /// Decodes `slices` in the background, in order, into the slices kept, so scrolling on waits for the
+  /// terminal and not for decoding. Frames that fail are left for the render to report.
+  public func prefetch(_ slices: [StackSlice]) {
+    let wanted = slices.filter { slice in
+      cached(slice) == nil
         && readingAhead.withLock { ahead in
-          guard ahead[path] == nil else { return false }
-          ahead[path] = DispatchSemaphore(value: 0)
+          guard ahead[slice] == nil else { return false }
+          ahead[slice] = DispatchSemaphore(value: 0)
           return true
         }
     }
     guard !wanted.isEmpty else { return }
     Task.detached(priority: .utility) { [self] in
-      for path in wanted {
-        defer { readingAhead.withLock { $0.removeValue(forKey: path) }?.signal() }
-        guard let image = try? DICOMImage(path: path), let frame = try? image.decodeFrame(0) else { continue }
-        keep(path, image, frame)
+      for slice in wanted {
+        defer { readingAhead.withLock { $0.removeValue(forKey: slice) }?.signal() }
+        guard let image = try? header(slice.path), let frame = try? image.decodeFrame(slice.frame) else { continue }
+        keep(slice, image, frame)
       }
     }
   }
@@ -181,6 +193,16 @@ public final class Runtime: Sendable {
     if case .retrieve(_, let uid, _) = effect { retrievals.set(uid, task) }
   }
 
+  /// A viewer on a series' stack: every frame of its objects, at their own frame rate.
+  static func viewer(
+    _ study: StudyQuery.Study, _ series: LocalArchive.SeriesSummary, _ instances: [(path: String, sopClassUID: String)]
+  ) -> Viewer {
+    let stack = SeriesStack.stack(instances)
+    var viewer = Viewer(study: study, series: series, slices: stack.slices)
+    viewer.fileFrameRate = stack.frameRate
+    return viewer
+  }
+
   /// The messages an effect produces (none for `quit`, which the view handles).
   public func perform(_ effect: Effect, model: Model) -> [Msg] {
     do {
@@ -193,30 +215,35 @@ public final class Runtime: Sendable {
         guard let study = model.studies.first(where: { $0.studyInstanceUID == studyUID }),
           let series = model.series.first(where: { $0.seriesInstanceUID == seriesUID })
         else { return [] }
-        let paths = try archive.instancePaths(seriesInstanceUID: seriesUID)
-        guard !paths.isEmpty else { return [.failed("the series has no instance in the archive")] }
+        let instances = try archive.instances(seriesInstanceUID: seriesUID)
+        guard !instances.isEmpty else { return [.failed("the series has no instance in the archive")] }
         try? archive.markViewed(studyInstanceUID: studyUID)
         var kept: String?
         do {
-          try audit?.record(AuditEvent(action: .view, source: "workstation", studies: [studyUID], objects: paths.count))
+          try audit?.record(
+            AuditEvent(action: .view, source: "workstation", studies: [studyUID], objects: instances.count))
         } catch {
           kept = "audit record not kept: \(error)"
         }
-        return [.seriesOpened(Viewer(study: study, series: series, paths: paths))] + (kept.map { [.failed($0)] } ?? [])
+        return [.seriesOpened(Self.viewer(study, series, instances))] + (kept.map { [.failed($0)] } ?? [])
       case .fillPane(let pane, let studyUID, let seriesUID):
         guard let study = model.viewer?.study, study.studyInstanceUID == studyUID,
           let series = model.series.first(where: { $0.seriesInstanceUID == seriesUID })
         else { return [] }
-        let paths = try archive.instancePaths(seriesInstanceUID: seriesUID)
-        guard !paths.isEmpty else { return [] }
-        var viewer = Viewer(study: study, series: series, paths: paths)
+        let instances = try archive.instances(seriesInstanceUID: seriesUID)
+        guard !instances.isEmpty else { return [] }
+        var viewer = Self.viewer(study, series, instances)
+        let count = viewer.slices.count
         // A new pane starts level with the active one, in the same place of the stack.
-        if let active = model.viewer, active.paths.count > 1 {
-          viewer.index = min(paths.count - 1, active.index * paths.count / active.paths.count)
+        if let active = model.viewer, active.slices.count > 1 {
+          viewer.index = min(count - 1, active.index * count / active.slices.count)
         }
         return [.paneFilled(pane, viewer)]
       case .loadPaths(let uid):
-        return [.pathsLoaded(seriesInstanceUID: uid, try archive.instancePaths(seriesInstanceUID: uid))]
+        return [
+          .pathsLoaded(
+            seriesInstanceUID: uid, SeriesStack.stack(try archive.instances(seriesInstanceUID: uid)).slices)
+        ]
       case .loadTags(let path):
         let file = try DICOMFile.read(path: path)
         return [.tagsLoaded(DumpFormatter().format(file))]
@@ -269,7 +296,7 @@ public final class Runtime: Sendable {
       return .failure(.frameOutOfRange(index: viewer.index, count: viewer.paths.count))
     }
     do throws(ImagingError) {
-      let (image, frame) = try decoded(viewer.paths[viewer.index])
+      let (image, frame) = try decoded(viewer.slices[viewer.index])
       let fileWindows = Window.fromFile(image.dataset)
       var source = viewer.voiSource
       // A slice with fewer windows than the one chosen on another slice: its first (automatic).

@@ -71,15 +71,15 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     model.screen = .series
     model.status = listStatus(model)
     return []
-  case .pathsLoaded(let seriesUID, let paths):
+  case .pathsLoaded(let seriesUID, let slices):
     for i in model.panes.indices where model.panes[i].series.seriesInstanceUID == seriesUID {
       var v = model.panes[i]
-      guard !paths.isEmpty, paths != v.paths else { continue }
+      guard !slices.isEmpty, slices != v.slices else { continue }
       // The slice shown stays shown; the count grows.
-      let shown: String? = v.paths.indices.contains(v.index) ? v.paths[v.index] : nil
-      v.paths = paths
-      v.index = shown.flatMap { paths.firstIndex(of: $0) } ?? min(v.index, paths.count - 1)
-      v.series.instanceCount = paths.count
+      let shown = v.current
+      v.slices = slices
+      v.index = shown.flatMap { slices.firstIndex(of: $0) } ?? min(v.index, slices.count - 1)
+      v.series.instanceCount = Set(slices.map(\.path)).count
       model.panes[i] = v
     }
     return []
@@ -618,7 +618,7 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
       }
     v.probe = p
     v.measure = isSame ? nil : (action == .measure ? .distance(x: p.x, y: p.y) : .region(x: p.x, y: p.y))
-  case .cine: v.cineRate = v.cineRate == nil ? 10 : nil
+  case .cine: v.cineRate = v.cineRate == nil ? (v.fileFrameRate ?? 10) : nil
   case .probe:
     let w = v.slice?.columns ?? 512
     let h = v.slice?.rows ?? 512

@@ -468,7 +468,10 @@ import Testing
     // Two slices arrived, one of them before the one shown.
     #expect(
       update(
-        &m, .pathsLoaded(seriesInstanceUID: "1.2.1.1", ["/s0.dcm", "/new.dcm", "/s1.dcm", "/s2.dcm", "/z.dcm"]),
+        &m,
+        .pathsLoaded(
+          seriesInstanceUID: "1.2.1.1",
+          ["/s0.dcm", "/new.dcm", "/s1.dcm", "/s2.dcm", "/z.dcm"].map { StackSlice(path: $0, frame: 0) }),
         keymap: keys
       ).isEmpty)
     #expect(m.viewer?.index == 2 && m.viewer?.paths.count == 5)

@@ -1,0 +1,62 @@
+import Archive
+import DICOM
+import DICOMImaging
+import Foundation
+import SyntheticData
+import TestSupport
+import Testing
+
+@testable import Workstation
+
+/// The viewer's unit is a frame: a multi-frame object is as many slices as it has frames, played at its
+/// own rate.
+@Suite struct MultiFrameStackTests {
+  static func multiFrameFile(_ dir: TemporaryDirectory, frames: Int) throws -> String {
+    let path = dir.file("cine.dcm")
+    try DICOMFile(dataset: try SyntheticData.multiFrame(frames: frames), transferSyntax: .explicitVRLittleEndian)
+      .write(to: path)
+    return path
+  }
+
+  @Test func a_multi_frame_object_is_one_slice_a_frame_and_single_frame_classes_are_not_opened() throws {
+    let dir = try TemporaryDirectory()
+    let cine = try Self.multiFrameFile(dir, frames: 30)
+    // CT files that do not exist: a CT image holds one frame by its class, so they are never read.
+    let stack = SeriesStack.stack([
+      (dir.file("missing-ct-1.dcm"), "1.2.840.10008.5.1.4.1.1.2"), (cine, "1.2.840.10008.5.1.4.1.1.7.2"),
+      (dir.file("missing-ct-2.dcm"), "1.2.840.10008.5.1.4.1.1.2"),
+    ])
+    #expect(stack.slices.count == 32)
+    #expect(
+      stack.slices[1] == StackSlice(path: cine, frame: 0) && stack.slices[30] == StackSlice(path: cine, frame: 29))
+    #expect(stack.frameRate == 25, "Frame Time 40 ms")
+  }
+
+  @Test func each_slice_renders_its_own_frame() throws {
+    let dir = try TemporaryDirectory()
+    let cine = try Self.multiFrameFile(dir, frames: 6)
+    let runtime = Runtime(archive: try LocalArchive(root: dir.file("archive")))
+    var viewer = UpdateTests.viewerModel().viewer!
+    viewer.slices = (0..<6).map { StackSlice(path: cine, frame: $0) }
+    viewer.window = Window(center: 128, width: 256)
+    let image = try DICOMImage(file: try DICOMFile.read(path: cine))
+    var seen: [[UInt8]] = []
+    for index in [0, 3, 5] {
+      viewer.index = index
+      let (raster, _) = try runtime.render(viewer, box: (16, 16), fit: { ($0, $1) }).get()
+      let expected = try DisplayPipeline.render(
+        try image.decodeFrame(index), of: image, options: DisplayOptions(voi: .window(viewer.window!)))
+      #expect(raster.pixels == expected.raster.pixels, "frame \(index)")
+      seen.append(raster.pixels)
+    }
+    #expect(Set(seen).count == 3, "three frames, three pictures")
+  }
+
+  @Test func cine_starts_at_the_file_s_own_rate() throws {
+    var m = UpdateTests.viewerModel()
+    m.viewer?.fileFrameRate = 25
+    m.screen = .viewer
+    _ = update(&m, .key("c"), keymap: try UpdateTests.keymap("default"))
+    #expect(m.viewer?.cineRate == 25)
+  }
+}
