@@ -1,14 +1,17 @@
 import DICOM
 public import RasterCore
 
-/// What to show: which VOI, and whether to invert.
+/// What to show: which VOI, whether to invert, and whether to draw the overlay planes over it.
 public struct DisplayOptions: Sendable, Equatable {
   public var voi: VOISelection
   public var invert: Bool
+  /// Overlay Planes drawn over the image (on by default, as DCMTK and the workstations draw them).
+  public var overlays: Bool
 
-  public init(voi: VOISelection = .automatic, invert: Bool = false) {
+  public init(voi: VOISelection = .automatic, invert: Bool = false, overlays: Bool = true) {
     self.voi = voi
     self.invert = invert
+    self.overlays = overlays
   }
 }
 
@@ -38,6 +41,7 @@ public enum DisplayPipeline {
         pixels[3 * i + 2] = b
       }
       if options.invert { pixels = pixels.map { 255 - $0 } }
+      drawOverlays(options, ds, &pixels, frame, channels: 3, frameIndex: frameIndex)
       return RenderedFrame(
         raster: Raster(width: frame.width, height: frame.height, format: .rgb8, pixels: pixels),
         window: nil, isLossy: image.isLossy)
@@ -47,6 +51,7 @@ public enum DisplayPipeline {
       let shift = Int64(max(0, rgb.bitsStored - 8))
       var pixels = rgb.values.map { UInt8(clamping: rgb.numeric($0) >> shift) }
       if options.invert { pixels = pixels.map { 255 - $0 } }
+      drawOverlays(options, ds, &pixels, frame, channels: 3, frameIndex: frameIndex)
       return RenderedFrame(
         raster: Raster(width: frame.width, height: frame.height, format: .rgb8, pixels: pixels),
         window: nil, isLossy: image.isLossy)
@@ -57,10 +62,22 @@ public enum DisplayPipeline {
       modality: modality)
     let shape = ds.string(Tag.presentationLUTShape)
     let invert = (image.pixel.isMonochrome1 != (shape == "INVERSE")) != options.invert
-    let pixels = grayscale(frame, modality: modality, voi: voi, invert: invert)
+    var pixels = grayscale(frame, modality: modality, voi: voi, invert: invert)
+    drawOverlays(options, ds, &pixels, frame, channels: 1, frameIndex: frameIndex)
     return RenderedFrame(
       raster: Raster(width: frame.width, height: frame.height, format: .gray8, pixels: pixels),
       window: window, isLossy: image.isLossy)
+  }
+
+  private static func drawOverlays(
+    _ options: DisplayOptions, _ ds: Dataset, _ pixels: inout [UInt8], _ frame: DecodedFrame, channels: Int,
+    frameIndex: Int
+  ) {
+    guard options.overlays, pixels.count == frame.width * frame.height * channels else { return }
+    let planes = OverlayPlane.planes(in: ds)
+    guard !planes.isEmpty else { return }
+    OverlayPlane.draw(
+      planes, over: &pixels, width: frame.width, height: frame.height, channels: channels, imageFrame: frameIndex)
   }
 
   /// A VOI as a function from modality value to [0, 1].

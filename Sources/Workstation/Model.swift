@@ -154,6 +154,8 @@ public struct Viewer: Sendable {
   /// the histogram (auto).
   public var voiSource: VOISelection = .automatic
   public var invert = false
+  /// Overlay Planes drawn over the image (a key turns them off to see what is under them).
+  public var overlays = true
   public var zoom = 1.0
   /// One image pixel to one screen pixel (cropped around the pan point) instead of fitting the area.
   public var actualSize = false
@@ -208,6 +210,7 @@ public struct PanePicture: Sendable, Equatable {
   public var window: Window?
   public var voiSource: VOISelection
   public var invert: Bool
+  public var overlays: Bool
   public var zoom: Double
   public var panX: Double
   public var panY: Double
@@ -222,6 +225,7 @@ extension Viewer {
   public var picture: PanePicture {
     PanePicture(
       path: current?.path ?? "", frame: current?.frame ?? 0, window: window, voiSource: voiSource, invert: invert,
+      overlays: overlays,
       zoom: zoom, panX: pan.x, panY: pan.y, actualSize: actualSize, probeX: probe?.x, probeY: probe?.y,
       measure: measure)
   }

@@ -80,6 +80,7 @@ public enum Action: String, Sendable, CaseIterable {
     "previous_series"
   case probe, probeLeft = "probe_left", probeRight = "probe_right", probeUp = "probe_up", probeDown = "probe_down"
   case privacy
+  case overlays
 
   /// 0-based index into `Presets.ordered` for preset actions.
   public var presetIndex: Int? {
@@ -120,6 +121,7 @@ public enum Action: String, Sendable, CaseIterable {
     case .fileWindow: "the file's own windows, one after another"
     case .autoWindow: "automatic window (1st to 99th percentile of the slice)"
     case .invert: "invert"
+    case .overlays: "overlays on/off"
     case .zoomIn: "zoom in"
     case .zoomOut: "zoom out"
     case .fit: "fit to the screen"

@@ -302,8 +302,9 @@ public final class Runtime: Sendable {
       // A slice with fewer windows than the one chosen on another slice: its first (automatic).
       if case .fileWindow(let n) = source, !fileWindows.indices.contains(n) { source = .automatic }
       let rendered = try DisplayPipeline.render(
-        frame, of: image,
-        options: DisplayOptions(voi: viewer.window.map { .window($0) } ?? source, invert: viewer.invert))
+        frame, of: image, frameIndex: viewer.slices[viewer.index].frame,
+        options: DisplayOptions(
+          voi: viewer.window.map { .window($0) } ?? source, invert: viewer.invert, overlays: viewer.overlays))
       var raster = rendered.raster
       var probeValue: Double? = nil
       var measured: Measured? = nil

@@ -581,6 +581,9 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
     v.voiSource = .histogram
     v.windowName = "auto"
   case .invert: v.invert.toggle()
+  case .overlays:
+    v.overlays.toggle()
+    model.status = "overlays " + (v.overlays ? "shown" : "hidden")
   case .zoomIn:
     v.zoom = min(16, v.zoom * 1.25)
     v.actualSize = false

@@ -1,0 +1,85 @@
+public import DICOM
+
+/// An Overlay Plane (PS3.3 C.9.2): a 1-bit graphic or region of interest over the image, in groups 6000
+/// to 601E, its bits in Overlay Data (60xx,3000) packed from the least significant bit, one plane a frame
+/// of the overlay.
+public struct OverlayPlane: Sendable, Equatable {
+  public let group: UInt16
+  public let rows: Int
+  public let columns: Int
+  /// Where the overlay's first pixel falls on the image, 1-based (row, column); may lie outside it.
+  public let originRow: Int
+  public let originColumn: Int
+  /// "G" graphics or "R" region of interest.
+  public let type: String
+  /// Frames of the overlay, and the image frame its first one covers (1-based).
+  public let frames: Int
+  public let imageFrameOrigin: Int
+  /// Whether the object says how many frames the overlay has (else a single overlay covers every frame).
+  let framesGiven: Bool
+  let bits: [UInt8]
+
+  /// The planes of a dataset with their data, in group order; planes without data or with sizes out of
+  /// bounds are left out (nothing to draw is better than a wrong drawing).
+  public static func planes(in dataset: Dataset) -> [OverlayPlane] {
+    var out: [OverlayPlane] = []
+    for group in stride(from: UInt16(0x6000), through: 0x601E, by: 2) {
+      func tag(_ element: UInt16) -> Tag { Tag(group, element) }
+      guard let dataElement = dataset[tag(0x3000)], let rows = dataset.int(tag(0x0010)),
+        let columns = dataset.int(tag(0x0011)), (1...65535).contains(rows), (1...65535).contains(columns),
+        var bits = try? dataElement.loadedBytes()
+      else { continue }
+      let origin = dataset.ints(tag(0x0050)) ?? [1, 1]
+      let given = dataset.int(tag(0x0015))
+      let frames = max(1, min(given ?? 1, 100_000))
+      guard bits.count * 8 >= rows * columns * frames else { continue }
+      // OW in big endian holds the bit stream in 16-bit words.
+      if dataset.byteOrder == .big && dataElement.vr == .OW { DatasetWriter.swapComponents(&bits, size: 2) }
+      out.append(
+        OverlayPlane(
+          group: group, rows: rows, columns: columns, originRow: origin.first ?? 1,
+          originColumn: origin.count > 1 ? origin[1] : 1,
+          type: (dataset.string(tag(0x0040)) ?? "G").uppercased(), frames: frames,
+          imageFrameOrigin: max(1, dataset.int(tag(0x0051)) ?? 1), framesGiven: given != nil, bits: bits))
+    }
+    return out
+  }
+
+  /// The overlay frame drawn over image frame `imageFrame` (0-based), if any.
+  func overlayFrame(for imageFrame: Int) -> Int? {
+    if !framesGiven && frames == 1 { return 0 }
+    let f = imageFrame - (imageFrameOrigin - 1)
+    return (0..<frames).contains(f) ? f : nil
+  }
+
+  /// Whether the overlay's bit is set at image pixel (x, y) of image frame `imageFrame`.
+  func isSet(x: Int, y: Int, imageFrame: Int) -> Bool {
+    guard let f = overlayFrame(for: imageFrame) else { return false }
+    let r = y - (originRow - 1)
+    let c = x - (originColumn - 1)
+    guard r >= 0, r < rows, c >= 0, c < columns else { return false }
+    let n = f * rows * columns + r * columns + c
+    return bits[n >> 3] & (1 << UInt8(n & 7)) != 0
+  }
+
+  /// The raster with every set bit drawn at full brightness, as DCMTK's dcmj2pnm draws graphic overlays
+  /// by default ("Replace" with foreground density 1).
+  public static func draw(
+    _ planes: [OverlayPlane], over pixels: inout [UInt8], width: Int, height: Int,
+    channels: Int, imageFrame: Int
+  ) {
+    for plane in planes {
+      guard plane.overlayFrame(for: imageFrame) != nil else { continue }
+      let x0 = max(0, plane.originColumn - 1)
+      let y0 = max(0, plane.originRow - 1)
+      let x1 = min(width, plane.originColumn - 1 + plane.columns)
+      let y1 = min(height, plane.originRow - 1 + plane.rows)
+      guard x0 < x1, y0 < y1 else { continue }
+      for y in y0..<y1 {
+        for x in x0..<x1 where plane.isSet(x: x, y: y, imageFrame: imageFrame) {
+          for c in 0..<channels { pixels[(y * width + x) * channels + c] = 255 }
+        }
+      }
+    }
+  }
+}
