@@ -59,7 +59,7 @@ public struct DICOMImage: Sendable {
       start = index * bits / 8
       bitOffset = index * bits % 8
       frameBytes = (bitOffset + bits + 7) / 8
-    } else if pixel.photometric == "YBR_FULL_422" && pixel.bitsAllocated == 8 && pixel.samplesPerPixel == 3 {
+    } else if pixel.photometric == .ybrFull422 && pixel.bitsAllocated == 8 && pixel.samplesPerPixel == 3 {
       frameBytes = pixel.rows * ((pixel.columns + 1) / 2) * 4
       start = index * frameBytes
     } else {

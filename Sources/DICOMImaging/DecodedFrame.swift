@@ -9,10 +9,11 @@ public struct DecodedFrame: Sendable, Equatable {
   public let bitsStored: Int
   public let isSigned: Bool
   /// The photometric interpretation of `values`: codecs that convert colour (JPEG YBR to RGB) say so.
-  public var photometric: String
+  public var photometric: PhotometricInterpretation
 
   public init(
-    width: Int, height: Int, samplesPerPixel: Int, values: [Int32], bitsStored: Int, isSigned: Bool, photometric: String
+    width: Int, height: Int, samplesPerPixel: Int, values: [Int32], bitsStored: Int, isSigned: Bool,
+    photometric: PhotometricInterpretation
   ) {
     self.width = width
     self.height = height

@@ -9,14 +9,15 @@ public struct ImagePixelDescription: Sendable, Equatable {
   public var bitsStored: Int
   public var highBit: Int
   public var isSigned: Bool
-  public var photometric: String
+  public var photometric: PhotometricInterpretation
   /// 0: samples interleaved (R1 G1 B1 R2 ...); 1: planes (R1 R2 ... G1 G2 ... B1 B2 ...).
   public var planarConfiguration: Int
   public var numberOfFrames: Int
 
   public init(
     rows: Int, columns: Int, samplesPerPixel: Int = 1, bitsAllocated: Int, bitsStored: Int, highBit: Int? = nil,
-    isSigned: Bool = false, photometric: String = "MONOCHROME2", planarConfiguration: Int = 0, numberOfFrames: Int = 1
+    isSigned: Bool = false, photometric: PhotometricInterpretation = .monochrome2, planarConfiguration: Int = 0,
+    numberOfFrames: Int = 1
   ) {
     self.rows = rows
     self.columns = columns
@@ -44,7 +45,8 @@ public struct ImagePixelDescription: Sendable, Equatable {
     highBit = ds.int(Tag.highBit) ?? (bitsStored - 1)
     isSigned = (ds.int(.pixelRepresentation) ?? 0) == 1
     photometric =
-      ds.string(Tag.photometricInterpretation)?.uppercased() ?? (samplesPerPixel == 3 ? "RGB" : "MONOCHROME2")
+      ds.string(Tag.photometricInterpretation).map(PhotometricInterpretation.init(term:))
+      ?? (samplesPerPixel == 3 ? .rgb : .monochrome2)
     planarConfiguration = ds.int(Tag.planarConfiguration) ?? 0
     numberOfFrames = ds.numberOfFrames
     try validate(limits: limits)
@@ -100,8 +102,8 @@ public struct ImagePixelDescription: Sendable, Equatable {
   }
 
   public var isColor: Bool { samplesPerPixel == 3 }
-  public var isMonochrome1: Bool { photometric == "MONOCHROME1" }
-  public var isPalette: Bool { photometric == "PALETTE COLOR" }
+  public var isMonochrome1: Bool { photometric == .monochrome1 }
+  public var isPalette: Bool { photometric == .paletteColor }
 }
 
 /// Bounds on images from untrusted files.

@@ -15,8 +15,8 @@ enum JPEGColourSpace {
 
   /// The stream to decode for a file whose Photometric Interpretation is `photometric`: unchanged unless
   /// it says RGB and the stream has three components and no Adobe marker of its own.
-  static func stream(_ data: [UInt8], photometric: String) -> [UInt8] {
-    guard photometric == "RGB", data.count > 4, data[0] == 0xFF, data[1] == soi else { return data }
+  static func stream(_ data: [UInt8], photometric: PhotometricInterpretation) -> [UInt8] {
+    guard photometric == .rgb, data.count > 4, data[0] == 0xFF, data[1] == soi else { return data }
     var kept: [UInt8] = [0xFF, soi] + adobeRGB
     var i = 2
     // The segments before the first scan: APP0 JFIF dropped; an APP14 Adobe of the stream's own that

@@ -79,7 +79,7 @@ struct JPEGExtendedCodec: FrameCodec {
       }
     }
     if d.isSigned { signExtend(&values, bits: d.bitsStored) }
-    let photometric = nc == 3 && d.photometric.hasPrefix("YBR") ? "YBR_FULL" : d.photometric
+    let photometric: PhotometricInterpretation = nc == 3 && d.photometric.isYBR ? .ybrFull : d.photometric
     return DecodedFrame(
       width: w, height: h, samplesPerPixel: nc, values: values, bitsStored: d.bitsStored,
       isSigned: d.isSigned, photometric: photometric)

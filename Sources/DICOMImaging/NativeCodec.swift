@@ -14,7 +14,7 @@ struct NativeCodec: FrameCodec {
     -> DecodedFrame
   {
     let count = try d.samplesPerFrame
-    if d.photometric == "YBR_FULL_422" && d.bitsAllocated == 8 && d.samplesPerPixel == 3 {
+    if d.photometric == .ybrFull422 && d.bitsAllocated == 8 && d.samplesPerPixel == 3 {
       return try decodeYBR422(data, d)
     }
     let needed = d.bitsAllocated == 1 ? (bitOffset + count + 7) / 8 : try d.bytesPerFrame
@@ -49,6 +49,6 @@ struct NativeCodec: FrameCodec {
     }
     return DecodedFrame(
       width: d.columns, height: d.rows, samplesPerPixel: 3, values: values, bitsStored: 8,
-      isSigned: false, photometric: "YBR_FULL")
+      isSigned: false, photometric: .ybrFull)
   }
 }

@@ -107,7 +107,8 @@ struct OpenJPEGCodec: FrameCodec {
     }
     // Signed DICOM images coded as unsigned: the values are two's complement bit patterns.
     if d.isSigned && !signedInCodestream { signExtend(&values, bits: d.bitsStored) }
-    let photometric = d.photometric == "YBR_ICT" || d.photometric == "YBR_RCT" ? "RGB" : d.photometric
+    let photometric: PhotometricInterpretation =
+      d.photometric == .ybrICT || d.photometric == .ybrRCT ? .rgb : d.photometric
     return DecodedFrame(
       width: width, height: height, samplesPerPixel: components, values: values,
       bitsStored: d.bitsStored, isSigned: d.isSigned, photometric: photometric)

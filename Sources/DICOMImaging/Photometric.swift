@@ -5,7 +5,7 @@ public enum Photometric {
   /// YBR_FULL (after any 4:2:2 expansion) to RGB, as pydicom and DCMTK convert by default; other
   /// photometric interpretations are returned unchanged.
   public static func toRGB(_ frame: DecodedFrame) -> DecodedFrame {
-    guard frame.samplesPerPixel == 3, frame.photometric == "YBR_FULL" || frame.photometric == "YBR_FULL_422" else {
+    guard frame.samplesPerPixel == 3, frame.photometric == .ybrFull || frame.photometric == .ybrFull422 else {
       return frame
     }
     let maxValue = Double((1 << frame.bitsStored) - 1)
@@ -21,7 +21,7 @@ public enum Photometric {
       v[i + 2] = Int32(min(maxValue, max(0, (y + 1.772 * cb).rounded())))
     }
     out.values = v
-    out.photometric = "RGB"
+    out.photometric = .rgb
     return out
   }
 }

@@ -36,7 +36,7 @@ struct TurboJPEGCodec: FrameCodec {
     guard status == 0 else { throw ImagingError.codec(name, reason: message(handle)) }
     return DecodedFrame(
       width: Int(width), height: Int(height), samplesPerPixel: samples, values: pixels.map(Int32.init),
-      bitsStored: 8, isSigned: false, photometric: gray ? d.photometric : "RGB")
+      bitsStored: 8, isSigned: false, photometric: gray ? d.photometric : .rgb)
   }
 
   private func message(_ handle: tjhandle) -> String { String(cString: tjGetErrorStr2(handle)) }

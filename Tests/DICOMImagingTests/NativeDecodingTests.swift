@@ -16,7 +16,7 @@ import Testing
     ds.set(Tag(0x0028, 0x0102), .US, integers: [UInt16(d.highBit)])
     ds.set(.pixelRepresentation, .US, integers: [UInt16(d.isSigned ? 1 : 0)])
     ds.set(Tag(0x0028, 0x0006), .US, integers: [UInt16(d.planarConfiguration)])
-    try ds.set(Tag(0x0028, 0x0004), .CS, d.photometric)
+    try ds.set(Tag(0x0028, 0x0004), .CS, d.photometric.term)
     try ds.set(.numberOfFrames, .IS, String(d.numberOfFrames))
     ds.set(Element(tag: .pixelData, vr: vr, bytes: pixels))
     let syntax: TransferSyntax = order == .big ? .explicitVRBigEndian : .explicitVRLittleEndian
