@@ -1,17 +1,22 @@
 import Foundation
 import Synchronization
 
+/// One frame of a file: frame 0 of a single-frame object, frame n of a multi-frame one. The viewer's
+/// stacks and the frame cache both name frames by it.
+public struct FrameReference: Hashable, Sendable {
+  public let path: String
+  public let frame: Int
+
+  public init(path: String, frame: Int) {
+    self.path = path
+    self.frame = frame
+  }
+}
+
 /// Decoded frames kept for reuse, bounded in bytes and, where only a few are wanted, in number; least
 /// recently used evicted first. Safe to share between threads (the series decoder fills it from several).
 public final class FrameCache: Sendable {
-  public struct Key: Hashable, Sendable {
-    public let instance: String
-    public let frame: Int
-    public init(instance: String, frame: Int) {
-      self.instance = instance
-      self.frame = frame
-    }
-  }
+  public typealias Key = FrameReference
 
   struct State {
     var entries: [Key: (frame: DecodedFrame, stamp: UInt64)] = [:]
@@ -70,7 +75,7 @@ public enum ParallelDecoder {
   ) -> [Result<DecodedFrame, ImagingError>] {
     let results = ResultBox<DecodedFrame>(count: paths.count)
     DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-      let key = FrameCache.Key(instance: paths[i], frame: frame)
+      let key = FrameReference(path: paths[i], frame: frame)
       if let cached = cache?.get(key) {
         results.set(i, .success(cached))
         return

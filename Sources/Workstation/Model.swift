@@ -192,15 +192,7 @@ public struct Viewer: Sendable {
 }
 
 /// One slice of a stack: a frame of a file (frame 0 of a single-frame one).
-public struct StackSlice: Hashable, Sendable {
-  public let path: String
-  public let frame: Int
-
-  public init(path: String, frame: Int) {
-    self.path = path
-    self.frame = frame
-  }
-}
+public typealias StackSlice = FrameReference
 
 /// What a pane's picture shows, as a value: everything a render depends on. The core says what each pane
 /// should show; the view compares this with what it last sent and draws a pane again only when it differs.

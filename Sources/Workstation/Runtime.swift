@@ -60,7 +60,7 @@ public final class Runtime: Sendable {
   }
 
   private func cached(_ slice: StackSlice) -> (DICOMImage, DecodedFrame)? {
-    guard let frame = frames.get(FrameCache.Key(instance: slice.path, frame: slice.frame)) else { return nil }
+    guard let frame = frames.get(slice) else { return nil }
     let image = images.withLock { kept -> DICOMImage? in
       guard let i = kept.firstIndex(where: { $0.path == slice.path }) else { return nil }
       let hit = kept.remove(at: i)
@@ -71,7 +71,7 @@ public final class Runtime: Sendable {
   }
 
   private func keep(_ slice: StackSlice, _ image: DICOMImage, _ frame: DecodedFrame) {
-    frames.put(FrameCache.Key(instance: slice.path, frame: slice.frame), frame)
+    frames.put(slice, frame)
     images.withLock {
       $0.removeAll { $0.path == slice.path }
       $0.insert((slice.path, image), at: 0)
