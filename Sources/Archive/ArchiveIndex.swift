@@ -108,6 +108,15 @@ public final class ArchiveIndex: Sendable {
           CREATE INDEX retrieval_state ON retrieval(state);
           """)
     }
+    // Where each slice lies: a series is scrolled in space, not by a number a device chose. Rows
+    // indexed before this have neither, and keep their instance-number order.
+    m.registerMigration("v3: slice orientation and position") { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE instance ADD COLUMN orientation TEXT;  -- Image Orientation (Patient), rounded
+          ALTER TABLE instance ADD COLUMN position REAL;     -- Image Position (Patient) along the normal, mm
+          """)
+    }
     return m
   }
 }

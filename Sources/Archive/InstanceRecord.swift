@@ -8,6 +8,10 @@ public struct InstanceRecord: Sendable, Equatable {
   public var seriesNumber: Int?
   public var sopInstanceUID, sopClassUID, transferSyntaxUID: String
   public var instanceNumber: Int?
+  /// Image Orientation (Patient) rounded to 1e-4 (slices of one plane share it), and the distance of
+  /// Image Position (Patient) along the plane's normal: where the slice lies in the stack.
+  public var orientation: String?
+  public var position: Double?
 
   /// Reads the record from a file's header; nil when a UID the index keys on is missing.
   public init?(file: DICOMFile) {
@@ -33,6 +37,17 @@ public struct InstanceRecord: Sendable, Equatable {
     sopClassUID = s(0x0008, 0x0016)
     instanceNumber = ds.int(Tag.instanceNumber)
     transferSyntaxUID = file.transferSyntax.uid
+    (orientation, position) = Self.placement(ds)
     guard !studyInstanceUID.isEmpty, !seriesInstanceUID.isEmpty, !sopInstanceUID.isEmpty else { return nil }
+  }
+
+  /// The slice's plane and its place along the plane's normal (row direction x column direction).
+  static func placement(_ ds: Dataset) -> (String?, Double?) {
+    guard let o = ds.doubles(Tag.imageOrientationPatient), o.count == 6, o.allSatisfy(\.isFinite),
+      let p = ds.doubles(Tag.imagePositionPatient), p.count == 3, p.allSatisfy(\.isFinite)
+    else { return (nil, nil) }
+    let normal = [o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]]
+    let key = o.map { String(format: "%.4f", ($0 * 10_000).rounded() / 10_000 + 0) }.joined(separator: "\\")
+    return (key, zip(p, normal).map { $0 * $1 }.reduce(0, +))
   }
 }

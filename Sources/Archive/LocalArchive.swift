@@ -167,12 +167,12 @@ public final class LocalArchive: Sendable {
     try db.execute(
       sql: """
         INSERT INTO instance (sopInstanceUID, sopClassUID, series, instanceNumber, transferSyntaxUID, path, linked,
-                              size, source, added)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              size, source, added, orientation, position)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
         r.sopInstanceUID, r.sopClassUID, series, r.instanceNumber, r.transferSyntaxUID, path, linked, size,
-        source, Date().timeIntervalSince1970,
+        source, Date().timeIntervalSince1970, r.orientation, r.position,
       ])
     if let former = formerParents {
       // Rows the replaced instance leaves empty go with it (only its own: no scan of the tables).
@@ -219,22 +219,25 @@ public final class LocalArchive: Sendable {
     try instances(seriesInstanceUID: seriesInstanceUID).map(\.path)
   }
 
-  /// The instances of a series in instance-number order: path and SOP Class (which says whether an
-  /// object may hold more than one frame).
+  /// The instances of a series in the order a reader scrolls them (`SliceOrder`): path and SOP Class
+  /// (which says whether an object may hold more than one frame).
   public func instances(seriesInstanceUID: String) throws(ArchiveError) -> [(path: String, sopClassUID: String)] {
     do {
       let rows = try index.database.read { db in
         try Row.fetchAll(
           db,
           sql: """
-            SELECT instance.path, instance.linked, instance.sopClassUID FROM instance
-            JOIN series ON series.id = instance.series
+            SELECT instance.path, instance.linked, instance.sopClassUID, instance.orientation, instance.position
+            FROM instance JOIN series ON series.id = instance.series
             WHERE series.seriesInstanceUID = ? ORDER BY instance.instanceNumber, instance.id
             """, arguments: [seriesInstanceUID])
       }
-      return rows.map { row in
-        ((row["linked"] as Bool) ? row["path"] : store.absolute(row["path"]), row["sopClassUID"])
+      let slices = rows.map { row in
+        SliceOrder.Slice(
+          path: (row["linked"] as Bool) ? row["path"] : store.absolute(row["path"]), sopClassUID: row["sopClassUID"],
+          orientation: row["orientation"], position: row["position"])
       }
+      return SliceOrder.ordered(slices).map { ($0.path, $0.sopClassUID) }
     } catch {
       throw ArchiveError.database("\(error)")
     }

@@ -1,0 +1,46 @@
+/// The order a series is scrolled in: in space. Slices that share a plane (Image Orientation) are ordered
+/// by their position along its normal, in the direction their instance numbers mostly run (so a CT
+/// numbered head to feet still reads head to feet, whatever numbers a device gave single slices);
+/// planes follow one another in the order of their first instance number; slices without a position
+/// keep their instance-number order, after those with one.
+public enum SliceOrder {
+  public struct Slice: Sendable, Equatable {
+    public let path: String
+    public let sopClassUID: String
+    public let orientation: String?
+    public let position: Double?
+
+    public init(path: String, sopClassUID: String, orientation: String?, position: Double?) {
+      self.path = path
+      self.sopClassUID = sopClassUID
+      self.orientation = orientation
+      self.position = position
+    }
+  }
+
+  /// `slices` in instance-number order in, the reading order out.
+  public static func ordered(_ slices: [Slice]) -> [Slice] {
+    var planes: [String: [(rank: Int, slice: Slice)]] = [:]
+    var planeOrder: [String] = []
+    var unplaced: [Slice] = []
+    for (rank, slice) in slices.enumerated() {
+      guard let orientation = slice.orientation, slice.position != nil else {
+        unplaced.append(slice)
+        continue
+      }
+      if planes[orientation] == nil { planeOrder.append(orientation) }
+      planes[orientation, default: []].append((rank, slice))
+    }
+    var out: [Slice] = []
+    for orientation in planeOrder {
+      let plane = planes[orientation] ?? []
+      var sorted = plane.sorted { ($0.slice.position ?? 0, $0.rank) < ($1.slice.position ?? 0, $1.rank) }
+      // Which way the numbers run: pairs of slices whose rank order agrees with position order, or not.
+      var agree = 0
+      for (a, b) in zip(sorted, sorted.dropFirst()) { agree += a.rank < b.rank ? 1 : -1 }
+      if agree < 0 { sorted.reverse() }
+      out += sorted.map(\.slice)
+    }
+    return out + unplaced
+  }
+}
