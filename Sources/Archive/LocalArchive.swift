@@ -219,9 +219,11 @@ public final class LocalArchive: Sendable {
     try instances(seriesInstanceUID: seriesInstanceUID).map(\.path)
   }
 
-  /// The instances of a series in the order a reader scrolls them (`SliceOrder`): path and SOP Class
-  /// (which says whether an object may hold more than one frame).
-  public func instances(seriesInstanceUID: String) throws(ArchiveError) -> [(path: String, sopClassUID: String)] {
+  /// The instances of a series in the order a reader scrolls them (`SliceOrder`): path, SOP Class
+  /// (which says whether an object may hold more than one frame) and position along the slices' normal.
+  public func instances(seriesInstanceUID: String) throws(ArchiveError) -> [(
+    path: String, sopClassUID: String, position: Double?
+  )] {
     do {
       let rows = try index.database.read { db in
         try Row.fetchAll(
@@ -237,7 +239,7 @@ public final class LocalArchive: Sendable {
           path: (row["linked"] as Bool) ? row["path"] : store.absolute(row["path"]), sopClassUID: row["sopClassUID"],
           orientation: row["orientation"], position: row["position"])
       }
-      return SliceOrder.ordered(slices).map { ($0.path, $0.sopClassUID) }
+      return SliceOrder.ordered(slices).map { ($0.path, $0.sopClassUID, $0.position) }
     } catch {
       throw ArchiveError.database("\(error)")
     }

@@ -147,6 +147,8 @@ public struct Viewer: Sendable {
   /// The series' own frame rate, from its multi-frame objects (Frame Time, Recommended Display Frame
   /// Rate, Cine Rate): what cine plays at until the reader says otherwise.
   public var fileFrameRate: Double?
+  /// "gap" or "uneven" when the stack's spacing is not even (the corner marks it).
+  public var spacingNote: String?
   /// nil: the file's own window (or an automatic one) until the user changes it.
   public var window: Window?
   public var windowName: String?
@@ -245,6 +247,7 @@ public enum Measure: Sendable, Equatable {
 public struct SliceInfo: Sendable, Equatable {
   public var window: Window?
   public var sliceLocation: Double?
+  public var thickness: Double?
   public var isLossy: Bool
   public var rows: Int
   public var columns: Int
@@ -267,11 +270,13 @@ public struct SliceInfo: Sendable, Equatable {
   }
 
   public init(
-    window: Window?, sliceLocation: Double?, isLossy: Bool, rows: Int, columns: Int, probeValue: Double? = nil,
+    window: Window?, sliceLocation: Double?, thickness: Double? = nil, isLossy: Bool, rows: Int, columns: Int,
+    probeValue: Double? = nil,
     units: String? = nil
   ) {
     self.window = window
     self.sliceLocation = sliceLocation
+    self.thickness = thickness
     self.isLossy = isLossy
     self.rows = rows
     self.columns = columns

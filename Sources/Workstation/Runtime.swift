@@ -195,11 +195,13 @@ public final class Runtime: Sendable {
 
   /// A viewer on a series' stack: every frame of its objects, at their own frame rate.
   static func viewer(
-    _ study: StudyQuery.Study, _ series: LocalArchive.SeriesSummary, _ instances: [(path: String, sopClassUID: String)]
+    _ study: StudyQuery.Study, _ series: LocalArchive.SeriesSummary,
+    _ instances: [(path: String, sopClassUID: String, position: Double?)]
   ) -> Viewer {
     let stack = SeriesStack.stack(instances)
     var viewer = Viewer(study: study, series: series, slices: stack.slices)
     viewer.fileFrameRate = stack.frameRate
+    viewer.spacingNote = stack.spacingNote
     return viewer
   }
 
@@ -359,6 +361,7 @@ public final class Runtime: Sendable {
         ?? (image.dataset.string(Tag.modality) == "CT" ? "HU" : nil)
       var info = SliceInfo(
         window: rendered.window, sliceLocation: image.dataset.double(Tag.sliceLocation),
+        thickness: image.dataset.double(Tag.sliceThickness),
         isLossy: rendered.isLossy, rows: image.pixel.rows, columns: image.pixel.columns, probeValue: probeValue,
         units: units)
       info.measured = measured

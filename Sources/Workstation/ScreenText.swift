@@ -251,7 +251,9 @@ public enum ScreenText {
     let wl = window.map { "W \(format($0.width)) L \(format($0.center))" } ?? "W/L file"
     let name = v.windowName.map { " (\($0))" } ?? ""
     let left2 = "Se \(v.series.seriesNumber.map(String.init) ?? "-") \(v.series.description)"
-    let position = v.slice?.sliceLocation.map { "  Loc \(format($0)) mm" } ?? ""
+    let position =
+      (v.slice?.sliceLocation.map { "  Loc \(format($0)) mm" } ?? "")
+      + (v.slice?.thickness.map { "  Th \(format($0)) mm" } ?? "") + (v.spacingNote.map { "  [\($0)]" } ?? "")
     let lossy =
       (v.slice?.isPreview == true ? "  PREVIEW" : "") + (v.slice?.isLossy == true ? "  LOSSY" : "")
       + (model.grayLevels < 256 ? "  \(model.grayLevels) GRAYS" : "")

@@ -18,12 +18,15 @@ enum SeriesStack {
   struct Stack {
     var slices: [StackSlice] = []
     var frameRate: Double?
+    /// What the corner says of the spacing when it is not even (nil when it is, or cannot be known).
+    var spacingNote: String?
   }
 
-  static func stack(_ instances: [(path: String, sopClassUID: String)]) -> Stack {
+  static func stack(_ instances: [(path: String, sopClassUID: String, position: Double?)]) -> Stack {
     var stack = Stack()
+    stack.spacingNote = spacingNote(instances.map(\.position))
     stack.slices.reserveCapacity(instances.count)
-    for (path, sopClass) in instances {
+    for (path, sopClass, _) in instances {
       guard !singleFrameClasses.contains(sopClass),
         let header = try? DICOMFile.read(path: path, options: .headerOnly).dataset
       else {
@@ -35,6 +38,20 @@ enum SeriesStack {
       if frames > 1, stack.frameRate == nil { stack.frameRate = frameRate(header) }
     }
     return stack
+  }
+
+  /// "gap" when a step between neighbouring slices is more than 1.5 times the usual one (a slice may be
+  /// missing), "uneven" when steps differ by more than a tenth; nil for an even stack, or one with fewer
+  /// than three positioned slices (a stack of several planes has no one spacing).
+  static func spacingNote(_ positions: [Double?]) -> String? {
+    let known = positions.compactMap { $0 }
+    guard known.count >= 3, known.count == positions.count else { return nil }
+    let steps = zip(known, known.dropFirst()).map { abs($1 - $0) }
+    let usual = steps.sorted()[steps.count / 2]
+    guard usual > 0 else { return nil }
+    if steps.contains(where: { $0 > 1.5 * usual }) { return "gap" }
+    if (steps.max() ?? usual) - (steps.min() ?? usual) > 0.1 * usual { return "uneven" }
+    return nil
   }
 
   /// Frames a second as the object asks to be played (PS3.3 C.7.6.5, C.8.7.2): Recommended Display

@@ -23,8 +23,8 @@ import Testing
     let cine = try Self.multiFrameFile(dir, frames: 30)
     // CT files that do not exist: a CT image holds one frame by its class, so they are never read.
     let stack = SeriesStack.stack([
-      (dir.file("missing-ct-1.dcm"), "1.2.840.10008.5.1.4.1.1.2"), (cine, "1.2.840.10008.5.1.4.1.1.7.2"),
-      (dir.file("missing-ct-2.dcm"), "1.2.840.10008.5.1.4.1.1.2"),
+      (dir.file("missing-ct-1.dcm"), "1.2.840.10008.5.1.4.1.1.2", nil), (cine, "1.2.840.10008.5.1.4.1.1.7.2", nil),
+      (dir.file("missing-ct-2.dcm"), "1.2.840.10008.5.1.4.1.1.2", nil),
     ])
     #expect(stack.slices.count == 32)
     #expect(
@@ -58,5 +58,20 @@ import Testing
     m.screen = .viewer
     _ = update(&m, .key("c"), keymap: try UpdateTests.keymap("default"))
     #expect(m.viewer?.cineRate == 25)
+  }
+
+  @Test func the_corner_marks_a_missing_slice_or_uneven_spacing_and_not_an_even_stack() throws {
+    #expect(SeriesStack.spacingNote([0, 2.5, 5, 7.5, 10]) == nil)
+    #expect(SeriesStack.spacingNote([0, 2.5, 5, 10, 12.5]) == "gap", "a slice missing between 5 and 10")
+    #expect(SeriesStack.spacingNote([0, 2.5, 5.4, 7.5, 10]) == "uneven")
+    #expect(SeriesStack.spacingNote([10, 7.5, 5, 2.5]) == nil, "descending is even too")
+    #expect(SeriesStack.spacingNote([0, 2.5, nil, 7.5]) == nil, "unknown when a position is missing")
+    var m = UpdateTests.viewerModel()
+    m.size = (120, 30)
+    m.screen = .viewer
+    m.viewer?.spacingNote = "gap"
+    m.viewer?.slice = SliceInfo(window: nil, sliceLocation: -10, thickness: 2.5, isLossy: false, rows: 8, columns: 8)
+    let corner = ScreenText.lines(m, keymap: try UpdateTests.keymap("default")).joined(separator: "\n")
+    #expect(corner.contains("Loc -10 mm  Th 2.5 mm  [gap]"), "\(corner)")
   }
 }
