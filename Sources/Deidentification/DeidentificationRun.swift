@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import Synchronization
 import SystemIO
 
 /// De-identifies a set of files into a folder, all or nothing: every file is checked first (readable,
@@ -50,29 +51,18 @@ public struct DeidentificationRun: Sendable {
   ) throws(Failure) -> Summary {
     let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
     // Every header is checked first, on every core: nothing is written unless all pass.
-    var reasons = [String?](repeating: nil, count: files.count)
-    reasons.withUnsafeMutableBufferPointer { slots in
-      let slots = UncheckedSlots(slots)
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        for index in stride(from: worker, to: files.count, by: workers) {
-          slots[index] = refusal(of: files[index])
-        }
-      }
+    let shares = (0..<workers).map { worker in Array(stride(from: worker, to: files.count, by: workers)) }
+    let refused = Self.onEveryCore(shares) { share in
+      share.compactMap { index in refusal(of: files[index]).map { (index: index, reason: $0) } }
     }
-    let refused = zip(files, reasons).compactMap { path, reason in reason.map { (path: path, reason: $0) } }
+    .flatMap { $0 }.sorted { $0.index < $1.index }.map { (path: files[$0.index], reason: $0.reason) }
     guard refused.isEmpty else { throw .refused(refused) }
     try Self.checkWritable(directory)
 
     // The files are shared among the cores; each is independent of the others.
     let shared = SharedProgress(total: files.count, progress: progress)
-    var outcomes = [WorkerOutcome](repeating: WorkerOutcome(), count: workers)
-    outcomes.withUnsafeMutableBufferPointer { slots in
-      let slots = UncheckedSlots(slots)
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        slots[worker] = write(
-          files: stride(from: worker, to: files.count, by: workers).map { (index: $0, path: files[$0]) },
-          into: directory, shared: shared)
-      }
+    let outcomes = Self.onEveryCore(shares) { share in
+      write(files: share.map { (index: $0, path: files[$0]) }, into: directory, shared: shared)
     }
     var summary = Summary()
     for outcome in outcomes {
@@ -88,6 +78,30 @@ public struct DeidentificationRun: Sendable {
       throw .output(path: directory, reason: failure)
     }
     return summary
+  }
+
+  /// `body` run for each share at once (one share a core), the results in the shares' order.
+  static func onEveryCore<Share: Sendable, Result: Sendable>(
+    _ shares: [Share], _ body: @Sendable (Share) -> Result
+  ) -> [Result] {
+    let results = Mutex<[Int: Result]>([:])
+    DispatchQueue.concurrentPerform(iterations: shares.count) { i in
+      let result = body(shares[i])
+      results.withLock { $0[i] = result }
+    }
+    return results.withLock { done in shares.indices.compactMap { done[$0] } }
+  }
+
+  /// A folder or file name made of what a file says, when it is safe as one (letters, digits, dots and
+  /// dashes, not "." or ".."); else the fallback. UIDs kept with --retain-uids come from the input, and a
+  /// hostile one ("../..") must not choose where the output goes.
+  static func pathComponent(_ text: String?, fallback: String) -> String {
+    guard let text, !text.isEmpty, text.count <= 64, text != ".", text != "..",
+      text.unicodeScalars.allSatisfy({
+        $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "." || $0 == "-")
+      })
+    else { return fallback }
+    return text
   }
 
   /// Why a file would not be de-identified, from its header; nil when it would.
@@ -121,13 +135,15 @@ public struct DeidentificationRun: Sendable {
         let file = try DICOMFile.read(path: path)
         let out = try deidentifier.deidentify(file)
         let d = out.dataset
-        let patient = d.string(.patientID) ?? "ANON"
+        let patient = Self.pathComponent(d.string(.patientID), fallback: "ANON")
         let folder = [
-          directory, patient, d.string(.studyInstanceUID) ?? "study", d.string(.seriesInstanceUID) ?? "series",
+          directory, patient, Self.pathComponent(d.string(.studyInstanceUID), fallback: "study"),
+          Self.pathComponent(d.string(.seriesInstanceUID), fallback: "series"),
         ]
         .joined(separator: "/")
         if let reason = Self.makeFolders(folder) { throw DICOMError.io(path: folder, reason: reason) }
-        let target = folder + "/" + (d.string(.sopInstanceUID) ?? "object-\(index + 1)") + ".dcm"
+        let name = Self.pathComponent(d.string(.sopInstanceUID), fallback: "object-\(index + 1)")
+        let target = folder + "/" + name + ".dcm"
         try out.write(to: target, durable: false)
         outcome.summary.written.append(target)
         if let study = file.dataset.string(.studyInstanceUID) { outcome.summary.studies.insert(study) }
@@ -171,10 +187,8 @@ public struct DeidentificationRun: Sendable {
 
 /// The count of files done, for the progress callback, and whether a worker has failed (the others
 /// then stop), shared by the workers under a lock.
-final class SharedProgress: @unchecked Sendable {
-  private let lock = NSLock()
-  private var done = 0
-  private var stopped = false
+final class SharedProgress: Sendable {
+  private let state = Mutex<(done: Int, stopped: Bool)>((0, false))
   let total: Int
   let progress: (@Sendable (Int, Int) -> Void)?
 
@@ -183,24 +197,14 @@ final class SharedProgress: @unchecked Sendable {
     self.progress = progress
   }
 
-  var failed: Bool { lock.withLock { stopped } }
-  func fail() { lock.withLock { stopped = true } }
+  var failed: Bool { state.withLock { $0.stopped } }
+  func fail() { state.withLock { $0.stopped = true } }
 
   func advance() {
-    let count = lock.withLock {
-      done += 1
-      return done
+    let count = state.withLock {
+      $0.done += 1
+      return $0.done
     }
     progress?(count, total)
-  }
-}
-
-/// The workers' result slots: each worker writes its own slot only, so no two touch the same memory.
-struct UncheckedSlots<T>: @unchecked Sendable {
-  let base: UnsafeMutableBufferPointer<T>
-  init(_ base: UnsafeMutableBufferPointer<T>) { self.base = base }
-  subscript(i: Int) -> T {
-    get { base[i] }
-    nonmutating set { base[i] = newValue }
   }
 }

@@ -37,11 +37,19 @@ struct PatientContext: Sendable {
   }
 
   /// Free text with every identifier of the patient it holds overwritten by X's of the same length.
+  /// The search goes on after each replacement, never over it: an identifier made of X's (or one the
+  /// X's spell again) is replaced once, not forever.
   func scrub(_ text: String) -> String {
     var out = text
     for word in identifiers {
-      while let range = out.range(of: word, options: [.caseInsensitive]) {
-        out.replaceSubrange(range, with: String(repeating: "X", count: out[range].count))
+      var from = out.startIndex
+      while from < out.endIndex,
+        let range = out.range(of: word, options: [.caseInsensitive], range: from..<out.endIndex)
+      {
+        let length = out.distance(from: range.lowerBound, to: range.upperBound)
+        let start = out.distance(from: out.startIndex, to: range.lowerBound)
+        out.replaceSubrange(range, with: String(repeating: "X", count: length))
+        from = out.index(out.startIndex, offsetBy: start + length)
       }
     }
     return out

@@ -14,9 +14,19 @@ enum PixelBlanking {
     guard let rows = dataset.int(.rows), let columns = dataset.int(.columns), rows > 0, columns > 0,
       let bitsAllocated = dataset.int(.bitsAllocated), [8, 16, 32].contains(bitsAllocated)
     else { throw .cannotBlank(reason: "rows, columns or bits allocated missing or not 8, 16 or 32") }
-    let samples = max(1, dataset.int(.samplesPerPixel) ?? 1)
+    let samples = dataset.int(.samplesPerPixel) ?? 1
     let planar = dataset.int(.planarConfiguration) == 1
-    let frames = max(1, dataset.int(.numberOfFrames) ?? 1)
+    let frames = dataset.int(.numberOfFrames) ?? 1
+    // Sizes a file states are checked before they are multiplied or anything is read: a header that
+    // lies about them is an error, not an overflow.
+    guard [1, 3, 4].contains(samples), (1...100_000).contains(frames), rows <= 65535, columns <= 65535 else {
+      throw .cannotBlank(reason: "samples per pixel or number of frames out of range")
+    }
+    let frameBytes = rows * columns * samples * (bitsAllocated / 8)
+    let (total, overflow) = frameBytes.multipliedReportingOverflow(by: frames)
+    guard !overflow, total <= (element.valueLength ?? 0) else {
+      throw .cannotBlank(reason: "the pixel data is shorter than its rows, columns and frames say")
+    }
     var bytes: [UInt8]
     switch element.value {
     case .bytes(let b): bytes = b
@@ -25,8 +35,7 @@ enum PixelBlanking {
     default: throw .cannotBlank(reason: "the pixel data is not a value")
     }
     let bytesPerSample = bitsAllocated / 8
-    let frameBytes = rows * columns * samples * bytesPerSample
-    guard bytes.count >= frameBytes * frames else {
+    guard bytes.count >= total else {
       throw .cannotBlank(reason: "the pixel data is shorter than its rows, columns and frames say")
     }
     for region in regions {
