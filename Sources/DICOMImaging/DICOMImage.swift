@@ -6,6 +6,8 @@ public struct DICOMImage: Sendable {
   public let transferSyntax: TransferSyntax
   public let pixel: ImagePixelDescription
   public let limits: ImagingLimits
+  /// Its Overlay Planes, read once with the header (their bits are small), drawn at every render.
+  public let overlayPlanes: [OverlayPlane]
 
   public init(file: DICOMFile, limits: ImagingLimits = .default) throws(ImagingError) {
     try self.init(dataset: file.dataset, transferSyntax: file.transferSyntax, limits: limits)
@@ -23,6 +25,7 @@ public struct DICOMImage: Sendable {
     self.transferSyntax = transferSyntax
     self.limits = limits
     pixel = try ImagePixelDescription(dataset: dataset, limits: limits)
+    overlayPlanes = OverlayPlane.planes(in: dataset)
   }
 
   public var frameCount: Int { pixel.numberOfFrames }

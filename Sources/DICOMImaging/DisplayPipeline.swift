@@ -41,7 +41,7 @@ public enum DisplayPipeline {
         pixels[3 * i + 2] = b
       }
       if options.invert { pixels = pixels.map { 255 - $0 } }
-      drawOverlays(options, ds, &pixels, frame, channels: 3, frameIndex: frameIndex)
+      drawOverlays(options, image.overlayPlanes, &pixels, frame, channels: 3, frameIndex: frameIndex)
       return RenderedFrame(
         raster: Raster(width: frame.width, height: frame.height, format: .rgb8, pixels: pixels),
         window: nil, isLossy: image.isLossy)
@@ -51,7 +51,7 @@ public enum DisplayPipeline {
       let shift = Int64(max(0, rgb.bitsStored - 8))
       var pixels = rgb.values.map { UInt8(clamping: rgb.numeric($0) >> shift) }
       if options.invert { pixels = pixels.map { 255 - $0 } }
-      drawOverlays(options, ds, &pixels, frame, channels: 3, frameIndex: frameIndex)
+      drawOverlays(options, image.overlayPlanes, &pixels, frame, channels: 3, frameIndex: frameIndex)
       return RenderedFrame(
         raster: Raster(width: frame.width, height: frame.height, format: .rgb8, pixels: pixels),
         window: nil, isLossy: image.isLossy)
@@ -63,19 +63,17 @@ public enum DisplayPipeline {
     let shape = ds.string(Tag.presentationLUTShape)
     let invert = (image.pixel.isMonochrome1 != (shape == "INVERSE")) != options.invert
     var pixels = grayscale(frame, modality: modality, voi: voi, invert: invert)
-    drawOverlays(options, ds, &pixels, frame, channels: 1, frameIndex: frameIndex)
+    drawOverlays(options, image.overlayPlanes, &pixels, frame, channels: 1, frameIndex: frameIndex)
     return RenderedFrame(
       raster: Raster(width: frame.width, height: frame.height, format: .gray8, pixels: pixels),
       window: window, isLossy: image.isLossy)
   }
 
   private static func drawOverlays(
-    _ options: DisplayOptions, _ ds: Dataset, _ pixels: inout [UInt8], _ frame: DecodedFrame, channels: Int,
-    frameIndex: Int
+    _ options: DisplayOptions, _ planes: [OverlayPlane], _ pixels: inout [UInt8], _ frame: DecodedFrame,
+    channels: Int, frameIndex: Int
   ) {
-    guard options.overlays, pixels.count == frame.width * frame.height * channels else { return }
-    let planes = OverlayPlane.planes(in: ds)
-    guard !planes.isEmpty else { return }
+    guard options.overlays, !planes.isEmpty, pixels.count == frame.width * frame.height * channels else { return }
     OverlayPlane.draw(
       planes, over: &pixels, width: frame.width, height: frame.height, channels: channels, imageFrame: frameIndex)
   }

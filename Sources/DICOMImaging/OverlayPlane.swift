@@ -52,9 +52,8 @@ public struct OverlayPlane: Sendable, Equatable {
     return (0..<frames).contains(f) ? f : nil
   }
 
-  /// Whether the overlay's bit is set at image pixel (x, y) of image frame `imageFrame`.
-  func isSet(x: Int, y: Int, imageFrame: Int) -> Bool {
-    guard let f = overlayFrame(for: imageFrame) else { return false }
+  /// Whether the overlay's bit is set at image pixel (x, y) in its frame `f`.
+  @inline(__always) private func isSet(x: Int, y: Int, overlayFrame f: Int) -> Bool {
     let r = y - (originRow - 1)
     let c = x - (originColumn - 1)
     guard r >= 0, r < rows, c >= 0, c < columns else { return false }
@@ -69,14 +68,14 @@ public struct OverlayPlane: Sendable, Equatable {
     channels: Int, imageFrame: Int
   ) {
     for plane in planes {
-      guard plane.overlayFrame(for: imageFrame) != nil else { continue }
+      guard let f = plane.overlayFrame(for: imageFrame) else { continue }
       let x0 = max(0, plane.originColumn - 1)
       let y0 = max(0, plane.originRow - 1)
       let x1 = min(width, plane.originColumn - 1 + plane.columns)
       let y1 = min(height, plane.originRow - 1 + plane.rows)
       guard x0 < x1, y0 < y1 else { continue }
       for y in y0..<y1 {
-        for x in x0..<x1 where plane.isSet(x: x, y: y, imageFrame: imageFrame) {
+        for x in x0..<x1 where plane.isSet(x: x, y: y, overlayFrame: f) {
           for c in 0..<channels { pixels[(y * width + x) * channels + c] = 255 }
         }
       }
