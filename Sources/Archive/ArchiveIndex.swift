@@ -108,13 +108,15 @@ public final class ArchiveIndex: Sendable {
           CREATE INDEX retrieval_state ON retrieval(state);
           """)
     }
-    // Where each slice lies: a series is scrolled in space, not by a number a device chose. Rows
-    // indexed before this have neither, and keep their instance-number order.
-    m.registerMigration("v3: slice orientation and position") { db in
+    // Where each slice lies (a series is scrolled in space, not by a number a device chose) and how many
+    // frames it holds (a stack is built without opening the files). Rows indexed before this have none
+    // of them: they keep their instance-number order, and their files are read for their frames.
+    m.registerMigration("v3: slice orientation, position and frames") { db in
       try db.execute(
         sql: """
           ALTER TABLE instance ADD COLUMN orientation TEXT;  -- Image Orientation (Patient), rounded
           ALTER TABLE instance ADD COLUMN position REAL;     -- Image Position (Patient) along the normal, mm
+          ALTER TABLE instance ADD COLUMN frames INTEGER;    -- Number of Frames (1 when absent)
           """)
     }
     return m

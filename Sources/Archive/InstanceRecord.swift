@@ -12,6 +12,8 @@ public struct InstanceRecord: Sendable, Equatable {
   /// Image Position (Patient) along the plane's normal: where the slice lies in the stack.
   public var orientation: String?
   public var position: Double?
+  /// Number of Frames, 1 when the object does not say (bounded: a header may lie).
+  public var frames: Int
 
   /// Reads the record from a file's header; nil when a UID the index keys on is missing.
   public init?(file: DICOMFile) {
@@ -38,8 +40,12 @@ public struct InstanceRecord: Sendable, Equatable {
     instanceNumber = ds.int(Tag.instanceNumber)
     transferSyntaxUID = file.transferSyntax.uid
     (orientation, position) = Self.placement(ds)
+    frames = min(Self.maxFrames, max(1, ds.int(Tag.numberOfFrames) ?? 1))
     guard !studyInstanceUID.isEmpty, !seriesInstanceUID.isEmpty, !sopInstanceUID.isEmpty else { return nil }
   }
+
+  /// Frames taken from one object at most.
+  public static let maxFrames = 100_000
 
   /// The slice's plane and its place along the plane's normal (row direction x column direction).
   static func placement(_ ds: Dataset) -> (String?, Double?) {

@@ -38,11 +38,12 @@ extension LocalArchive {
     "dicom:" + TextSafety.text(callingAE).trimmingCharacters(in: .whitespaces)
   }
 
-  /// Reading a received object to index it: groups 0008 to 0020 only (the record's attributes), so a
+  /// Reading a received object to index it: groups 0008 to 0020 and Number of Frames only (the record's
+  /// attributes), so a
   /// deflated dataset is inflated no further than them, and 8 MiB of inflated header is the most any
   /// association holds for it: a bomb stops there.
   static let receiveOptions = ReadOptions(
-    stopBeforePixelData: true, limits: Limits(maxDecompressedSize: 8 << 20), stopBeforeTag: Tag(0x0028, 0x0000))
+    stopBeforePixelData: true, limits: Limits(maxDecompressedSize: 8 << 20), stopBeforeTag: Tag(0x0028, 0x0009))
 
   /// Starts receiving an object: a file in `incoming/` that takes the dataset's fragments as they arrive.
   public func beginReceiving(

@@ -167,12 +167,12 @@ public final class LocalArchive: Sendable {
     try db.execute(
       sql: """
         INSERT INTO instance (sopInstanceUID, sopClassUID, series, instanceNumber, transferSyntaxUID, path, linked,
-                              size, source, added, orientation, position)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              size, source, added, orientation, position, frames)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
         r.sopInstanceUID, r.sopClassUID, series, r.instanceNumber, r.transferSyntaxUID, path, linked, size,
-        source, Date().timeIntervalSince1970, r.orientation, r.position,
+        source, Date().timeIntervalSince1970, r.orientation, r.position, r.frames,
       ])
     if let former = formerParents {
       // Rows the replaced instance leaves empty go with it (only its own: no scan of the tables).
@@ -219,17 +219,16 @@ public final class LocalArchive: Sendable {
     try instances(seriesInstanceUID: seriesInstanceUID).map(\.path)
   }
 
-  /// The instances of a series in the order a reader scrolls them (`SliceOrder`): path, SOP Class
-  /// (which says whether an object may hold more than one frame) and position along the slices' normal.
-  public func instances(seriesInstanceUID: String) throws(ArchiveError) -> [(
-    path: String, sopClassUID: String, position: Double?
-  )] {
+  /// The instances of a series in the order a reader scrolls them (`SliceOrder`), with what the index
+  /// knows of each: SOP Class, plane, position along its normal, frames.
+  public func instances(seriesInstanceUID: String) throws(ArchiveError) -> [SliceOrder.Slice] {
     do {
       let rows = try index.database.read { db in
         try Row.fetchAll(
           db,
           sql: """
-            SELECT instance.path, instance.linked, instance.sopClassUID, instance.orientation, instance.position
+            SELECT instance.path, instance.linked, instance.sopClassUID, instance.orientation, instance.position,
+              instance.frames
             FROM instance JOIN series ON series.id = instance.series
             WHERE series.seriesInstanceUID = ? ORDER BY instance.instanceNumber, instance.id
             """, arguments: [seriesInstanceUID])
@@ -237,9 +236,9 @@ public final class LocalArchive: Sendable {
       let slices = rows.map { row in
         SliceOrder.Slice(
           path: (row["linked"] as Bool) ? row["path"] : store.absolute(row["path"]), sopClassUID: row["sopClassUID"],
-          orientation: row["orientation"], position: row["position"])
+          orientation: row["orientation"], position: row["position"], frames: row["frames"])
       }
-      return SliceOrder.ordered(slices).map { ($0.path, $0.sopClassUID, $0.position) }
+      return SliceOrder.ordered(slices)
     } catch {
       throw ArchiveError.database("\(error)")
     }

@@ -9,12 +9,15 @@ public enum SliceOrder {
     public let sopClassUID: String
     public let orientation: String?
     public let position: Double?
+    /// Number of Frames as indexed; nil for rows indexed before frames were kept.
+    public let frames: Int?
 
-    public init(path: String, sopClassUID: String, orientation: String?, position: Double?) {
+    public init(path: String, sopClassUID: String, orientation: String?, position: Double?, frames: Int? = nil) {
       self.path = path
       self.sopClassUID = sopClassUID
       self.orientation = orientation
       self.position = position
+      self.frames = frames
     }
   }
 

@@ -196,7 +196,7 @@ public final class Runtime: Sendable {
   /// A viewer on a series' stack: every frame of its objects, at their own frame rate.
   static func viewer(
     _ study: StudyQuery.Study, _ series: LocalArchive.SeriesSummary,
-    _ instances: [(path: String, sopClassUID: String, position: Double?)]
+    _ instances: [SliceOrder.Slice]
   ) -> Viewer {
     let stack = SeriesStack.stack(instances)
     var viewer = Viewer(study: study, series: series, slices: stack.slices)
@@ -244,7 +244,8 @@ public final class Runtime: Sendable {
       case .loadPaths(let uid):
         return [
           .pathsLoaded(
-            seriesInstanceUID: uid, SeriesStack.stack(try archive.instances(seriesInstanceUID: uid)).slices)
+            seriesInstanceUID: uid,
+            SeriesStack.stack(try archive.instances(seriesInstanceUID: uid), frameRate: false).slices)
         ]
       case .loadTags(let path):
         let file = try DICOMFile.read(path: path)

@@ -1,9 +1,10 @@
 import Archive
 import DICOM
 
-/// A series as the reader scrolls it: every frame of every object, in the archive's order. Objects of
-/// classes that hold one frame by definition are not opened; the others' headers say how many frames
-/// they hold and at what rate they play.
+/// A series as the reader scrolls it: every frame of every object, in the archive's order. The index
+/// says how many frames each object holds; the one file opened is the first multi-frame object's, for
+/// the rate it plays at. Rows indexed before frames were kept are counted from their headers, but for
+/// classes that hold one frame by definition.
 enum SeriesStack {
   /// SOP classes of one frame each (PS3.4 B.5): CT, MR, CR, PET, Secondary Capture, DX, MG, IO.
   static let singleFrameClasses: Set<String> = [
@@ -12,8 +13,6 @@ enum SeriesStack {
     "1.2.840.10008.5.1.4.1.1.1.1.1", "1.2.840.10008.5.1.4.1.1.1.2", "1.2.840.10008.5.1.4.1.1.1.2.1",
     "1.2.840.10008.5.1.4.1.1.1.3", "1.2.840.10008.5.1.4.1.1.1.3.1",
   ]
-  /// Frames taken from one object at most: a header that claims more is not believed further.
-  static let maxFrames = 100_000
 
   struct Stack {
     var slices: [StackSlice] = []
@@ -22,22 +21,32 @@ enum SeriesStack {
     var spacingNote: String?
   }
 
-  static func stack(_ instances: [(path: String, sopClassUID: String, position: Double?)]) -> Stack {
+  /// The stack of a series' instances; `frameRate` false when only the slices are wanted (a series
+  /// growing as it is retrieved).
+  static func stack(_ instances: [SliceOrder.Slice], frameRate wantsRate: Bool = true) -> Stack {
     var stack = Stack()
     stack.spacingNote = spacingNote(instances.map(\.position))
     stack.slices.reserveCapacity(instances.count)
-    for (path, sopClass, _) in instances {
-      guard !singleFrameClasses.contains(sopClass),
-        let header = try? DICOMFile.read(path: path, options: .headerOnly).dataset
-      else {
-        stack.slices.append(StackSlice(path: path, frame: 0))
-        continue
+    var rateRead = !wantsRate
+    for instance in instances {
+      let frames = instance.frames ?? framesFromHeader(instance)
+      stack.slices += (0..<frames).map { StackSlice(path: instance.path, frame: $0) }
+      if frames > 1 && !rateRead {
+        rateRead = true
+        stack.frameRate = (try? DICOMFile.read(path: instance.path, options: .headerOnly)).flatMap {
+          frameRate($0.dataset)
+        }
       }
-      let frames = min(maxFrames, max(1, header.int(Tag.numberOfFrames) ?? 1))
-      stack.slices += (0..<frames).map { StackSlice(path: path, frame: $0) }
-      if frames > 1, stack.frameRate == nil { stack.frameRate = frameRate(header) }
     }
     return stack
+  }
+
+  /// Frames of an object indexed before the index kept them: one for single-frame classes, else its header's.
+  static func framesFromHeader(_ instance: SliceOrder.Slice) -> Int {
+    guard !singleFrameClasses.contains(instance.sopClassUID),
+      let header = try? DICOMFile.read(path: instance.path, options: .headerOnly).dataset
+    else { return 1 }
+    return min(InstanceRecord.maxFrames, max(1, header.int(Tag.numberOfFrames) ?? 1))
   }
 
   /// "gap" when a step between neighbouring slices is more than 1.5 times the usual one (a slice may be

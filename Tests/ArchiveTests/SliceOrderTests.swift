@@ -63,4 +63,13 @@ import Testing
     ])
     #expect(ordered.map(\.path) == ["b", "c", "e", "a", "d"])
   }
+
+  @Test func the_index_keeps_how_many_frames_an_object_holds() throws {
+    let dir = try TemporaryDirectory()
+    let paths = try Self.write([try SyntheticData.multiFrame(frames: 7)], in: dir)
+    let archive = try LocalArchive(root: dir.file("archive"))
+    _ = try Importer(archive: archive).run(paths)
+    let series = try #require(try SyntheticData.multiFrame(frames: 7).string(Tag.seriesInstanceUID))
+    #expect(try archive.instances(seriesInstanceUID: series).map(\.frames) == [7])
+  }
 }

@@ -22,14 +22,22 @@ import Testing
     let dir = try TemporaryDirectory()
     let cine = try Self.multiFrameFile(dir, frames: 30)
     // CT files that do not exist: a CT image holds one frame by its class, so they are never read.
+    // Rows indexed before frames were kept (frames nil): counted from the header, but for CT.
+    let slice = { (path: String, sopClass: String, frames: Int?) in
+      SliceOrder.Slice(path: path, sopClassUID: sopClass, orientation: nil, position: nil, frames: frames)
+    }
     let stack = SeriesStack.stack([
-      (dir.file("missing-ct-1.dcm"), "1.2.840.10008.5.1.4.1.1.2", nil), (cine, "1.2.840.10008.5.1.4.1.1.7.2", nil),
-      (dir.file("missing-ct-2.dcm"), "1.2.840.10008.5.1.4.1.1.2", nil),
+      slice(dir.file("missing-ct-1.dcm"), "1.2.840.10008.5.1.4.1.1.2", nil),
+      slice(cine, "1.2.840.10008.5.1.4.1.1.7.2", nil),
+      slice(dir.file("missing-ct-2.dcm"), "1.2.840.10008.5.1.4.1.1.2", nil),
     ])
     #expect(stack.slices.count == 32)
     #expect(
       stack.slices[1] == StackSlice(path: cine, frame: 0) && stack.slices[30] == StackSlice(path: cine, frame: 29))
     #expect(stack.frameRate == 25, "Frame Time 40 ms")
+    // Frames the index knows: the file is not opened to count them.
+    let indexed = SeriesStack.stack([slice(dir.file("missing-us.dcm"), "1.2.840.10008.5.1.4.1.1.3.1", 5)])
+    #expect(indexed.slices.count == 5 && indexed.slices.last == StackSlice(path: dir.file("missing-us.dcm"), frame: 4))
   }
 
   @Test func each_slice_renders_its_own_frame() throws {
