@@ -38,7 +38,7 @@ public struct PseudonymKey: Sendable {
       var fresh = [UInt8](repeating: 0, count: 32)
       var generator = SystemRandomNumberGenerator()
       for i in fresh.indices { fresh[i] = UInt8.random(in: 0...255, using: &generator) }
-      let text = fresh.map { hex2($0) }.joined() + "\n"
+      let text = fresh.map { String(format: "%02x", $0) }.joined() + "\n"
       do {
         try AtomicFile.write(Array(text.utf8), to: path, permissions: 0o600, replacing: false)
       } catch {
@@ -76,28 +76,12 @@ public struct PseudonymKey: Sendable {
     return Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: bytes)))
   }
 
-  private static func hex2(_ b: UInt8) -> String {
-    let digits = Array("0123456789abcdef")
-    return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
-  }
-
+  /// Bytes from hexadecimal digits (two a byte), nil for anything else.
   private static func decodeHex(_ text: [UInt8]) -> [UInt8]? {
-    func nibble(_ c: UInt8) -> UInt8? {
-      switch c {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-      case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-      case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-      default: nil
-      }
+    guard text.count % 2 == 0, text.allSatisfy({ Character(UnicodeScalar($0)).isHexDigit }) else { return nil }
+    return stride(from: 0, to: text.count, by: 2).compactMap {
+      UInt8(String(decoding: text[$0..<($0 + 2)], as: UTF8.self), radix: 16)
     }
-    var out: [UInt8] = []
-    var i = 0
-    while i + 1 < text.count {
-      guard let hi = nibble(text[i]), let lo = nibble(text[i + 1]) else { return nil }
-      out.append(hi << 4 | lo)
-      i += 2
-    }
-    return out
   }
 }
 

@@ -54,3 +54,32 @@ import Testing
     }
   }
 }
+
+/// The key file: made private on first use, refused when malformed or readable by others.
+@Suite struct PseudonymKeyFileTests {
+  @Test func a_key_is_made_once_private_and_read_back_the_same() throws {
+    let dir = try TemporaryDirectory()
+    let path = dir.file("keys/deid.key")
+    let made = try PseudonymKey.loadOrCreate(path: path)
+    let again = try PseudonymKey.loadOrCreate(path: path)
+    let file = DICOMFile(
+      dataset: try #require(try SyntheticData.ctSeries(count: 1, rows: 4, columns: 4).first),
+      transferSyntax: .explicitVRLittleEndian)
+    let a = try Deidentifier(settings: .init(), key: made).deidentify(file).dataset.string(Tag.patientID)
+    let b = try Deidentifier(settings: .init(), key: again).deidentify(file).dataset.string(Tag.patientID)
+    #expect(a == b)
+    #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+  }
+
+  @Test(arguments: [
+    ("zz" + String(repeating: "0", count: 62), 0o600), (String(repeating: "ab", count: 31), 0o600),
+    (String(repeating: "ab", count: 32), 0o644),
+  ])
+  func a_malformed_or_shared_key_is_refused(text: String, mode: Int) throws {
+    let dir = try TemporaryDirectory()
+    let path = dir.file("deid.key")
+    try (text + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+    #expect(throws: DeidentificationError.self) { try PseudonymKey.load(path: path) }
+  }
+}
