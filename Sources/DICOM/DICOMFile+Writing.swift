@@ -52,13 +52,15 @@ extension DICOMFile {
     return m
   }
 
-  /// The whole Part 10 file: preamble, "DICM", meta group, dataset in `transferSyntax`.
+  /// The whole Part 10 file: preamble, "DICM", meta group, dataset in `transferSyntax`, in memory.
   public func encoded() throws(DICOMError) -> [UInt8] {
-    var out = preamble ?? [UInt8](repeating: 0, count: 128)
-    if out.count != 128 { out = [UInt8](repeating: 0, count: 128) }
-    out += Array("DICM".utf8)
-    out += try DatasetWriter(transferSyntax: .explicitVRLittleEndian).encode(completedMeta())
-    out += try DatasetWriter(transferSyntax: transferSyntax).encode(dataset.removingGroup(0x0002))
+    var out: [UInt8] = []
+    for piece in try encodedPieces() {
+      switch piece {
+      case .bytes(let bytes): out += bytes
+      case .copy(let reference): out += try reference.load()
+      }
+    }
     return out
   }
 
