@@ -41,22 +41,12 @@ public struct DatasetWriter: Sendable {
         )
         copy(reference)
       case .fragments(let pixels):
-        try appendHeader(
-          tag: element.tag, vr: element.vr, length: DatasetParser.undefinedLength, to: &out, explicit: explicit,
-          order: order)
-        Self.appendTag(.item, to: &out, order: order)
-        Self.appendU32(UInt32(pixels.basicOffsetTable.count), to: &out, order: order)
-        out += pixels.basicOffsetTable
-        for fragment in pixels.fragments {
-          Self.appendTag(.item, to: &out, order: order)
-          Self.appendU32(UInt32(fragment.length), to: &out, order: order)
-          switch fragment {
+        for part in try encapsulated(pixels, element, explicit: explicit, order: order) {
+          switch part {
           case .bytes(let bytes): out += bytes
-          case .deferred(let reference): copy(reference)
+          case .copy(let reference): copy(reference)
           }
         }
-        Self.appendTag(.sequenceDelimitation, to: &out, order: order)
-        Self.appendU32(0, to: &out, order: order)
       default:
         try append(element, from: dataset.byteOrder, to: &out, explicit: explicit, order: order)
       }
@@ -110,21 +100,42 @@ public struct DatasetWriter: Sendable {
         Self.appendU32(0, to: &out, order: order)
       }
     case .fragments(let pixels):
-      try appendHeader(
-        tag: tag, vr: element.vr, length: DatasetParser.undefinedLength, to: &out, explicit: explicit,
-        order: order)
-      Self.appendTag(.item, to: &out, order: order)
-      Self.appendU32(UInt32(pixels.basicOffsetTable.count), to: &out, order: order)
-      out += pixels.basicOffsetTable
-      for fragment in pixels.fragments {
-        let bytes = try fragment.load()
-        Self.appendTag(.item, to: &out, order: order)
-        Self.appendU32(UInt32(bytes.count), to: &out, order: order)
-        out += bytes
+      for part in try encapsulated(pixels, element, explicit: explicit, order: order) {
+        switch part {
+        case .bytes(let bytes): out += bytes
+        case .copy(let reference): out += try reference.load()
+        }
       }
-      Self.appendTag(.sequenceDelimitation, to: &out, order: order)
-      Self.appendU32(0, to: &out, order: order)
     }
+  }
+
+  /// Encapsulated pixel data (PS3.5 A.4) as pieces: the header, the offset table and each fragment's
+  /// item header made here, each fragment's value as held (in memory, or named in its file).
+  private func encapsulated(
+    _ pixels: EncapsulatedPixelData, _ element: Element, explicit: Bool, order: ByteOrder
+  ) throws(DICOMError) -> [EncodedPiece] {
+    var head: [UInt8] = []
+    try appendHeader(
+      tag: element.tag, vr: element.vr, length: DatasetParser.undefinedLength, to: &head, explicit: explicit,
+      order: order)
+    Self.appendTag(.item, to: &head, order: order)
+    Self.appendU32(UInt32(pixels.basicOffsetTable.count), to: &head, order: order)
+    head += pixels.basicOffsetTable
+    var parts: [EncodedPiece] = []
+    for fragment in pixels.fragments {
+      Self.appendTag(.item, to: &head, order: order)
+      Self.appendU32(UInt32(fragment.length), to: &head, order: order)
+      switch fragment {
+      case .bytes(let bytes): head += bytes
+      case .deferred(let reference):
+        parts.append(.bytes(head))
+        parts.append(.copy(reference))
+        head = []
+      }
+    }
+    Self.appendTag(.sequenceDelimitation, to: &head, order: order)
+    Self.appendU32(0, to: &head, order: order)
+    return parts + [.bytes(head)]
   }
 
   private func appendHeader(
