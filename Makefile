@@ -46,12 +46,14 @@ setup-tests:
 
 # pydicom (with numpy and its codec plugins) is the peer the interop tests and benchmarks compare with;
 # dicognito the de-identifier they compare with; dicom-anonymizer and dicom-standard carry PS3.15
-# Table E.1-1, which the de-identification tests check against (and its generator reads).
+# Table E.1-1, which the de-identification tests check against (and its generator reads); highdicom
+# makes enhanced multi-frame objects and presentation states; pydicom-data holds pydicom's public test
+# files (enhanced CT, multi-frame ultrasound, overlays).
 PY_PACKAGES := pydicom numpy pylibjpeg pylibjpeg-openjpeg pyjpegls dicognito==0.19.0 dicom-anonymizer==2.1.0 \
-	dicom-standard==0.1.0
+	dicom-standard==0.1.0 highdicom==0.28.2 pydicom-data==1.0.0
 setup-python:
-	python3 -c 'import pydicom, numpy, openjpeg, jpeg_ls, dicognito, dicomanonymizer, importlib.metadata as m; \
-		m.distribution("dicom-standard")' 2>/dev/null || python3 -m pip install --quiet $(PY_PACKAGES) \
+	python3 -c 'import pydicom, numpy, openjpeg, jpeg_ls, dicognito, dicomanonymizer, highdicom, data_store, \
+		importlib.metadata as m; m.distribution("dicom-standard")' 2>/dev/null || python3 -m pip install --quiet $(PY_PACKAGES) \
 		|| python3 -m pip install --quiet --break-system-packages $(PY_PACKAGES)
 
 build:

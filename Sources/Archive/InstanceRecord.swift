@@ -47,13 +47,11 @@ public struct InstanceRecord: Sendable, Equatable {
   /// Frames taken from one object at most.
   public static let maxFrames = 100_000
 
-  /// The slice's plane and its place along the plane's normal (row direction x column direction).
+  /// The slice's plane and its place along the plane's normal (an enhanced object's first frame's).
   static func placement(_ ds: Dataset) -> (String?, Double?) {
-    guard let o = ds.doubles(Tag.imageOrientationPatient), o.count == 6, o.allSatisfy(\.isFinite),
-      let p = ds.doubles(Tag.imagePositionPatient), p.count == 3, p.allSatisfy(\.isFinite)
-    else { return (nil, nil) }
-    let normal = [o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]]
-    let key = o.map { String(format: "%.4f", ($0 * 10_000).rounded() / 10_000 + 0) }.joined(separator: "\\")
-    return (key, zip(p, normal).map { $0 * $1 }.reduce(0, +))
+    let geometry = FrameGeometry(ds, frame: 0)
+    guard let plane = geometry.planeKey, let location = geometry.location else { return (nil, nil) }
+    return (plane, location)
   }
+
 }

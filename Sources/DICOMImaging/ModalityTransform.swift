@@ -34,20 +34,3 @@ public enum ModalityTransform: Sendable, Equatable {
     }
   }
 }
-
-/// Items of the functional group sequences of enhanced multi-frame images (PS3.3 C.7.6.16).
-enum FunctionalGroups {
-  /// The items of `sequence` for a frame: from the per-frame group of that frame, then from the shared group.
-  static func lookups(_ ds: Dataset, frame: Int, sequence: Tag) -> [Dataset] {
-    var out: [Dataset] = []
-    if let perFrame = ds.items(Tag.perFrameFunctionalGroupsSequence), perFrame.indices.contains(frame),
-      let item = perFrame[frame].items(sequence)?.first
-    {
-      out.append(item)
-    }
-    if let shared = ds.items(Tag.sharedFunctionalGroupsSequence)?.first, let item = shared.items(sequence)?.first {
-      out.append(item)
-    }
-    return out
-  }
-}

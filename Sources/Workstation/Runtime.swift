@@ -299,23 +299,26 @@ public final class Runtime: Sendable {
       return .failure(.frameOutOfRange(index: viewer.index, count: viewer.paths.count))
     }
     do throws(ImagingError) {
-      let (image, frame) = try decoded(viewer.slices[viewer.index])
-      let fileWindows = Window.fromFile(image.dataset)
+      let shown = viewer.slices[viewer.index]
+      let (image, frame) = try decoded(shown)
+      // An enhanced object's frames each carry their own place, spacing, thickness, rescale and windows.
+      let geometry = FrameGeometry(image.dataset, frame: shown.frame)
+      let fileWindows = Window.fromFile(image.dataset, frame: shown.frame)
       var source = viewer.voiSource
       // A slice with fewer windows than the one chosen on another slice: its first (automatic).
       if case .fileWindow(let n) = source, !fileWindows.indices.contains(n) { source = .automatic }
       let rendered = try DisplayPipeline.render(
-        frame, of: image, frameIndex: viewer.slices[viewer.index].frame,
+        frame, of: image, frameIndex: shown.frame,
         options: DisplayOptions(
           voi: viewer.window.map { .window($0) } ?? source, invert: viewer.invert, overlays: viewer.overlays))
       var raster = rendered.raster
       var probeValue: Double? = nil
       var measured: Measured? = nil
       if let p = viewer.probe, frame.samplesPerPixel == 1, p.x < frame.width, p.y < frame.height {
-        let modality = try ModalityTransform.from(image.dataset)
+        let modality = try ModalityTransform.from(image.dataset, frame: shown.frame)
         let value = { (x: Int, y: Int) in modality.apply(frame.numeric(frame.values[y * frame.width + x])) }
         probeValue = value(p.x, p.y)
-        let spacing = Measurements.Spacing(image.dataset.doubles(Tag.pixelSpacing))
+        let spacing = Measurements.Spacing(geometry.pixelSpacing)
         switch viewer.measure {
         case .distance(let x, let y):
           let a = (min(x, frame.width - 1), min(y, frame.height - 1))
@@ -361,8 +364,8 @@ public final class Runtime: Sendable {
         image.dataset.string(Tag.rescaleType).map { $0 == "HU" ? "HU" : $0 }
         ?? (image.dataset.string(Tag.modality) == "CT" ? "HU" : nil)
       var info = SliceInfo(
-        window: rendered.window, sliceLocation: image.dataset.double(Tag.sliceLocation),
-        thickness: image.dataset.double(Tag.sliceThickness),
+        window: rendered.window, sliceLocation: image.dataset.double(Tag.sliceLocation) ?? geometry.location,
+        thickness: geometry.sliceThickness,
         isLossy: rendered.isLossy, rows: image.pixel.rows, columns: image.pixel.columns, probeValue: probeValue,
         units: units)
       info.measured = measured
