@@ -137,18 +137,53 @@ public struct Model: Sendable {
   }
 }
 
-/// The viewer of one series: which slice, how it is windowed and shown.
+/// One stack of a series: the frames of one plane in reading order, or those without a position. A
+/// series of several planes (a scout and its axial slices, three localizers) is several stacks, as
+/// Weasis splits it; the reader moves between them.
+public struct ViewerStack: Sendable, Equatable {
+  public var slices: [StackSlice]
+  /// "gap" or "uneven" when the stack's spacing is not even (the corner marks it).
+  public var spacingNote: String?
+  /// The plane as the corner names it (AX, SAG, COR, OBL); nil for frames without a position.
+  public var plane: String?
+  /// Where the reader is in it (kept while another stack is shown).
+  public var index = 0
+
+  public init(slices: [StackSlice], spacingNote: String? = nil, plane: String? = nil) {
+    self.slices = slices
+    self.spacingNote = spacingNote
+    self.plane = plane
+  }
+}
+
+/// The viewer of one series: which stack and slice, how it is windowed and shown.
 public struct Viewer: Sendable {
   public var study: StudyQuery.Study
   public var series: LocalArchive.SeriesSummary
+  /// The series' stacks (one for most series); never empty.
+  public var stacks: [ViewerStack] {
+    didSet {
+      if stacks.isEmpty { stacks = [ViewerStack(slices: [])] }
+      if stackIndex >= stacks.count { stackIndex = stacks.count - 1 }
+    }
+  }
+  public var stackIndex = 0 {
+    didSet { stackIndex = max(0, min(stacks.count - 1, stackIndex)) }
+  }
   /// The stack the reader scrolls: one entry a frame, each frame of a multi-frame object in turn.
-  public var slices: [StackSlice]
-  public var index = 0
+  public var slices: [StackSlice] {
+    get { stacks[stackIndex].slices }
+    set { stacks[stackIndex].slices = newValue }
+  }
+  public var index: Int {
+    get { stacks[stackIndex].index }
+    set { stacks[stackIndex].index = newValue }
+  }
+  /// "gap" or "uneven" when the stack's spacing is not even (the corner marks it).
+  public var spacingNote: String? { stacks[stackIndex].spacingNote }
   /// The series' own frame rate, from its multi-frame objects (Frame Time, Recommended Display Frame
   /// Rate, Cine Rate): what cine plays at until the reader says otherwise.
   public var fileFrameRate: Double?
-  /// "gap" or "uneven" when the stack's spacing is not even (the corner marks it).
-  public var spacingNote: String?
   /// nil: the file's own window (or an automatic one) until the user changes it.
   public var window: Window?
   public var windowName: String?
@@ -173,9 +208,15 @@ public struct Viewer: Sendable {
   public var slice: SliceInfo?
 
   public init(study: StudyQuery.Study, series: LocalArchive.SeriesSummary, slices: [StackSlice]) {
+    self.init(study: study, series: series, stacks: [ViewerStack(slices: slices)])
+  }
+
+  /// A series of several stacks, opened on `shown`.
+  public init(study: StudyQuery.Study, series: LocalArchive.SeriesSummary, stacks: [ViewerStack], shown: Int = 0) {
     self.study = study
     self.series = series
-    self.slices = slices
+    self.stacks = stacks.isEmpty ? [ViewerStack(slices: [])] : stacks
+    self.stackIndex = max(0, min(self.stacks.count - 1, shown))
   }
 
   /// A stack of single-frame files.
@@ -245,6 +286,8 @@ public enum Measure: Sendable, Equatable {
 
 /// What rendering a slice tells the view: the window in effect, where the slice lies, whether it is lossy.
 public struct SliceInfo: Sendable, Equatable {
+  /// The slice it describes: its place is shown only beside that slice's number, never a neighbour's.
+  public var describes: StackSlice?
   public var window: Window?
   public var sliceLocation: Double?
   public var thickness: Double?

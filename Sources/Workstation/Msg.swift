@@ -17,7 +17,7 @@ public enum Msg: Sendable {
   case remoteSeriesLoaded(studyInstanceUID: String, [LocalArchive.SeriesSummary])
   case seriesOpened(Viewer)
   /// A series' instances as the archive holds them now (more arrive during a retrieval).
-  case pathsLoaded(seriesInstanceUID: String, [StackSlice])
+  case pathsLoaded(seriesInstanceUID: String, [ViewerStack])
   /// What rendering a pane's slice found (the active pane's when `pane` is nil).
   case sliceRendered(SliceInfo, pane: Int? = nil)
   /// A series opened in another pane than the active one.
@@ -78,6 +78,7 @@ public enum Action: String, Sendable, CaseIterable {
   case actualSize = "actual_size", measure, region
   case nextLayout = "next_layout", nextPane = "next_pane", nextSeries = "next_series", previousSeries =
     "previous_series"
+  case nextStack = "next_stack", previousStack = "previous_stack"
   case probe, probeLeft = "probe_left", probeRight = "probe_right", probeUp = "probe_up", probeDown = "probe_down"
   case privacy
   case overlays
@@ -140,6 +141,8 @@ public enum Action: String, Sendable, CaseIterable {
     case .nextPane: "next pane"
     case .nextSeries: "next series in this pane"
     case .previousSeries: "previous series in this pane"
+    case .nextStack: "next stack of the series (another plane: its scout, a localizer)"
+    case .previousStack: "previous stack of the series"
     case .actualSize: "1:1, one image pixel to one screen pixel (f fits again)"
     case .measure: "distance from the probe's point to where the probe moves, in mm (again: off)"
     case .region: "rectangle from the probe's point: mean, SD and area (again: off)"

@@ -193,15 +193,15 @@ public final class Runtime: Sendable {
     if case .retrieve(_, let uid, _) = effect { retrievals.set(uid, task) }
   }
 
-  /// A viewer on a series' stack: every frame of its objects, at their own frame rate.
+  /// A viewer on a series' stacks, every frame of its objects, at their own frame rate; opened on its
+  /// largest stack.
   static func viewer(
     _ study: StudyQuery.Study, _ series: LocalArchive.SeriesSummary,
     _ instances: [SliceOrder.Slice]
   ) -> Viewer {
-    let stack = SeriesStack.stack(instances)
-    var viewer = Viewer(study: study, series: series, slices: stack.slices)
-    viewer.fileFrameRate = stack.frameRate
-    viewer.spacingNote = stack.spacingNote
+    let split = SeriesStack.stacks(instances)
+    var viewer = Viewer(study: study, series: series, stacks: split.stacks, shown: split.largest)
+    viewer.fileFrameRate = split.frameRate
     return viewer
   }
 
@@ -245,7 +245,7 @@ public final class Runtime: Sendable {
         return [
           .pathsLoaded(
             seriesInstanceUID: uid,
-            SeriesStack.stack(try archive.instances(seriesInstanceUID: uid), frameRate: false).slices)
+            SeriesStack.stacks(try archive.instances(seriesInstanceUID: uid), frameRate: false).stacks)
         ]
       case .loadTags(let path):
         let file = try DICOMFile.read(path: path)
@@ -368,6 +368,7 @@ public final class Runtime: Sendable {
         thickness: geometry.sliceThickness,
         isLossy: rendered.isLossy, rows: image.pixel.rows, columns: image.pixel.columns, probeValue: probeValue,
         units: units)
+      info.describes = shown
       info.measured = measured
       info.shownFraction = (shownW / imageWidth, shownH / imageHeight)
       info.fileWindows = fileWindows.enumerated().map { $0.element.explanation ?? "W/L \($0.offset + 1)" }

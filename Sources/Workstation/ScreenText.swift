@@ -251,9 +251,11 @@ public enum ScreenText {
     let wl = window.map { "W \(format($0.width)) L \(format($0.center))" } ?? "W/L file"
     let name = v.windowName.map { " (\($0))" } ?? ""
     let left2 = "Se \(v.series.seriesNumber.map(String.init) ?? "-") \(v.series.description)"
+    // The place of the slice whose number is shown: none while its picture is still on its way.
+    let place = v.slice.flatMap { $0.describes == nil || $0.describes == v.current ? $0 : nil }
     let position =
-      (v.slice?.sliceLocation.map { "  Loc \(format($0)) mm" } ?? "")
-      + (v.slice?.thickness.map { "  Th \(format($0)) mm" } ?? "") + (v.spacingNote.map { "  [\($0)]" } ?? "")
+      (place?.sliceLocation.map { "  Loc \(format($0)) mm" } ?? "")
+      + (place?.thickness.map { "  Th \(format($0)) mm" } ?? "") + (v.spacingNote.map { "  [\($0)]" } ?? "")
     let lossy =
       (v.slice?.isPreview == true ? "  PREVIEW" : "") + (v.slice?.isLossy == true ? "  LOSSY" : "")
       + (model.grayLevels < 256 ? "  \(model.grayLevels) GRAYS" : "")
@@ -278,7 +280,10 @@ public enum ScreenText {
       for (k, ch) in text.enumerated() where pane.x + k < line.count { line[pane.x + k] = ch }
       out[row] = String(line)
     }
-    out.append(pair("Im \(v.index + 1)/\(v.paths.count)" + position, right2, width))
+    let stack =
+      v.stacks.count > 1
+      ? "  Stack \(v.stackIndex + 1)/\(v.stacks.count)" + (v.stacks[v.stackIndex].plane.map { " \($0)" } ?? "") : ""
+    out.append(pair("Im \(v.index + 1)/\(v.paths.count)" + stack + position, right2, width))
     let probe =
       v.probe.map { p in
         "  Probe \(p.x),\(p.y): " + (v.slice?.probeValue.map { format($0) } ?? "-")

@@ -1,9 +1,9 @@
 import Archive
 import DICOM
 
-/// A series as the reader scrolls it: every frame of every object, in the archive's order. The index
-/// says how many frames each object holds; the one file opened is the first multi-frame object's, for
-/// the rate it plays at. Rows indexed before frames were kept are counted from their headers, but for
+/// A series as the reader scrolls it: every frame of every object, in the archive's order, one stack a
+/// plane. The index says how many frames each object holds; the one file opened is the first
+/// multi-frame object's, for the rate it plays at. Rows indexed before frames were kept are counted from their headers, but for
 /// classes that hold one frame by definition.
 enum SeriesStack {
   /// SOP classes of one frame each (PS3.4 B.5): CT, MR, CR, PET, Secondary Capture, DX, MG, IO.
@@ -14,31 +14,60 @@ enum SeriesStack {
     "1.2.840.10008.5.1.4.1.1.1.3", "1.2.840.10008.5.1.4.1.1.1.3.1",
   ]
 
-  struct Stack {
-    var slices: [StackSlice] = []
+  /// A series as the viewer shows it: its stacks, the one to open on, and the rate it plays at.
+  struct Stacks {
+    var stacks: [ViewerStack] = []
+    /// The stack with the most frames (the axial slices rather than their scout).
+    var largest = 0
     var frameRate: Double?
-    /// What the corner says of the spacing when it is not even (nil when it is, or cannot be known).
-    var spacingNote: String?
+    /// Every frame of every stack, in order.
+    var allSlices: [StackSlice] { stacks.flatMap(\.slices) }
   }
 
-  /// The stack of a series' instances; `frameRate` false when only the slices are wanted (a series
-  /// growing as it is retrieved).
-  static func stack(_ instances: [SliceOrder.Slice], frameRate wantsRate: Bool = true) -> Stack {
-    var stack = Stack()
-    stack.spacingNote = spacingNote(instances.map(\.position))
-    stack.slices.reserveCapacity(instances.count)
+  /// The stacks of a series' instances (in the archive's reading order, where each plane's slices follow
+  /// one another); `frameRate` false when only the slices are wanted (a series growing as it is retrieved).
+  static func stacks(_ instances: [SliceOrder.Slice], frameRate wantsRate: Bool = true) -> Stacks {
+    var out = Stacks()
     var rateRead = !wantsRate
-    for instance in instances {
-      let frames = instance.frames ?? framesFromHeader(instance)
-      stack.slices += (0..<frames).map { StackSlice(path: instance.path, frame: $0) }
-      if frames > 1 && !rateRead {
-        rateRead = true
-        stack.frameRate = (try? DICOMFile.read(path: instance.path, options: .headerOnly)).flatMap {
-          frameRate($0.dataset)
+    var start = instances.startIndex
+    while start < instances.endIndex {
+      let plane = planeKey(instances[start])
+      var end = start + 1
+      while end < instances.endIndex, planeKey(instances[end]) == plane { end += 1 }
+      let members = instances[start..<end]
+      var stack = ViewerStack(
+        slices: [], spacingNote: spacingNote(members.map(\.position)), plane: plane.flatMap(planeName))
+      for instance in members {
+        let frames = instance.frames ?? framesFromHeader(instance)
+        stack.slices += (0..<frames).map { StackSlice(path: instance.path, frame: $0) }
+        if frames > 1 && !rateRead {
+          rateRead = true
+          out.frameRate = (try? DICOMFile.read(path: instance.path, options: .headerOnly)).flatMap {
+            frameRate($0.dataset)
+          }
         }
       }
+      out.stacks.append(stack)
+      start = end
     }
-    return stack
+    out.largest = out.stacks.indices.max { out.stacks[$0].slices.count < out.stacks[$1].slices.count } ?? 0
+    return out
+  }
+
+  /// The plane a slice belongs to; nil for one without a position (those make one stack of their own).
+  static func planeKey(_ slice: SliceOrder.Slice) -> String? {
+    slice.position == nil ? nil : slice.orientation
+  }
+
+  /// What a radiologist calls a plane: the patient axis its normal runs closest to (PS3.3 C.7.6.2.1.1),
+  /// or oblique when none is within about 10 degrees (cosine 0.985).
+  static func planeName(_ key: String) -> String? {
+    let o = key.split(separator: "\\").compactMap { Double($0) }
+    guard o.count == 6 else { return nil }
+    let normal = [o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]].map(abs)
+    guard let axis = normal.indices.max(by: { normal[$0] < normal[$1] }) else { return nil }
+    guard normal[axis] >= 0.985 else { return "OBL" }
+    return ["SAG", "COR", "AX"][axis]
   }
 
   /// Frames of an object indexed before the index kept them: one for single-frame classes, else its header's.

@@ -71,15 +71,23 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     model.screen = .series
     model.status = listStatus(model)
     return []
-  case .pathsLoaded(let seriesUID, let slices):
+  case .pathsLoaded(let seriesUID, let stacks):
     for i in model.panes.indices where model.panes[i].series.seriesInstanceUID == seriesUID {
       var v = model.panes[i]
-      guard !slices.isEmpty, slices != v.slices else { continue }
-      // The slice shown stays shown; the count grows.
+      let slices = stacks.map(\.slices)
+      guard slices.contains(where: { !$0.isEmpty }), slices != v.stacks.map(\.slices) else { continue }
+      // The slice shown stays shown, in whichever stack now holds it; the counts grow.
       let shown = v.current
-      v.slices = slices
-      v.index = shown.flatMap { slices.firstIndex(of: $0) } ?? min(v.index, slices.count - 1)
-      v.series.instanceCount = Set(slices.map(\.path)).count
+      let (oldStack, oldIndex) = (v.stackIndex, v.index)
+      v.stacks = stacks
+      if let shown, let s = slices.firstIndex(where: { $0.contains(shown) }) {
+        v.stackIndex = s
+        v.index = slices[s].firstIndex(of: shown) ?? 0
+      } else {
+        v.stackIndex = min(oldStack, stacks.count - 1)
+        v.index = min(oldIndex, max(0, v.slices.count - 1))
+      }
+      v.series.instanceCount = Set(slices.joined().map(\.path)).count
       model.panes[i] = v
     }
     return []
@@ -491,6 +499,13 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
     case .nextPane:
       guard !model.panes.isEmpty else { return [] }
       model.activePane = (model.activePane + count) % model.panes.count
+      return []
+    case .nextStack, .previousStack:
+      // Another plane of the series (its scout, another localizer), where the reader left it.
+      guard var v = model.viewer, v.stacks.count > 1 else { return [] }
+      let step = action == .nextStack ? count : -count
+      v.stackIndex = ((v.stackIndex + step) % v.stacks.count + v.stacks.count) % v.stacks.count
+      model.viewer = v
       return []
     case .nextSeries, .previousSeries:
       guard let v = model.viewer, !model.series.isEmpty else { return [] }

@@ -26,18 +26,21 @@ import Testing
     let slice = { (path: String, sopClass: String, frames: Int?) in
       SliceOrder.Slice(path: path, sopClassUID: sopClass, orientation: nil, position: nil, frames: frames)
     }
-    let stack = SeriesStack.stack([
+    let stack = SeriesStack.stacks([
       slice(dir.file("missing-ct-1.dcm"), "1.2.840.10008.5.1.4.1.1.2", nil),
       slice(cine, "1.2.840.10008.5.1.4.1.1.7.2", nil),
       slice(dir.file("missing-ct-2.dcm"), "1.2.840.10008.5.1.4.1.1.2", nil),
     ])
-    #expect(stack.slices.count == 32)
+    #expect(stack.stacks.count == 1, "none has a position: one stack")
+    #expect(stack.allSlices.count == 32)
     #expect(
-      stack.slices[1] == StackSlice(path: cine, frame: 0) && stack.slices[30] == StackSlice(path: cine, frame: 29))
+      stack.allSlices[1] == StackSlice(path: cine, frame: 0) && stack.allSlices[30] == StackSlice(path: cine, frame: 29)
+    )
     #expect(stack.frameRate == 25, "Frame Time 40 ms")
     // Frames the index knows: the file is not opened to count them.
-    let indexed = SeriesStack.stack([slice(dir.file("missing-us.dcm"), "1.2.840.10008.5.1.4.1.1.3.1", 5)])
-    #expect(indexed.slices.count == 5 && indexed.slices.last == StackSlice(path: dir.file("missing-us.dcm"), frame: 4))
+    let indexed = SeriesStack.stacks([slice(dir.file("missing-us.dcm"), "1.2.840.10008.5.1.4.1.1.3.1", 5)])
+    #expect(
+      indexed.allSlices.count == 5 && indexed.allSlices.last == StackSlice(path: dir.file("missing-us.dcm"), frame: 4))
   }
 
   @Test func each_slice_renders_its_own_frame() throws {
@@ -77,9 +80,86 @@ import Testing
     var m = UpdateTests.viewerModel()
     m.size = (120, 30)
     m.screen = .viewer
-    m.viewer?.spacingNote = "gap"
+    m.viewer?.stacks[0].spacingNote = "gap"
     m.viewer?.slice = SliceInfo(window: nil, sliceLocation: -10, thickness: 2.5, isLossy: false, rows: 8, columns: 8)
     let corner = ScreenText.lines(m, keymap: try UpdateTests.keymap("default")).joined(separator: "\n")
     #expect(corner.contains("Loc -10 mm  Th 2.5 mm  [gap]"), "\(corner)")
+  }
+
+  static let axial = "1.0000\\0.0000\\0.0000\\0.0000\\1.0000\\0.0000"
+  static let sagittal = "0.0000\\1.0000\\0.0000\\0.0000\\0.0000\\-1.0000"
+
+  @Test func a_series_of_a_scout_and_an_axial_stack_is_two_stacks_opened_on_the_axial_one() throws {
+    let ct = "1.2.840.10008.5.1.4.1.1.2"
+    let scout = SliceOrder.Slice(
+      path: "/scout.dcm", sopClassUID: ct, orientation: Self.sagittal, position: 0, frames: 1)
+    let axial = (0..<20).map {
+      SliceOrder.Slice(
+        path: "/ax\($0).dcm", sopClassUID: ct, orientation: Self.axial, position: Double($0) * 2.5, frames: 1)
+    }
+    let split = SeriesStack.stacks(SliceOrder.ordered([scout] + axial))
+    #expect(split.stacks.map(\.slices.count) == [1, 20])
+    #expect(split.stacks.map(\.plane) == ["SAG", "AX"])
+    #expect(split.largest == 1, "the axial slices, not their scout")
+    #expect(split.stacks[1].slices.first?.path == "/ax0.dcm")
+  }
+
+  @Test func the_plane_is_named_by_the_axis_its_normal_runs_along() {
+    #expect(SeriesStack.planeName(Self.axial) == "AX")
+    #expect(SeriesStack.planeName(Self.sagittal) == "SAG")
+    #expect(SeriesStack.planeName("1\\0\\0\\0\\0\\-1") == "COR")
+    // Tilted 30 degrees about the x axis: oblique.
+    #expect(SeriesStack.planeName("1\\0\\0\\0\\0.866\\0.5") == "OBL")
+    // Tilted 5 degrees: still axial (a gantry tilt).
+    #expect(SeriesStack.planeName("1\\0\\0\\0\\0.9962\\0.0872") == "AX")
+    #expect(SeriesStack.planeName("garbage") == nil)
+  }
+
+  @Test func the_reader_moves_between_stacks_each_where_it_was_left() throws {
+    let keys = try UpdateTests.keymap("default")
+    var m = UpdateTests.viewerModel()
+    m.screen = .viewer
+    m.size = (120, 30)
+    let stacks = [
+      ViewerStack(slices: [StackSlice(path: "/scout.dcm", frame: 0)], plane: "SAG"),
+      ViewerStack(slices: (0..<20).map { StackSlice(path: "/ax\($0).dcm", frame: 0) }, plane: "AX"),
+    ]
+    m.viewer = Viewer(study: m.viewer!.study, series: m.viewer!.series, stacks: stacks, shown: 1)
+    for _ in 0..<5 { _ = update(&m, .key("Down"), keymap: keys) }
+    #expect(m.viewer?.current?.path == "/ax5.dcm")
+    let corner = { ScreenText.lines(m, keymap: keys)[m.size.rows - 4] }
+    #expect(corner().hasPrefix("Im 6/20  Stack 2/2 AX"), "\(corner())")
+    _ = update(&m, .key("}"), keymap: keys)
+    #expect(m.viewer?.current?.path == "/scout.dcm")
+    #expect(corner().hasPrefix("Im 1/1  Stack 1/2 SAG"), "\(corner())")
+    _ = update(&m, .key("{"), keymap: keys)
+    #expect(m.viewer?.current?.path == "/ax5.dcm", "back where the reader left the axial stack")
+  }
+
+  @Test func a_growing_series_keeps_the_slice_shown_in_whichever_stack_holds_it() throws {
+    let keys = try UpdateTests.keymap("default")
+    var m = UpdateTests.viewerModel(slices: 3)
+    m.viewer?.index = 2
+    let shown = m.viewer!.current!
+    let grown = [
+      ViewerStack(slices: [StackSlice(path: "/scout.dcm", frame: 0)], plane: "SAG"),
+      ViewerStack(slices: [StackSlice(path: "/new.dcm", frame: 0)] + m.viewer!.slices, plane: "AX"),
+    ]
+    _ = update(&m, .pathsLoaded(seriesInstanceUID: m.viewer!.series.seriesInstanceUID, grown), keymap: keys)
+    #expect(m.viewer?.current == shown && m.viewer?.stackIndex == 1 && m.viewer?.index == 3)
+  }
+
+  @Test func the_corner_never_gives_a_neighbouring_slice_s_location_beside_this_slice_s_number() throws {
+    let keys = try UpdateTests.keymap("default")
+    var m = UpdateTests.viewerModel()
+    m.size = (120, 30)
+    m.screen = .viewer
+    let first = m.viewer?.current
+    m.viewer?.slice?.describes = first
+    let corner = { ScreenText.lines(m, keymap: keys)[m.size.rows - 4] }
+    #expect(corner().contains("Loc 12.5 mm"), "\(corner())")
+    // The next slice's number at once; its location when its picture has been drawn.
+    _ = update(&m, .key("Down"), keymap: keys)
+    #expect(corner().hasPrefix("Im 2/40") && !corner().contains("Loc"), "\(corner())")
   }
 }

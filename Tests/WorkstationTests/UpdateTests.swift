@@ -471,7 +471,10 @@ import Testing
         &m,
         .pathsLoaded(
           seriesInstanceUID: "1.2.1.1",
-          ["/s0.dcm", "/new.dcm", "/s1.dcm", "/s2.dcm", "/z.dcm"].map { StackSlice(path: $0, frame: 0) }),
+          [
+            ViewerStack(
+              slices: ["/s0.dcm", "/new.dcm", "/s1.dcm", "/s2.dcm", "/z.dcm"].map { StackSlice(path: $0, frame: 0) })
+          ]),
         keymap: keys
       ).isEmpty)
     #expect(m.viewer?.index == 2 && m.viewer?.paths.count == 5)
