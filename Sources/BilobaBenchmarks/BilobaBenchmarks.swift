@@ -23,7 +23,7 @@ struct BilobaBenchmarks {
       default:
         FileHandle.standardError.write(
           Data(
-            "usage: BilobaBenchmarks [--files N] [--repeats N] [--dir DIR] [--only parse|pixels|graphics|archive|network|workstation|deidentify]\n"
+            "usage: BilobaBenchmarks [--files N] [--repeats N] [--dir DIR] [--only parse|pixels|graphics|archive|network|workstation|deidentify|images]\n"
               .utf8))
         exit(2)
       }
@@ -56,6 +56,11 @@ struct BilobaBenchmarks {
     }
     if only == nil || only == "deidentify" {
       for figure in try DeidentificationBenchmark.run(paths: paths, repeats: repeats, directory: directory) {
+        print(figure.line)
+      }
+    }
+    if only == nil || only == "images" {
+      for figure in try DisplayResolutionBenchmark.run(repeats: repeats, directory: directory + "-images") {
         print(figure.line)
       }
     }

@@ -35,20 +35,41 @@ public struct DICOMImage: Sendable {
     CodecRegistry.isLossy(transferSyntax) || dataset.string(Tag.lossyImageCompression) == "01"
   }
 
-  /// Decodes one frame (0-based) to exact stored values.
-  public func decodeFrame(_ index: Int) throws(ImagingError) -> DecodedFrame {
+  /// The factor to decode at for a display of `shown` pixels: the largest power of two (up to 64) by which
+  /// the image, its size rounded up, still has at least those pixels.
+  public func downscale(toShow shown: (width: Int, height: Int)) -> Int {
+    let (columns, rows) = (pixel.columns, pixel.rows)
+    var factor = 1
+    while factor < 64, (columns + 2 * factor - 1) / (2 * factor) >= shown.width,
+      (rows + 2 * factor - 1) / (2 * factor) >= shown.height
+    {
+      factor *= 2
+    }
+    return factor
+  }
+
+  /// Decodes one frame (0-based) to exact stored values; with `downscale` (a power of two) at about that
+  /// fraction of its size a side, for a display smaller than the image (`DecodedFrame.downscale` says
+  /// what it got: palette indices and unsigned 32-bit patterns are never averaged, so stay whole).
+  public func decodeFrame(_ index: Int, downscale: Int = 1) throws(ImagingError) -> DecodedFrame {
     guard (0..<frameCount).contains(index) else { throw ImagingError.frameOutOfRange(index: index, count: frameCount) }
     guard let element = dataset[.pixelData] else { throw ImagingError.noPixelData }
+    var factor = 1
+    if !pixel.isPalette && !(pixel.bitsAllocated == 32 && !pixel.isSigned) {
+      while factor * 2 <= downscale { factor *= 2 }
+    }
     if case .fragments = element.value {
       let bytes: [UInt8]
       do { bytes = try dataset.encapsulatedFrame(index) } catch { throw ImagingError.dataset(error) }
-      return try CodecRegistry.codec(for: transferSyntax).decode(bytes, description: pixel, limits: limits)
+      return try CodecRegistry.codec(for: transferSyntax).decode(
+        bytes, description: pixel, limits: limits, downscale: factor)
     }
     guard !transferSyntax.isEncapsulated || transferSyntax.uid == "1.2.840.10008.1.2.1.98" else {
       throw ImagingError.codec(transferSyntax.name, reason: "pixel data is not encapsulated")
     }
     let (bytes, bitOffset) = try nativeFrameBytes(index, element: element)
-    return try NativeCodec().decode(bytes, bitOffset: bitOffset, description: pixel)
+    if factor > 1 && bitOffset == 0 { return try NativeCodec().decode(bytes, description: pixel, downscale: factor) }
+    return AreaAverage.reduce(try NativeCodec().decode(bytes, bitOffset: bitOffset, description: pixel), by: factor)
   }
 
   /// The bytes of a native frame, read from the file alone when the value is still on disk, in

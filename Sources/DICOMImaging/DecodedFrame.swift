@@ -10,6 +10,9 @@ public struct DecodedFrame: Sendable, Equatable {
   public let isSigned: Bool
   /// The photometric interpretation of `values`: codecs that convert colour (JPEG YBR to RGB) say so.
   public var photometric: PhotometricInterpretation
+  /// How many stored pixels a side each value stands for: 1 at full resolution, 2 or more when the frame
+  /// was decoded for a smaller display (a JPEG 2000 resolution level, JPEG DCT scaling, area averages).
+  public var downscale = 1
 
   public init(
     width: Int, height: Int, samplesPerPixel: Int, values: [Int32], bitsStored: Int, isSigned: Bool,

@@ -75,7 +75,8 @@ public enum DisplayPipeline {
   ) {
     guard options.overlays, !planes.isEmpty, pixels.count == frame.width * frame.height * channels else { return }
     OverlayPlane.draw(
-      planes, over: &pixels, width: frame.width, height: frame.height, channels: channels, imageFrame: frameIndex)
+      planes, over: &pixels, width: frame.width, height: frame.height, channels: channels, imageFrame: frameIndex,
+      downscale: frame.downscale)
   }
 
   /// A VOI as a function from modality value to [0, 1].

@@ -15,8 +15,16 @@ public struct FrameReference: Hashable, Sendable {
 
 /// Decoded frames kept for reuse, bounded in bytes and, where only a few are wanted, in number; least
 /// recently used evicted first. Safe to share between threads (the series decoder fills it from several).
+/// A frame decoded for a smaller display is kept apart from the whole one, by the factor asked for.
 public final class FrameCache: Sendable {
-  public typealias Key = FrameReference
+  public struct Key: Hashable, Sendable {
+    public let reference: FrameReference
+    public let downscale: Int
+    public init(reference: FrameReference, downscale: Int = 1) {
+      self.reference = reference
+      self.downscale = downscale
+    }
+  }
 
   struct State {
     var entries: [Key: (frame: DecodedFrame, stamp: UInt64)] = [:]
@@ -35,8 +43,9 @@ public final class FrameCache: Sendable {
 
   public var bytes: Int { state.withLock { $0.bytes } }
 
-  public func get(_ key: Key) -> DecodedFrame? {
-    state.withLock { s in
+  public func get(_ reference: FrameReference, downscale: Int = 1) -> DecodedFrame? {
+    let key = Key(reference: reference, downscale: downscale)
+    return state.withLock { s in
       guard let entry = s.entries[key] else { return nil }
       s.clock += 1
       s.entries[key] = (entry.frame, s.clock)
@@ -44,7 +53,8 @@ public final class FrameCache: Sendable {
     }
   }
 
-  public func put(_ key: Key, _ frame: DecodedFrame) {
+  public func put(_ reference: FrameReference, downscale: Int = 1, _ frame: DecodedFrame) {
+    let key = Key(reference: reference, downscale: downscale)
     let size = Self.size(of: frame)
     guard size <= capacity else { return }
     state.withLock { s in

@@ -6,6 +6,18 @@ public protocol FrameCodec: Sendable {
   var name: String { get }
   func decode(_ data: [UInt8], description: ImagePixelDescription, limits: ImagingLimits) throws(ImagingError)
     -> DecodedFrame
+  /// The frame at about 1/`downscale` of its size a side (rounded up): codecs that can skip detail
+  /// (JPEG 2000 resolution levels, JPEG DCT scaling) do; the others decode whole and average areas.
+  func decode(_ data: [UInt8], description: ImagePixelDescription, limits: ImagingLimits, downscale: Int)
+    throws(ImagingError) -> DecodedFrame
+}
+
+extension FrameCodec {
+  public func decode(_ data: [UInt8], description: ImagePixelDescription, limits: ImagingLimits, downscale: Int)
+    throws(ImagingError) -> DecodedFrame
+  {
+    AreaAverage.reduce(try decode(data, description: description, limits: limits), by: downscale)
+  }
 }
 
 extension FrameCodec {

@@ -18,6 +18,14 @@ struct OpenJPEGCodec: FrameCodec {
   func decode(_ data: [UInt8], description d: ImagePixelDescription, limits: ImagingLimits) throws(ImagingError)
     -> DecodedFrame
   {
+    try decode(data, description: d, limits: limits, downscale: 1)
+  }
+
+  /// Skips the finest resolution levels the codestream has for a smaller display (each halves each side),
+  /// and averages areas for what is left of the factor.
+  func decode(_ data: [UInt8], description d: ImagePixelDescription, limits: ImagingLimits, downscale: Int)
+    throws(ImagingError) -> DecodedFrame
+  {
     let context = Context(data)
     let user = Unmanaged.passUnretained(context).toOpaque()
     let isJP2 = data.count >= 12 && data[0..<4] == [0, 0, 0, 0x0C] && data[4..<8] == [0x6A, 0x50, 0x20, 0x20]
@@ -75,10 +83,18 @@ struct OpenJPEGCodec: FrameCodec {
     }
     defer { opj_image_destroy(image) }
     // Check what the header promises before OpenJPEG allocates the pixels.
-    let width = Int(image.pointee.x1) - Int(image.pointee.x0)
-    let height = Int(image.pointee.y1) - Int(image.pointee.y0)
+    let fullWidth = Int(image.pointee.x1) - Int(image.pointee.x0)
+    let fullHeight = Int(image.pointee.y1) - Int(image.pointee.y0)
     let components = Int(image.pointee.numcomps)
-    try checkSize(width: width, height: height, samples: components, d)
+    try checkSize(width: fullWidth, height: fullHeight, samples: components, d)
+    // Levels to skip: as many as halve the size within the factor and the codestream has (OpenJPEG
+    // refuses a factor beyond a tile-component's levels).
+    var levels = 0
+    while 2 << levels <= downscale { levels += 1 }
+    while levels > 0 && opj_set_decoded_resolution_factor(codec, OPJ_UINT32(levels)) == 0 { levels -= 1 }
+    let scale = 1 << levels
+    let width = (fullWidth + scale - 1) / scale
+    let height = (fullHeight + scale - 1) / scale
     guard opj_decode(codec, stream, image) != 0, opj_end_decompress(codec, stream) != 0 else {
       throw ImagingError.codec(name, reason: context.lastError.isEmpty ? "decoding failed" : context.lastError)
     }
@@ -109,8 +125,10 @@ struct OpenJPEGCodec: FrameCodec {
     if d.isSigned && !signedInCodestream { signExtend(&values, bits: d.bitsStored) }
     let photometric: PhotometricInterpretation =
       d.photometric == .ybrICT || d.photometric == .ybrRCT ? .rgb : d.photometric
-    return DecodedFrame(
+    var frame = DecodedFrame(
       width: width, height: height, samplesPerPixel: components, values: values,
       bitsStored: d.bitsStored, isSigned: d.isSigned, photometric: photometric)
+    frame.downscale = scale
+    return AreaAverage.reduce(frame, by: downscale / scale)
   }
 }

@@ -62,21 +62,24 @@ public struct OverlayPlane: Sendable, Equatable {
   }
 
   /// The raster with every set bit drawn at full brightness, as DCMTK's dcmj2pnm draws graphic overlays
-  /// by default ("Replace" with foreground density 1).
+  /// by default ("Replace" with foreground density 1). Over a frame decoded at 1/`downscale` a side, a
+  /// pixel is drawn when any bit of the block it stands for is set (a one-pixel line stays visible).
   public static func draw(
     _ planes: [OverlayPlane], over pixels: inout [UInt8], width: Int, height: Int,
-    channels: Int, imageFrame: Int
+    channels: Int, imageFrame: Int, downscale: Int = 1
   ) {
+    let f = max(1, downscale)
     for plane in planes {
-      guard let f = plane.overlayFrame(for: imageFrame) else { continue }
+      guard let frame = plane.overlayFrame(for: imageFrame) else { continue }
       let x0 = max(0, plane.originColumn - 1)
       let y0 = max(0, plane.originRow - 1)
-      let x1 = min(width, plane.originColumn - 1 + plane.columns)
-      let y1 = min(height, plane.originRow - 1 + plane.rows)
+      let x1 = min(width * f, plane.originColumn - 1 + plane.columns)
+      let y1 = min(height * f, plane.originRow - 1 + plane.rows)
       guard x0 < x1, y0 < y1 else { continue }
       for y in y0..<y1 {
-        for x in x0..<x1 where plane.isSet(x: x, y: y, overlayFrame: f) {
-          for c in 0..<channels { pixels[(y * width + x) * channels + c] = 255 }
+        for x in x0..<x1 where plane.isSet(x: x, y: y, overlayFrame: frame) {
+          let i = (y / f * width + x / f) * channels
+          for c in 0..<channels { pixels[i + c] = 255 }
         }
       }
     }

@@ -15,7 +15,7 @@ struct SampleUnpacker {
 
   /// Unpacks `count` samples starting at byte `offset` (or bit `offset` for BitsAllocated 1).
   func unpack(_ bytes: [UInt8], offset: Int = 0, count: Int) -> [Int32] {
-    if bitsAllocated == 16 && bitsStored == 16 && highBit == 15 {
+    if bitsAllocated == 16 && bitsStored <= 16 && highBit < 16 && highBit + 1 >= bitsStored {
       return unpack16(bytes, offset: offset, count: count)
     }
     var out = [Int32](repeating: 0, count: count)
@@ -70,18 +70,23 @@ struct SampleUnpacker {
     return out
   }
 
-  /// The common case (CT, MR): whole 16-bit words, loaded directly so the loop vectorises.
+  /// The common case (CT, MR, DX: 12 to 16 bits stored in 16): 16-bit words loaded directly, the stored
+  /// bits moved to the top of 32 and back down (arithmetic shift for signed), so the loop vectorises.
   private func unpack16(_ bytes: [UInt8], offset: Int, count: Int) -> [Int32] {
-    bytes.withUnsafeBytes { raw in
+    let up = UInt32(31 - highBit)
+    let down = UInt32(32 - bitsStored)
+    return bytes.withUnsafeBytes { raw in
       [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
         let base = raw.baseAddress! + offset
         if isSigned {
           for i in 0..<count {
-            buffer[i] = Int32(Int16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
+            let word = UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+            buffer[i] = Int32(bitPattern: word << up) >> down
           }
         } else {
           for i in 0..<count {
-            buffer[i] = Int32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+            let word = UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+            buffer[i] = Int32(bitPattern: (word << up) >> down)
           }
         }
         initialized = count

@@ -9,6 +9,14 @@ struct TurboJPEGCodec: FrameCodec {
   func decode(_ data: [UInt8], description d: ImagePixelDescription, limits: ImagingLimits) throws(ImagingError)
     -> DecodedFrame
   {
+    try decode(data, description: d, limits: limits, downscale: 1)
+  }
+
+  /// Scales in the inverse DCT for a smaller display (1/2, 1/4 or 1/8 a side: fewer coefficients and
+  /// pixels to compute), and averages areas for what is left of the factor.
+  func decode(_ data: [UInt8], description d: ImagePixelDescription, limits: ImagingLimits, downscale: Int)
+    throws(ImagingError) -> DecodedFrame
+  {
     guard let handle = tjInitDecompress() else { throw ImagingError.codec(name, reason: "cannot initialise") }
     defer { tjDestroy(handle) }
     var source = JPEGColourSpace.stream(data, photometric: d.photometric)
@@ -24,6 +32,10 @@ struct TurboJPEGCodec: FrameCodec {
     let samples = gray ? 1 : 3
     // Check the header before letting the library allocate anything for the pixels.
     try checkSize(width: Int(width), height: Int(height), samples: samples, d)
+    let scale = downscale >= 8 ? 8 : downscale >= 4 ? 4 : downscale >= 2 ? 2 : 1
+    // libjpeg-turbo's scaled size (TJSCALED): rounded up.
+    width = (width + Int32(scale) - 1) / Int32(scale)
+    height = (height + Int32(scale) - 1) / Int32(scale)
     var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * samples)
     let format = gray ? TJPF_GRAY : TJPF_RGB
     let status = source.withUnsafeMutableBufferPointer { src in
@@ -34,9 +46,11 @@ struct TurboJPEGCodec: FrameCodec {
       }
     }
     guard status == 0 else { throw ImagingError.codec(name, reason: message(handle)) }
-    return DecodedFrame(
+    var frame = DecodedFrame(
       width: Int(width), height: Int(height), samplesPerPixel: samples, values: pixels.map(Int32.init),
       bitsStored: 8, isSigned: false, photometric: gray ? d.photometric : .rgb)
+    frame.downscale = scale
+    return AreaAverage.reduce(frame, by: downscale / scale)
   }
 
   private func message(_ handle: tjhandle) -> String { String(cString: tjGetErrorStr2(handle)) }

@@ -110,3 +110,66 @@ extension SyntheticData {
     return ds
   }
 }
+
+extension SyntheticData {
+  /// A projection radiograph's size and texture (a digital X-ray or mammogram, 12 bits in 16): smooth
+  /// anatomy-like shapes under quantum noise, so it compresses about as a real one does (JPEG 2000
+  /// lossless near 2:1), not as a flat test card.
+  public static func radiograph(columns: Int, rows: Int) throws(DICOMError) -> Dataset {
+    var ds = try imageBase("1.2.840.10008.5.1.4.1.1.1.1", number: 7)  // Digital X-Ray, for presentation
+    try ds.set(tag("Modality"), .CS, "DX")
+    try setGrayscaleImage(&ds, rows: rows, columns: columns, bits: 16, signed: false)
+    ds.set(tag("BitsStored"), .US, integers: [UInt16(12)])
+    ds.set(tag("HighBit"), .US, integers: [UInt16(11)])
+    try ds.set(tag("WindowCenter"), .DS, "2048")
+    try ds.set(tag("WindowWidth"), .DS, "4096")
+    var noise: UInt32 = 0x9E37_79B9
+    var values = [UInt16](repeating: 0, count: rows * columns)
+    for y in 0..<rows {
+      let v = Double(y) / Double(rows)
+      for x in 0..<columns {
+        let u = Double(x) / Double(columns)
+        // Soft tissue falling off to the edges, ribs as slow waves, a dense round structure.
+        let body = 1400 * (1 - pow(2 * u - 1, 2)) * (1 - 0.5 * pow(2 * v - 1, 2))
+        let ribs = 300 * max(0, sin(v * 40 + sin(u * 6) * 2))
+        let dx = u - 0.6
+        let dy = v - 0.45
+        let dense = dx * dx + dy * dy < 0.01 ? 900.0 : 0
+        noise = noise &* 1_664_525 &+ 1_013_904_223
+        let grain = Double(noise >> 26) - 32  // +-32: quantum mottle
+        values[y * columns + x] = UInt16(min(4095, max(0, 500 + body + ribs + dense + grain)))
+      }
+    }
+    ds.set(.pixelData, .OW, integers: values)
+    return ds
+  }
+}
+
+extension SyntheticData {
+  /// An ultrasound cine loop (8-bit, 30 frames a second): a sector of speckle that moves from frame to
+  /// frame on a black background, so JPEG compresses it about as it does a real one.
+  public static func ultrasoundCine(frames: Int, size: Int) throws(DICOMError) -> Dataset {
+    var ds = try multiFrame(frames: frames, rows: size, columns: size)
+    try ds.set(.sopClassUID, .UI, "1.2.840.10008.5.1.4.1.1.3.1")  // Ultrasound Multi-frame Image Storage
+    try ds.set(tag("Modality"), .CS, "US")
+    try ds.set(tag("FrameTime"), .DS, "33.3333")
+    var noise: UInt32 = 0x2545_F491
+    var pixels = [UInt8](repeating: 0, count: frames * size * size)
+    for f in 0..<frames {
+      for y in 0..<size {
+        for x in 0..<size {
+          let dx = Double(x - size / 2)
+          let dy = Double(y)
+          let r = (dx * dx + dy * dy).squareRoot()
+          noise = noise &* 1_664_525 &+ 1_013_904_223
+          // Inside a 90-degree sector from the top centre: tissue bands that breathe, speckled.
+          guard r < Double(size) * 0.95, abs(dx) < dy else { continue }
+          let band = 90 + 60 * sin(r / 9 + Double(f) * 0.3)
+          pixels[(f * size + y) * size + x] = UInt8(min(255, max(0, band + Double(noise >> 27) * 4 - 60)))
+        }
+      }
+    }
+    ds.set(Element(tag: .pixelData, vr: .OB, bytes: pixels))
+    return ds
+  }
+}

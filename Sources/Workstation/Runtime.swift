@@ -31,24 +31,27 @@ public final class Runtime: Sendable {
   static let imagesKept = 64
   /// Slices decoded ahead of the reader, in the direction of scrolling.
   public static let readAhead = 4
-  /// Paths being decoded ahead now, each with the signal a render waiting for it gets when it is done.
-  private let readingAhead = Mutex<[StackSlice: DispatchSemaphore]>([:])
+  /// Slices being decoded ahead now, each with the signal a render waiting for it gets when it is done.
+  private let readingAhead = Mutex<[FrameCache.Key: DispatchSemaphore]>([:])
+  /// The factor the last render decoded at: what reading ahead decodes at too.
+  private let lastDownscale = Mutex(1)
 
-  func decoded(_ slice: StackSlice) throws(ImagingError) -> (DICOMImage, DecodedFrame) {
-    if let hit = cached(slice) { return hit }
+  /// A slice decoded at 1/`downscale` a side (a whole one kept already serves any factor).
+  func decoded(_ slice: StackSlice, downscale: Int = 1) throws(ImagingError) -> (DICOMImage, DecodedFrame) {
+    if let hit = cached(slice, downscale: downscale) { return hit }
     // Being decoded ahead already: wait for that decode rather than do it twice.
-    if let ahead = readingAhead.withLock({ $0[slice] }) {
+    if let ahead = readingAhead.withLock({ $0[FrameCache.Key(reference: slice, downscale: downscale)] }) {
       _ = ahead.wait(timeout: .now() + .seconds(5))
-      if let hit = cached(slice) { return hit }
+      if let hit = cached(slice, downscale: downscale) { return hit }
     }
     let image = try header(slice.path)
-    let frame = try image.decodeFrame(slice.frame)
-    keep(slice, image, frame)
+    let frame = try image.decodeFrame(slice.frame, downscale: downscale)
+    frames.put(slice, downscale: downscale, frame)
     return (image, frame)
   }
 
   /// A file's image header, kept: the frames of a multi-frame object share it.
-  private func header(_ path: String) throws(ImagingError) -> DICOMImage {
+  func header(_ path: String) throws(ImagingError) -> DICOMImage {
     let kept = images.withLock { kept -> DICOMImage? in
       guard let i = kept.firstIndex(where: { $0.path == path }) else { return nil }
       let hit = kept.remove(at: i)
@@ -56,46 +59,49 @@ public final class Runtime: Sendable {
       return hit.image
     }
     if let kept { return kept }
-    return try DICOMImage(path: path)
-  }
-
-  private func cached(_ slice: StackSlice) -> (DICOMImage, DecodedFrame)? {
-    guard let frame = frames.get(slice) else { return nil }
-    let image = images.withLock { kept -> DICOMImage? in
-      guard let i = kept.firstIndex(where: { $0.path == slice.path }) else { return nil }
-      let hit = kept.remove(at: i)
-      kept.insert(hit, at: 0)
-      return hit.image
-    }
-    return image.map { ($0, frame) }
-  }
-
-  private func keep(_ slice: StackSlice, _ image: DICOMImage, _ frame: DecodedFrame) {
-    frames.put(slice, frame)
+    let image = try DICOMImage(path: path)
     images.withLock {
-      $0.removeAll { $0.path == slice.path }
-      $0.insert((slice.path, image), at: 0)
+      $0.insert((path, image), at: 0)
       if $0.count > Self.imagesKept { $0.removeLast() }
     }
+    return image
+  }
+
+  private func cached(_ slice: StackSlice, downscale: Int) -> (DICOMImage, DecodedFrame)? {
+    guard let frame = frames.get(slice, downscale: downscale) ?? (downscale > 1 ? frames.get(slice) : nil) else {
+      return nil
+    }
+    return (try? header(slice.path)).map { ($0, frame) }
+  }
+
+  /// The factor to decode a fitted image at: the largest power of two that leaves at least the pixels
+  /// the view shows (`fit` of the whole image); 1 when zoomed, at 1:1 or probing, which need every pixel.
+  static func downscale(for viewer: Viewer, image: DICOMImage, fit: (Int, Int) -> (width: Int, height: Int)) -> Int {
+    guard !viewer.actualSize, viewer.zoom <= 1, viewer.probe == nil else { return 1 }
+    return image.downscale(toShow: fit(image.pixel.columns, image.pixel.rows))
   }
 
   /// Decodes `slices` in the background, in order, into the slices kept, so scrolling on waits for the
-  /// terminal and not for decoding. Frames that fail are left for the render to report.
+  /// terminal and not for decoding (at the factor the view last drew at). Frames that fail are left for
+  /// the render to report.
   public func prefetch(_ slices: [StackSlice]) {
+    let downscale = lastDownscale.withLock { $0 }
     let wanted = slices.filter { slice in
-      cached(slice) == nil
+      let key = FrameCache.Key(reference: slice, downscale: downscale)
+      return cached(slice, downscale: downscale) == nil
         && readingAhead.withLock { ahead in
-          guard ahead[slice] == nil else { return false }
-          ahead[slice] = DispatchSemaphore(value: 0)
+          guard ahead[key] == nil else { return false }
+          ahead[key] = DispatchSemaphore(value: 0)
           return true
         }
     }
     guard !wanted.isEmpty else { return }
     Task.detached(priority: .utility) { [self] in
       for slice in wanted {
-        defer { readingAhead.withLock { $0.removeValue(forKey: slice) }?.signal() }
-        guard let image = try? header(slice.path), let frame = try? image.decodeFrame(slice.frame) else { continue }
-        keep(slice, image, frame)
+        let key = FrameCache.Key(reference: slice, downscale: downscale)
+        defer { readingAhead.withLock { $0.removeValue(forKey: key) }?.signal() }
+        guard let frame = try? header(slice.path).decodeFrame(slice.frame, downscale: downscale) else { continue }
+        frames.put(slice, downscale: downscale, frame)
       }
     }
   }
@@ -264,7 +270,9 @@ public final class Runtime: Sendable {
     guard let paths = try? archive.instancePaths(seriesInstanceUID: uid), !paths.isEmpty else { return nil }
     do throws(ImagingError) {
       let image = try DICOMImage(path: paths[paths.count / 2])
-      let raster = try DisplayPipeline.render(try image.decodeFrame(0), of: image).raster
+      let frame = try image.decodeFrame(
+        0, downscale: image.downscale(toShow: fit(image.pixel.columns, image.pixel.rows)))
+      let raster = try DisplayPipeline.render(frame, of: image).raster
       let size = fit(raster.width, raster.height)
       return Resampler.resize(raster, width: max(1, size.width), height: max(1, size.height))
     } catch {
@@ -300,7 +308,9 @@ public final class Runtime: Sendable {
     }
     do throws(ImagingError) {
       let shown = viewer.slices[viewer.index]
-      let (image, frame) = try decoded(shown)
+      let downscale = Self.downscale(for: viewer, image: try header(shown.path), fit: fit)
+      lastDownscale.withLock { $0 = downscale }
+      let (image, frame) = try decoded(shown, downscale: downscale)
       // An enhanced object's frames each carry their own place, spacing, thickness, rescale and windows.
       let geometry = FrameGeometry(image.dataset, frame: shown.frame)
       let fileWindows = Window.fromFile(image.dataset, frame: shown.frame)

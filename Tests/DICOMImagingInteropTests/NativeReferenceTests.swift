@@ -36,22 +36,8 @@ import Testing
   }
 
   static func readPGM(_ path: String) throws -> (width: Int, height: Int, pixels: [UInt8]) {
-    let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-    var fields: [String] = []
-    var i = 0
-    while fields.count < 4 && i < data.count {
-      while i < data.count && (data[i] == 0x20 || data[i] == 0x0A || data[i] == 0x0D || data[i] == 0x09) { i += 1 }
-      if data[i] == 0x23 { while i < data.count && data[i] != 0x0A { i += 1 }; continue }
-      var token = ""
-      while i < data.count && !(data[i] == 0x20 || data[i] == 0x0A || data[i] == 0x0D || data[i] == 0x09) {
-        token.append(Character(UnicodeScalar(data[i])))
-        i += 1
-      }
-      fields.append(token)
-    }
-    let w = Int(fields[1])!
-    let h = Int(fields[2])!
-    return (w, h, Array(data[(i + 1)...].prefix(w * h)))
+    let pgm = try PNM(path: path)
+    return (pgm.width, pgm.height, pgm.values.map { UInt8(clamping: $0) })
   }
 
   @Test(arguments: [

@@ -1,0 +1,59 @@
+/// Reduces a frame by an integer factor, each output value the rounded mean of the block of stored
+/// values it covers (fewer at the right and bottom edges): how native and other non-scalable data is
+/// brought to display resolution (JPEG 2000 and JPEG scale in their codecs). The size rounds up, as
+/// JPEG 2000's resolution levels do. Works a band of `factor` rows at a time, so uncompressed data can be
+/// unpacked a band at a time too and never whole.
+public enum AreaAverage {
+  public static func reduce(_ frame: DecodedFrame, by factor: Int) -> DecodedFrame {
+    guard factor > 1, frame.width > 0, frame.height > 0 else { return frame }
+    let rowLength = frame.width * frame.samplesPerPixel
+    return frame.values.withUnsafeBufferPointer { v in
+      reduce(like: frame, by: factor) { first, rows, body in
+        body(UnsafeBufferPointer(rebasing: v[(first * rowLength)..<((first + rows) * rowLength)]))
+      }
+    }
+  }
+
+  /// A frame shaped like `frame` (its size, samples and kind of values), reduced, its values given a band
+  /// of rows at a time by `band(firstRow, rowCount, body)`, which passes them to `body`.
+  static func reduce(
+    like frame: DecodedFrame, by factor: Int,
+    band: (Int, Int, (UnsafeBufferPointer<Int32>) -> Void) -> Void
+  ) -> DecodedFrame {
+    let (width, height, s) = (frame.width, frame.height, frame.samplesPerPixel)
+    let w = (width + factor - 1) / factor
+    let h = (height + factor - 1) / factor
+    var values = [Int32](repeating: 0, count: w * h * s)
+    // A band's rows summed column by column first (a loop that vectorises), then each block's columns.
+    var columnSums = [Int64](repeating: 0, count: width * s)
+    values.withUnsafeMutableBufferPointer { out in
+      columnSums.withUnsafeMutableBufferPointer { sum in
+        for by in 0..<h {
+          let rows = min(factor, height - by * factor)
+          band(by * factor, rows) { v in
+            for i in 0..<(width * s) { sum[i] = Int64(v[i]) }
+            for y in 1..<max(1, rows) {
+              let row = y * width * s
+              for i in 0..<(width * s) { sum[i] += Int64(v[row + i]) }
+            }
+          }
+          for bx in 0..<w {
+            let columns = min(factor, width - bx * factor)
+            let count = Int64(rows * columns)
+            for c in 0..<s {
+              var total: Int64 = 0
+              for x in (bx * factor)..<(bx * factor + columns) { total += sum[x * s + c] }
+              // Rounded half away from zero, for negative (signed) values too.
+              out[(by * w + bx) * s + c] = Int32((total >= 0 ? total + count / 2 : total - count / 2) / count)
+            }
+          }
+        }
+      }
+    }
+    var out = DecodedFrame(
+      width: w, height: h, samplesPerPixel: s, values: values, bitsStored: frame.bitsStored,
+      isSigned: frame.isSigned, photometric: frame.photometric)
+    out.downscale = frame.downscale * factor
+    return out
+  }
+}
