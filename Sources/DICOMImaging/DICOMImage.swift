@@ -8,6 +8,10 @@ public struct DICOMImage: Sendable {
   public let limits: ImagingLimits
   /// Its Overlay Planes, read once with the header (their bits are small), drawn at every render.
   public let overlayPlanes: [OverlayPlane]
+  /// Which fragments hold each frame of encapsulated multi-frame data, found once (from the offset
+  /// tables, or the codestreams' markers) rather than at every frame; nil when not found (decoding a
+  /// frame then says why).
+  let frameFragments: [Range<Int>]?
 
   public init(file: DICOMFile, limits: ImagingLimits = .default) throws(ImagingError) {
     try self.init(dataset: file.dataset, transferSyntax: file.transferSyntax, limits: limits)
@@ -26,6 +30,12 @@ public struct DICOMImage: Sendable {
     self.limits = limits
     pixel = try ImagePixelDescription(dataset: dataset, limits: limits)
     overlayPlanes = OverlayPlane.planes(in: dataset)
+    if case .fragments(let pixels)? = dataset[.pixelData]?.value, pixel.numberOfFrames > 1 {
+      frameFragments = try? pixels.fragmentsPerFrame(
+        numberOfFrames: pixel.numberOfFrames, extendedOffsets: try dataset.extendedOffsetTable())
+    } else {
+      frameFragments = nil
+    }
   }
 
   public var frameCount: Int { pixel.numberOfFrames }
@@ -58,9 +68,17 @@ public struct DICOMImage: Sendable {
     if !pixel.isPalette && !(pixel.bitsAllocated == 32 && !pixel.isSigned) {
       while factor * 2 <= downscale { factor *= 2 }
     }
-    if case .fragments = element.value {
-      let bytes: [UInt8]
-      do { bytes = try dataset.encapsulatedFrame(index) } catch { throw ImagingError.dataset(error) }
+    if case .fragments(let pixels) = element.value {
+      var bytes: [UInt8] = []
+      do {
+        if let groups = frameFragments, groups.indices.contains(index) {
+          for i in groups[index] { bytes += try pixels.fragments[i].load() }
+        } else {
+          bytes = try dataset.encapsulatedFrame(index)
+        }
+      } catch {
+        throw ImagingError.dataset(error)
+      }
       return try CodecRegistry.codec(for: transferSyntax).decode(
         bytes, description: pixel, limits: limits, downscale: factor)
     }

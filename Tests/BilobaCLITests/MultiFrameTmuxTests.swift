@@ -96,3 +96,80 @@ import Testing
     try session.wait(for: "Loc \(shown(locations[n - 1])) mm")
   }
 }
+
+/// A 2000-frame object (524 MB of pixel data) scrolled and played in the workstation: only the frames
+/// shown and read ahead are ever in memory.
+@Suite(.serialized) struct LargeMultiFrameTmuxTests {
+  static let frames = 2000
+  static let side = 512
+  /// Resident peak allowed: a quarter of the 500 MiB object (the decoded frames kept are bounded at 16
+  /// and 128 MiB; measured: 42 MiB).
+  static let residentBound = 128 << 20
+
+  /// Writes the object a frame at a time: its header, then the pixel data's element header, then frames.
+  static func write(_ path: String) throws {
+    var ds = try SyntheticData.multiFrame(frames: 1, rows: side, columns: side)
+    ds.remove(.pixelData)
+    try ds.set(Tag.sopClassUID, .UI, "1.2.840.10008.5.1.4.1.1.3.1")  // Ultrasound Multi-frame Image Storage
+    try ds.set(Tag.modality, .CS, "US")
+    try ds.set(Tag.numberOfFrames, .IS, String(frames))
+    try DICOMFile(dataset: ds, transferSyntax: .explicitVRLittleEndian).write(to: path)
+    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    defer { try? out.close() }
+    try out.seekToEnd()
+    let length = UInt32(frames * side * side)
+    // (7FE0,0010) OB with an explicit 32-bit length.
+    try out.write(
+      contentsOf: Data(
+        [0xE0, 0x7F, 0x10, 0x00, 0x4F, 0x42, 0, 0]
+          + (0..<4).map { UInt8(truncatingIfNeeded: length >> (8 * $0)) }))
+    // A gradient, with each frame's number in its top rows so frames differ.
+    var frame = Data((0..<(side * side)).map { UInt8(truncatingIfNeeded: $0 / side) })
+    for f in 0..<frames {
+      frame.replaceSubrange(0..<(side * 8), with: repeatElement(UInt8(truncatingIfNeeded: f), count: side * 8))
+      try out.write(contentsOf: frame)
+    }
+  }
+
+  static func residentPeak(_ pid: String) -> Int {
+    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return -1 }
+    return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1) * 1024
+  }
+
+  @Test func a_2000_frame_object_scrolls_and_plays_with_bounded_memory() throws {
+    guard ProcessRunner.isInstalled("tmux") else {
+      Issue.record("tmux is needed (apt-get install tmux)")
+      return
+    }
+    let dir = try TemporaryDirectory()
+    try FileManager.default.createDirectory(atPath: dir.file("in"), withIntermediateDirectories: true)
+    try Self.write(dir.file("in/long.dcm"))
+    let b = try BuiltProducts.biloba()
+    let imported = try ProcessRunner.run(b, ["import", dir.file("in"), "--archive", dir.file("archive")])
+    try #require(imported.status == 0, "\(imported.stderr)")
+    let session = try WorkstationTmuxTests.Session(
+      "XDG_CONFIG_HOME='\(dir.file("config"))' XDG_DATA_HOME='\(dir.file("data"))' exec '\(b)' --archive '\(dir.file("archive"))' --graphics blocks",
+      columns: 120, rows: 40)
+    try session.wait(for: "PHANTOM")
+    try session.keys("Enter")
+    try session.wait("the series list", until: { $0.contains("#") })
+    try session.keys("Enter")
+    try session.wait(for: "Im 1/\(Self.frames)")
+    for _ in 0..<20 { try session.keys("PageDown") }
+    try session.wait(for: "Im 201/\(Self.frames)")
+    try session.keys("End")
+    try session.wait(for: "Im \(Self.frames)/\(Self.frames)")
+    try session.keys("Home", "c")
+    try session.wait(for: "Cine")
+    usleep(1_500_000)
+    try session.keys("c")
+    let pid = try ProcessRunner.run("tmux", ["display", "-p", "-t", session.name, "#{pane_pid}"]).stdout
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let peak = Self.residentPeak(pid)
+    #expect(
+      peak > 0 && peak < Self.residentBound,
+      "resident peak \(peak >> 20) MiB for a \(Self.frames * Self.side * Self.side >> 20) MiB object")
+    try session.keys("q")
+  }
+}
