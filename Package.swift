@@ -174,6 +174,7 @@ let package = Package(
     .testTarget(
       name: "DICOMImagingInteropTests",
       dependencies: ["DICOMImaging", "DICOM", "RasterCore", "SyntheticData", "TestSupport"],
+      exclude: ["presentation_state.py"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "TerminalGraphicsTests",

@@ -8,6 +8,8 @@ public struct DICOMImage: Sendable {
   public let limits: ImagingLimits
   /// Its Overlay Planes, read once with the header (their bits are small), drawn at every render.
   public let overlayPlanes: [OverlayPlane]
+  /// Its own Display Shutter (PS3.3 C.7.6.11), drawn unless a presentation state gives another.
+  public let shutter: DisplayShutter?
   /// Which fragments hold each frame of encapsulated multi-frame data, found once (from the offset
   /// tables, or the codestreams' markers) rather than at every frame; nil when not found (decoding a
   /// frame then says why).
@@ -30,6 +32,7 @@ public struct DICOMImage: Sendable {
     self.limits = limits
     pixel = try ImagePixelDescription(dataset: dataset, limits: limits)
     overlayPlanes = OverlayPlane.planes(in: dataset)
+    shutter = DisplayShutter(dataset, overlays: overlayPlanes)
     if case .fragments(let pixels)? = dataset[.pixelData]?.value, pixel.numberOfFrames > 1 {
       frameFragments = try? pixels.fragmentsPerFrame(
         numberOfFrames: pixel.numberOfFrames, extendedOffsets: try dataset.extendedOffsetTable())

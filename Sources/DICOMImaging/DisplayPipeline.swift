@@ -1,17 +1,23 @@
 import DICOM
 public import RasterCore
 
-/// What to show: which VOI, whether to invert, and whether to draw the overlay planes over it.
+/// What to show: which VOI, whether to invert, whether to draw the overlay planes over it, and through
+/// which presentation state (its VOI replaces the file's while the VOI is automatic).
 public struct DisplayOptions: Sendable, Equatable {
   public var voi: VOISelection
   public var invert: Bool
   /// Overlay Planes drawn over the image (on by default, as DCMTK and the workstations draw them).
   public var overlays: Bool
+  public var presentationState: PresentationState?
 
-  public init(voi: VOISelection = .automatic, invert: Bool = false, overlays: Bool = true) {
+  public init(
+    voi: VOISelection = .automatic, invert: Bool = false, overlays: Bool = true,
+    presentationState: PresentationState? = nil
+  ) {
     self.voi = voi
     self.invert = invert
     self.overlays = overlays
+    self.presentationState = presentationState
   }
 }
 
@@ -42,6 +48,9 @@ public enum DisplayPipeline {
       }
       if options.invert { pixels = pixels.map { 255 - $0 } }
       drawOverlays(options, image.overlayPlanes, &pixels, frame, channels: 3, frameIndex: frameIndex)
+      image.shutter?.apply(
+        to: &pixels, width: frame.width, height: frame.height, channels: 3, frame: frameIndex,
+        downscale: frame.downscale)
       return RenderedFrame(
         raster: Raster(width: frame.width, height: frame.height, format: .rgb8, pixels: pixels),
         window: nil, isLossy: image.isLossy)
@@ -52,21 +61,55 @@ public enum DisplayPipeline {
       var pixels = rgb.values.map { UInt8(clamping: rgb.numeric($0) >> shift) }
       if options.invert { pixels = pixels.map { 255 - $0 } }
       drawOverlays(options, image.overlayPlanes, &pixels, frame, channels: 3, frameIndex: frameIndex)
+      image.shutter?.apply(
+        to: &pixels, width: frame.width, height: frame.height, channels: 3, frame: frameIndex,
+        downscale: frame.downscale)
       return RenderedFrame(
         raster: Raster(width: frame.width, height: frame.height, format: .rgb8, pixels: pixels),
         window: nil, isLossy: image.isLossy)
     }
-    let modality = try ModalityTransform.from(ds, frame: frameIndex)
-    let (voi, window) = try resolveVOI(
+    // A presentation state for this frame: its modality transform, VOI (while the reader has not chosen
+    // one), presentation LUT, shutter, annotations and rotation replace or add to the image's own.
+    let uid = ds.string(Tag.sopInstanceUID) ?? ""
+    let state = options.presentationState.flatMap { $0.applies(to: uid, frame: frameIndex) ? $0 : nil }
+    let modality: ModalityTransform
+    if let given = state?.modality {
+      modality = given
+    } else {
+      modality = try ModalityTransform.from(ds, frame: frameIndex)
+    }
+    var (voi, window) = try resolveVOI(
       options.voi, frame: frame, image: image, frameIndex: frameIndex,
       modality: modality)
-    let shape = ds.string(Tag.presentationLUTShape)
-    let invert = (image.pixel.isMonochrome1 != (shape == "INVERSE")) != options.invert
-    var pixels = grayscale(frame, modality: modality, voi: voi, invert: invert)
+    if let state, options.voi == .automatic, let given = state.voi(for: uid, frame: frameIndex) {
+      (voi, window) = given
+    }
+    let shape = state.map { $0.presentationLUTShape ?? "IDENTITY" } ?? ds.string(Tag.presentationLUTShape)
+    let invert =
+      (state == nil ? image.pixel.isMonochrome1 != (shape == "INVERSE") : shape == "INVERSE") != options.invert
+    var pixels = grayscale(
+      frame, modality: modality, voi: voi, presentationLUT: state?.presentationLUT, invert: invert)
     drawOverlays(options, image.overlayPlanes, &pixels, frame, channels: 1, frameIndex: frameIndex)
-    return RenderedFrame(
-      raster: Raster(width: frame.width, height: frame.height, format: .gray8, pixels: pixels),
-      window: window, isLossy: image.isLossy)
+    let (width, height) = (frame.width, frame.height)
+    (state == nil ? image.shutter : state?.shutter)?.apply(
+      to: &pixels, width: width, height: height, channels: 1, frame: frameIndex, downscale: frame.downscale)
+    guard let state else {
+      return RenderedFrame(
+        raster: Raster(width: width, height: height, format: .gray8, pixels: pixels), window: window,
+        isLossy: image.isLossy)
+    }
+    let annotations = state.annotations(for: uid, frame: frameIndex)
+    for a in annotations {
+      a.draw(over: &pixels, width: width, height: height, channels: 1, inPixels: true, downscale: frame.downscale)
+    }
+    var raster = SpatialTransform.apply(
+      Raster(width: width, height: height, format: .gray8, pixels: pixels), rotation: state.rotation, flip: state.flip)
+    for a in annotations {
+      a.draw(
+        over: &raster.pixels, width: raster.width, height: raster.height, channels: 1, inPixels: false,
+        downscale: frame.downscale)
+    }
+    return RenderedFrame(raster: raster, window: window, isLossy: image.isLossy)
   }
 
   private static func drawOverlays(
@@ -125,9 +168,19 @@ public enum DisplayPipeline {
   }
 
   /// Builds one table over every stored value the frame can hold, then maps each pixel through it.
-  static func grayscale(_ frame: DecodedFrame, modality: ModalityTransform, voi: VOI, invert: Bool) -> [UInt8] {
+  static func grayscale(
+    _ frame: DecodedFrame, modality: ModalityTransform, voi: VOI, presentationLUT: LookupTable? = nil, invert: Bool
+  ) -> [UInt8] {
+    // A presentation LUT maps the VOI's output, spread over its entries, to P-values.
+    let plut = presentationLUT.map { t in
+      (t, Double(t.entries.count - 1), Double((1 << t.bits) - 1))
+    }
     @inline(__always) func display(_ stored: Int32) -> UInt8 {
-      let y = UInt8(clamping: Int((voi.apply(modality.apply(frame.numeric(stored))) * 255).rounded()))
+      var v = voi.apply(modality.apply(frame.numeric(stored)))
+      if let (table, last, top) = plut {
+        v = Double(table.lookup(table.firstMapped + Int((v * last).rounded()))) / top
+      }
+      let y = UInt8(clamping: Int((v * 255).rounded()))
       return invert ? 255 - y : y
     }
     // Bit patterns of unsigned 32-bit samples do not order as their numbers: no table over a range.

@@ -53,7 +53,7 @@ public struct OverlayPlane: Sendable, Equatable {
   }
 
   /// Whether the overlay's bit is set at image pixel (x, y) in its frame `f`.
-  @inline(__always) private func isSet(x: Int, y: Int, overlayFrame f: Int) -> Bool {
+  @inline(__always) func isSet(x: Int, y: Int, overlayFrame f: Int) -> Bool {
     let r = y - (originRow - 1)
     let c = x - (originColumn - 1)
     guard r >= 0, r < rows, c >= 0, c < columns else { return false }

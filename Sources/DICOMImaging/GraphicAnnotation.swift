@@ -1,0 +1,115 @@
+import DICOM
+import Foundation
+
+/// One item of a presentation state's Graphic Annotation Sequence (PS3.3 C.10.5): graphics drawn over the
+/// image in image pixels (PIXEL) or in fractions of the displayed area (DISPLAY), and text.
+public struct GraphicAnnotation: Sendable {
+  public enum Shape: String, Sendable {
+    case point = "POINT", polyline = "POLYLINE", interpolated = "INTERPOLATED", circle = "CIRCLE", ellipse = "ELLIPSE"
+  }
+
+  public struct Graphic: Sendable {
+    public let shape: Shape
+    /// Points as (column, row): image pixel coordinates (0.0 the top left pixel's outer corner) when
+    /// `inPixels`, else fractions of the displayed area.
+    public let points: [(x: Double, y: Double)]
+    public let inPixels: Bool
+  }
+
+  let images: PresentationState.ImageReferences?
+  public let graphics: [Graphic]
+  public let texts: [String]
+  /// The graphic layer's recommended gray as a P-value (white when it gives none).
+  public let gray: UInt16
+
+  init(_ item: Dataset, images: PresentationState.ImageReferences?, gray: UInt16) {
+    self.images = images
+    self.gray = gray
+    graphics = (item.items(Tag.graphicObjectSequence) ?? []).compactMap { object in
+      guard let shape = object.string(Tag.graphicType).flatMap({ Shape(rawValue: $0.uppercased()) }),
+        let data = object.doubles(Tag.graphicData), data.count >= 2, data.count % 2 == 0, data.allSatisfy(\.isFinite)
+      else { return nil }
+      let points = stride(from: 0, to: data.count, by: 2).map { (x: data[$0], y: data[$0 + 1]) }
+      return Graphic(
+        shape: shape, points: points, inPixels: object.string(Tag.graphicAnnotationUnits)?.uppercased() != "DISPLAY")
+    }
+    texts = (item.items(Tag.textObjectSequence) ?? []).compactMap { $0.string(Tag.unformattedTextValue) }
+  }
+
+  /// The pixels a graphic's outline passes through, in a raster of `width` x `height` where a unit of
+  /// `scale` maps image pixels (or fractions of the area, for DISPLAY units) to raster pixels.
+  static func outline(_ g: Graphic, scaleX: Double, scaleY: Double) -> [(x: Int, y: Int)] {
+    func at(_ p: (x: Double, y: Double)) -> (Int, Int) {
+      (Int((p.x * scaleX).rounded(.down)), Int((p.y * scaleY).rounded(.down)))
+    }
+    switch g.shape {
+    case .point:
+      let (x, y) = at(g.points[0])
+      return (-2...2).flatMap { d in [(x + d, y), (x, y + d)] }
+    case .polyline, .interpolated:
+      guard g.points.count > 1 else { return [at(g.points[0])] }
+      return zip(g.points, g.points.dropFirst()).flatMap { line(at($0), at($1)) }
+    case .circle:
+      guard g.points.count >= 2 else { return [] }
+      let (c, e) = (g.points[0], g.points[1])
+      let r = ((e.x - c.x) * (e.x - c.x) + (e.y - c.y) * (e.y - c.y)).squareRoot()
+      return ellipse(center: c, a: (r, 0), b: (0, r), at: at)
+    case .ellipse:
+      guard g.points.count >= 4 else { return [] }
+      // Major axis end points, then minor axis end points.
+      let c = ((g.points[0].x + g.points[1].x) / 2, (g.points[0].y + g.points[1].y) / 2)
+      let a = (g.points[1].x - c.0, g.points[1].y - c.1)
+      let b = (g.points[3].x - c.0, g.points[3].y - c.1)
+      return ellipse(center: c, a: a, b: b, at: at)
+    }
+  }
+
+  static func ellipse(
+    center c: (x: Double, y: Double), a: (Double, Double), b: (Double, Double),
+    at: ((x: Double, y: Double)) -> (Int, Int)
+  ) -> [(x: Int, y: Int)] {
+    let steps = 180
+    let points = (0...steps).map { i -> (Int, Int) in
+      let t = Double(i) / Double(steps) * 2 * Double.pi
+      return at((c.x + a.0 * cos(t) + b.0 * sin(t), c.y + a.1 * cos(t) + b.1 * sin(t)))
+    }
+    return zip(points, points.dropFirst()).flatMap { line($0, $1) }
+  }
+
+  /// Bresenham's line between two raster pixels, both ends included.
+  static func line(_ p: (Int, Int), _ q: (Int, Int)) -> [(x: Int, y: Int)] {
+    var (x, y) = p
+    let dx = abs(q.0 - x)
+    let dy = -abs(q.1 - y)
+    let sx = x < q.0 ? 1 : -1
+    let sy = y < q.1 ? 1 : -1
+    var error = dx + dy
+    var out: [(x: Int, y: Int)] = []
+    while true {
+      out.append((x, y))
+      if x == q.0 && y == q.1 { break }
+      let e2 = 2 * error
+      if e2 >= dy {
+        error += dy
+        x += sx
+      }
+      if e2 <= dx {
+        error += dx
+        y += sy
+      }
+    }
+    return out
+  }
+
+  /// Draws the graphics given in `units` (pixels before the spatial transformation, display fractions
+  /// after it) over a raster whose pixels stand for `downscale` image pixels a side.
+  func draw(over pixels: inout [UInt8], width: Int, height: Int, channels: Int, inPixels: Bool, downscale: Int) {
+    let value = UInt8(gray >> 8)
+    for g in graphics where g.inPixels == inPixels {
+      let (sx, sy) = inPixels ? (1 / Double(downscale), 1 / Double(downscale)) : (Double(width), Double(height))
+      for (x, y) in Self.outline(g, scaleX: sx, scaleY: sy) where x >= 0 && y >= 0 && x < width && y < height {
+        for c in 0..<channels { pixels[(y * width + x) * channels + c] = value }
+      }
+    }
+  }
+}
