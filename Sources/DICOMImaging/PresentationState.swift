@@ -16,6 +16,8 @@ public struct PresentationState: Sendable, Equatable {
   public let label: String
   public let description: String?
   let references: ImageReferences
+  /// The series of the images it presents.
+  public let referencedSeries: Set<String>
   let modality: ModalityTransform?
   let vois: [(images: ImageReferences?, voi: DisplayPipeline.VOI, window: Window?)]
   /// Presentation LUT Shape: INVERSE inverts, IDENTITY does not (whatever the image's photometric).
@@ -32,6 +34,8 @@ public struct PresentationState: Sendable, Equatable {
     label = ds.string(Tag.contentLabel) ?? "GSPS"
     description = ds.string(Tag.contentDescription)
     var references: ImageReferences = [:]
+    referencedSeries = Set(
+      (ds.items(Tag.referencedSeriesSequence) ?? []).compactMap { $0.string(Tag.seriesInstanceUID) })
     for series in ds.items(Tag.referencedSeriesSequence) ?? [] {
       references.merge(Self.images(series), uniquingKeysWith: { a, b in a.flatMap { x in b.map { x.union($0) } } })
     }

@@ -11,19 +11,29 @@ public enum SpatialTransform {
     var out = [UInt8](repeating: 0, count: r.pixels.count)
     for y in 0..<h {
       for x in 0..<w {
-        var (nx, ny): (Int, Int)
-        switch rotation {
-        case 90: (nx, ny) = (h - 1 - y, x)
-        case 180: (nx, ny) = (w - 1 - x, h - 1 - y)
-        case 270: (nx, ny) = (y, w - 1 - x)
-        default: (nx, ny) = (x, y)
-        }
-        if flip { nx = outW - 1 - nx }
+        let (nx, ny) = point((x, y), width: w, height: h, rotation: rotation, flip: flip)
         let s = (y * w + x) * c
         let d = (ny * outW + nx) * c
         for k in 0..<c { out[d + k] = r.pixels[s + k] }
       }
     }
     return Raster(width: outW, height: outH, format: r.format, pixels: out)
+  }
+}
+
+extension SpatialTransform {
+  /// Where pixel (x, y) of a `width` x `height` picture lands after the same rotation and flip.
+  public static func point(_ p: (x: Int, y: Int), width w: Int, height h: Int, rotation: Int, flip: Bool) -> (
+    x: Int, y: Int
+  ) {
+    var (nx, ny): (Int, Int)
+    switch rotation {
+    case 90: (nx, ny) = (h - 1 - p.y, p.x)
+    case 180: (nx, ny) = (w - 1 - p.x, h - 1 - p.y)
+    case 270: (nx, ny) = (p.y, w - 1 - p.x)
+    default: (nx, ny) = (p.x, p.y)
+    }
+    if flip { nx = (rotation == 90 || rotation == 270 ? h : w) - 1 - nx }
+    return (nx, ny)
   }
 }

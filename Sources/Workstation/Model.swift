@@ -193,6 +193,9 @@ public struct Viewer: Sendable {
   public var invert = false
   /// Overlay Planes drawn over the image (a key turns them off to see what is under them).
   public var overlays = true
+  /// The study's presentation states for this series, and the one applied (nil: none, the image as it is).
+  public var presentationStates: [PresentationChoice] = []
+  public var presentation: Int?
   public var zoom = 1.0
   /// One image pixel to one screen pixel (cropped around the pan point) instead of fitting the area.
   public var actualSize = false
@@ -234,6 +237,17 @@ public struct Viewer: Sendable {
   public var current: StackSlice? { slices.indices.contains(index) ? slices[index] : nil }
 }
 
+/// A presentation state the reader can apply: its file, and the label it is chosen by.
+public struct PresentationChoice: Sendable, Equatable {
+  public var path: String
+  public var label: String
+
+  public init(path: String, label: String) {
+    self.path = path
+    self.label = label
+  }
+}
+
 /// One slice of a stack: a frame of a file (frame 0 of a single-frame one).
 public typealias StackSlice = FrameReference
 
@@ -246,6 +260,8 @@ public struct PanePicture: Sendable, Equatable {
   public var voiSource: VOISelection
   public var invert: Bool
   public var overlays: Bool
+  /// The presentation state applied (its file), if any.
+  public var presentation: String?
   public var zoom: Double
   public var panX: Double
   public var panY: Double
@@ -260,9 +276,14 @@ extension Viewer {
   public var picture: PanePicture {
     PanePicture(
       path: current?.path ?? "", frame: current?.frame ?? 0, window: window, voiSource: voiSource, invert: invert,
-      overlays: overlays,
+      overlays: overlays, presentation: presentationInEffect?.path,
       zoom: zoom, panX: pan.x, panY: pan.y, actualSize: actualSize, probeX: probe?.x, probeY: probe?.y,
       measure: measure)
+  }
+
+  /// The presentation state applied, if the choice is still among the study's.
+  public var presentationInEffect: PresentationChoice? {
+    presentation.flatMap { presentationStates.indices.contains($0) ? presentationStates[$0] : nil }
   }
 
   /// The window in effect: the one chosen, else the one the last render used, else soft tissue.
@@ -304,6 +325,9 @@ public struct SliceInfo: Sendable, Equatable {
   /// The picture on screen is a preview (fewer pixels or grays, sent while keys come faster than full
   /// pictures fit the link); the full one follows when the reader stops.
   public var isPreview = false
+  /// The presentation state's label and its text annotations, when one applies to the slice.
+  public var presentationLabel: String?
+  public var annotationTexts: [String] = []
   /// The part of the image shown, as fractions of its width and height (1 when all of it is).
   public var shownWidth = 1.0
   public var shownHeight = 1.0

@@ -79,6 +79,7 @@ public enum Action: String, Sendable, CaseIterable {
   case nextLayout = "next_layout", nextPane = "next_pane", nextSeries = "next_series", previousSeries =
     "previous_series"
   case nextStack = "next_stack", previousStack = "previous_stack"
+  case presentationState = "presentation_state"
   case probe, probeLeft = "probe_left", probeRight = "probe_right", probeUp = "probe_up", probeDown = "probe_down"
   case privacy
   case overlays
@@ -143,6 +144,7 @@ public enum Action: String, Sendable, CaseIterable {
     case .previousSeries: "previous series in this pane"
     case .nextStack: "next stack of the series (another plane: its scout, a localizer)"
     case .previousStack: "previous stack of the series"
+    case .presentationState: "presentation state: none, then each of the study's by its label"
     case .actualSize: "1:1, one image pixel to one screen pixel (f fits again)"
     case .measure: "distance from the probe's point to where the probe moves, in mm (again: off)"
     case .region: "rectangle from the probe's point: mean, SD and area (again: off)"

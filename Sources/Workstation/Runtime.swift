@@ -31,6 +31,8 @@ public final class Runtime: Sendable {
   static let imagesKept = 64
   /// Slices decoded ahead of the reader, in the direction of scrolling.
   public static let readAhead = 4
+  /// Presentation states read, by file (small, and read again at every render otherwise).
+  let presentationStates = Mutex<[String: PresentationState]>([:])
   /// Slices being decoded ahead now, each with the signal a render waiting for it gets when it is done.
   private let readingAhead = Mutex<[FrameCache.Key: DispatchSemaphore]>([:])
   /// The factor the last render decoded at: what reading ahead decodes at too.
@@ -233,7 +235,9 @@ public final class Runtime: Sendable {
         } catch {
           kept = "audit record not kept: \(error)"
         }
-        return [.seriesOpened(Self.viewer(study, series, instances))] + (kept.map { [.failed($0)] } ?? [])
+        var viewer = Self.viewer(study, series, instances)
+        viewer.presentationStates = presentationStates(studyInstanceUID: studyUID, seriesInstanceUID: seriesUID)
+        return [.seriesOpened(viewer)] + (kept.map { [.failed($0)] } ?? [])
       case .fillPane(let pane, let studyUID, let seriesUID):
         guard let study = model.viewer?.study, study.studyInstanceUID == studyUID,
           let series = model.series.first(where: { $0.seriesInstanceUID == seriesUID })
@@ -241,6 +245,8 @@ public final class Runtime: Sendable {
         let instances = try archive.instances(seriesInstanceUID: seriesUID)
         guard !instances.isEmpty else { return [] }
         var viewer = Self.viewer(study, series, instances)
+        viewer.presentationStates = presentationStates(
+          studyInstanceUID: studyUID, seriesInstanceUID: seriesUID)
         let count = viewer.slices.count
         // A new pane starts level with the active one, in the same place of the stack.
         if let active = model.viewer, active.slices.count > 1 {
@@ -317,11 +323,21 @@ public final class Runtime: Sendable {
       var source = viewer.voiSource
       // A slice with fewer windows than the one chosen on another slice: its first (automatic).
       if case .fileWindow(let n) = source, !fileWindows.indices.contains(n) { source = .automatic }
+      let uid = image.dataset.string(Tag.sopInstanceUID) ?? ""
+      let state = viewer.presentationInEffect.flatMap { presentationState($0.path) }
+        .flatMap { $0.applies(to: uid, frame: shown.frame) ? $0 : nil }
       let rendered = try DisplayPipeline.render(
         frame, of: image, frameIndex: shown.frame,
         options: DisplayOptions(
-          voi: viewer.window.map { .window($0) } ?? source, invert: viewer.invert, overlays: viewer.overlays))
+          voi: viewer.window.map { .window($0) } ?? source, invert: viewer.invert, overlays: viewer.overlays,
+          presentationState: state))
       var raster = rendered.raster
+      // Marks in image pixels land where the state's rotation and flip put those pixels.
+      let place = { (x: Int, y: Int) -> (x: Int, y: Int) in
+        guard let state else { return (x, y) }
+        return SpatialTransform.point(
+          (x, y), width: frame.width, height: frame.height, rotation: state.rotation, flip: state.flip)
+      }
       var probeValue: Double? = nil
       var measured: Measured? = nil
       if let p = viewer.probe, frame.samplesPerPixel == 1, p.x < frame.width, p.y < frame.height {
@@ -333,16 +349,18 @@ public final class Runtime: Sendable {
         case .distance(let x, let y):
           let a = (min(x, frame.width - 1), min(y, frame.height - 1))
           measured = Measurements.distance(from: a, to: p, spacing: spacing)
-          Self.mark(&raster, Measurements.segment(from: a, to: p))
+          Self.mark(&raster, Measurements.segment(from: a, to: p).map(place))
         case .region(let x, let y):
           let a = (min(x, frame.width - 1), min(y, frame.height - 1))
           measured = Measurements.region(from: a, to: p, spacing: spacing, value: value)
           let corners = [(a.0, a.1), (p.x, a.1), (p.x, p.y), (a.0, p.y), (a.0, a.1)]
-          Self.mark(&raster, zip(corners, corners.dropFirst()).flatMap { Measurements.segment(from: $0, to: $1) })
+          Self.mark(
+            &raster, zip(corners, corners.dropFirst()).flatMap { Measurements.segment(from: $0, to: $1) }.map(place))
         case nil:
           break
         }
-        raster = Self.crosshair(raster, x: p.x, y: p.y)
+        let at = place(p.x, p.y)
+        raster = Self.crosshair(raster, x: at.x, y: at.y)
       }
       let imageWidth = Double(raster.width)
       let imageHeight = Double(raster.height)
@@ -379,6 +397,9 @@ public final class Runtime: Sendable {
         isLossy: rendered.isLossy, rows: image.pixel.rows, columns: image.pixel.columns, probeValue: probeValue,
         units: units)
       info.describes = shown
+      // A peer's text: shown only after the one text-safety rule.
+      info.presentationLabel = state.map { TextSafety.text($0.label) }
+      info.annotationTexts = (state?.texts(for: uid, frame: shown.frame) ?? []).map(TextSafety.text)
       info.measured = measured
       info.shownFraction = (shownW / imageWidth, shownH / imageHeight)
       info.fileWindows = fileWindows.enumerated().map { $0.element.explanation ?? "W/L \($0.offset + 1)" }

@@ -260,9 +260,15 @@ public enum ScreenText {
       (v.slice?.isPreview == true ? "  PREVIEW" : "") + (v.slice?.isLossy == true ? "  LOSSY" : "")
       + (model.grayLevels < 256 ? "  \(model.grayLevels) GRAYS" : "")
     let cine = v.cineRate.map { "  Cine \(format($0))/s" } ?? ""
+    // The presentation state applied (the slice's, once drawn), or that the study has some.
+    let presentation =
+      v.presentationStates.isEmpty
+      ? "" : "  PR " + (v.presentationInEffect.map { place?.presentationLabel ?? "\($0.label) n/a" } ?? "off")
     let zoom = v.actualSize ? "1:1" : "\(format(v.zoom * 100))%"
-    let right2 = wl + name + "  Zoom \(zoom)" + (v.invert ? "  INV" : "") + cine + lossy
-    var out = [pair(left1, right1, width), pair(left2, "", width)]
+    let right2 = wl + name + "  Zoom \(zoom)" + (v.invert ? "  INV" : "") + cine + presentation + lossy
+    // The state's text annotations for this slice, beside the series (the picture carries its graphics).
+    let notes = v.presentationInEffect == nil ? "" : (place?.annotationTexts ?? []).joined(separator: "; ")
+    var out = [pair(left1, right1, width), pair(left2, notes, width)]
     let area = max(1, height - 4)
     for _ in 0..<area { out.append("") }
     // Each pane's label over its picture: series, slice, window; the active one marked.

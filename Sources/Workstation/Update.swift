@@ -637,6 +637,18 @@ private func viewerAction(_ model: inout Model, _ action: Action, count: Int) ->
     v.probe = p
     v.measure = isSame ? nil : (action == .measure ? .distance(x: p.x, y: p.y) : .region(x: p.x, y: p.y))
   case .cine: v.cineRate = v.cineRate == nil ? (v.fileFrameRate ?? 10) : nil
+  case .presentationState:
+    // None, then each state by its label; its VOI shows until the reader windows again.
+    guard !v.presentationStates.isEmpty else {
+      model.status = "no presentation state in this study refers to this series"
+      return []
+    }
+    let next = (v.presentation.map { $0 + 1 } ?? 0)
+    v.presentation = next < v.presentationStates.count ? next : nil
+    v.window = nil
+    v.windowName = nil
+    v.voiSource = .automatic
+    model.status = v.presentationInEffect.map { "presentation state \($0.label)" } ?? "no presentation state"
   case .probe:
     let w = v.slice?.columns ?? 512
     let h = v.slice?.rows ?? 512

@@ -1,7 +1,9 @@
-"""Writes a Grayscale Softcopy Presentation State for an image, made with highdicom (VOI, modality and
+"""Writes a Grayscale Softcopy Presentation State for an image (or every image of a folder), made with highdicom (VOI, modality and
 presentation LUTs, annotations) and pydicom (spatial transformation and shutters, which highdicom does
 not write). Usage: presentation_state.py IMAGE OUTPUT MODE[,MODE...]; modes: window, inverse, rescale,
 rotate90, rotate180, rotate270, flip, bitmap, rect, polyline."""
+import glob
+import os
 import sys
 
 import highdicom as hd
@@ -10,7 +12,9 @@ import pydicom
 from pydicom.uid import generate_uid
 
 image_path, output, modes = sys.argv[1], sys.argv[2], set(sys.argv[3].split(","))
-image = pydicom.dcmread(image_path)
+paths = sorted(glob.glob(os.path.join(image_path, "*.dcm"))) if os.path.isdir(image_path) else [image_path]
+images = [pydicom.dcmread(path) for path in paths]
+image = images[0]
 options = {}
 if "window" in modes:
     options["voi_lut_transformations"] = [hd.pr.SoftcopyVOILUTTransformation(window_center=60.0, window_width=180.0)]
@@ -21,7 +25,7 @@ if "polyline" in modes:
     options["graphic_layers"] = [hd.pr.GraphicLayer(layer_name="MARKS", order=1)]
     options["graphic_annotations"] = [
         hd.pr.GraphicAnnotation(
-            referenced_images=[image],
+            referenced_images=images,
             graphic_layer=options["graphic_layers"][0],
             graphic_objects=[
                 hd.pr.GraphicObject(
@@ -38,7 +42,7 @@ if "polyline" in modes:
         )
     ]
 state = hd.pr.GrayscaleSoftcopyPresentationState(
-    referenced_images=[image], series_instance_uid=generate_uid(), series_number=99,
+    referenced_images=images, series_instance_uid=generate_uid(), series_number=99,
     sop_instance_uid=generate_uid(), instance_number=1, manufacturer="peer", manufacturer_model_name="highdicom",
     software_versions=hd.__version__, device_serial_number="1", content_label="READING",
     content_description="as the reader left it",
