@@ -43,7 +43,7 @@ extension LocalArchive {
   /// deflated dataset is inflated no further than them, and 8 MiB of inflated header is the most any
   /// association holds for it: a bomb stops there.
   static let receiveOptions = ReadOptions(
-    stopBeforePixelData: true, limits: Limits(maxDecompressedSize: 8 << 20), stopBeforeTag: Tag(0x0028, 0x0009))
+    stopBeforePixelData: true, limits: Limits(maxDecompressedSize: 8 << 20), stopBeforeTag: Tag.frameIncrementPointer)
 
   /// Starts receiving an object: a file in `incoming/` that takes the dataset's fragments as they arrive.
   public func beginReceiving(

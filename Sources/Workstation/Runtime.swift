@@ -318,7 +318,7 @@ public final class Runtime: Sendable {
       lastDownscale.withLock { $0 = downscale }
       let (image, frame) = try decoded(shown, downscale: downscale)
       // An enhanced object's frames each carry their own place, spacing, thickness, rescale and windows.
-      let geometry = FrameGeometry(image.dataset, frame: shown.frame)
+      let geometry = image.geometry(frame: shown.frame)
       let fileWindows = Window.fromFile(image.dataset, frame: shown.frame)
       var source = viewer.voiSource
       // A slice with fewer windows than the one chosen on another slice: its first (automatic).
@@ -388,14 +388,11 @@ public final class Runtime: Sendable {
         let size = fit(raster.width, raster.height)
         raster = Resampler.resize(raster, width: max(1, size.width), height: max(1, size.height))
       }
-      let units =
-        image.dataset.string(Tag.rescaleType).map { $0 == "HU" ? "HU" : $0 }
-        ?? (image.dataset.string(Tag.modality) == "CT" ? "HU" : nil)
       var info = SliceInfo(
-        window: rendered.window, sliceLocation: image.dataset.double(Tag.sliceLocation) ?? geometry.location,
+        window: rendered.window, sliceLocation: image.location(frame: shown.frame),
         thickness: geometry.sliceThickness,
         isLossy: rendered.isLossy, rows: image.pixel.rows, columns: image.pixel.columns, probeValue: probeValue,
-        units: units)
+        units: image.units(frame: shown.frame).map(TextSafety.text))
       info.describes = shown
       // A peer's text: shown only after the one text-safety rule.
       info.presentationLabel = state.map { TextSafety.text($0.label) }
