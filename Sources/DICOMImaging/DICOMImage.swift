@@ -31,7 +31,7 @@ public struct DICOMImage: Sendable {
     self.transferSyntax = transferSyntax
     self.limits = limits
     pixel = try ImagePixelDescription(dataset: dataset, limits: limits)
-    overlayPlanes = OverlayPlane.planes(in: dataset)
+    overlayPlanes = OverlayPlane.planes(in: dataset, pixel: pixel)
     shutter = DisplayShutter(dataset, overlays: overlayPlanes)
     if case .fragments(let pixels)? = dataset[.pixelData]?.value, pixel.numberOfFrames > 1 {
       frameFragments = try? pixels.fragmentsPerFrame(
@@ -91,6 +91,19 @@ public struct DICOMImage: Sendable {
     let (bytes, bitOffset) = try nativeFrameBytes(index, element: element)
     if factor > 1 && bitOffset == 0 { return try NativeCodec().decode(bytes, description: pixel, downscale: factor) }
     return AreaAverage.reduce(try NativeCodec().decode(bytes, bitOffset: bitOffset, description: pixel), by: factor)
+  }
+
+  /// The overlay planes to draw over a frame: those in the high bits of its pixel data read from it now.
+  func overlays(frame: Int) -> [OverlayPlane] {
+    guard overlayPlanes.contains(where: { $0.embeddedBit != nil }) else { return overlayPlanes }
+    var words: [UInt8]? = nil
+    if let element = dataset[.pixelData], !transferSyntax.isEncapsulated {
+      words = try? nativeFrameBytes(frame, element: element).0
+    }
+    return overlayPlanes.compactMap { plane in
+      guard plane.embeddedBit != nil else { return plane }
+      return words.map { plane.filled(fromPixelWords: $0, imageColumns: pixel.columns, imageRows: pixel.rows) }
+    }
   }
 
   /// The bytes of a native frame, read from the file alone when the value is still on disk, in

@@ -47,7 +47,7 @@ public enum DisplayPipeline {
         pixels[3 * i + 2] = b
       }
       if options.invert { pixels = pixels.map { 255 - $0 } }
-      drawOverlays(options, image.overlayPlanes, &pixels, frame, channels: 3, frameIndex: frameIndex)
+      drawOverlays(options, image, &pixels, frame, channels: 3, frameIndex: frameIndex)
       image.shutter?.apply(
         to: &pixels, width: frame.width, height: frame.height, channels: 3, frame: frameIndex,
         downscale: frame.downscale)
@@ -60,7 +60,7 @@ public enum DisplayPipeline {
       let shift = Int64(max(0, rgb.bitsStored - 8))
       var pixels = rgb.values.map { UInt8(clamping: rgb.numeric($0) >> shift) }
       if options.invert { pixels = pixels.map { 255 - $0 } }
-      drawOverlays(options, image.overlayPlanes, &pixels, frame, channels: 3, frameIndex: frameIndex)
+      drawOverlays(options, image, &pixels, frame, channels: 3, frameIndex: frameIndex)
       image.shutter?.apply(
         to: &pixels, width: frame.width, height: frame.height, channels: 3, frame: frameIndex,
         downscale: frame.downscale)
@@ -89,7 +89,7 @@ public enum DisplayPipeline {
       (state == nil ? image.pixel.isMonochrome1 != (shape == "INVERSE") : shape == "INVERSE") != options.invert
     var pixels = grayscale(
       frame, modality: modality, voi: voi, presentationLUT: state?.presentationLUT, invert: invert)
-    drawOverlays(options, image.overlayPlanes, &pixels, frame, channels: 1, frameIndex: frameIndex)
+    drawOverlays(options, image, &pixels, frame, channels: 1, frameIndex: frameIndex)
     let (width, height) = (frame.width, frame.height)
     (state == nil ? image.shutter : state?.shutter)?.apply(
       to: &pixels, width: width, height: height, channels: 1, frame: frameIndex, downscale: frame.downscale)
@@ -113,10 +113,12 @@ public enum DisplayPipeline {
   }
 
   private static func drawOverlays(
-    _ options: DisplayOptions, _ planes: [OverlayPlane], _ pixels: inout [UInt8], _ frame: DecodedFrame,
+    _ options: DisplayOptions, _ image: DICOMImage, _ pixels: inout [UInt8], _ frame: DecodedFrame,
     channels: Int, frameIndex: Int
   ) {
-    guard options.overlays, !planes.isEmpty, pixels.count == frame.width * frame.height * channels else { return }
+    guard options.overlays, !image.overlayPlanes.isEmpty, pixels.count == frame.width * frame.height * channels
+    else { return }
+    let planes = image.overlays(frame: frameIndex)
     OverlayPlane.draw(
       planes, over: &pixels, width: frame.width, height: frame.height, channels: channels, imageFrame: frameIndex,
       downscale: frame.downscale)

@@ -18,13 +18,31 @@ public struct OverlayPlane: Sendable, Equatable {
   /// Whether the object says how many frames the overlay has (else a single overlay covers every frame).
   let framesGiven: Bool
   let bits: [UInt8]
+  /// For an overlay kept in an unused high bit of each pixel (retired, still met in older files): that
+  /// bit; its `bits` are taken from the frame's pixel data when it is drawn.
+  let embeddedBit: Int?
 
   /// The planes of a dataset with their data, in group order; planes without data or with sizes out of
-  /// bounds are left out (nothing to draw is better than a wrong drawing).
-  public static func planes(in dataset: Dataset) -> [OverlayPlane] {
+  /// bounds are left out (nothing to draw is better than a wrong drawing). With the image's `pixel`
+  /// description, planes in the high bits of its pixel data too (Overlay Bits Allocated equal to the
+  /// pixels', Bit Position above their High Bit).
+  public static func planes(in dataset: Dataset, pixel: ImagePixelDescription? = nil) -> [OverlayPlane] {
     var out: [OverlayPlane] = []
     for group in stride(from: UInt16(0x6000), through: 0x601E, by: 2) {
       func tag(_ element: UInt16) -> Tag { Tag(group, element) }
+      if dataset[tag(0x3000)] == nil, let pixel, let rows = dataset.int(tag(0x0010)),
+        let columns = dataset.int(tag(0x0011)), (1...65535).contains(rows), (1...65535).contains(columns),
+        dataset.int(tag(0x0100)) == pixel.bitsAllocated, pixel.bitsAllocated == 16, pixel.samplesPerPixel == 1,
+        let bit = dataset.int(tag(0x0102)), bit > pixel.highBit, bit < 16
+      {
+        let origin = dataset.ints(tag(0x0050)) ?? [1, 1]
+        out.append(
+          OverlayPlane(
+            group: group, rows: rows, columns: columns, originRow: origin.first ?? 1,
+            originColumn: origin.count > 1 ? origin[1] : 1, type: (dataset.string(tag(0x0040)) ?? "G").uppercased(),
+            frames: 1, imageFrameOrigin: 1, framesGiven: false, bits: [], embeddedBit: bit))
+        continue
+      }
       guard let dataElement = dataset[tag(0x3000)], let rows = dataset.int(tag(0x0010)),
         let columns = dataset.int(tag(0x0011)), (1...65535).contains(rows), (1...65535).contains(columns),
         var bits = try? dataElement.loadedBytes()
@@ -40,9 +58,34 @@ public struct OverlayPlane: Sendable, Equatable {
           group: group, rows: rows, columns: columns, originRow: origin.first ?? 1,
           originColumn: origin.count > 1 ? origin[1] : 1,
           type: (dataset.string(tag(0x0040)) ?? "G").uppercased(), frames: frames,
-          imageFrameOrigin: max(1, dataset.int(tag(0x0051)) ?? 1), framesGiven: given != nil, bits: bits))
+          imageFrameOrigin: max(1, dataset.int(tag(0x0051)) ?? 1), framesGiven: given != nil, bits: bits,
+          embeddedBit: nil))
     }
     return out
+  }
+
+  /// An embedded plane with its bits read from a frame's stored words (little endian, 16 bits each).
+  func filled(fromPixelWords words: [UInt8], imageColumns: Int, imageRows: Int) -> OverlayPlane {
+    guard let bit = embeddedBit else { return self }
+    var packed = [UInt8](repeating: 0, count: (rows * columns + 7) / 8)
+    for r in 0..<rows {
+      let y = originRow - 1 + r
+      guard y >= 0, y < imageRows else { continue }
+      for c in 0..<columns {
+        let x = originColumn - 1 + c
+        guard x >= 0, x < imageColumns else { continue }
+        let i = 2 * (y * imageColumns + x)
+        guard i + 1 < words.count else { continue }
+        let word = UInt16(words[i]) | UInt16(words[i + 1]) << 8
+        if word >> UInt16(bit) & 1 == 1 {
+          let n = r * columns + c
+          packed[n >> 3] |= 1 << UInt8(n & 7)
+        }
+      }
+    }
+    return OverlayPlane(
+      group: group, rows: rows, columns: columns, originRow: originRow, originColumn: originColumn, type: type,
+      frames: 1, imageFrameOrigin: 1, framesGiven: false, bits: packed, embeddedBit: nil)
   }
 
   /// The overlay frame drawn over image frame `imageFrame` (0-based), if any.

@@ -87,4 +87,34 @@ import Testing
     #expect(try Self.compare(path, center: (low + high) / 2, width: high - low + 1, overlays: true) <= 1)
     #expect(!OverlayPlane.planes(in: image.dataset).isEmpty)
   }
+
+  @Test func an_overlay_in_the_high_bits_of_pixel_data_is_drawn_as_dcmj2pnm_draws_it() throws {
+    // 12 bits stored in 16: bit 13 holds a plane (a frame and a cross), its group says so and has no data.
+    var ds = try #require(try SyntheticData.imagingSources(size: 48).first { $0.name == "mr12-unsigned" }).dataset
+    let words = try #require(ds[.pixelData]?.bytes)
+    var marked = words
+    for y in 0..<48 {
+      for x in 0..<48 where x == 10 || y == 20 || (x >= 30 && y >= 30 && (x == 30 || y == 30 || x == 40 || y == 40)) {
+        marked[2 * (y * 48 + x) + 1] |= 1 << 5  // bit 13 of the little-endian word
+      }
+    }
+    ds.set(Element(tag: .pixelData, vr: .OW, bytes: marked))
+    ds.set(Tag(0x6000, 0x0010), .US, integers: [UInt16(48)])
+    ds.set(Tag(0x6000, 0x0011), .US, integers: [UInt16(48)])
+    try ds.set(Tag(0x6000, 0x0040), .CS, "G")
+    ds.set(Tag(0x6000, 0x0050), .SS, integers: [Int16(1), Int16(1)])
+    ds.set(Tag(0x6000, 0x0100), .US, integers: [UInt16(16)])
+    ds.set(Tag(0x6000, 0x0102), .US, integers: [UInt16(13)])
+    let dir = try TemporaryDirectory()
+    let path = dir.file("embedded.dcm")
+    try DICOMFile(dataset: ds, transferSyntax: .explicitVRLittleEndian).write(to: path)
+    for overlays in [true, false] {
+      #expect(try Self.compare(path, center: 2048, width: 4096, overlays: overlays) <= 1, "overlays \(overlays)")
+    }
+    // The stored values are the same with the bit set: it is not part of the image.
+    let image = try DICOMImage(path: path)
+    let shown = try DisplayPipeline.render(
+      try image.decodeFrame(0), of: image, options: DisplayOptions(voi: .window(Window(center: 2048, width: 4096))))
+    #expect(shown.raster.pixels[20 * 48 + 5] == 255 && shown.raster.pixels[5 * 48 + 10] == 255)
+  }
 }
