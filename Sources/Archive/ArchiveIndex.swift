@@ -119,6 +119,13 @@ public final class ArchiveIndex: Sendable {
           ALTER TABLE instance ADD COLUMN frames INTEGER;    -- Number of Frames (1 when absent)
           """)
     }
+    // Which acquisition of a plane a slice belongs to (echo, temporal position): a multi-echo or dynamic
+    // series is one stack of each, not their slices interleaved. Rows indexed before stay in one stack.
+    m.registerMigration("v4: slice stack") { db in
+      try db.execute(
+        sql:
+          "ALTER TABLE instance ADD COLUMN stack TEXT;  -- e.g. \"E2 T3\": Echo Numbers, Temporal Position Identifier")
+    }
     return m
   }
 }

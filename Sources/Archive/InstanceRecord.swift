@@ -14,33 +14,40 @@ public struct InstanceRecord: Sendable, Equatable {
   public var position: Double?
   /// Number of Frames, 1 when the object does not say (bounded: a header may lie).
   public var frames: Int
+  /// The acquisition within its plane: "E2" for echo 2, "T3" for temporal position 3, both, or nil.
+  public var stack: String?
 
   /// Reads the record from a file's header; nil when a UID the index keys on is missing.
   public init?(file: DICOMFile) {
     let ds = file.dataset
-    func s(_ g: UInt16, _ e: UInt16) -> String { ds.string(Tag(g, e))?.strippingControlCharacters ?? "" }
-    patientID = s(0x0010, 0x0020)
-    patientName = s(0x0010, 0x0010)
-    birthDate = s(0x0010, 0x0030)
-    sex = s(0x0010, 0x0040)
-    studyInstanceUID = s(0x0020, 0x000D)
-    studyDate = s(0x0008, 0x0020)
-    studyTime = s(0x0008, 0x0030)
-    accessionNumber = s(0x0008, 0x0050)
-    studyID = s(0x0020, 0x0010)
-    studyDescription = s(0x0008, 0x1030)
-    referring = s(0x0008, 0x0090)
-    seriesInstanceUID = s(0x0020, 0x000E)
-    modality = s(0x0008, 0x0060)
-    seriesDescription = s(0x0008, 0x103E)
-    bodyPart = s(0x0018, 0x0015)
+    func s(_ tag: Tag) -> String { ds.string(tag)?.strippingControlCharacters ?? "" }
+    patientID = s(Tag.patientID)
+    patientName = s(Tag.patientName)
+    birthDate = s(Tag.patientBirthDate)
+    sex = s(Tag.patientSex)
+    studyInstanceUID = s(Tag.studyInstanceUID)
+    studyDate = s(Tag.studyDate)
+    studyTime = s(Tag.studyTime)
+    accessionNumber = s(Tag.accessionNumber)
+    studyID = s(Tag.studyID)
+    studyDescription = s(Tag.studyDescription)
+    referring = s(Tag.referringPhysicianName)
+    seriesInstanceUID = s(Tag.seriesInstanceUID)
+    modality = s(Tag.modality)
+    seriesDescription = s(Tag.seriesDescription)
+    bodyPart = s(Tag.bodyPartExamined)
     seriesNumber = ds.int(Tag.seriesNumber)
-    sopInstanceUID = s(0x0008, 0x0018)
-    sopClassUID = s(0x0008, 0x0016)
+    sopInstanceUID = s(Tag.sopInstanceUID)
+    sopClassUID = s(Tag.sopClassUID)
     instanceNumber = ds.int(Tag.instanceNumber)
     transferSyntaxUID = file.transferSyntax.uid
     (orientation, position) = Self.placement(ds)
     frames = min(Self.maxFrames, max(1, ds.int(Tag.numberOfFrames) ?? 1))
+    let parts = [
+      ds.string(Tag.echoNumbers).map { "E" + $0.strippingControlCharacters },
+      ds.string(Tag.temporalPositionIdentifier).map { "T" + $0.strippingControlCharacters },
+    ].compactMap { $0 }
+    stack = parts.isEmpty ? nil : parts.joined(separator: " ")
     guard !studyInstanceUID.isEmpty, !seriesInstanceUID.isEmpty, !sopInstanceUID.isEmpty else { return nil }
   }
 

@@ -1,4 +1,5 @@
-/// The order a series is scrolled in: in space. Slices that share a plane (Image Orientation) are ordered
+/// The order a series is scrolled in: in space. Slices that share a plane (Image Orientation) and an
+/// acquisition in it (echo, temporal position) are ordered
 /// by their position along its normal, in the direction their instance numbers mostly run (so a CT
 /// numbered head to feet still reads head to feet, whatever numbers a device gave single slices);
 /// planes follow one another in the order of their first instance number; slices without a position
@@ -11,13 +12,25 @@ public enum SliceOrder {
     public let position: Double?
     /// Number of Frames as indexed; nil for rows indexed before frames were kept.
     public let frames: Int?
+    /// The acquisition within the plane (echo, temporal position), as indexed.
+    public let stack: String?
 
-    public init(path: String, sopClassUID: String, orientation: String?, position: Double?, frames: Int? = nil) {
+    public init(
+      path: String, sopClassUID: String, orientation: String?, position: Double?, frames: Int? = nil,
+      stack: String? = nil
+    ) {
       self.path = path
       self.sopClassUID = sopClassUID
       self.orientation = orientation
       self.position = position
       self.frames = frames
+      self.stack = stack
+    }
+
+    /// The stack it belongs to: its plane and acquisition; nil without a position.
+    public var stackKey: String? {
+      guard let orientation, position != nil else { return nil }
+      return orientation + "|" + (stack ?? "")
     }
   }
 
@@ -27,12 +40,12 @@ public enum SliceOrder {
     var planeOrder: [String] = []
     var unplaced: [Slice] = []
     for (rank, slice) in slices.enumerated() {
-      guard let orientation = slice.orientation, slice.position != nil else {
+      guard let key = slice.stackKey else {
         unplaced.append(slice)
         continue
       }
-      if planes[orientation] == nil { planeOrder.append(orientation) }
-      planes[orientation, default: []].append((rank, slice))
+      if planes[key] == nil { planeOrder.append(key) }
+      planes[key, default: []].append((rank, slice))
     }
     var out: [Slice] = []
     for orientation in planeOrder {

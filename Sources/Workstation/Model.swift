@@ -137,14 +137,15 @@ public struct Model: Sendable {
   }
 }
 
-/// One stack of a series: the frames of one plane in reading order, or those without a position. A
-/// series of several planes (a scout and its axial slices, three localizers) is several stacks, as
-/// Weasis splits it; the reader moves between them.
+/// One stack of a series: the frames of one plane and acquisition in reading order, or those without a
+/// position. A series of several planes (a scout and its axial slices, three localizers), echoes or
+/// temporal positions is several stacks, as Weasis splits it; the reader moves between them.
 public struct ViewerStack: Sendable, Equatable {
   public var slices: [StackSlice]
   /// "gap" or "uneven" when the stack's spacing is not even (the corner marks it).
   public var spacingNote: String?
-  /// The plane as the corner names it (AX, SAG, COR, OBL); nil for frames without a position.
+  /// The plane as the corner names it (AX, SAG, COR, OBL), with its acquisition when the series has several
+  /// ("AX E2", "AX T3"); nil for frames without a position.
   public var plane: String?
   /// Where the reader is in it (kept while another stack is shown).
   public var index = 0

@@ -24,19 +24,25 @@ enum SeriesStack {
     var allSlices: [StackSlice] { stacks.flatMap(\.slices) }
   }
 
-  /// The stacks of a series' instances (in the archive's reading order, where each plane's slices follow
-  /// one another); `frameRate` false when only the slices are wanted (a series growing as it is retrieved).
+  /// The stacks of a series' instances (in the archive's reading order, where the slices of each plane and
+  /// acquisition follow one another); `frameRate` false when only the slices are wanted (a series growing as it is retrieved).
   static func stacks(_ instances: [SliceOrder.Slice], frameRate wantsRate: Bool = true) -> Stacks {
     var out = Stacks()
     var rateRead = !wantsRate
+    // Acquisitions are named only when the series has several (a multi-echo or dynamic series).
+    let acquisitions = Set(instances.map { $0.stack ?? "" })
     var start = instances.startIndex
     while start < instances.endIndex {
-      let plane = planeKey(instances[start])
+      let key = instances[start].stackKey
       var end = start + 1
-      while end < instances.endIndex, planeKey(instances[end]) == plane { end += 1 }
+      while end < instances.endIndex, instances[end].stackKey == key { end += 1 }
       let members = instances[start..<end]
+      let first = instances[start]
+      let plane = key == nil ? nil : first.orientation.flatMap(planeName)
+      let acquisition = acquisitions.count > 1 ? first.stack : nil
+      let label = [plane, acquisition].compactMap { $0 }.joined(separator: " ")
       var stack = ViewerStack(
-        slices: [], spacingNote: spacingNote(members.map(\.position)), plane: plane.flatMap(planeName))
+        slices: [], spacingNote: spacingNote(members.map(\.position)), plane: label.isEmpty ? nil : label)
       for instance in members {
         let frames = instance.frames ?? framesFromHeader(instance)
         stack.slices += (0..<frames).map { StackSlice(path: instance.path, frame: $0) }
@@ -52,11 +58,6 @@ enum SeriesStack {
     }
     out.largest = out.stacks.indices.max { out.stacks[$0].slices.count < out.stacks[$1].slices.count } ?? 0
     return out
-  }
-
-  /// The plane a slice belongs to; nil for one without a position (those make one stack of their own).
-  static func planeKey(_ slice: SliceOrder.Slice) -> String? {
-    slice.position == nil ? nil : slice.orientation
   }
 
   /// What a radiologist calls a plane: the patient axis its normal runs closest to (PS3.3 C.7.6.2.1.1),

@@ -72,4 +72,20 @@ import Testing
     let series = try #require(try SyntheticData.multiFrame(frames: 7).string(Tag.seriesInstanceUID))
     #expect(try archive.instances(seriesInstanceUID: series).map(\.frames) == [7])
   }
+
+  @Test func a_two_echo_series_is_each_echo_in_space_not_the_echoes_interleaved() throws {
+    // A dual-echo acquisition as scanners number it: both echoes of a position one after the other.
+    var slices: [Dataset] = []
+    for (i, base) in try SyntheticData.ctSeries(count: 5, rows: 8, columns: 8).enumerated() {
+      for echo in 1...2 {
+        var slice = base
+        try slice.set(Tag.sopInstanceUID, .UI, "2.25.77\(i)\(echo)")
+        try slice.set(Tag.instanceNumber, .IS, String(2 * i + echo))
+        try slice.set(Tag.echoNumbers, .IS, String(echo))
+        slices.append(slice)
+      }
+    }
+    let echo = { (e: Int) in (0..<5).map { "2.25.77\($0)\(e)" } }
+    #expect(try Self.order(of: slices) == echo(1) + echo(2))
+  }
 }

@@ -104,6 +104,23 @@ import Testing
     #expect(split.stacks[1].slices.first?.path == "/ax0.dcm")
   }
 
+  @Test func echoes_are_stacks_of_their_own_named_by_echo() throws {
+    let ct = "1.2.840.10008.5.1.4.1.1.4"
+    let slices = (1...2).flatMap { echo in
+      (0..<6).map {
+        SliceOrder.Slice(
+          path: "/e\(echo)-\($0).dcm", sopClassUID: ct, orientation: Self.axial, position: Double($0) * 5, frames: 1,
+          stack: "E\(echo)")
+      }
+    }
+    let split = SeriesStack.stacks(SliceOrder.ordered(slices))
+    #expect(split.stacks.map(\.plane) == ["AX E1", "AX E2"])
+    #expect(split.stacks.map(\.slices.count) == [6, 6])
+    // One acquisition: its name says nothing new.
+    let single = SeriesStack.stacks(SliceOrder.ordered(slices.filter { $0.stack == "E1" }))
+    #expect(single.stacks.map(\.plane) == ["AX"])
+  }
+
   @Test func the_plane_is_named_by_the_axis_its_normal_runs_along() {
     #expect(SeriesStack.planeName(Self.axial) == "AX")
     #expect(SeriesStack.planeName(Self.sagittal) == "SAG")
