@@ -46,9 +46,15 @@ public struct GraphicAnnotation: Sendable {
     case .point:
       let (x, y) = at(g.points[0])
       return (-2...2).flatMap { d in [(x + d, y), (x, y + d)] }
-    case .polyline, .interpolated:
+    case .polyline:
       guard g.points.count > 1 else { return [at(g.points[0])] }
       return zip(g.points, g.points.dropFirst()).flatMap { line(at($0), at($1)) }
+    case .interpolated:
+      guard g.points.count > 2 else {
+        return g.points.count > 1 ? line(at(g.points[0]), at(g.points[1])) : [at(g.points[0])]
+      }
+      let curve = catmullRom(g.points)
+      return zip(curve, curve.dropFirst()).flatMap { line(at($0), at($1)) }
     case .circle:
       guard g.points.count >= 2 else { return [] }
       let (c, e) = (g.points[0], g.points[1])
@@ -62,6 +68,25 @@ public struct GraphicAnnotation: Sendable {
       let b = (g.points[3].x - c.0, g.points[3].y - c.1)
       return ellipse(center: c, a: a, b: b, at: at)
     }
+  }
+
+  /// A smooth curve through every point (Catmull-Rom, the ends held), 16 steps a segment: how viewers draw
+  /// INTERPOLATED graphics.
+  static func catmullRom(_ p: [(x: Double, y: Double)]) -> [(x: Double, y: Double)] {
+    var out: [(x: Double, y: Double)] = []
+    for i in 0..<(p.count - 1) {
+      let (p0, p1, p2, p3) = (p[max(0, i - 1)], p[i], p[i + 1], p[min(p.count - 1, i + 2)])
+      for step in 0..<16 {
+        let t = Double(step) / 16
+        let (t2, t3) = (t * t, t * t * t)
+        func blend(_ a: Double, _ b: Double, _ c: Double, _ d: Double) -> Double {
+          0.5 * (2 * b + (c - a) * t + (2 * a - 5 * b + 4 * c - d) * t2 + (3 * b - a - 3 * c + d) * t3)
+        }
+        out.append((blend(p0.x, p1.x, p2.x, p3.x), blend(p0.y, p1.y, p2.y, p3.y)))
+      }
+    }
+    out.append(p[p.count - 1])
+    return out
   }
 
   static func ellipse(

@@ -95,3 +95,17 @@ import Testing
     #expect(w.center + w.width / 2 <= 1100)
   }
 }
+
+/// How presentation-state graphics are traced: an interpolated curve passes through every point given.
+@Suite struct GraphicOutlineTests {
+  @Test func an_interpolated_curve_passes_through_its_points_and_bends_between_them() {
+    let points: [(x: Double, y: Double)] = [(0, 0), (10, 10), (20, 0), (30, 10)]
+    let curve = GraphicAnnotation.catmullRom(points)
+    for p in points {
+      #expect(curve.contains { abs($0.x - p.x) < 1e-9 && abs($0.y - p.y) < 1e-9 }, "through (\(p.x), \(p.y))")
+    }
+    // Between (0,0) and (10,10) a straight line would stay on y = x; the curve bows (it heads down after).
+    let mid = curve[8]
+    #expect(abs(mid.y - mid.x) > 0.3)
+  }
+}
