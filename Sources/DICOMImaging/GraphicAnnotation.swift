@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import RasterCore
 
 /// One item of a presentation state's Graphic Annotation Sequence (PS3.3 C.10.5): graphics drawn over the
 /// image in image pixels (PIXEL) or in fractions of the displayed area (DISPLAY), and text.
@@ -101,29 +102,8 @@ public struct GraphicAnnotation: Sendable {
     return zip(points, points.dropFirst()).flatMap { line($0, $1) }
   }
 
-  /// Bresenham's line between two raster pixels, both ends included.
   static func line(_ p: (Int, Int), _ q: (Int, Int)) -> [(x: Int, y: Int)] {
-    var (x, y) = p
-    let dx = abs(q.0 - x)
-    let dy = -abs(q.1 - y)
-    let sx = x < q.0 ? 1 : -1
-    let sy = y < q.1 ? 1 : -1
-    var error = dx + dy
-    var out: [(x: Int, y: Int)] = []
-    while true {
-      out.append((x, y))
-      if x == q.0 && y == q.1 { break }
-      let e2 = 2 * error
-      if e2 >= dy {
-        error += dy
-        x += sx
-      }
-      if e2 <= dx {
-        error += dx
-        y += sy
-      }
-    }
-    return out
+    LineTrace.points(from: (p.0, p.1), to: (q.0, q.1))
   }
 
   /// Draws the graphics given in `units` (pixels before the spatial transformation, display fractions

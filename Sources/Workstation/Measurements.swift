@@ -1,4 +1,5 @@
 import Foundation
+import RasterCore
 
 /// A measurement's result: a length, or the statistics of the modality values in a rectangle. In mm when
 /// the image states its pixel spacing, else in pixels (and said so).
@@ -68,27 +69,9 @@ public enum Measurements {
         mean: mean, standardDeviation: sd, pixelCount: n, area: Double(n) * pixelArea, inMillimetres: spacing != nil))
   }
 
-  /// The pixels of a straight segment between two points (Bresenham), for drawing it.
+  /// The pixels of a straight segment between two points, for drawing it.
   public static func segment(from a: (x: Int, y: Int), to b: (x: Int, y: Int)) -> [(x: Int, y: Int)] {
-    var points: [(x: Int, y: Int)] = []
-    let dx = abs(b.x - a.x)
-    let dy = -abs(b.y - a.y)
-    let sx = a.x < b.x ? 1 : -1
-    let sy = a.y < b.y ? 1 : -1
-    var error = dx + dy
-    var (x, y) = a
-    while true {
-      points.append((x, y))
-      if x == b.x && y == b.y { return points }
-      let e2 = 2 * error
-      if e2 >= dy {
-        error += dy
-        x += sx
-      }
-      if e2 <= dx {
-        error += dx
-        y += sy
-      }
-    }
+    LineTrace.points(from: a, to: b)
   }
+
 }

@@ -19,16 +19,7 @@ import Testing
     try cine.set(Tag.frameTime, .DS, "33.3333")  // 30 frames a second
     try FileManager.default.createDirectory(atPath: dir.file("in"), withIntermediateDirectories: true)
     try DICOMFile(dataset: cine, transferSyntax: .explicitVRLittleEndian).write(to: dir.file("in/us.dcm"))
-    let b = try BuiltProducts.biloba()
-    let imported = try ProcessRunner.run(b, ["import", dir.file("in"), "--archive", dir.file("archive")])
-    try #require(imported.status == 0, "\(imported.stderr)")
-    let session = try WorkstationTmuxTests.Session(
-      "XDG_CONFIG_HOME='\(dir.file("config"))' XDG_DATA_HOME='\(dir.file("data"))' '\(b)' --archive '\(dir.file("archive"))' --graphics ascii",
-      columns: 120)
-    try session.wait(for: "PHANTOM, HEAD")
-    try session.keys("Enter")
-    try session.wait("the series list", until: { $0.contains("#") })
-    try session.keys("Enter")
+    let session = try WorkstationTmuxTests.openFirstSeries(importing: [dir.file("in")], in: dir, columns: 120)
     try session.wait(for: "Im 1/30")
     try session.keys("Down")
     try session.wait(for: "Im 2/30")
@@ -75,16 +66,7 @@ import Testing
     try #require(locations.count > 3 && Set(locations).count == locations.count)
     func shown(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x) }
 
-    let b = try BuiltProducts.biloba()
-    let imported = try ProcessRunner.run(b, ["import", dir.file("in"), "--archive", dir.file("archive")])
-    try #require(imported.status == 0, "\(imported.stderr)")
-    let session = try WorkstationTmuxTests.Session(
-      "XDG_CONFIG_HOME='\(dir.file("config"))' XDG_DATA_HOME='\(dir.file("data"))' '\(b)' --archive '\(dir.file("archive"))' --graphics ascii",
-      columns: 140)
-    try session.wait(for: "PHANTOM")
-    try session.keys("Enter")
-    try session.wait("the series list", until: { $0.contains("#") })
-    try session.keys("Enter")
+    let session = try WorkstationTmuxTests.openFirstSeries(importing: [dir.file("in")], in: dir)
     let n = locations.count
     try session.wait(for: "Im 1/\(n)")
     try session.wait(for: "Loc \(shown(locations[0])) mm  Th \(shown(peer.thickness)) mm")
@@ -145,16 +127,8 @@ import Testing
     let dir = try TemporaryDirectory()
     try FileManager.default.createDirectory(atPath: dir.file("in"), withIntermediateDirectories: true)
     try Self.write(dir.file("in/long.dcm"))
-    let b = try BuiltProducts.biloba()
-    let imported = try ProcessRunner.run(b, ["import", dir.file("in"), "--archive", dir.file("archive")])
-    try #require(imported.status == 0, "\(imported.stderr)")
-    let session = try WorkstationTmuxTests.Session(
-      "XDG_CONFIG_HOME='\(dir.file("config"))' XDG_DATA_HOME='\(dir.file("data"))' exec '\(b)' --archive '\(dir.file("archive"))' --graphics blocks",
-      columns: 120, rows: 40)
-    try session.wait(for: "PHANTOM")
-    try session.keys("Enter")
-    try session.wait("the series list", until: { $0.contains("#") })
-    try session.keys("Enter")
+    let session = try WorkstationTmuxTests.openFirstSeries(
+      importing: [dir.file("in")], in: dir, graphics: "blocks", columns: 120, rows: 40)
     try session.wait(for: "Im 1/\(Self.frames)")
     for _ in 0..<20 { try session.keys("PageDown") }
     try session.wait(for: "Im 201/\(Self.frames)")

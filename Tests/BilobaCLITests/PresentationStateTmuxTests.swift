@@ -20,18 +20,7 @@ import Testing
     let made = try ProcessRunner.run(
       "python3", [Self.script, samples, dir.file("in/state.dcm"), "window,rotate90,polyline"])
     try #require(made.status == 0, "highdicom: \(made.stderr)")
-    let b = try BuiltProducts.biloba()
-    for source in [samples, dir.file("in")] {
-      let imported = try ProcessRunner.run(b, ["import", source, "--archive", dir.file("archive")])
-      try #require(imported.status == 0, "\(imported.stderr)")
-    }
-    let session = try WorkstationTmuxTests.Session(
-      "XDG_CONFIG_HOME='\(dir.file("config"))' XDG_DATA_HOME='\(dir.file("data"))' '\(b)' --archive '\(dir.file("archive"))' --graphics ascii",
-      columns: 140, rows: 40)
-    try session.wait(for: "PHANTOM")
-    try session.keys("Enter")
-    try session.wait("the series list", until: { $0.contains("#") })
-    try session.keys("Enter")
+    let session = try WorkstationTmuxTests.openFirstSeries(importing: [samples, dir.file("in")], in: dir, rows: 40)
     try session.wait(for: "PR off")
     try session.keys("P")
     // The state's window (W 180 L 60), its label, and its text beside the series.

@@ -12,17 +12,7 @@ import Testing
     for (i, ds) in datasets.enumerated() {
       try DICOMFile(dataset: ds, transferSyntax: .explicitVRLittleEndian).write(to: dir.file("in/\(i).dcm"))
     }
-    let b = try BuiltProducts.biloba()
-    let imported = try ProcessRunner.run(b, ["import", dir.file("in"), "--archive", dir.file("archive")])
-    try #require(imported.status == 0, "\(imported.stderr)")
-    let session = try WorkstationTmuxTests.Session(
-      "XDG_CONFIG_HOME='\(dir.file("config"))' XDG_DATA_HOME='\(dir.file("data"))' '\(b)' --archive '\(dir.file("archive"))' --graphics ascii",
-      columns: 140)
-    try session.wait(for: "PHANTOM")
-    try session.keys("Enter")
-    try session.wait("the series list", until: { $0.contains("#") })
-    try session.keys("Enter")
-    return session
+    return try WorkstationTmuxTests.openFirstSeries(importing: [dir.file("in")], in: dir)
   }
 
   static func location(_ screen: String) -> Double? {

@@ -66,6 +66,28 @@ import Workstation
     return true
   }
 
+  /// The workstation on a new archive of `folders` (imported in turn), opened on its first study's first
+  /// series: the way the multi-frame, stack and presentation-state tests start.
+  static func openFirstSeries(
+    importing folders: [String], in dir: TemporaryDirectory, graphics: String = "ascii", columns: Int = 140,
+    rows: Int = 30
+  ) throws -> Session {
+    let b = try BuiltProducts.biloba()
+    for folder in folders {
+      let imported = try ProcessRunner.run(b, ["import", folder, "--archive", dir.file("archive")])
+      try #require(imported.status == 0, "\(imported.stderr)")
+    }
+    // exec: the pane's process is the workstation itself (its memory can be read).
+    let session = try Session(
+      "XDG_CONFIG_HOME='\(dir.file("config"))' XDG_DATA_HOME='\(dir.file("data"))' exec '\(b)' --archive '\(dir.file("archive"))' --graphics \(graphics)",
+      columns: columns, rows: rows)
+    try session.wait(for: "PHANTOM")
+    try session.keys("Enter")
+    try session.wait("the series list", until: { $0.contains("#") })
+    try session.keys("Enter")
+    return session
+  }
+
   func archiveWithSamples() throws -> (TemporaryDirectory, String) {
     let dir = try TemporaryDirectory()
     let archive = dir.file("archive")
