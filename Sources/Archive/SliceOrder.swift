@@ -14,10 +14,12 @@ public enum SliceOrder {
     public let frames: Int?
     /// The acquisition within the plane (echo, temporal position), as indexed.
     public let stack: String?
+    /// Which frame of the object it is, when it stands for one frame of an enhanced multi-frame object.
+    public let frame: Int
 
     public init(
       path: String, sopClassUID: String, orientation: String?, position: Double?, frames: Int? = nil,
-      stack: String? = nil
+      stack: String? = nil, frame: Int = 0
     ) {
       self.path = path
       self.sopClassUID = sopClassUID
@@ -25,6 +27,7 @@ public enum SliceOrder {
       self.position = position
       self.frames = frames
       self.stack = stack
+      self.frame = frame
     }
 
     /// The stack it belongs to: its plane and acquisition; nil without a position.

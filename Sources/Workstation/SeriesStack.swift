@@ -1,9 +1,10 @@
 import Archive
 import DICOM
 
-/// A series as the reader scrolls it: every frame of every object, in the archive's order, one stack a
-/// plane. The index says how many frames each object holds; the one file opened is the first
-/// multi-frame object's, for the rate it plays at. Rows indexed before frames were kept are counted from their headers, but for
+/// A series as the reader scrolls it: every frame of every object, in space, one stack a plane and
+/// acquisition. The index says how many frames each object holds and where single frames lie; the files
+/// opened are multi-frame objects' headers, for the rate they play at and, in enhanced objects, where each
+/// frame lies. Rows indexed before frames were kept are counted from their headers, but for
 /// classes that hold one frame by definition.
 enum SeriesStack {
   /// SOP classes of one frame each (PS3.4 B.5): CT, MR, CR, PET, Secondary Capture, DX, MG, IO.
@@ -29,35 +30,61 @@ enum SeriesStack {
   static func stacks(_ instances: [SliceOrder.Slice], frameRate wantsRate: Bool = true) -> Stacks {
     var out = Stacks()
     var rateRead = !wantsRate
+    // Every frame its own slice; an enhanced object's frames each with their own place and acquisition.
+    var frames: [SliceOrder.Slice] = []
+    for instance in instances {
+      let count = instance.frames ?? framesFromHeader(instance)
+      let header = count > 1 ? (try? DICOMFile.read(path: instance.path, options: .headerOnly))?.dataset : nil
+      if let header, !rateRead {
+        rateRead = true
+        out.frameRate = frameRate(header)
+      }
+      if let header, header[Tag.perFrameFunctionalGroupsSequence] != nil {
+        frames += (0..<count).map { enhancedFrame(instance, header, $0) }
+      } else {
+        frames += (0..<count).map {
+          SliceOrder.Slice(
+            path: instance.path, sopClassUID: instance.sopClassUID, orientation: instance.orientation,
+            position: instance.position, frames: 1, stack: instance.stack, frame: $0)
+        }
+      }
+    }
+    // Enhanced frames are put in space like files; the files are in order already.
+    let ordered = frames.count > instances.count ? SliceOrder.ordered(frames) : frames
     // Acquisitions are named only when the series has several (a multi-echo or dynamic series).
-    let acquisitions = Set(instances.map { $0.stack ?? "" })
-    var start = instances.startIndex
-    while start < instances.endIndex {
-      let key = instances[start].stackKey
+    let acquisitions = Set(ordered.map { $0.stack ?? "" })
+    var start = ordered.startIndex
+    while start < ordered.endIndex {
+      let key = ordered[start].stackKey
       var end = start + 1
-      while end < instances.endIndex, instances[end].stackKey == key { end += 1 }
-      let members = instances[start..<end]
-      let first = instances[start]
+      while end < ordered.endIndex, ordered[end].stackKey == key { end += 1 }
+      let members = ordered[start..<end]
+      let first = ordered[start]
       let plane = key == nil ? nil : first.orientation.flatMap(planeName)
       let acquisition = acquisitions.count > 1 ? first.stack : nil
       let label = [plane, acquisition].compactMap { $0 }.joined(separator: " ")
-      var stack = ViewerStack(
-        slices: [], spacingNote: spacingNote(members.map(\.position)), plane: label.isEmpty ? nil : label)
-      for instance in members {
-        let frames = instance.frames ?? framesFromHeader(instance)
-        stack.slices += (0..<frames).map { StackSlice(path: instance.path, frame: $0) }
-        if frames > 1 && !rateRead {
-          rateRead = true
-          out.frameRate = (try? DICOMFile.read(path: instance.path, options: .headerOnly)).flatMap {
-            frameRate($0.dataset)
-          }
-        }
-      }
-      out.stacks.append(stack)
+      out.stacks.append(
+        ViewerStack(
+          slices: members.map { StackSlice(path: $0.path, frame: $0.frame) },
+          spacingNote: spacingNote(members.map(\.position)), plane: label.isEmpty ? nil : label))
       start = end
     }
     out.largest = out.stacks.indices.max { out.stacks[$0].slices.count < out.stacks[$1].slices.count } ?? 0
     return out
+  }
+
+  /// One frame of an enhanced multi-frame object as a slice: its place from its functional groups, its
+  /// acquisition from its Frame Content (Stack ID, Temporal Position Index).
+  static func enhancedFrame(_ instance: SliceOrder.Slice, _ header: Dataset, _ frame: Int) -> SliceOrder.Slice {
+    let geometry = FrameGeometry(header, frame: frame)
+    let content = FunctionalGroups.lookups(header, frame: frame, sequence: Tag.frameContentSequence).first
+    let parts = [
+      content?.string(Tag.stackID).map { "S" + TextSafety.text($0) },
+      content?.int(Tag.temporalPositionIndex).map { "T\($0)" },
+    ].compactMap { $0 }
+    return SliceOrder.Slice(
+      path: instance.path, sopClassUID: instance.sopClassUID, orientation: geometry.planeKey,
+      position: geometry.location, frames: 1, stack: parts.isEmpty ? nil : parts.joined(separator: " "), frame: frame)
   }
 
   /// What a radiologist calls a plane: the patient axis its normal runs closest to (PS3.3 C.7.6.2.1.1),

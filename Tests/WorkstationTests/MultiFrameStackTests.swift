@@ -121,6 +121,54 @@ import Testing
     #expect(single.stacks.map(\.plane) == ["AX"])
   }
 
+  /// An enhanced object of nine frames: six axial ones stored out of order, then three sagittal ones.
+  static func enhanced(_ path: String) throws {
+    var ds = try SyntheticData.multiFrame(frames: 9, rows: 8, columns: 8)
+    try ds.set(Tag.sopClassUID, .UI, "1.2.840.10008.5.1.4.1.1.4.1")  // Enhanced MR Image Storage
+    func sequence(_ tag: DICOM.Tag, _ item: Dataset) -> Element {
+      Element(tag: tag, vr: .SQ, value: .sequence([Item(item)]))
+    }
+    let axialZ = [10.0, 0, 20, 5, 15, 25]
+    var perFrame: [Item] = []
+    for f in 0..<9 {
+      var position = Dataset(byteOrder: .little)
+      var orientation = Dataset(byteOrder: .little)
+      var content = Dataset(byteOrder: .little)
+      if f < 6 {
+        try position.set(Tag.imagePositionPatient, .DS, ["0", "0", String(axialZ[f])])
+        try orientation.set(Tag.imageOrientationPatient, .DS, ["1", "0", "0", "0", "1", "0"])
+        try content.set(Tag.stackID, .SH, "1")
+      } else {
+        try position.set(Tag.imagePositionPatient, .DS, [String(f), "0", "0"])
+        try orientation.set(Tag.imageOrientationPatient, .DS, ["0", "1", "0", "0", "0", "-1"])
+        try content.set(Tag.stackID, .SH, "2")
+      }
+      var group = Dataset(byteOrder: .little)
+      group.set(sequence(Tag.planePositionSequence, position))
+      group.set(sequence(Tag.planeOrientationSequence, orientation))
+      group.set(sequence(Tag.frameContentSequence, content))
+      perFrame.append(Item(group))
+    }
+    ds.set(Element(tag: Tag.perFrameFunctionalGroupsSequence, vr: .SQ, value: .sequence(perFrame)))
+    ds.set(sequence(Tag.sharedFunctionalGroupsSequence, Dataset(byteOrder: .little)))
+    try DICOMFile(dataset: ds, transferSyntax: .explicitVRLittleEndian).write(to: path)
+  }
+
+  @Test func an_enhanced_object_s_frames_are_put_in_space_and_split_by_plane_and_stack() throws {
+    let dir = try TemporaryDirectory()
+    let path = dir.file("enhanced.dcm")
+    try Self.enhanced(path)
+    let split = SeriesStack.stacks([
+      SliceOrder.Slice(
+        path: path, sopClassUID: "1.2.840.10008.5.1.4.1.1.4.1", orientation: nil, position: nil, frames: 9)
+    ])
+    #expect(split.stacks.map(\.plane) == ["AX S1", "SAG S2"])
+    // By position along the normal: z 0, 5, 10, 15, 20, 25 are frames 2, 4, 1, 5, 3, 6 (1-based).
+    #expect(split.stacks.first?.slices.map(\.frame) == [1, 3, 0, 4, 2, 5])
+    #expect(split.stacks.last?.slices.map(\.frame) == [6, 7, 8])
+    #expect(split.largest == 0)
+  }
+
   @Test func the_plane_is_named_by_the_axis_its_normal_runs_along() {
     #expect(SeriesStack.planeName(Self.axial) == "AX")
     #expect(SeriesStack.planeName(Self.sagittal) == "SAG")
