@@ -8,35 +8,33 @@ public enum AreaAverage {
     guard factor > 1, frame.width > 0, frame.height > 0 else { return frame }
     let rowLength = frame.width * frame.samplesPerPixel
     return frame.values.withUnsafeBufferPointer { v in
-      reduce(like: frame, by: factor) { first, rows, body in
-        body(UnsafeBufferPointer(rebasing: v[(first * rowLength)..<((first + rows) * rowLength)]))
+      reduce(like: frame, by: factor) { first, rows, sum in
+        for y in first..<(first + rows) {
+          let row = y * rowLength
+          for i in 0..<rowLength { sum[i] += Int64(v[row + i]) }
+        }
       }
     }
   }
 
-  /// A frame shaped like `frame` (its size, samples and kind of values), reduced, its values given a band
-  /// of rows at a time by `band(firstRow, rowCount, body)`, which passes them to `body`.
+  /// A frame shaped like `frame` (its size, samples and kind of values), reduced; `addBand(firstRow,
+  /// rowCount, sums)` adds the values of a band of rows, column by column, into `sums` (zero at each band).
   static func reduce(
     like frame: DecodedFrame, by factor: Int,
-    band: (Int, Int, (UnsafeBufferPointer<Int32>) -> Void) -> Void
+    addBand: (Int, Int, UnsafeMutableBufferPointer<Int64>) -> Void
   ) -> DecodedFrame {
     let (width, height, s) = (frame.width, frame.height, frame.samplesPerPixel)
     let w = (width + factor - 1) / factor
     let h = (height + factor - 1) / factor
     var values = [Int32](repeating: 0, count: w * h * s)
-    // A band's rows summed column by column first (a loop that vectorises), then each block's columns.
+    // A band's rows summed column by column first (loops that vectorise), then each block's columns.
     var columnSums = [Int64](repeating: 0, count: width * s)
     values.withUnsafeMutableBufferPointer { out in
       columnSums.withUnsafeMutableBufferPointer { sum in
         for by in 0..<h {
           let rows = min(factor, height - by * factor)
-          band(by * factor, rows) { v in
-            for i in 0..<(width * s) { sum[i] = Int64(v[i]) }
-            for y in 1..<max(1, rows) {
-              let row = y * width * s
-              for i in 0..<(width * s) { sum[i] += Int64(v[row + i]) }
-            }
-          }
+          for i in 0..<(width * s) { sum[i] = 0 }
+          addBand(by * factor, rows, sum)
           for bx in 0..<w {
             let columns = min(factor, width - bx * factor)
             let count = Int64(rows * columns)

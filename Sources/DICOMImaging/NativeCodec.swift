@@ -46,8 +46,21 @@ struct NativeCodec: FrameCodec {
     let shape = DecodedFrame(
       width: d.columns, height: d.rows, samplesPerPixel: d.samplesPerPixel, values: [], bitsStored: d.bitsStored,
       isSigned: d.isSigned, photometric: d.photometric)
-    return AreaAverage.reduce(like: shape, by: factor) { first, rows, body in
-      unpacker.unpack(data, offset: first * rowBytes, count: rows * rowSamples).withUnsafeBufferPointer(body)
+    if unpacker.reads16 {
+      // 12 to 16 bits in 16 (CT, MR, DX, mammography): words added into the sums as they are read.
+      return data.withUnsafeBytes { raw in
+        AreaAverage.reduce(like: shape, by: factor) { first, rows, sum in
+          for y in first..<(first + rows) {
+            unpacker.each16(raw.baseAddress! + y * rowBytes, count: rowSamples) { sum[$0] += Int64($1) }
+          }
+        }
+      }
+    }
+    return AreaAverage.reduce(like: shape, by: factor) { first, rows, sum in
+      let values = unpacker.unpack(data, offset: first * rowBytes, count: rows * rowSamples)
+      for y in 0..<rows {
+        for i in 0..<rowSamples { sum[i] += Int64(values[y * rowSamples + i]) }
+      }
     }
   }
 

@@ -15,9 +15,7 @@ struct SampleUnpacker {
 
   /// Unpacks `count` samples starting at byte `offset` (or bit `offset` for BitsAllocated 1).
   func unpack(_ bytes: [UInt8], offset: Int = 0, count: Int) -> [Int32] {
-    if bitsAllocated == 16 && bitsStored <= 16 && highBit < 16 && highBit + 1 >= bitsStored {
-      return unpack16(bytes, offset: offset, count: count)
-    }
+    if reads16 { return unpack16(bytes, offset: offset, count: count) }
     var out = [Int32](repeating: 0, count: count)
     let shift = UInt32(highBit - bitsStored + 1)
     let mask: UInt32 = bitsStored >= 32 ? UInt32.max : (UInt32(1) << UInt32(bitsStored)) - 1
@@ -73,23 +71,32 @@ struct SampleUnpacker {
   /// The common case (CT, MR, DX: 12 to 16 bits stored in 16): 16-bit words loaded directly, the stored
   /// bits moved to the top of 32 and back down (arithmetic shift for signed), so the loop vectorises.
   private func unpack16(_ bytes: [UInt8], offset: Int, count: Int) -> [Int32] {
-    let up = UInt32(31 - highBit)
-    let down = UInt32(32 - bitsStored)
-    return bytes.withUnsafeBytes { raw in
+    bytes.withUnsafeBytes { raw in
       [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
         let base = raw.baseAddress! + offset
-        if isSigned {
-          for i in 0..<count {
-            let word = UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
-            buffer[i] = Int32(bitPattern: word << up) >> down
-          }
-        } else {
-          for i in 0..<count {
-            let word = UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
-            buffer[i] = Int32(bitPattern: (word << up) >> down)
-          }
-        }
+        each16(base, count: count) { buffer[$0] = $1 }
         initialized = count
+      }
+    }
+  }
+
+  /// Whether `each16` reads these samples: 12 to 16 bits stored in 16.
+  var reads16: Bool { bitsAllocated == 16 && bitsStored <= 16 && highBit < 16 && highBit + 1 >= bitsStored }
+
+  /// Calls `body(i, value)` for `count` 16-bit little-endian words from `base`: the stored bits moved to
+  /// the top of 32 and back down (arithmetic shift for signed), in loops that vectorise.
+  @inline(__always) func each16(_ base: UnsafeRawPointer, count: Int, _ body: (Int, Int32) -> Void) {
+    let up = UInt32(31 - highBit)
+    let down = UInt32(32 - bitsStored)
+    if isSigned {
+      for i in 0..<count {
+        let word = UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+        body(i, Int32(bitPattern: word << up) >> down)
+      }
+    } else {
+      for i in 0..<count {
+        let word = UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+        body(i, Int32(bitPattern: (word << up) >> down))
       }
     }
   }
