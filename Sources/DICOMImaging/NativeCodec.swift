@@ -51,7 +51,11 @@ struct NativeCodec: FrameCodec {
       return data.withUnsafeBytes { raw in
         AreaAverage.reduce(like: shape, by: factor) { first, rows, sum in
           for y in first..<(first + rows) {
-            unpacker.each16(raw.baseAddress! + y * rowBytes, count: rowSamples) { sum[$0] += Int64($1) }
+            let row = raw.baseAddress! + y * rowBytes
+            for i in 0..<rowSamples {
+              sum[i] += Int64(
+                unpacker.value16(UInt16(littleEndian: row.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
+            }
           }
         }
       }

@@ -74,7 +74,7 @@ struct SampleUnpacker {
     bytes.withUnsafeBytes { raw in
       [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
         let base = raw.baseAddress! + offset
-        each16(base, count: count) { buffer[$0] = $1 }
+        each16(base, count: count, into: buffer.baseAddress!)
         initialized = count
       }
     }
@@ -83,21 +83,18 @@ struct SampleUnpacker {
   /// Whether `each16` reads these samples: 12 to 16 bits stored in 16.
   var reads16: Bool { bitsAllocated == 16 && bitsStored <= 16 && highBit < 16 && highBit + 1 >= bitsStored }
 
-  /// Calls `body(i, value)` for `count` 16-bit little-endian words from `base`: the stored bits moved to
-  /// the top of 32 and back down (arithmetic shift for signed), in loops that vectorise.
-  @inline(__always) func each16(_ base: UnsafeRawPointer, count: Int, _ body: (Int, Int32) -> Void) {
-    let up = UInt32(31 - highBit)
-    let down = UInt32(32 - bitsStored)
-    if isSigned {
-      for i in 0..<count {
-        let word = UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
-        body(i, Int32(bitPattern: word << up) >> down)
-      }
-    } else {
-      for i in 0..<count {
-        let word = UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
-        body(i, Int32(bitPattern: (word << up) >> down))
-      }
+  /// The value of one 16-bit stored word: its stored bits moved to the top of 32 and back down
+  /// (arithmetic shift for signed), branch-free so loops over it vectorise.
+  @inline(__always) func value16(_ word: UInt16) -> Int32 {
+    let top = Int32(bitPattern: UInt32(word) << UInt32(31 - highBit))
+    let down = Int32(32 - bitsStored)
+    return isSigned ? top >> down : Int32(bitPattern: UInt32(bitPattern: top) >> UInt32(down))
+  }
+
+  /// The values of `count` 16-bit little-endian words from `base`, into `out`.
+  @inline(__always) func each16(_ base: UnsafeRawPointer, count: Int, into out: UnsafeMutablePointer<Int32>) {
+    for i in 0..<count {
+      out[i] = value16(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
     }
   }
 
