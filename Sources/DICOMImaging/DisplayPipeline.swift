@@ -180,7 +180,7 @@ public enum DisplayPipeline {
     @inline(__always) func display(_ stored: Int32) -> UInt8 {
       var v = voi.apply(modality.apply(frame.numeric(stored)))
       if let (table, last, top) = plut {
-        v = Double(table.lookup(table.firstMapped + Int((v * last).rounded()))) / top
+        v = Double(table.lookup(table.firstMapped + Int(v * last))) / top
       }
       let y = UInt8(clamping: Int((v * 255).rounded()))
       return invert ? 255 - y : y

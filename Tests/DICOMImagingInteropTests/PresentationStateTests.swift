@@ -40,7 +40,7 @@ import Testing
 
   @Test(arguments: [
     "window", "window,inverse", "window,rescale", "window,rotate90", "window,rotate180", "window,rotate270,flip",
-    "window,rotate90,flip", "window,flip", "window,bitmap", "window,inverse,bitmap",
+    "window,rotate90,flip", "window,flip", "window,bitmap", "window,inverse,bitmap", "voilut", "window,plut",
   ])
   func a_peer_made_state_gives_dcmp2pgm_s_pixels(modes: String) throws {
     let dir = try TemporaryDirectory()

@@ -1,7 +1,7 @@
 """Writes a Grayscale Softcopy Presentation State for an image (or every image of a folder), made with highdicom (VOI, modality and
 presentation LUTs, annotations) and pydicom (spatial transformation and shutters, which highdicom does
 not write). Usage: presentation_state.py IMAGE OUTPUT MODE[,MODE...]; modes: window, inverse, rescale,
-rotate90, rotate180, rotate270, flip, bitmap, rect, polyline."""
+voilut, plut, rotate90, rotate180, rotate270, flip, bitmap, rect, polyline."""
 import glob
 import os
 import sys
@@ -18,9 +18,22 @@ image = images[0]
 options = {}
 if "window" in modes:
     options["voi_lut_transformations"] = [hd.pr.SoftcopyVOILUTTransformation(window_center=60.0, window_width=180.0)]
+if "voilut" in modes:
+    # A VOI LUT over 0..599 HU (highdicom takes no negative first value), 12 bits out: an S-curve.
+    ramp = np.linspace(0.0, 1.0, 600)
+    curve = (3 * ramp**2 - 2 * ramp**3) * 4095
+    options["voi_lut_transformations"] = [
+        hd.pr.SoftcopyVOILUTTransformation(voi_luts=[hd.VOILUT(first_mapped_value=0, lut_data=curve.astype(np.uint16))])
+    ]
 if "rescale" in modes:
     options["modality_lut_transformation"] = hd.ModalityLUTTransformation(rescale_intercept=-1000.0, rescale_slope=1.0, rescale_type="HU")
 shape = hd.PresentationLUTShapeValues.INVERSE if "inverse" in modes else hd.PresentationLUTShapeValues.IDENTITY
+if "plut" in modes:
+    # A presentation LUT of 256 entries, a square-root curve to 16-bit P-values.
+    table = (np.sqrt(np.linspace(0.0, 1.0, 256)) * 65535).astype(np.uint16)
+    plut = hd.PresentationLUTTransformation(presentation_lut=hd.PresentationLUT(first_mapped_value=0, lut_data=table))
+else:
+    plut = hd.PresentationLUTTransformation(presentation_lut_shape=shape)
 if "polyline" in modes:
     options["graphic_layers"] = [hd.pr.GraphicLayer(layer_name="MARKS", order=1)]
     options["graphic_annotations"] = [
@@ -46,7 +59,7 @@ state = hd.pr.GrayscaleSoftcopyPresentationState(
     sop_instance_uid=generate_uid(), instance_number=1, manufacturer="peer", manufacturer_model_name="highdicom",
     software_versions=hd.__version__, device_serial_number="1", content_label="READING",
     content_description="as the reader left it",
-    presentation_lut_transformation=hd.PresentationLUTTransformation(presentation_lut_shape=shape), **options)
+    presentation_lut_transformation=plut, **options)
 for degrees in (90, 180, 270):
     if f"rotate{degrees}" in modes:
         state.ImageRotation = degrees
