@@ -11,7 +11,8 @@ RUNTIME_PACKAGES := libncurses-dev libsixel-dev libopenjp2-7-dev libturbojpeg0-d
 # tools for reduced-resolution decodes), a real xterm under Xvfb, tmux,
 # sshd for the thin-link harness, and what the install tests read the installed files with.
 TEST_PACKAGES := dcmtk libgdcm-tools openjph-tools python3-pip xvfb xterm imagemagick tmux orthanc curl iproute2 \
-	xdotool openssh-server man-db bash-completion zsh fish dpkg-dev dicom3tools libopenjp2-tools libjpeg-turbo-progs
+	xdotool openssh-server man-db bash-completion zsh fish dpkg-dev dicom3tools libopenjp2-tools libjpeg-turbo-progs \
+	xfonts-base
 BENCH_PACKAGES := libsixel-bin chafa
 # dpkg-shlibdeps, which reads the libraries the binary needs into the package's Depends.
 DEB_PACKAGES := dpkg-dev

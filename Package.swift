@@ -52,7 +52,8 @@ let package = Package(
     ),
 
     // An 8-bit gray or RGB image: made by the pixel pipeline, drawn by terminal graphics.
-    .target(name: "RasterCore", dependencies: ["CZlib"], swiftSettings: strictSettings),
+    .target(
+      name: "RasterCore", dependencies: ["CZlib"], exclude: ["Font/generate_font.py"], swiftSettings: strictSettings),
 
     // The pixel pipeline: codecs, modality/VOI/presentation LUTs, photometric conversion, resampling.
     .target(

@@ -17,9 +17,18 @@ public struct GraphicAnnotation: Sendable {
     public let inPixels: Bool
   }
 
+  /// A Text Object: its text, and where it goes: the bounding box's top left corner, else beside its
+  /// anchor point; (column, row) in image pixels when `inPixels`, else in fractions of the displayed area.
+  public struct Text: Sendable {
+    public let text: String
+    public let position: (x: Double, y: Double)?
+    public let inPixels: Bool
+  }
+
   let images: PresentationState.ImageReferences?
   public let graphics: [Graphic]
-  public let texts: [String]
+  public let textObjects: [Text]
+  public var texts: [String] { textObjects.map(\.text) }
   /// The graphic layer's recommended gray as a P-value (white when it gives none).
   public let gray: UInt16
 
@@ -34,7 +43,21 @@ public struct GraphicAnnotation: Sendable {
       return Graphic(
         shape: shape, points: points, inPixels: object.string(Tag.graphicAnnotationUnits)?.uppercased() != "DISPLAY")
     }
-    texts = (item.items(Tag.textObjectSequence) ?? []).compactMap { $0.string(Tag.unformattedTextValue) }
+    textObjects = (item.items(Tag.textObjectSequence) ?? []).compactMap { object in
+      guard let text = object.string(Tag.unformattedTextValue) else { return nil }
+      func point(_ tag: Tag) -> (x: Double, y: Double)? {
+        guard let v = object.doubles(tag), v.count == 2, v.allSatisfy(\.isFinite) else { return nil }
+        return (v[0], v[1])
+      }
+      if let corner = point(Tag.boundingBoxTopLeftHandCorner) {
+        return Text(
+          text: text, position: corner,
+          inPixels: object.string(Tag.boundingBoxAnnotationUnits)?.uppercased() != "DISPLAY")
+      }
+      return Text(
+        text: text, position: point(Tag.anchorPoint),
+        inPixels: object.string(Tag.anchorPointAnnotationUnits)?.uppercased() != "DISPLAY")
+    }
   }
 
   /// The pixels a graphic's outline passes through, in a raster of `width` x `height` where a unit of

@@ -115,4 +115,9 @@ public struct PresentationState: Sendable, Equatable {
   public func texts(for uid: String, frame: Int) -> [String] {
     annotations(for: uid, frame: frame).flatMap(\.texts)
   }
+
+  /// The text objects of an image's frame with where they go.
+  public func textObjects(for uid: String, frame: Int) -> [GraphicAnnotation.Text] {
+    annotations(for: uid, frame: frame).flatMap(\.textObjects)
+  }
 }

@@ -37,3 +37,21 @@ extension SpatialTransform {
     return (nx, ny)
   }
 }
+
+extension SpatialTransform {
+  /// Where a continuous position (0.0 the top left pixel's outer corner) of a `width` x `height` picture
+  /// lands after the rotation and flip: for text placed at a point rather than on a pixel.
+  public static func position(
+    _ p: (x: Double, y: Double), width w: Double, height h: Double, rotation: Int, flip: Bool
+  ) -> (x: Double, y: Double) {
+    var (nx, ny): (Double, Double)
+    switch rotation {
+    case 90: (nx, ny) = (h - p.y, p.x)
+    case 180: (nx, ny) = (w - p.x, h - p.y)
+    case 270: (nx, ny) = (p.y, w - p.x)
+    default: (nx, ny) = (p.x, p.y)
+    }
+    if flip { nx = (rotation == 90 || rotation == 270 ? h : w) - nx }
+    return (nx, ny)
+  }
+}

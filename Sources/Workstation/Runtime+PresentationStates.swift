@@ -1,6 +1,7 @@
 import Archive
 import DICOM
 import DICOMImaging
+import RasterCore
 
 /// The study's Grayscale Softcopy Presentation States (kept in its PR series) that refer to a series.
 extension Runtime {
@@ -29,5 +30,30 @@ extension Runtime {
     }
     presentationStates.withLock { $0[path] = state }
     return state
+  }
+
+  /// Draws a state's text objects over the picture at display size (legible whatever the image's), where
+  /// the state puts them: image pixels turned with the picture, or fractions of the displayed area, mapped
+  /// into the part of the picture shown (`region`, in pixels of the `decoded` frame, turned).
+  static func drawTexts(
+    _ texts: [GraphicAnnotation.Text], state: PresentationState, on raster: inout Raster, region: Resampler.Region,
+    decoded frame: DecodedFrame
+  ) {
+    let (w, h) = (Double(frame.width), Double(frame.height))
+    let turned = state.rotation == 90 || state.rotation == 270
+    let (shownW, shownH) = turned ? (h, w) : (w, h)
+    let scale = max(1, raster.height / 700)
+    for text in texts {
+      guard let p = text.position else { continue }
+      let at =
+        text.inPixels
+        ? SpatialTransform.position(
+          (p.x / Double(frame.downscale), p.y / Double(frame.downscale)), width: w, height: h,
+          rotation: state.rotation, flip: state.flip)
+        : (x: p.x * shownW, y: p.y * shownH)
+      let x = (at.x - region.x) * Double(raster.width) / region.width
+      let y = (at.y - region.y) * Double(raster.height) / region.height
+      FixedFont.draw(TextSafety.text(text.text), into: &raster, x: Int(x), y: Int(y), scale: scale)
+    }
   }
 }

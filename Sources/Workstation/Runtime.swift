@@ -370,6 +370,7 @@ public final class Runtime: Sendable {
         viewer.actualSize ? min(imageWidth, Double(box.width)) : imageWidth / max(1, viewer.zoom)
       let shownH =
         viewer.actualSize ? min(imageHeight, Double(box.height)) : imageHeight / max(1, viewer.zoom)
+      var shownRegion = Resampler.Region(x: 0, y: 0, width: imageWidth, height: imageHeight)
       if shownW < imageWidth || shownH < imageHeight || viewer.actualSize {
         // Around the image's centre moved by the pan, kept on the image; whole pixels at 1:1.
         var x = (imageWidth - shownW) / 2 + viewer.pan.x * imageWidth
@@ -381,12 +382,18 @@ public final class Runtime: Sendable {
           y.round(.down)
         }
         let region = Resampler.Region(x: x, y: y, width: shownW, height: shownH)
+        shownRegion = region
         let size =
           viewer.actualSize ? (width: Int(shownW), height: Int(shownH)) : fit(max(1, Int(shownW)), max(1, Int(shownH)))
         raster = Resampler.resample(raster, region: region, width: max(1, size.width), height: max(1, size.height))
       } else {
         let size = fit(raster.width, raster.height)
         raster = Resampler.resize(raster, width: max(1, size.width), height: max(1, size.height))
+      }
+      if let state {
+        Self.drawTexts(
+          state.textObjects(for: uid, frame: shown.frame), state: state, on: &raster, region: shownRegion,
+          decoded: frame)
       }
       var info = SliceInfo(
         window: rendered.window, sliceLocation: image.location(frame: shown.frame),
