@@ -123,8 +123,10 @@ public final class ArchiveIndex: Sendable {
     // series is one stack of each, not their slices interleaved. Rows indexed before stay in one stack.
     m.registerMigration("v4: slice stack") { db in
       try db.execute(
-        sql:
-          "ALTER TABLE instance ADD COLUMN stack TEXT;  -- e.g. \"E2 T3\": Echo Numbers, Temporal Position Identifier")
+        sql: """
+          ALTER TABLE instance ADD COLUMN stack TEXT;         -- e.g. "E2 T3": Echo Numbers, Temporal Position Identifier
+          ALTER TABLE instance ADD COLUMN acquisition INTEGER; -- Acquisition Number
+          """)
     }
     return m
   }

@@ -16,6 +16,8 @@ public struct InstanceRecord: Sendable, Equatable {
   public var frames: Int
   /// The acquisition within its plane: "E2" for echo 2, "T3" for temporal position 3, both, or nil.
   public var stack: String?
+  /// Acquisition Number (what tells repeated acquisitions of the same positions apart).
+  public var acquisition: Int?
 
   /// Reads the record from a file's header; nil when a UID the index keys on is missing.
   public init?(file: DICOMFile) {
@@ -48,6 +50,7 @@ public struct InstanceRecord: Sendable, Equatable {
       ds.string(Tag.temporalPositionIdentifier).map { "T" + $0.strippingControlCharacters },
     ].compactMap { $0 }
     stack = parts.isEmpty ? nil : parts.joined(separator: " ")
+    acquisition = ds.int(Tag.acquisitionNumber)
     guard !studyInstanceUID.isEmpty, !seriesInstanceUID.isEmpty, !sopInstanceUID.isEmpty else { return nil }
   }
 

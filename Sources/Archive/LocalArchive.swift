@@ -167,12 +167,13 @@ public final class LocalArchive: Sendable {
     try db.execute(
       sql: """
         INSERT INTO instance (sopInstanceUID, sopClassUID, series, instanceNumber, transferSyntaxUID, path, linked,
-                              size, source, added, orientation, position, frames, stack)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              size, source, added, orientation, position, frames, stack, acquisition)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
         r.sopInstanceUID, r.sopClassUID, series, r.instanceNumber, r.transferSyntaxUID, path, linked, size,
         source, Date().timeIntervalSince1970, r.orientation, r.position, r.frames, r.stack,
+        r.acquisition,
       ])
     if let former = formerParents {
       // Rows the replaced instance leaves empty go with it (only its own: no scan of the tables).
@@ -228,7 +229,7 @@ public final class LocalArchive: Sendable {
           db,
           sql: """
             SELECT instance.path, instance.linked, instance.sopClassUID, instance.orientation, instance.position,
-              instance.frames, instance.stack
+              instance.frames, instance.stack, instance.acquisition
             FROM instance JOIN series ON series.id = instance.series
             WHERE series.seriesInstanceUID = ? ORDER BY instance.instanceNumber, instance.id
             """, arguments: [seriesInstanceUID])
@@ -236,7 +237,8 @@ public final class LocalArchive: Sendable {
       let slices = rows.map { row in
         SliceOrder.Slice(
           path: (row["linked"] as Bool) ? row["path"] : store.absolute(row["path"]), sopClassUID: row["sopClassUID"],
-          orientation: row["orientation"], position: row["position"], frames: row["frames"], stack: row["stack"])
+          orientation: row["orientation"], position: row["position"], frames: row["frames"], stack: row["stack"],
+          acquisition: row["acquisition"])
       }
       return SliceOrder.ordered(slices)
     } catch {

@@ -88,4 +88,30 @@ import Testing
     let echo = { (e: Int) in (0..<5).map { "2.25.77\($0)\(e)" } }
     #expect(try Self.order(of: slices) == echo(1) + echo(2))
   }
+
+  @Test func a_scan_repeated_over_the_same_positions_is_one_stack_an_acquisition() throws {
+    // Before and after contrast: the same five positions, acquisitions 1 and 2, numbered on.
+    var slices: [Dataset] = []
+    for acquisition in 1...2 {
+      for (i, base) in try SyntheticData.ctSeries(count: 5, rows: 8, columns: 8).enumerated() {
+        var slice = base
+        try slice.set(Tag.sopInstanceUID, .UI, "2.25.88\(acquisition)\(i)")
+        try slice.set(Tag.instanceNumber, .IS, String(5 * (acquisition - 1) + i + 1))
+        try slice.set(Tag.acquisitionNumber, .IS, String(acquisition))
+        slices.append(slice)
+      }
+    }
+    let acquisition = { (a: Int) in (0..<5).map { "2.25.88\(a)\($0)" } }
+    #expect(try Self.order(of: slices) == acquisition(1) + acquisition(2))
+  }
+
+  @Test func a_slice_an_acquisition_at_its_own_position_stays_one_stack_in_space() throws {
+    // Step-and-shoot scanners may number every slice's acquisition: no position repeats, no split.
+    var slices = try SyntheticData.ctSeries(count: 6, rows: 8, columns: 8)
+    let spatial = slices.compactMap { $0.string(Tag.sopInstanceUID) }
+    for i in slices.indices { try slices[i].set(Tag.acquisitionNumber, .IS, String(6 - i)) }
+    try slices[1].set(Tag.instanceNumber, .IS, "5")
+    try slices[4].set(Tag.instanceNumber, .IS, "2")
+    #expect(try Self.order(of: slices) == spatial)
+  }
 }
