@@ -15,6 +15,8 @@ public struct GraphicAnnotation: Sendable {
     /// `inPixels`, else fractions of the displayed area.
     public let points: [(x: Double, y: Double)]
     public let inPixels: Bool
+    /// Graphic Filled: the closed shape's inside drawn too.
+    public let filled: Bool
   }
 
   /// A Text Object: its text, and where it goes: the bounding box's top left corner, else beside its
@@ -41,7 +43,8 @@ public struct GraphicAnnotation: Sendable {
       else { return nil }
       let points = stride(from: 0, to: data.count, by: 2).map { (x: data[$0], y: data[$0 + 1]) }
       return Graphic(
-        shape: shape, points: points, inPixels: object.string(Tag.graphicAnnotationUnits)?.uppercased() != "DISPLAY")
+        shape: shape, points: points, inPixels: object.string(Tag.graphicAnnotationUnits)?.uppercased() != "DISPLAY",
+        filled: object.string(Tag.graphicFilled)?.uppercased() == "Y")
     }
     textObjects = (item.items(Tag.textObjectSequence) ?? []).compactMap { object in
       guard let text = object.string(Tag.unformattedTextValue) else { return nil }
@@ -138,6 +141,66 @@ public struct GraphicAnnotation: Sendable {
       for (x, y) in Self.outline(g, scaleX: sx, scaleY: sy) where x >= 0 && y >= 0 && x < width && y < height {
         for c in 0..<channels { pixels[(y * width + x) * channels + c] = value }
       }
+      if g.filled {
+        for (x, y) in Self.inside(Self.vertices(g).map { ($0.x * sx, $0.y * sy) }, width: width, height: height) {
+          for c in 0..<channels { pixels[(y * width + x) * channels + c] = value }
+        }
+      }
     }
+  }
+
+  /// A closed shape's boundary as a polygon, in the graphic's own units.
+  static func vertices(_ g: Graphic) -> [(x: Double, y: Double)] {
+    switch g.shape {
+    case .point: return []
+    case .polyline: return g.points
+    case .interpolated: return g.points.count > 2 ? catmullRom(g.points) : g.points
+    case .circle, .ellipse:
+      guard g.points.count >= (g.shape == .circle ? 2 : 4) else { return [] }
+      let c: (x: Double, y: Double)
+      let a: (Double, Double)
+      let b: (Double, Double)
+      if g.shape == .circle {
+        c = g.points[0]
+        let r = ((g.points[1].x - c.x) * (g.points[1].x - c.x) + (g.points[1].y - c.y) * (g.points[1].y - c.y))
+          .squareRoot()
+        (a, b) = ((r, 0), (0, r))
+      } else {
+        c = ((g.points[0].x + g.points[1].x) / 2, (g.points[0].y + g.points[1].y) / 2)
+        (a, b) = ((g.points[1].x - c.x, g.points[1].y - c.y), (g.points[3].x - c.x, g.points[3].y - c.y))
+      }
+      return (0..<180).map { i in
+        let t = Double(i) / 180 * 2 * Double.pi
+        return (c.x + a.0 * cos(t) + b.0 * sin(t), c.y + a.1 * cos(t) + b.1 * sin(t))
+      }
+    }
+  }
+
+  /// The pixels whose centres lie inside a polygon (even-odd), row by row: each row's crossings with the
+  /// edges, sorted, filled in pairs.
+  static func inside(_ polygon: [(x: Double, y: Double)], width: Int, height: Int) -> [(x: Int, y: Int)] {
+    guard polygon.count >= 3 else { return [] }
+    let top = max(0, Int(polygon.map(\.y).min()!.rounded(.down)))
+    let bottom = min(height - 1, Int(polygon.map(\.y).max()!.rounded(.up)))
+    guard top <= bottom else { return [] }
+    var out: [(x: Int, y: Int)] = []
+    for y in top...bottom {
+      let cy = Double(y) + 0.5
+      var crossings: [Double] = []
+      var j = polygon.count - 1
+      for i in polygon.indices {
+        let (p, q) = (polygon[i], polygon[j])
+        if (p.y > cy) != (q.y > cy) { crossings.append(p.x + (cy - p.y) * (q.x - p.x) / (q.y - p.y)) }
+        j = i
+      }
+      crossings.sort()
+      for k in stride(from: 0, to: crossings.count - 1, by: 2) {
+        // Pixel x is inside when its centre x + 0.5 lies between the crossings.
+        let first = max(0, Int((crossings[k] - 0.5).rounded(.up)))
+        let last = min(width - 1, Int((crossings[k + 1] - 0.5).rounded(.up)) - 1)
+        if first <= last { out += (first...last).map { (x: $0, y: y) } }
+      }
+    }
+    return out
   }
 }

@@ -108,4 +108,18 @@ import Testing
     let mid = curve[8]
     #expect(abs(mid.y - mid.x) > 0.3)
   }
+
+  @Test func a_filled_shape_covers_the_pixels_whose_centres_lie_inside() {
+    // The square from (2, 2) to (6, 6) in pixel units: pixels 2 to 5 each way, 16 of them.
+    let square: [(x: Double, y: Double)] = [(2, 2), (6, 2), (6, 6), (2, 6)]
+    let filled = GraphicAnnotation.inside(square, width: 10, height: 10)
+    #expect(filled.count == 16)
+    #expect(filled.allSatisfy { (2...5).contains($0.x) && (2...5).contains($0.y) })
+    // A circle of radius 10: its centre pixel in, a pixel 12 away out, and about pi r^2 pixels.
+    let circle = GraphicAnnotation.vertices(
+      GraphicAnnotation.Graphic(shape: .circle, points: [(20, 20), (30, 20)], inPixels: true, filled: true))
+    let disc = GraphicAnnotation.inside(circle, width: 64, height: 64)
+    #expect(disc.contains { $0 == (x: 20, y: 20) } && !disc.contains { $0 == (x: 32, y: 20) })
+    #expect(abs(Double(disc.count) - Double.pi * 100) < 15, "\(disc.count) pixels")
+  }
 }
