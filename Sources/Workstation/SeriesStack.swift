@@ -121,12 +121,16 @@ enum SeriesStack {
   }
 
   /// Frames a second as the object asks to be played (PS3.3 C.7.6.5, C.8.7.2): Recommended Display
-  /// Frame Rate, else Cine Rate, else one over Frame Time (milliseconds); within 1 to 60.
+  /// Frame Rate, else Cine Rate, else one over Frame Time (milliseconds), else one over the mean of the
+  /// Frame Time Vector's increments (its first entry is 0); within 1 to 60.
   static func frameRate(_ header: Dataset) -> Double? {
+    let increments = (header.doubles(Tag.frameTimeVector) ?? []).dropFirst().filter { $0.isFinite && $0 > 0 }
+    let meanIncrement = increments.isEmpty ? nil : increments.reduce(0, +) / Double(increments.count)
     let rate =
       header.double(Tag.recommendedDisplayFrameRate) ?? header.double(Tag.cineRate)
-      ?? header.double(Tag.frameTime).flatMap { $0 > 0 ? 1000 / $0 : nil }
+      ?? header.double(Tag.frameTime).flatMap { $0 > 0 ? 1000 / $0 : nil } ?? meanIncrement.map { 1000 / $0 }
     guard let rate, rate.isFinite, rate > 0 else { return nil }
     return min(60, max(1, rate))
   }
+
 }

@@ -63,6 +63,21 @@ import Testing
     #expect(Set(seen).count == 3, "three frames, three pictures")
   }
 
+  @Test func the_rate_comes_from_the_first_attribute_the_object_gives() throws {
+    var ds = Dataset(byteOrder: .little)
+    #expect(SeriesStack.frameRate(ds) == nil)
+    try ds.set(Tag.frameTimeVector, .DS, ["0", "50", "50", "50"])
+    #expect(SeriesStack.frameRate(ds) == 20, "increments of 50 ms")
+    try ds.set(Tag.frameTime, .DS, "40")
+    #expect(SeriesStack.frameRate(ds) == 25)
+    try ds.set(Tag.cineRate, .IS, "15")
+    #expect(SeriesStack.frameRate(ds) == 15)
+    try ds.set(Tag.recommendedDisplayFrameRate, .IS, "30")
+    #expect(SeriesStack.frameRate(ds) == 30)
+    try ds.set(Tag.recommendedDisplayFrameRate, .IS, "500")
+    #expect(SeriesStack.frameRate(ds) == 60, "within 1 to 60")
+  }
+
   @Test func cine_starts_at_the_file_s_own_rate() throws {
     var m = UpdateTests.viewerModel()
     m.viewer?.fileFrameRate = 25
