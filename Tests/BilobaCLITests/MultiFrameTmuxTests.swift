@@ -36,8 +36,8 @@ import Testing
   }
 }
 
-/// An enhanced multi-frame CT made by a peer (highdicom's legacy conversion of the bundled head CT), as a
-/// reader opens it: each frame's place comes from its own functional group.
+/// Enhanced multi-frame CT and MR made by a peer (highdicom's legacy conversion of the bundled head
+/// slices), as a reader opens them: each frame's place comes from its own functional group.
 @Suite(.serialized) struct EnhancedMultiFrameTmuxTests {
   struct PeerGeometry: Decodable {
     let orientation: [Double]
@@ -45,7 +45,8 @@ import Testing
     let thickness: Double
   }
 
-  @Test func an_enhanced_ct_shows_each_frames_own_position_in_the_corner() throws {
+  @Test(arguments: ["CT", "MR"])
+  func an_enhanced_object_shows_each_frames_own_position_in_the_corner(modality: String) throws {
     guard ProcessRunner.isInstalled("tmux") else {
       Issue.record("tmux is needed (apt-get install tmux)")
       return
@@ -56,7 +57,8 @@ import Testing
       .appendingPathComponent("legacy_converted_enhanced.py")
     let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("Samples/ct-head").path
-    let converted = try ProcessRunner.run("python3", [script.path, samples, dir.file("in/enhanced.dcm")])
+    let converted = try ProcessRunner.run(
+      "python3", [script.path, samples, dir.file("in/enhanced.dcm"), modality])
     try #require(converted.status == 0, "highdicom: \(converted.stderr)")
     let peer = try JSONDecoder().decode(PeerGeometry.self, from: Data(converted.stdout.utf8))
     // Where each frame lies along the plane's normal, computed here from what pydicom read.

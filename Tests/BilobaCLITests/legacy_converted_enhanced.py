@@ -1,16 +1,23 @@
-"""Converts a folder of single-frame CT slices into one Legacy Converted Enhanced CT Image with
+"""Converts a folder of single-frame CT slices into one Legacy Converted Enhanced CT or MR Image with
 highdicom (a peer's enhanced multi-frame object: every frame's position in its own functional group),
-and prints, as JSON, the orientation and each frame's Image Position (Patient) as pydicom reads them."""
+and prints, as JSON, the orientation and each frame's Image Position (Patient) as pydicom reads them.
+Usage: legacy_converted_enhanced.py FOLDER OUTPUT CT|MR (MR: the slices are first relabelled MR images)."""
 import glob
 import json
 import sys
 
 import pydicom
-from highdicom.legacy import LegacyConvertedEnhancedCTImage
+from highdicom.legacy import LegacyConvertedEnhancedCTImage, LegacyConvertedEnhancedMRImage
 
-source, target = sys.argv[1], sys.argv[2]
+source, target, modality = sys.argv[1], sys.argv[2], sys.argv[3]
 slices = [pydicom.dcmread(path) for path in sorted(glob.glob(source + "/*.dcm"))]
-enhanced = LegacyConvertedEnhancedCTImage(
+if modality == "MR":
+    for ds in slices:
+        ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.4"  # MR Image Storage
+        ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
+        ds.Modality = "MR"
+convert = LegacyConvertedEnhancedMRImage if modality == "MR" else LegacyConvertedEnhancedCTImage
+enhanced = convert(
     legacy_datasets=slices,
     series_instance_uid=pydicom.uid.generate_uid(),
     series_number=9,
