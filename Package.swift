@@ -202,7 +202,7 @@ let package = Package(
       name: "WorkstationTests",
       dependencies: ["Workstation", "Archive", "Audit", "DICOM", "RasterCore", "SyntheticData", "TestSupport"],
       swiftSettings: strictSettings),
-    .testTarget(name: "CursesUITests", dependencies: ["CursesUI"], swiftSettings: strictSettings),
+    .testTarget(name: "CursesUITests", dependencies: ["CursesUI", "TerminalGraphics"], swiftSettings: strictSettings),
     .testTarget(
       name: "DICOMNetworkTests",
       dependencies: [

@@ -12,6 +12,13 @@ import Workstation
 extension CursesApp {
   /// What a pane shows now: its area, its picture and at which grade, and for a full picture the raster
   /// sent and its column (what a sixel update of a few bands is compared with).
+  /// The cells a picture was drawn over: its first column and its size in cells.
+  struct PictureCells: Equatable {
+    var x: Int
+    var columns: Int
+    var rows: Int
+  }
+
   struct ShownPicture {
     var area: ScreenText.PaneArea
     var picture: PanePicture
@@ -86,11 +93,33 @@ extension CursesApp {
       costs.record(grade, bytes: bytes.count, fullPixels: capacity.width * capacity.height)
       shownPanes[area.pane] = ShownPicture(
         area: area, picture: picture, grade: grade, raster: grade == .full ? raster : nil, x: x)
-      send(bytes, at: now)
+      // A picture over other cells than the last one (a smaller one on a thin link, a turned or other
+      // image): the last one's cells are erased first, or its edges would stay on the screen.
+      let covered = layout.cellsCovered(
+        rasterWidth: raster.width, rasterHeight: raster.height, protocol: graphics.encoder.proto,
+        blocks: graphics.encoder.blocks)
+      let cells = PictureCells(x: x, columns: covered.columns, rows: covered.rows)
+      var erase: [UInt8] = []
+      if let before = drawnCells[area.pane], before != cells {
+        erase = Self.erase(before, fromRow: area.y, proto: graphics.encoder.proto)
+      }
+      drawnCells[area.pane] = cells
+      send(erase + bytes, at: now)
       writingPane = area.pane
       readAhead(pane: area.pane)
       return
     }
+  }
+
+  /// Bytes that blank the cells a picture covered (erasing characters clears the graphics under them in
+  /// sixel terminals; kitty's placements are replaced by the next one with the same id, and go with it).
+  static func erase(_ cells: PictureCells, fromRow top: Int, proto: GraphicsProtocol) -> [UInt8] {
+    guard proto != .kitty, cells.columns > 0 else { return [] }
+    var out: [UInt8] = []
+    for row in top..<(top + cells.rows) {
+      out += Array("\u{1B}[\(row + 1);\(cells.x + 1)H\u{1B}[\(cells.columns)X".utf8)
+    }
+    return out
   }
 
   /// Cuts the picture being written when its pane wants another one and the rest would hold the link

@@ -80,6 +80,8 @@ public final class CursesApp {
   var writingPane: Int?
   /// What each pane shows now.
   var shownPanes: [Int: ShownPicture] = [:]
+  /// The cells each pane's last picture was sent over: a picture covering other cells erases them first.
+  var drawnCells: [Int: PictureCells] = [:]
   /// The thumbnails on screen now, and rendered ones by series and size (a study's few are kept).
   var shownThumbnails: [ScreenText.ThumbnailSlot]?
   var thumbnailCache: [String: Raster] = [:]
@@ -323,6 +325,7 @@ public final class CursesApp {
       if graphics.encoder.proto == .kitty { Self.write(KittyEncoder.deleteAll) }
       biloba_clear()
       shownPanes = [:]
+      drawnCells = [:]
       shownThumbnails = nil
       fullRedraw = false
     }
