@@ -10,8 +10,6 @@ import Workstation
 /// reader did meanwhile, the next frame shows the newest state. While the reader keeps moving, frames are
 /// previews sized to the link's budget; once still for `restDelay`, the full picture follows.
 extension CursesApp {
-  /// What a pane shows now: its area, its picture and at which grade, and for a full picture the raster
-  /// sent and its column (what a sixel update of a few bands is compared with).
   /// The cells a picture was drawn over: its first column and its size in cells.
   struct PictureCells: Equatable {
     var x: Int
@@ -19,6 +17,8 @@ extension CursesApp {
     var rows: Int
   }
 
+  /// What a pane shows now: its area, its picture and at which grade, and for a full picture the raster
+  /// sent and its column (what a sixel update of a few bands is compared with).
   struct ShownPicture {
     var area: ScreenText.PaneArea
     var picture: PanePicture
