@@ -41,13 +41,17 @@ public struct GraphicAnnotation: Sendable {
       guard let shape = object.string(Tag.graphicType).flatMap({ Shape(rawValue: $0.uppercased()) }),
         let data = object.doubles(Tag.graphicData), data.count >= 2, data.count % 2 == 0, data.allSatisfy(\.isFinite)
       else { return nil }
-      let points = stride(from: 0, to: data.count, by: 2).map { (x: data[$0], y: data[$0 + 1]) }
+      // A hostile state may give millions of points: more than any drawing has are left out.
+      let points = stride(from: 0, to: min(data.count, 2 * Self.maxPoints), by: 2).map {
+        (x: data[$0], y: data[$0 + 1])
+      }
       return Graphic(
         shape: shape, points: points, inPixels: object.string(Tag.graphicAnnotationUnits)?.uppercased() != "DISPLAY",
         filled: object.string(Tag.graphicFilled)?.uppercased() == "Y")
     }
     textObjects = (item.items(Tag.textObjectSequence) ?? []).compactMap { object in
-      guard let text = object.string(Tag.unformattedTextValue) else { return nil }
+      guard let full = object.string(Tag.unformattedTextValue) else { return nil }
+      let text = String(full.prefix(256))
       func point(_ tag: Tag) -> (x: Double, y: Double)? {
         guard let v = object.doubles(tag), v.count == 2, v.allSatisfy(\.isFinite) else { return nil }
         return (v[0], v[1])
@@ -66,9 +70,7 @@ public struct GraphicAnnotation: Sendable {
   /// The pixels a graphic's outline passes through, in a raster of `width` x `height` where a unit of
   /// `scale` maps image pixels (or fractions of the area, for DISPLAY units) to raster pixels.
   static func outline(_ g: Graphic, scaleX: Double, scaleY: Double) -> [(x: Int, y: Int)] {
-    func at(_ p: (x: Double, y: Double)) -> (Int, Int) {
-      (Int((p.x * scaleX).rounded(.down)), Int((p.y * scaleY).rounded(.down)))
-    }
+    func at(_ p: (x: Double, y: Double)) -> (Int, Int) { (pixel(p.x * scaleX), pixel(p.y * scaleY)) }
     switch g.shape {
     case .point:
       let (x, y) = at(g.points[0])
@@ -96,6 +98,13 @@ public struct GraphicAnnotation: Sendable {
       return ellipse(center: c, a: a, b: b, at: at)
     }
   }
+
+  /// Points a graphic keeps, at most.
+  static let maxPoints = 4096
+
+  /// A coordinate as a raster pixel, held within 8192 of the picture: a file's 1e30 neither traps the
+  /// conversion nor makes a line of billions of pixels (what lies beyond is off the picture anyway).
+  public static func pixel(_ v: Double) -> Int { Int(max(-8192, min(16384, v.rounded(.down)))) }
 
   /// A smooth curve through every point (Catmull-Rom, the ends held), 16 steps a segment: how viewers draw
   /// INTERPOLATED graphics.
@@ -180,8 +189,8 @@ public struct GraphicAnnotation: Sendable {
   /// edges, sorted, filled in pairs.
   static func inside(_ polygon: [(x: Double, y: Double)], width: Int, height: Int) -> [(x: Int, y: Int)] {
     guard polygon.count >= 3 else { return [] }
-    let top = max(0, Int(polygon.map(\.y).min()!.rounded(.down)))
-    let bottom = min(height - 1, Int(polygon.map(\.y).max()!.rounded(.up)))
+    let top = max(0, pixel(polygon.map(\.y).min()!))
+    let bottom = min(height - 1, pixel(polygon.map(\.y).max()!.rounded(.up)))
     guard top <= bottom else { return [] }
     var out: [(x: Int, y: Int)] = []
     for y in top...bottom {
@@ -196,8 +205,8 @@ public struct GraphicAnnotation: Sendable {
       crossings.sort()
       for k in stride(from: 0, to: crossings.count - 1, by: 2) {
         // Pixel x is inside when its centre x + 0.5 lies between the crossings.
-        let first = max(0, Int((crossings[k] - 0.5).rounded(.up)))
-        let last = min(width - 1, Int((crossings[k + 1] - 0.5).rounded(.up)) - 1)
+        let first = max(0, pixel((crossings[k] - 0.5).rounded(.up)))
+        let last = min(width - 1, pixel((crossings[k + 1] - 0.5).rounded(.up)) - 1)
         if first <= last { out += (first...last).map { (x: $0, y: y) } }
       }
     }

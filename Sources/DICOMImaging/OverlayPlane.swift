@@ -68,13 +68,15 @@ public struct OverlayPlane: Sendable, Equatable {
   func filled(fromPixelWords words: [UInt8], imageColumns: Int, imageRows: Int) -> OverlayPlane {
     guard let bit = embeddedBit else { return self }
     var packed = [UInt8](repeating: 0, count: (rows * columns + 7) / 8)
-    for r in 0..<rows {
+    // Only the plane's part over the image is read: a hostile 65535 x 65535 plane costs the image's size.
+    let firstRow = max(0, 1 - originRow)
+    let firstColumn = max(0, 1 - originColumn)
+    let rowRange = firstRow..<max(firstRow, min(rows, imageRows - originRow + 1))
+    let columnRange = firstColumn..<max(firstColumn, min(columns, imageColumns - originColumn + 1))
+    for r in rowRange where !columnRange.isEmpty {
       let y = originRow - 1 + r
-      guard y >= 0, y < imageRows else { continue }
-      for c in 0..<columns {
-        let x = originColumn - 1 + c
-        guard x >= 0, x < imageColumns else { continue }
-        let i = 2 * (y * imageColumns + x)
+      for c in columnRange {
+        let i = 2 * (y * imageColumns + originColumn - 1 + c)
         guard i + 1 < words.count else { continue }
         let word = UInt16(words[i]) | UInt16(words[i + 1]) << 8
         if word >> UInt16(bit) & 1 == 1 {

@@ -53,7 +53,9 @@ extension Runtime {
         : (x: p.x * shownW, y: p.y * shownH)
       let x = (at.x - region.x) * Double(raster.width) / region.width
       let y = (at.y - region.y) * Double(raster.height) / region.height
-      FixedFont.draw(TextSafety.text(text.text), into: &raster, x: Int(x), y: Int(y), scale: scale)
+      FixedFont.draw(
+        TextSafety.text(text.text), into: &raster, x: GraphicAnnotation.pixel(x), y: GraphicAnnotation.pixel(y),
+        scale: scale)
     }
   }
 }

@@ -123,3 +123,15 @@ import Testing
     #expect(abs(Double(disc.count) - Double.pi * 100) < 15, "\(disc.count) pixels")
   }
 }
+
+/// A hostile presentation state or overlay header draws what it can, bounded, and never traps.
+@Suite struct HostileGraphicsTests {
+  @Test func coordinates_of_1e30_and_millions_of_points_are_held_to_the_picture() {
+    let far = GraphicAnnotation.Graphic(
+      shape: .polyline, points: [(0, 0), (1e30, -1e30), (5, 5)], inPixels: true, filled: true)
+    let outline = GraphicAnnotation.outline(far, scaleX: 1, scaleY: 1)
+    #expect(!outline.isEmpty && outline.count < 100_000)
+    #expect(GraphicAnnotation.inside(GraphicAnnotation.vertices(far), width: 64, height: 64).count <= 64 * 64)
+    #expect(GraphicAnnotation.pixel(-1e300) == -8192 && GraphicAnnotation.pixel(1e300) == 16384)
+  }
+}
