@@ -9,10 +9,11 @@ RUNTIME_PACKAGES := libncurses-dev libsixel-dev libopenjp2-7-dev libturbojpeg0-d
 	libsqlite3-dev pkg-config
 # What the tests add: the peers (DCMTK, GDCM, OpenJPH, Orthanc, pydicom; OpenJPEG's and libjpeg-turbo's own
 # tools for reduced-resolution decodes), a real xterm under Xvfb, tmux,
-# sshd for the thin-link harness, and what the install tests read the installed files with.
+# sshd for the thin-link harness, socat as a TLS terminator in front of dcmqrscp (which has no TLS), and
+# what the install tests read the installed files with.
 TEST_PACKAGES := dcmtk libgdcm-tools openjph-tools python3-pip xvfb xterm imagemagick tmux orthanc curl iproute2 \
 	xdotool openssh-server man-db bash-completion zsh fish dpkg-dev dicom3tools libopenjp2-tools libjpeg-turbo-progs \
-	xfonts-base
+	xfonts-base socat
 BENCH_PACKAGES := libsixel-bin chafa
 # dpkg-shlibdeps, which reads the libraries the binary needs into the package's Depends.
 DEB_PACKAGES := dpkg-dev

@@ -78,12 +78,23 @@ let package = Package(
       dependencies: ["DICOM", "SystemIO", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: strictSettings),
 
+    // The one TLS policy (BCP 195) and its files and failures, for DICOM, DICOMweb and syslog alike.
+    .target(
+      name: "SecureTransport",
+      dependencies: [
+        "SystemIO", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOTLS", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strictSettings),
+
     // DICOM networking: the upper layer as a sans-IO codec (PDUs, the PS3.8 state machine, DIMSE), the
     // SwiftNIO transport that wraps it, the SCUs and the Storage SCP.
     .target(
       name: "DICOMNetwork",
       dependencies: [
-        "DICOM", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        "DICOM", "SecureTransport", .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictSettings),
@@ -113,7 +124,8 @@ let package = Package(
     .target(
       name: "Audit",
       dependencies: [
-        "SystemIO", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        "SystemIO", "SecureTransport", .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ],
       swiftSettings: strictSettings),
@@ -136,7 +148,7 @@ let package = Package(
       name: "biloba",
       dependencies: [
         "DICOM", "DICOMImaging", "RasterCore", "TerminalGraphics", "Archive", "DICOMNetwork", "Workstation", "CursesUI",
-        "Retrieval", "SystemIO", "Audit", "Deidentification",
+        "Retrieval", "SystemIO", "Audit", "Deidentification", "SecureTransport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"), .product(name: "TOMLKit", package: "TOMLKit"),
       ],

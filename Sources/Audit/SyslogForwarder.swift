@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SecureTransport
 import Synchronization
 import SystemIO
 
@@ -78,67 +79,32 @@ public struct SyslogForwarder: Sendable {
     }
   }
 
-  /// TLS through swift-nio-ssl: connect, handshake (verifying the server), write, close, all within
-  /// `timeout` (a server that never answers the handshake is closed then).
+  /// TLS through swift-nio-ssl under the product's TLS policy: connect, handshake (verifying the
+  /// server), write, close, all within `timeout` (a server that never answers the handshake is closed then).
   private func deliverOverTLS(_ bytes: [UInt8], ca: String?) -> String? {
-    var configuration = TLSConfiguration.makeClientConfiguration()
-    configuration.minimumTLSVersion = .tlsv12
-    configuration.certificateVerification = .fullVerification
-    if let ca { configuration.trustRoots = .file(ca) }
+    let settings = TLSClientSettings(caFile: ca)
     let context: NIOSSLContext
-    do { context = try NIOSSLContext(configuration: configuration) } catch {
-      return "TLS settings: \(error)"
-    }
-    // A name is checked against the certificate; an address literal is checked as an IP address.
-    let name: String? = isAddressLiteral(host) ? nil : host
+    do { context = try TLSPolicy.context(TLSPolicy.client(settings)) } catch { return "\(error)" }
     let limit = TimeAmount.milliseconds(Int64(timeout * 1000))
-    let caught = ErrorCatcher()
+    let handshake = HandshakeBox()
     let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .connectTimeout(limit)
-      .channelInitializer { channel in
+      .channelInitializer { [host] channel in
         channel.eventLoop.makeCompletedFuture {
-          try channel.pipeline.syncOperations.addHandler(
-            try NIOSSLClientHandler(context: context, serverHostname: name))
-          try channel.pipeline.syncOperations.addHandler(caught)
+          handshake.set(
+            try TLSChannel.addClient(
+              to: channel.pipeline.syncOperations, context: context, settings: settings, host: host, limit: limit))
         }
       }
     do {
       let channel = try bootstrap.connect(host: host, port: port).wait()
-      let deadline = channel.eventLoop.scheduleTask(in: limit) { channel.close(promise: nil) }
-      defer { deadline.cancel() }
-      // Written once the handshake is done; a handshake that fails fails the write.
+      defer { try? channel.close().wait() }
+      do { try handshake.future?.done.wait() } catch { return "TLS: \(TLSFailure(error))" }
       try channel.writeAndFlush(ByteBuffer(bytes: bytes)).wait()
-      try? channel.close().wait()
       return nil
     } catch {
-      // The handshake's own error (a certificate that does not verify, a protocol mismatch) says more
-      // than the closed channel the write then finds.
-      if let first = caught.first { return "TLS: " + Self.plainReason(first) }
-      if let closed = error as? ChannelError, closed == .ioOnClosedChannel || closed == .alreadyClosed {
-        return "the TLS handshake did not end within \(timeout) s (is it a TLS port?)"
-      }
       return "\(error)"
     }
-  }
-
-  /// BoringSSL's reason (the word after "OPENSSL_internal:"), said plainly where it is a common one;
-  /// the error as it is otherwise.
-  static func plainReason(_ error: String) -> String {
-    guard let start = error.range(of: "OPENSSL_internal:") else { return error }
-    let reason = String(error[start.upperBound...].prefix { $0 != " " && $0 != "]" && $0 != ")" })
-    switch reason {
-    case "CERTIFICATE_VERIFY_FAILED":
-      return "the server's certificate does not verify: not signed by the CAs trusted (syslog_ca), expired, "
-        + "or for another host (\(reason))"
-    case "WRONG_VERSION_NUMBER": return "the server does not speak TLS 1.2 or later (\(reason))"
-    default: return reason
-    }
-  }
-
-  private func isAddressLiteral(_ host: String) -> Bool {
-    var v4 = in_addr()
-    var v6 = in6_addr()
-    return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
   }
 
   /// A blocking socket connected to the server (with a send timeout), or nil within `timeout`.
@@ -169,15 +135,10 @@ public struct SyslogForwarder: Sendable {
   }
 }
 
-/// Keeps the first error the TLS handler reports (the handshake's), for the message.
-final class ErrorCatcher: ChannelInboundHandler, Sendable {
-  typealias InboundIn = ByteBuffer
-  private let error = Mutex<String?>(nil)
+/// The handshake's future, handed out of the channel initializer.
+final class HandshakeBox: Sendable {
+  private let held = Mutex<TLSChannel.ClientHandshake?>(nil)
 
-  var first: String? { error.withLock { $0 } }
-
-  func errorCaught(context: ChannelHandlerContext, error: any Error) {
-    self.error.withLock { if $0 == nil { $0 = "\(error)" } }
-    context.fireErrorCaught(error)
-  }
+  var future: TLSChannel.ClientHandshake? { held.withLock { $0 } }
+  func set(_ future: TLSChannel.ClientHandshake) { held.withLock { $0 = future } }
 }

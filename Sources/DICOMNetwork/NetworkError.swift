@@ -5,12 +5,19 @@ public import DICOM
 public enum NetworkError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The TCP connection could not be made.
   case connectionFailed(host: String, port: Int, reason: String)
+  /// The TLS handshake failed (an untrusted certificate, a plaintext port, our certificate refused).
+  case tlsFailed(host: String, port: Int, reason: String)
+  /// TLS settings that cannot be used (a missing file, a key others can read).
+  case tlsSetup(String)
   /// The peer rejected the association (PS3.8 table 9-21 result, source, reason).
   case associationRejected(AssociateReject)
   /// The peer (source 0) or a provider (source 2) aborted the association.
   case aborted(AssociateAbort)
   /// The connection closed without a release or an abort.
   case connectionClosed
+  /// The connection closed before the association request had an answer: a TLS port called without TLS,
+  /// most often.
+  case closedBeforeAnswer
   /// A timer ran out: `artim` (association request or release), `dimse` (no answer or no data).
   case timeout(TimerKind, seconds: Double)
   /// The peer broke the protocol: a malformed PDU, a PDU the state does not allow, a bad DIMSE message.
@@ -29,10 +36,14 @@ public enum NetworkError: Error, Sendable, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .connectionFailed(let host, let port, let reason): "cannot connect to \(host):\(port): \(reason)"
+    case .tlsFailed(let host, let port, let reason): "TLS with \(host):\(port) failed: \(reason)"
+    case .tlsSetup(let why): "\(why)"
     case .associationRejected(let rj): "association rejected: \(rj.explanation)"
     case .aborted(let a):
       "association aborted by the \(a.source == 0 ? "peer" : "service provider") (reason \(a.reason))"
     case .connectionClosed: "the peer closed the connection"
+    case .closedBeforeAnswer:
+      "the peer closed the connection without answering the association request (a DICOM TLS port? try --tls)"
     case .timeout(let kind, let seconds): "\(kind.rawValue) timeout after \(seconds) s"
     case .protocolViolation(let what): "protocol violation: \(what)"
     case .noPresentationContext(let sopClass, let ts):

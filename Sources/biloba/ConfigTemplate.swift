@@ -28,6 +28,13 @@ enum ConfigTemplate {
     # Calling AE titles and peer addresses the SCP accepts. Unset: any.
     # allowed_calling_aets = ["PACS"]
     # allowed_hosts = ["10.0.0.5"]
+    # DICOM TLS (TLS 1.2/1.3, BCP 195). tls = true: our Storage SCPs speak TLS with tls_cert and tls_key
+    # (PEM; the key mode 0600). tls_ca: the CAs we trust, for the servers we call and, on our SCP, a
+    # client certificate they signed is then required (mutual TLS). Unset: plain TCP, the system's CAs.
+    # tls = true
+    # tls_cert = "/etc/biloba/biloba.pem"
+    # tls_key = "/etc/biloba/biloba.key"
+    # tls_ca = "/etc/biloba/ca.pem"
 
     [workstation]
     # The archive folder. Unset: $XDG_DATA_HOME/biloba (~/.local/share/biloba). An absolute path.
@@ -59,6 +66,12 @@ enum ConfigTemplate {
     # Whether its objects may replace instances the archive holds (else a differing copy goes to
     # quarantine).
     # replace = \(Defaults.replace)
+    # Its port speaks DICOM TLS; tls_ca, tls_cert, tls_key win over [network]'s for it. tls_pin accepts
+    # that one server certificate (its SHA-256) whoever signed it. tls_name: the name on its client
+    # certificate, by which our SCP lets it call as its AE title (default: its host).
+    # tls = true
+    # tls_pin = "3f:a2:..."
+    # tls_name = "pacs.example.org"
 
     """
   }

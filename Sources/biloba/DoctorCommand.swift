@@ -162,7 +162,7 @@ struct DoctorCommand: AsyncParsableCommand {
     var logger = Logger(label: "biloba.doctor") { _ in SwiftLogNoOpLogHandler() }
     logger.logLevel = .critical
     for (name, settings) in nodes {
-      let node = RemoteNode(host: settings.host, port: settings.port, aeTitle: settings.aet)
+      let node = config.remoteNode(settings)
       let subject = "node \(name)"
       let peer = "\(settings.aet)@\(settings.host):\(settings.port)"
       let start = SystemIO.monotonicSeconds()

@@ -81,7 +81,9 @@ struct InteropFixture {
     let got = try Self.contents(of: folder)
     #expect(Set(got.keys) == Set(expected), "\(what): \(got.count) instances, expected \(expected.count)")
     for uid in expected {
-      #expect(got[uid] == originals[uid], "\(what): dataset of \(uid) differs from the original")
+      // Compared as a Bool: a failure names the instance instead of printing both datasets.
+      let same = got[uid] == originals[uid]
+      #expect(same, "\(what): dataset of \(uid) \(got[uid] == nil ? "missing" : "differs from the original")")
     }
   }
 

@@ -1,6 +1,8 @@
 public import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
+import SecureTransport
 
 #if canImport(Glibc)
   import Glibc
@@ -39,22 +41,38 @@ extension Association {
   ) async throws -> sending Result {
     try LocalEntity.validate(aeTitle: local.aeTitle)
     try LocalEntity.validate(aeTitle: node.aeTitle)
+    let tls = try node.tls.map { settings throws(NetworkError) in
+      do { return (settings, try TLSPolicy.context(TLSPolicy.client(settings))) } catch { throw .tlsSetup("\(error)") }
+    }
+    let limit = TimeAmount.milliseconds(Int64(local.timeouts.connect * 1000))
     let channel: NIOAsyncChannel<PDU, PDU>
+    let handshake: TLSChannel.ClientHandshake?
     do {
-      channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .connectTimeout(.milliseconds(Int64(local.timeouts.connect * 1000)))
+      (channel, handshake) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .connectTimeout(limit)
         .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
         .channelOption(ChannelOptions.recvAllocator, value: Association.receiveAllocator)
         .channelOption(ChannelOptions.writeBufferWaterMark, value: Association.writeWaterMark)
         .connect(host: node.host, port: node.port) { channel in
           channel.eventLoop.makeCompletedFuture {
+            let handshake = try tls.map { settings, context in
+              try TLSChannel.addClient(
+                to: channel.pipeline.syncOperations, context: context, settings: settings, host: node.host,
+                limit: limit)
+            }
             try channel.pipeline.syncOperations.addPDUHandlers(
               maxPDULength: local.maxPDULength, timeouts: local.timeouts, inactivity: local.timeouts.dimse)
-            return try NIOAsyncChannel<PDU, PDU>(wrappingChannelSynchronously: channel)
+            return (try NIOAsyncChannel<PDU, PDU>(wrappingChannelSynchronously: channel), handshake)
           }
         }
     } catch {
       throw NetworkError.connectionFailed(host: node.host, port: node.port, reason: connectionFailure(error))
+    }
+    if let handshake, let settings = node.tls {
+      do { try await handshake.done.get() } catch {
+        try? await channel.channel.close()
+        throw await tlsFailure(error, node: node, settings: settings, limit: limit)
+      }
     }
     return try await channel.executeThenClose { inbound, outbound in
       let association = Association(
@@ -68,7 +86,14 @@ extension Association {
       // More than one outstanding request asked for: the acceptor says how many it allows.
       if operations > 1 { user.asynchronousOperations = (operations, 1) }
       let rq = AssociateRequest(calledAE: node.aeTitle, callingAE: local.aeTitle, contexts: proposed, user: user)
-      try await association.requestAssociation(rq)
+      do { try await association.requestAssociation(rq) } catch NetworkError.connectionClosed {
+        // Closed before any answer: a TLS alert after the handshake (our certificate refused) says why;
+        // without TLS, the port most likely expects TLS.
+        if let failure = handshake?.failureAfterHandshake {
+          throw NetworkError.tlsFailed(host: node.host, port: node.port, reason: failure.description)
+        }
+        throw node.tls == nil ? NetworkError.closedBeforeAnswer : NetworkError.connectionClosed
+      }
       let result: Result
       do {
         result = try await body(association)
@@ -79,6 +104,19 @@ extension Association {
       if association.isEstablished { try await association.release() }
       return result
     }
+  }
+
+  /// A failed handshake as a user reads it; a certificate that does not verify is looked at again to say why.
+  static func tlsFailure(
+    _ error: any Error, node: RemoteNode, settings: TLSClientSettings, limit: TimeAmount
+  ) async -> NetworkError {
+    var failure = TLSFailure(error)
+    if case .untrustedCertificate(nil) = failure {
+      let detail = await TLSDiagnosis.untrustedDetail(
+        host: node.host, port: node.port, settings: settings, limit: limit)
+      failure = .untrustedCertificate(detail: detail)
+    }
+    return .tlsFailed(host: node.host, port: node.port, reason: failure.description)
   }
 
   /// A-ASSOCIATE-RQ, then the AC or RJ (ARTIM bounds the wait).

@@ -1,3 +1,5 @@
+public import SecureTransport
+
 /// Timers of an association, in seconds (DCMTK's -to, -ta, -td, and an idle limit for the SCP).
 public struct NetworkTimeouts: Sendable, Equatable {
   /// TCP connect.
@@ -54,16 +56,19 @@ public struct LocalEntity: Sendable, Equatable {
   }
 }
 
-/// A remote application entity: where it listens and its AE title.
+/// A remote application entity: where it listens, its AE title, and whether it speaks DICOM TLS.
 public struct RemoteNode: Sendable, Equatable {
   public var host: String
   public var port: Int
   public var aeTitle: String
+  /// TLS settings when the node's port speaks TLS (PS3.15 B.9); nil for plain TCP.
+  public var tls: TLSClientSettings?
 
-  public init(host: String, port: Int, aeTitle: String) {
+  public init(host: String, port: Int, aeTitle: String, tls: TLSClientSettings? = nil) {
     self.host = host
     self.port = port
     self.aeTitle = aeTitle
+    self.tls = tls
   }
 }
 

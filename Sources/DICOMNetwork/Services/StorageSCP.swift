@@ -1,8 +1,10 @@
 public import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 import DICOM
+public import SecureTransport
 
 /// Who may store to us and how much at once.
 public struct StorageSCPConfiguration: Sendable {
@@ -22,13 +24,16 @@ public struct StorageSCPConfiguration: Sendable {
   public var maxOperations: UInt16 = 16
   /// Address to listen on: loopback unless the user opens it.
   public var bindHost: String
+  /// DICOM TLS on the port (PS3.15 B.9): our certificate, and with mutual TLS who may call as which AE.
+  public var tls: TLSServerSettings?
 
   public init(
     local: LocalEntity, allowedCallingAETitles: Set<String>? = nil, allowedHosts: Set<String>? = nil,
     abstractSyntaxes: Set<String> = ServiceClasses.allStorage,
     transferSyntaxes: [String] = ServiceClasses.uncompressedSyntaxes, maxAssociations: Int = 16,
-    bindHost: String = "127.0.0.1"
+    bindHost: String = "127.0.0.1", tls: TLSServerSettings? = nil
   ) {
+    self.tls = tls
     self.local = local
     self.allowedCallingAETitles = allowedCallingAETitles
     self.allowedHosts = allowedHosts
@@ -71,7 +76,7 @@ public final class StorageSCP: Sendable {
 
   /// A bound listening socket, served by `serve()`.
   public struct Listener: Sendable {
-    let server: NIOAsyncChannel<NIOAsyncChannel<PDU, PDU>, Never>
+    let server: NIOAsyncChannel<Connection, Never>
     let scp: StorageSCP
     /// The port bound (useful when 0 was asked for).
     public let port: Int
@@ -86,6 +91,11 @@ public final class StorageSCP: Sendable {
     // Load the data dictionary now rather than during the first association.
     _ = DataDictionary.entry(for: Tag.sopInstanceUID)
     let local = configuration.local
+    let tls: NIOSSLContext?
+    do { tls = try configuration.tls.map { try TLSPolicy.context(TLSPolicy.server($0)) } } catch {
+      throw NetworkError.tlsSetup("\(error)")
+    }
+    let handshakeLimit = TimeAmount.milliseconds(Int64(local.timeouts.artim * 1000))
     let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .serverChannelOption(ChannelOptions.backlog, value: 256)
       .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -94,9 +104,13 @@ public final class StorageSCP: Sendable {
       .childChannelOption(ChannelOptions.writeBufferWaterMark, value: Association.writeWaterMark)
       .bind(host: configuration.bindHost, port: port) { channel in
         channel.eventLoop.makeCompletedFuture {
+          let peerNames = try tls.map {
+            try TLSChannel.addServer(to: channel.pipeline.syncOperations, context: $0, limit: handshakeLimit)
+          }
           try channel.pipeline.syncOperations.addPDUHandlers(
             maxPDULength: local.maxPDULength, timeouts: local.timeouts, inactivity: local.timeouts.idle)
-          return try NIOAsyncChannel<PDU, PDU>(wrappingChannelSynchronously: channel)
+          return Connection(
+            channel: try NIOAsyncChannel<PDU, PDU>(wrappingChannelSynchronously: channel), peerNames: peerNames)
         }
       }
     let bound = server.channel.localAddress?.port ?? port
@@ -109,12 +123,18 @@ public final class StorageSCP: Sendable {
     try await listen(port: port).serve()
   }
 
-  func serve(_ server: NIOAsyncChannel<NIOAsyncChannel<PDU, PDU>, Never>) async throws {
+  /// An accepted connection; over TLS, the names on the client's certificate once the handshake is done.
+  struct Connection: Sendable {
+    let channel: NIOAsyncChannel<PDU, PDU>
+    let peerNames: EventLoopFuture<[String]>?
+  }
+
+  func serve(_ server: NIOAsyncChannel<Connection, Never>) async throws {
     try await withThrowingDiscardingTaskGroup { group in
       try await server.executeThenClose { inbound in
         for try await connection in inbound {
-          guard admit(connection.channel) else {
-            try? await connection.channel.close()
+          guard admit(connection.channel.channel) else {
+            try? await connection.channel.channel.close()
             continue
           }
           group.addTask {
@@ -142,8 +162,24 @@ public final class StorageSCP: Sendable {
     return admitted
   }
 
-  private func serve(_ connection: NIOAsyncChannel<PDU, PDU>) async {
+  /// Whether a calling AE title may call over this connection: with mutual TLS and a map of certificate
+  /// names to AE titles, only the titles the client's certificate is mapped to.
+  private func callerAllowed(_ callingAE: String, on connection: Connection) async -> Bool {
+    guard let peerNames = connection.peerNames, let settings = configuration.tls,
+      settings.aeTitlesByCertificateName != nil
+    else { return true }
+    guard let names = try? await peerNames.get() else { return false }
+    let allowed = settings.aeTitles(forCertificateNames: names) ?? []
+    if !allowed.contains(callingAE.trimmingSpaces) {
+      logger.warning("association refused: the client certificate is not mapped to the calling AE title")
+      return false
+    }
+    return true
+  }
+
+  private func serve(_ accepted: Connection) async {
     var associated = false
+    let connection = accepted.channel
     do {
       try await connection.executeThenClose { inbound, outbound in
         let association = Association(
@@ -151,7 +187,9 @@ public final class StorageSCP: Sendable {
           timeouts: configuration.local.timeouts, logger: logger,
           privacy: LogPrivacy(showsPatientData: configuration.local.logsPatientData),
           maxMessageLength: configuration.local.maxMessageInMemory)
-        associated = try await association.acceptAssociation(policy: configuration.policy) {
+        associated = try await association.acceptAssociation(
+          policy: configuration.policy, callerAllowed: { await self.callerAllowed($0, on: accepted) }
+        ) {
           counts.withLock { c in
             guard c.associations < configuration.maxAssociations else { return false }
             c.associations += 1
@@ -162,7 +200,12 @@ public final class StorageSCP: Sendable {
         try await association.serveRequests(storage: storage)
       }
     } catch {
-      logger.notice("association ended: \(error)")
+      // A failed TLS handshake is the reason, not the closed connection that follows it.
+      var reason = "association ended: \(error)"
+      if let peerNames = accepted.peerNames {
+        do { _ = try await peerNames.get() } catch { reason = "TLS handshake failed: \(TLSFailure(error))" }
+      }
+      logger.notice("\(reason)")
     }
     if associated { counts.withLock { $0.associations -= 1 } }
   }
@@ -171,7 +214,9 @@ public final class StorageSCP: Sendable {
 extension Association {
   /// Waits for the A-ASSOCIATE-RQ (ARTIM running), negotiates it, and answers. `reserveSlot` says
   /// whether one more association may run. Returns whether the association was accepted.
-  func acceptAssociation(policy: AcceptorPolicy, reserveSlot: () -> Bool) async throws(NetworkError) -> Bool {
+  func acceptAssociation(
+    policy: AcceptorPolicy, callerAllowed: (String) async -> Bool = { _ in true }, reserveSlot: () -> Bool
+  ) async throws(NetworkError) -> Bool {
     try await apply(.transportIndication)
     let (pdu, _) = try await receivePDU()
     guard case .associateRQ(let rq) = pdu else {
@@ -179,6 +224,9 @@ extension Association {
     }
     request = rq
     var result = policy.negotiate(rq)
+    if case .associateAC = result.reply, await !callerAllowed(rq.callingAE) {
+      result = NegotiationResult(reply: .associateRJ(.callingAENotRecognized), accepted: [:], peerMaxPDULength: 0)
+    }
     if case .associateAC = result.reply, !reserveSlot() {
       result = NegotiationResult(reply: .associateRJ(.localLimitExceeded), accepted: [:], peerMaxPDULength: 0)
     }

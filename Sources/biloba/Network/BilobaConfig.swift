@@ -3,6 +3,7 @@ import DICOM
 import DICOMNetwork
 import Foundation
 import Audit
+import SecureTransport
 import TOMLKit
 
 /// The user's configuration file (`$XDG_CONFIG_HOME/biloba/config.toml`): our AE, the Storage SCP's
@@ -27,6 +28,14 @@ import TOMLKit
 ///     aet = "PACS"
 ///     retrieve = "move"   # or "get" (the default)
 ///     replace = false     # true: this node's objects may replace instances the archive holds
+///     tls = true          # DICOM TLS on that port; tls_ca, tls_cert, tls_key, tls_pin as below
+///
+/// TLS (PS3.15 B.9): under [network], `tls = true` makes our Storage SCPs (`listen`, and the one `move`
+/// starts) speak TLS with `tls_cert` and `tls_key`; `tls_ca` names the CAs we trust, which verify the
+/// servers we call and, on our SCP, makes a client certificate signed by them required (mutual TLS).
+/// A node's own `tls_ca`, `tls_cert`, `tls_key` win over these; `tls_pin` accepts that server
+/// certificate (SHA-256) alone; `tls_name` is the name on the node's client certificate, by which our
+/// SCP lets it call as the node's AE title (default: its host).
 struct BilobaConfig: Decodable, Sendable {
   struct Network: Decodable, Sendable {
     var aet: String?
@@ -38,6 +47,10 @@ struct BilobaConfig: Decodable, Sendable {
     var max_pdu: Int?
     /// Largest object received, as a size such as "4G".
     var max_object_size: String?
+    var tls: Bool?
+    var tls_ca: String?
+    var tls_cert: String?
+    var tls_key: String?
   }
 
   struct Node: Decodable, Sendable {
@@ -49,6 +62,12 @@ struct BilobaConfig: Decodable, Sendable {
     /// Whether objects this node sends may replace instances the archive holds (else they go to
     /// quarantine when their content differs).
     var replace: Bool?
+    var tls: Bool?
+    var tls_ca: String?
+    var tls_cert: String?
+    var tls_key: String?
+    var tls_pin: String?
+    var tls_name: String?
   }
 
   /// AE titles of the nodes whose objects may replace instances the archive holds.
@@ -209,6 +228,11 @@ struct BilobaConfig: Decodable, Sendable {
       try check((try? LocalEntity.validate(aeTitle: node.aet)) != nil, "nodes.\(safe).aet", "is not a valid AE title")
       try check(!node.host.isEmpty && node.host.count <= 253, "nodes.\(safe).host", "is empty or too long")
       try check([nil, "get", "move"].contains(node.retrieve), "nodes.\(safe).retrieve", "must be \"get\" or \"move\"")
+      if let pin = node.tls_pin {
+        try check(
+          TLSClientSettings.normalizedFingerprint(pin).count == 64, "nodes.\(safe).tls_pin",
+          "wants a SHA-256 fingerprint (64 hex digits, colons allowed)")
+      }
     }
   }
 

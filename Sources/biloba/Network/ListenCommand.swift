@@ -17,6 +17,7 @@ struct ListenCommand: AsyncParsableCommand {
 
   @OptionGroup var local: LocalOptions
   @OptionGroup var archive: ArchiveOptions
+  @OptionGroup var tls: TLSOptions
 
   @Option(name: .long, help: "Port (default: network.listen_port, else 11112).")
   var port: Int?
@@ -58,7 +59,7 @@ struct ListenCommand: AsyncParsableCommand {
         allowedHosts: hosts.map(Set.init), abstractSyntaxes: ServiceClasses.allStorage,
         transferSyntaxes: CodecRegistry.decodableTransferSyntaxUIDs,
         maxAssociations: maxAssociations ?? config.maxAssociations,
-        bindHost: bind ?? config.listenBind),
+        bindHost: bind ?? config.listenBind, tls: try tls.server(config: config)),
       storage: ArchiveStorage(
         archive: store, replacingAETitles: config.replacingAETitles, maxObjectSize: config.maxObjectSize,
         logger: logger, audit: AuditTrail.log(config, archiveRoot: store.store.root)),

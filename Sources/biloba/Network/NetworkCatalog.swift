@@ -17,7 +17,7 @@ struct NetworkCatalog: RemoteCatalog {
 
   func node(_ name: String) throws -> (RemoteNode, BilobaConfig.Node) {
     guard let n = config.nodes?[name] else { throw Retriever.Failure(description: "no node named \(name)") }
-    return (RemoteNode(host: n.host, port: n.port, aeTitle: n.aet), n)
+    return (config.remoteNode(n), n)
   }
 
   func studies(node name: String, query: StudyQuery) async throws -> [StudyQuery.Study] {
@@ -100,7 +100,11 @@ struct NetworkCatalog: RemoteCatalog {
     let (node, settings) = try node(name)
     let retriever = Retriever(node: node, entity: entity, archive: archive, config: config, logger: logger)
     let method: Retriever.Method =
-      settings.retrieve == "move" ? .move(listenPort: config.listenPort, destination: nil) : .get
+      settings.retrieve == "move"
+      ? .move(
+        listenPort: config.listenPort, destination: nil,
+        tls: try TLSRequest().server(config: config, alsoWhen: node.tls != nil))
+      : .get
     var target = RetrieveTarget(study: studyInstanceUID, series: seriesInstanceUID)
     target.firstImageFirst = true
     let outcome = try await retriever.run(

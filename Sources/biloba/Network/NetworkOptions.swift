@@ -78,6 +78,8 @@ struct PeerOptions: ParsableArguments {
   @Option(name: .long, help: "The peer's AE title.")
   var calledAet: String?
 
+  @OptionGroup var tls: TLSOptions
+
   func validate() throws {
     if let calledAet { try validateAETitle(calledAet, option: "--called-aet") }
     if let port, !(1...65535).contains(port) { throw ValidationError("--port must be 1 to 65535") }
@@ -91,9 +93,15 @@ struct PeerOptions: ParsableArguments {
       guard let n = config.nodes?[node] else {
         throw CommandFailure("no node named \(node.strippingControlCharacters) in the configuration file")
       }
-      return RemoteNode(host: host ?? n.host, port: port ?? n.port, aeTitle: calledAet ?? n.aet)
+      var remote = config.remoteNode(n, tls: tls.request)
+      remote.host = host ?? remote.host
+      remote.port = port ?? remote.port
+      remote.aeTitle = calledAet ?? remote.aeTitle
+      return remote
     }
-    return RemoteNode(host: host ?? "", port: port ?? 0, aeTitle: calledAet ?? "ANY-SCP")
+    return RemoteNode(
+      host: host ?? "", port: port ?? 0, aeTitle: calledAet ?? "ANY-SCP",
+      tls: tls.request.client(for: nil, config: config))
   }
 }
 

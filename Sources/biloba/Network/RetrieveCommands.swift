@@ -218,8 +218,10 @@ struct MoveCommand: AsyncParsableCommand {
       node: node, entity: local.entity(config), archive: store, config: config,
       logger: local.logger(label: "biloba.move"))
     let progress = RetrieveProgress(verb: "move")
+    // Sub-operations of a TLS move come back over TLS.
     let method = Retriever.Method.move(
-      listenPort: listenPort ?? config.listenPort, destination: destination)
+      listenPort: listenPort ?? config.listenPort, destination: destination,
+      tls: try peer.tls.server(config: config, alsoWhen: node.tls != nil))
     let outcome: RetrieveOutcome
     do {
       outcome = try await retriever.run(

@@ -6,14 +6,16 @@ import Synchronization
 import DICOMImaging
 import DICOMNetwork
 import Logging
+import SecureTransport
 
 /// One retrieve into the local archive, as `biloba move`, `biloba get` and the workstation do it: plan
 /// (skip what is already here), C-MOVE into our own Storage SCP or C-GET on the association, make the
 /// objects durable, and record the job in the archive's retrieval table.
 struct Retriever: Sendable {
   enum Method: Sendable {
-    /// C-MOVE to our SCP on `listenPort`, as `destination` (our AE title when nil).
-    case move(listenPort: Int, destination: String?)
+    /// C-MOVE to our SCP on `listenPort`, as `destination` (our AE title when nil); the SCP speaks TLS
+    /// with `tls`.
+    case move(listenPort: Int, destination: String?, tls: TLSServerSettings? = nil)
     case get
   }
 
@@ -41,14 +43,14 @@ struct Retriever: Sendable {
       archive: archive, replacingAETitles: config.replacingAETitles, accepts: target.accepts,
       maxObjectSize: config.maxObjectSize, logger: logger, onActivity: { keepAlive.touch() })
     switch method {
-    case .move(let port, _):
+    case .move(let port, _, let tls):
       verb = "move"
       // The SCP for the sub-operations hears only the node retrieved from: its AE title, its addresses.
       let server = StorageSCP(
         configuration: StorageSCPConfiguration(
           local: entity, allowedCallingAETitles: [node.aeTitle], allowedHosts: HostAddresses.resolve(node.host),
           abstractSyntaxes: ServiceClasses.allStorage, transferSyntaxes: CodecRegistry.decodableTransferSyntaxUIDs,
-          bindHost: config.moveBind),
+          bindHost: config.moveBind, tls: tls),
         storage: storage, logger: logger)
       let bound: StorageSCP.Listener
       do { bound = try await server.listen(port: port) } catch {
@@ -69,7 +71,7 @@ struct Retriever: Sendable {
       for identifier in plan.requests {
         let next: RetrieveOutcome
         switch method {
-        case .move(_, let destination):
+        case .move(_, let destination, _):
           let contexts = ContextProposal.contexts([(root.move, ServiceClasses.uncompressedSyntaxes)])
           next = try await Association.withAssociation(to: node, as: entity, contexts: contexts, logger: logger) {
             association in
