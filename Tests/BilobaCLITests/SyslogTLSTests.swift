@@ -5,16 +5,6 @@ import Testing
 /// Audit records forwarded over TLS (RFC 5425) to OpenSSL's own server, and what a wrong CA or a
 /// plaintext port gives: one clear line from `biloba doctor`, never a hang.
 @Suite(.serialized) struct SyslogTLSTests {
-  /// A CA, a server certificate it signs for localhost and 127.0.0.1, and a second CA that signed nothing.
-  static let certificates = """
-    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=BilobaTestCA 2>/dev/null
-    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost 2>/dev/null
-    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > san.ext
-    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \\
-      -extfile san.ext 2>/dev/null
-    openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem -days 2 -subj /CN=OtherCA 2>/dev/null
-    """
-
   static func configure(_ dir: TemporaryDirectory, port: Int, ca: String) throws {
     try FileManager.default.createDirectory(atPath: dir.file("config/biloba"), withIntermediateDirectories: true)
     try "[audit]\nsyslog = \"tls://localhost:\(port)\"\nsyslog_ca = \"\(dir.file(ca))\"\n".write(
@@ -28,7 +18,7 @@ import Testing
     try Self.configure(dir, port: port, ca: "ca.pem")
     let script = """
       cd '\(dir.path)'
-      \(Self.certificates)
+      \(TestCertificates.shell)
       # s_server ends when its input does: a sleep keeps it open.
       sleep 10 2>/dev/null | openssl s_server -accept \(port) -cert server.pem -key server.key -quiet -naccept 1 \
         > received.syslog 2> server.err &
@@ -60,7 +50,7 @@ import Testing
       : "python3 -c 'import socket,time; s=socket.socket(); s.bind((\"127.0.0.1\", \(port))); s.listen(5); c=s.accept(); time.sleep(30)' &"
     let script = """
       cd '\(dir.path)'
-      \(Self.certificates)
+      \(TestCertificates.shell)
       \(server)
       spid=$!
       sleep 0.5

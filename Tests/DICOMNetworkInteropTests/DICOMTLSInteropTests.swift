@@ -148,6 +148,76 @@ import Testing
     try f.expectRetrieved(f.instances(study: study1), in: f.dir.file("moved/objects"), "biloba move over TLS")
   }
 
+  /// Orthanc 1.10 with DICOM TLS on and client certificates required: our SCUs send, find, get and move
+  /// over TLS, and Orthanc's C-MOVE sub-operations reach our SCP over TLS (its modality entry has
+  /// `UseDicomTls`), its certificate naming it as the node it is.
+  @Test func send_find_get_and_move_against_orthanc_with_dicom_tls() throws {
+    for tool in ["Orthanc", "curl", "openssl"] where !ProcessRunner.isInstalled(tool) {
+      Issue.record("\(tool) is needed (apt-get install orthanc curl openssl)")
+      return
+    }
+    let f = try InteropFixture()
+    let d = f.dir.path
+    let b = "'\(f.biloba)'"
+    let (http, dicom, ours) = (IsolatedNetwork.port(), IsolatedNetwork.port() + 1, IsolatedNetwork.port() + 2)
+    try """
+    {
+      "Name": "biloba-tls", "StorageDirectory": "\(d)/orthanc-storage", "IndexDirectory": "\(d)/orthanc-index",
+      "HttpPort": \(http), "DicomPort": \(dicom), "DicomAet": "ORTHANC", "RemoteAccessAllowed": false,
+      "AuthenticationEnabled": false, "Plugins": [],
+      "DicomTlsEnabled": true, "DicomTlsCertificate": "\(d)/server.pem", "DicomTlsPrivateKey": "\(d)/server.key",
+      "DicomTlsTrustedCertificates": "\(d)/ca.pem", "DicomTlsRemoteCertificateRequired": true,
+      "DicomModalities": { "biloba": { "AET": "BILOBA", "Host": "127.0.0.1", "Port": \(ours), "UseDicomTls": true } }
+    }
+    """.write(toFile: f.dir.file("orthanc.json"), atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: f.dir.file("config/biloba"), withIntermediateDirectories: true)
+    try """
+    [network]
+    tls_ca = "\(d)/ca.pem"
+    tls_cert = "\(d)/client.pem"
+    tls_key = "\(d)/client.key"
+
+    [nodes.orthanc]
+    host = "127.0.0.1"
+    port = \(dicom)
+    aet = "ORTHANC"
+    tls = true
+    tls_name = "localhost"
+    """.write(toFile: f.dir.file("config/biloba/config.toml"), atomically: true, encoding: .utf8)
+    let (study1, study2) = (f.studyUIDs[0], f.studyUIDs[1])
+    let script = """
+      cd '\(d)'
+      \(TestCertificates.shell)
+      export XDG_CONFIG_HOME='\(d)/config'
+      Orthanc orthanc.json > orthanc.log 2>&1 & opid=$!
+      for i in $(seq 100); do curl -sf http://127.0.0.1:\(http)/system >/dev/null && break; sleep 0.1; done
+      \(b) echo --node orthanc > echo.out 2>&1 || echo "echo failed" >> failures
+      \(b) echo --host 127.0.0.1 --port \(dicom) --called-aet ORTHANC > plain.out 2>&1 && echo "plaintext echo answered" >> failures
+      \(b) send --node orthanc '\(f.filesDirectory)' > send.out 2> send.err || echo "send failed" >> failures
+      \(b) find --node orthanc --level study --json > find.json 2> find.err || echo "find failed" >> failures
+      for s in \(study1) \(study2); do
+        \(b) get --node orthanc --study $s --archive got > /dev/null 2>> get.err || echo "get $s failed" >> failures
+        \(b) move --node orthanc --study $s --listen-port \(ours) --archive moved > /dev/null 2>> move.err \
+          || echo "move $s failed" >> failures
+      done
+      kill $opid
+      wait
+      true
+      """
+    let run = try IsolatedNetwork.run(script)
+    #expect(
+      f.read("failures").isEmpty,
+      "\(f.read("failures")) \(f.read("echo.out")) \(f.read("send.err")) \(f.read("move.err")) \(f.read("get.err")) \(run.stderr)"
+    )
+    #expect(f.read("echo.out").contains("Success"), "\(f.read("echo.out"))")
+    #expect(f.read("plain.out").contains("try --tls"), "\(f.read("plain.out"))")
+    let all = f.studyUIDs.flatMap { f.instances(study: $0) }
+    #expect(f.read("send.out").contains("\(all.count) sent, 0 failed"), "\(f.read("send.err"))")
+    #expect(Set(try InteropFixture.jsonValues(f.read("find.json"), tag: "0020000D")) == Set(f.studyUIDs))
+    try f.expectRetrieved(all, in: f.dir.file("got/objects"), "biloba get from Orthanc over TLS")
+    try f.expectRetrieved(all, in: f.dir.file("moved/objects"), "biloba move from Orthanc over TLS")
+  }
+
   /// Each case: the server started, the biloba command, and words its one-line error must hold.
   static let failures: [(name: String, server: String, command: String, says: String)] = [
     (
