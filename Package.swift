@@ -99,10 +99,13 @@ let package = Package(
       ],
       swiftSettings: strictSettings),
 
-    // Retrieval into the local archive: the storage the SCPs and C-GET store through (tests use it too).
+    // Retrieval into the local archive from any remote archive (`RemoteArchive`: DIMSE, DICOMweb): queries
+    // as datasets, planning, the storage every SCP, C-GET and WADO-RS store through (tests use it too).
     .target(
       name: "Retrieval",
-      dependencies: ["Archive", "DICOMNetwork", "DICOM", "Audit", .product(name: "Logging", package: "swift-log")],
+      dependencies: [
+        "Archive", "DICOMNetwork", "DICOM", "Audit", "SecureTransport", .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: strictSettings),
 
     // The workstation's core: Model, Msg, update -> effects, keymaps, the screen as text; no terminal.

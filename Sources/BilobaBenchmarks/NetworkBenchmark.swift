@@ -103,6 +103,7 @@ enum NetworkBenchmark {
           name: "receive 200 CT, sent by \(name): MB/s", ours: megabytes / ours, peer: megabytes / theirs,
           peerName: "storescp", unit: "MB/s", higherIsBetter: true))
     }
+    figures += try tlsCost(paths: paths, directory: directory, biloba: biloba, receive: receive, port: port)
     figures += try moveFromOrthanc(
       paths: paths, repeats: repeats, directory: directory, biloba: biloba, port: port + 10)
     return figures
@@ -163,5 +164,62 @@ enum NetworkBenchmark {
         name: "C-MOVE 200 CT from Orthanc: images/s", ours: count / median(oursRuns), peer: count / median(theirRuns),
         peerName: "movescu", unit: "img/s", higherIsBetter: true)
     ]
+  }
+
+  /// The cost of DICOM TLS: `biloba send` into `biloba listen --tls` beside the same pair in plaintext
+  /// (the peer column), with a test certificate made by openssl for the run.
+  static func tlsCost(
+    paths: [String], directory: String, biloba: String,
+    receive: (_ sender: [String], _ receiver: (String) -> [String], _ aet: String) throws -> Double, port: Int
+  ) throws -> [Figure] {
+    guard (try? GraphicsBenchmark.runProcess(["which", "openssl"])) != nil else {
+      print("network: openssl missing; the TLS cost skipped")
+      return []
+    }
+    let pki = directory + "-pki"
+    try? FileManager.default.removeItem(atPath: pki)
+    try FileManager.default.createDirectory(atPath: pki, withIntermediateDirectories: true)
+    _ = try GraphicsBenchmark.runProcess([
+      "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", pki + "/key.pem", "-out",
+      pki + "/cert.pem", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+    ])
+    chmod(pki + "/key.pem", 0o600)
+    let tls = ["--tls", "--tls-ca", pki + "/cert.pem"]
+    let peer = ["--host", "127.0.0.1", "--port", String(port), "--called-aet", "BILOBA"]
+    let send = [biloba, "send"] + peer
+    let listen = { (dir: String) in [biloba, "listen", "--port", String(port), "--archive", dir, "--aet", "BILOBA"] }
+    // listen's echo check is plaintext (echoscu); a TLS listener answers biloba's.
+    let plain = try receive(send + paths, listen, "BILOBA")
+    let secure = try receiveOverTLS(
+      sender: send + tls + paths,
+      receiver: listen(directory + "-received") + [
+        "--tls", "--tls-cert", pki + "/cert.pem", "--tls-key", pki + "/key.pem",
+      ],
+      echo: [biloba, "echo"] + peer + tls, directory: directory)
+    let count = Double(paths.count)
+    return [
+      Figure(
+        name: "receive 200 CT over DICOM TLS: images/s", ours: count / secure, peer: count / plain,
+        peerName: "plaintext", unit: "img/s", higherIsBetter: true)
+    ]
+  }
+
+  /// One timed send into a TLS listener (three runs, the median), ready once `echo` succeeds.
+  static func receiveOverTLS(sender: [String], receiver: [String], echo: [String], directory: String) throws -> Double {
+    var runs: [Double] = []
+    for _ in 0..<3 {
+      try? FileManager.default.removeItem(atPath: directory + "-received")
+      sync()
+      let server = try start(receiver)
+      defer { server.stop() }
+      var up = false
+      for _ in 0..<100 where !up {
+        up = (try? GraphicsBenchmark.runProcess(echo)) != nil
+        if !up { usleep(50_000) }
+      }
+      guard up else { throw BenchmarkError.peerFailed("biloba listen --tls does not answer") }
+      runs.append(try seconds { _ = try GraphicsBenchmark.runProcess(sender) })
+    }
+    return median(runs)
   }
 }

@@ -2,6 +2,7 @@ public import ArgumentParser
 import DICOM
 public import DICOMNetwork
 import Foundation
+import Retrieval
 
 extension ServiceClasses.Level: ExpressibleByArgument {
   public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
@@ -49,7 +50,7 @@ struct FindCommand: AsyncParsableCommand {
     let node = try peer.resolve(config)
     let identifier = try QueryKeys.identifier(level: level, keys: keys, defaults: !noDefaultKeys)
     let columns = identifier.elements.map(\.tag).filter { $0 != Tag.queryRetrieveLevel }
-    let contexts = ContextProposal.contexts([(root.find, ServiceClasses.uncompressedSyntaxes)])
+    let remote = config.dimseArchive(node, entity: local.entity(config), logger: local.logger(label: "biloba.find"))
     var count = 0
     let json = json
     let limit = limit
@@ -60,21 +61,17 @@ struct FindCommand: AsyncParsableCommand {
         columns.map { DataDictionary.entry(for: $0)?.keyword ?? $0.description }.joined(separator: "\t") + "\n")
     }
     do {
-      let status = try await Association.withAssociation(
-        to: node, as: local.entity(config), contexts: contexts, logger: local.logger(label: "biloba.find")
-      ) { association in
-        try await association.find(root: root, identifier: identifier) { match in
-          count += 1
-          // Each match is written at once, so a pipe sees it as it arrives.
-          if json {
-            let text = (try? DICOMJSON.encode(match, pretty: false)) ?? "{}"
-            StandardOutput.write((count > 1 ? ",\n" : "\n") + text)
-          } else {
-            StandardOutput.write(columns.map { Self.cell(match, $0) }.joined(separator: "\t") + "\n")
-          }
-          if let limit, count >= limit { return .cancel }
-          return .proceed
+      let status = try await remote.find(root: root, identifier: identifier) { match in
+        count += 1
+        // Each match is written at once, so a pipe sees it as it arrives.
+        if json {
+          let text = (try? DICOMJSON.encode(match, pretty: false)) ?? "{}"
+          StandardOutput.write((count > 1 ? ",\n" : "\n") + text)
+        } else {
+          StandardOutput.write(columns.map { Self.cell(match, $0) }.joined(separator: "\t") + "\n")
         }
+        if let limit, count >= limit { return .cancel }
+        return .proceed
       }
       if json { StandardOutput.write("\n]\n") }
       StandardError.line("\(count) match\(count == 1 ? "" : "es"); \(status)")

@@ -1,0 +1,65 @@
+public import DICOM
+public import DICOMNetwork
+
+/// A remote archive as the workstation and the commands use it, whatever it speaks: DIMSE (C-FIND, C-GET
+/// or C-MOVE, C-STORE; `DIMSEArchive`) or DICOMweb (QIDO-RS, WADO-RS, STOW-RS). Queries are C-FIND
+/// identifiers, datasets built directly; what a retrieve brings goes through `ArchiveStorage`, the one
+/// receive path into the local archive.
+public protocol RemoteArchive: Sendable {
+  /// Who it is in messages and the audit trail: an AE title, or a URL's host.
+  var name: String { get }
+  /// Where it is: a host name or address.
+  var address: String { get }
+
+  /// C-FIND semantics: the identifier's values match (wildcards, date ranges, UID lists), its empty
+  /// attributes are asked for back; `onMatch` returns `.cancel` to stop.
+  func find(
+    root: ServiceClasses.Root, identifier: Dataset, onMatch: (Dataset) -> QueryControl
+  ) async throws -> DIMSEStatus
+
+  /// Retrieves what each request identifies (C-MOVE/C-GET identifiers) into `storage`; `storageClasses`
+  /// are the SOP classes a C-FIND said the objects have.
+  func fetch(
+    _ requests: [Dataset], root: ServiceClasses.Root, storageClasses: [String], storage: ArchiveStorage,
+    onProgress: @escaping @Sendable (SubOperationProgress) -> Void
+  ) async throws -> RetrieveOutcome
+
+  /// Stores files on it, `parallel` connections at once, in the syntax each is stored in.
+  func send(_ paths: [String], parallel: Int) async -> SendOutcome
+}
+
+/// What a send did.
+public struct SendOutcome: Sendable {
+  public var sent = 0
+  public var failed = 0
+  /// Why the whole send stopped (a connection, an association), if it did.
+  public var error: String?
+  /// "path: why" for each object not stored, for the caller to say (stderr, or the workstation's line).
+  public var problems: [String] = []
+
+  public init(sent: Int = 0, failed: Int = 0, error: String? = nil, problems: [String] = []) {
+    self.sent = sent
+    self.failed = failed
+    self.error = error
+    self.problems = problems
+  }
+
+  /// Several connections' outcomes as one.
+  public static func merged(_ parts: [SendOutcome]) -> SendOutcome {
+    SendOutcome(
+      sent: parts.reduce(0) { $0 + $1.sent }, failed: parts.reduce(0) { $0 + $1.failed },
+      error: parts.compactMap(\.error).first, problems: parts.flatMap(\.problems))
+  }
+}
+
+extension RetrieveOutcome {
+  /// Folds the outcome of the next request into this one.
+  public func merged(with next: RetrieveOutcome) -> RetrieveOutcome {
+    var p = progress
+    p.completed += next.progress.completed
+    p.failed += next.progress.failed
+    p.warning += next.progress.warning
+    p.remaining = next.progress.remaining
+    return RetrieveOutcome(status: next.status.kind == .success ? status : next.status, progress: p)
+  }
+}

@@ -1,0 +1,109 @@
+public import Archive
+import DICOM
+import Foundation
+public import DICOMNetwork
+public import Logging
+import Synchronization
+
+/// One retrieve into the local archive, as `biloba move`, `biloba get` and the workstation do it, from
+/// any remote archive: plan (a query lists the instances; those already here are skipped), fetch into
+/// the archive's one receive path, make the objects durable, and record the job in the archive's
+/// retrieval table.
+public struct Retriever: Sendable {
+  public struct Failure: Error, CustomStringConvertible {
+    public let description: String
+    public init(description: String) { self.description = description }
+  }
+
+  public let remote: any RemoteArchive
+  public let archive: LocalArchive
+  /// AE titles whose objects may replace instances the archive holds.
+  public var replacingAETitles: Set<String>
+  public var maxObjectSize: Int
+  public let logger: Logger
+
+  public init(
+    remote: any RemoteArchive, archive: LocalArchive, replacingAETitles: Set<String> = [],
+    maxObjectSize: Int = LocalArchive.defaultMaxReceivedObjectSize, logger: Logger
+  ) {
+    self.remote = remote
+    self.archive = archive
+    self.replacingAETitles = replacingAETitles
+    self.maxObjectSize = maxObjectSize
+    self.logger = logger
+  }
+
+  /// Retrieves `target`; `onPlan` hears what was already here before anything is asked for.
+  public func run(
+    _ target: RetrieveTarget, refetch: Bool, onPlan: (RetrievalPlan) -> Void = { _ in },
+    onProgress: @escaping @Sendable (SubOperationProgress) -> Void
+  ) async throws -> RetrieveOutcome {
+    archive.prepareForReceiving(logger: logger)
+    // Only what was asked for is kept.
+    let storage = ArchiveStorage(
+      archive: archive, replacingAETitles: replacingAETitles, accepts: target.accepts, maxObjectSize: maxObjectSize,
+      logger: logger)
+    let plan = try await target.plan(from: remote, archive: archive, refetch: refetch)
+    onPlan(plan)
+    let record = RetrievalRecord(archive: archive, node: remote.name, target: target)
+    let outcome: RetrieveOutcome
+    do {
+      outcome = try await remote.fetch(
+        plan.requests, root: target.root, storageClasses: plan.storageClasses, storage: storage,
+        onProgress: onProgress)
+    } catch {
+      record.finish(nil)
+      throw Failure(description: "\(error)")
+    }
+    let unflushed = await archive.flushReceived()
+    if !unflushed.isEmpty {
+      record.finish(nil)
+      throw Failure(description: "\(unflushed.count) objects could not be stored: \(unflushed[0])")
+    }
+    record.finish(outcome)
+    return outcome
+  }
+}
+
+/// The move association's keep-alive, set while it runs and touched from the SCP's tasks.
+final class KeepAliveBox: Sendable {
+  private let current = Mutex<KeepAlive?>(nil)
+
+  func set(_ keepAlive: KeepAlive?) { current.withLock { $0 = keepAlive } }
+  func touch() { current.withLock { $0?() } }
+}
+
+extension RetrieveTarget {
+  /// Whether a received object is part of this target: its study, and its series and instance when the
+  /// target names them.
+  var accepts: @Sendable (InstanceRecord) -> Bool {
+    let (study, series, instance) = (study, series, instance)
+    return { record in
+      record.studyInstanceUID == study && (series.map { $0 == record.seriesInstanceUID } ?? true)
+        && (instance.map { $0 == record.sopInstanceUID } ?? true)
+    }
+  }
+}
+
+/// The IP addresses a host name stands for, to admit a node's connections by address.
+public enum HostAddresses {
+  public static func resolve(_ host: String) -> Set<String> {
+    var hints = addrinfo()
+    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+    var list: UnsafeMutablePointer<addrinfo>?
+    guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return [host] }
+    defer { freeaddrinfo(first) }
+    var out: Set<String> = []
+    var next: UnsafeMutablePointer<addrinfo>? = first
+    while let entry = next {
+      var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+      if getnameinfo(
+        entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0
+      {
+        out.insert(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+      }
+      next = entry.pointee.ai_next
+    }
+    return out.isEmpty ? [host] : out
+  }
+}
