@@ -24,6 +24,7 @@ let package = Package(
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
   ],
   targets: [
     // C shims: one module map and one header each.
@@ -99,12 +100,24 @@ let package = Package(
       ],
       swiftSettings: strictSettings),
 
+    // DICOMweb (PS3.18) over HTTP(S) with async-http-client: QIDO-RS, WADO-RS, STOW-RS, the multipart
+    // reader, the query mapping from C-FIND identifiers; TLS from SecureTransport. No archive here.
+    .target(
+      name: "DICOMweb",
+      dependencies: [
+        "DICOM", "SecureTransport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictSettings),
+
     // Retrieval into the local archive from any remote archive (`RemoteArchive`: DIMSE, DICOMweb): queries
     // as datasets, planning, the storage every SCP, C-GET and WADO-RS store through (tests use it too).
     .target(
       name: "Retrieval",
       dependencies: [
-        "Archive", "DICOMNetwork", "DICOM", "Audit", "SecureTransport", .product(name: "Logging", package: "swift-log"),
+        "Archive", "DICOMNetwork", "DICOMweb", "DICOM", "Audit", "SecureTransport",
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictSettings),
 

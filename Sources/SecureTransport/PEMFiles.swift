@@ -53,3 +53,14 @@ enum PEMFiles {
     return Array(bytes.prefix(filled))
   }
 }
+
+/// A secret (a password, a token) kept in a file its owner alone may read, as ssh keeps keys: the first
+/// line, without its line break.
+public enum SecretFile {
+  public static func read(_ path: String) throws(TLSSetupError) -> String {
+    let bytes = try PEMFiles.readAll(path, requiresPrivate: true)
+    let line = bytes.prefix { $0 != 0x0A && $0 != 0x0D }
+    guard !line.isEmpty else { throw .missing("a secret in \(path)") }
+    return String(decoding: line, as: UTF8.self)
+  }
+}

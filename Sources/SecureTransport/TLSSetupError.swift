@@ -13,7 +13,7 @@ public enum TLSSetupError: Error, Sendable, Equatable, CustomStringConvertible {
     case .unreadable(let path, let reason): "TLS: \(path): \(reason)"
     case .notPEM(let path, let what): "TLS: \(path): no \(what) in PEM form"
     case .keyTooOpen(let path, let mode):
-      "TLS: \(path): a private key others can read (mode \(String(mode, radix: 8))); chmod 600 it"
+      "\(path): a secret others can read (mode \(String(mode, radix: 8))); chmod 600 it"
     case .invalid(let why): "TLS settings: \(why)"
     }
   }

@@ -162,10 +162,21 @@ struct DoctorCommand: AsyncParsableCommand {
     var logger = Logger(label: "biloba.doctor") { _ in SwiftLogNoOpLogHandler() }
     logger.logLevel = .critical
     for (name, settings) in nodes {
-      let node = config.remoteNode(settings)
       let subject = "node \(name)"
-      let peer = "\(settings.aet)@\(settings.host):\(settings.port)"
       let start = SystemIO.monotonicSeconds()
+      if settings.url != nil {
+        do {
+          let web = try config.dicomwebArchive(name: name, node: settings, logger: logger)
+          try await web.verify()
+          let ms = Int(((SystemIO.monotonicSeconds() - start) * 1000).rounded())
+          say(.ok, subject, "\(web.client.endpoint) answered a study search in \(ms) ms")
+        } catch {
+          say(.problem, subject, "\(settings.url ?? "") did not answer a study search: \(error)")
+        }
+        continue
+      }
+      let node = config.remoteNode(settings)
+      let peer = "\(node.aeTitle)@\(node.host):\(node.port)"
       do {
         let status = try await EchoCommand.echo(node, as: local.entity(config), logger: logger)
         let ms = Int(((SystemIO.monotonicSeconds() - start) * 1000).rounded())
@@ -179,7 +190,7 @@ struct DoctorCommand: AsyncParsableCommand {
       } catch NetworkError.associationRejected(let rejection) {
         say(
           .problem, subject,
-          "\(peer) refused us (\(rejection.explanation)): does it know our AE title \(config.aeTitle) and its own, \(settings.aet)?"
+          "\(peer) refused us (\(rejection.explanation)): does it know our AE title \(config.aeTitle) and its own, \(node.aeTitle)?"
         )
       } catch {
         say(.problem, subject, "\(peer) did not answer C-ECHO: \(error)")

@@ -3,6 +3,7 @@ import DICOM
 import DICOMNetwork
 import Foundation
 import Audit
+import DICOMweb
 import SecureTransport
 import TOMLKit
 
@@ -53,10 +54,19 @@ struct BilobaConfig: Decodable, Sendable {
     var tls_key: String?
   }
 
+  /// A remote node: DIMSE (`host`, `port`, `aet`) or DICOMweb (`url`, with `username` and
+  /// `password_file` or `password_env` for basic authentication, or `token_file` or `token_env` for a
+  /// bearer token).
   struct Node: Decodable, Sendable {
-    var host: String
-    var port: Int
-    var aet: String
+    var host: String?
+    var port: Int?
+    var aet: String?
+    var url: String?
+    var username: String?
+    var password_file: String?
+    var password_env: String?
+    var token_file: String?
+    var token_env: String?
     /// How the workstation retrieves from this node: "get" (the default) or "move".
     var retrieve: String?
     /// Whether objects this node sends may replace instances the archive holds (else they go to
@@ -70,9 +80,10 @@ struct BilobaConfig: Decodable, Sendable {
     var tls_name: String?
   }
 
-  /// AE titles of the nodes whose objects may replace instances the archive holds.
+  /// Senders whose objects may replace instances the archive holds: DIMSE nodes by AE title, DICOMweb
+  /// nodes by name (what they bring is received under it).
   var replacingAETitles: Set<String> {
-    Set((nodes ?? [:]).values.filter { $0.replace == true }.map(\.aet))
+    Set((nodes ?? [:]).compactMap { name, node in node.replace == true ? (node.aet ?? name) : nil })
   }
 
   /// The workstation's defaults (its command-line options win).
@@ -224,9 +235,31 @@ struct BilobaConfig: Decodable, Sendable {
     }
     for (name, node) in nodes ?? [:] {
       let safe = name.strippingControlCharacters
-      try check((1...65535).contains(node.port), "nodes.\(safe).port", "must be 1 to 65535")
-      try check((try? LocalEntity.validate(aeTitle: node.aet)) != nil, "nodes.\(safe).aet", "is not a valid AE title")
-      try check(!node.host.isEmpty && node.host.count <= 253, "nodes.\(safe).host", "is empty or too long")
+      if let url = node.url {
+        try check(
+          node.host == nil && node.port == nil && node.aet == nil, "nodes.\(safe).url",
+          "makes a DICOMweb node: leave out host, port and aet")
+        do { _ = try DICOMwebEndpoint(url: url) } catch {
+          try check(false, "nodes.\(safe).url", "\(error)")
+        }
+        try check(
+          [node.password_file, node.password_env, node.token_file, node.token_env].compactMap { $0 }.count <= 1,
+          "nodes.\(safe).url", "wants one secret: password_file, password_env, token_file or token_env")
+        try check(
+          (node.password_file == nil && node.password_env == nil) || node.username != nil, "nodes.\(safe).username",
+          "is needed with a password")
+        try check(
+          node.retrieve == nil || node.retrieve == "get", "nodes.\(safe).retrieve",
+          "must be \"get\" on a DICOMweb node (DICOMweb has no move)")
+        continue
+      }
+      guard let host = node.host, let port = node.port, let aet = node.aet else {
+        try check(false, "nodes.\(safe)", "needs host, port and aet (DIMSE), or url (DICOMweb)")
+        continue
+      }
+      try check((1...65535).contains(port), "nodes.\(safe).port", "must be 1 to 65535")
+      try check((try? LocalEntity.validate(aeTitle: aet)) != nil, "nodes.\(safe).aet", "is not a valid AE title")
+      try check(!host.isEmpty && host.count <= 253, "nodes.\(safe).host", "is empty or too long")
       try check([nil, "get", "move"].contains(node.retrieve), "nodes.\(safe).retrieve", "must be \"get\" or \"move\"")
       if let pin = node.tls_pin {
         try check(

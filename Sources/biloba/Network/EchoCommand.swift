@@ -1,6 +1,7 @@
 import ArgumentParser
 import DICOMNetwork
 import Logging
+import Retrieval
 
 /// `biloba echo`: C-ECHO, as DCMTK's echoscu.
 struct EchoCommand: AsyncParsableCommand {
@@ -12,6 +13,13 @@ struct EchoCommand: AsyncParsableCommand {
 
   func run() async throws {
     let config = try local.loadConfig()
+    if let name = peer.node, let settings = config.nodes?[name], settings.url != nil {
+      // DICOMweb has no C-ECHO: a search for one study shows the service answers.
+      let web = try config.dicomwebArchive(name: name, node: settings, logger: local.logger(label: "biloba.echo"))
+      do { try await web.verify() } catch { throw CommandFailure("echo: \(error)") }
+      StandardOutput.line("DICOMweb \(web.client.endpoint): answers")
+      return
+    }
     let node = try peer.resolve(config)
     do {
       let status = try await Self.echo(node, as: local.entity(config), logger: local.logger(label: "biloba.echo"))

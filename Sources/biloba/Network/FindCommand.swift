@@ -2,6 +2,7 @@ public import ArgumentParser
 import DICOM
 public import DICOMNetwork
 import Foundation
+import DICOMweb
 import Retrieval
 
 extension ServiceClasses.Level: ExpressibleByArgument {
@@ -47,10 +48,9 @@ struct FindCommand: AsyncParsableCommand {
 
   func run() async throws {
     let config = try local.loadConfig()
-    let node = try peer.resolve(config)
     let identifier = try QueryKeys.identifier(level: level, keys: keys, defaults: !noDefaultKeys)
     let columns = identifier.elements.map(\.tag).filter { $0 != Tag.queryRetrieveLevel }
-    let remote = config.dimseArchive(node, entity: local.entity(config), logger: local.logger(label: "biloba.find"))
+    let remote = try peer.remote(config, entity: local.entity(config), logger: local.logger(label: "biloba.find"))
     var count = 0
     let json = json
     let limit = limit
@@ -77,6 +77,9 @@ struct FindCommand: AsyncParsableCommand {
       StandardError.line("\(count) match\(count == 1 ? "" : "es"); \(status)")
       if status.kind == .failure { throw ExitCode.failure }
     } catch let error as NetworkError {
+      if json { StandardOutput.write("\n]\n") }
+      throw CommandFailure("find: \(error)")
+    } catch let error as DICOMwebError {
       if json { StandardOutput.write("\n]\n") }
       throw CommandFailure("find: \(error)")
     }

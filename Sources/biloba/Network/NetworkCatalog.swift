@@ -19,6 +19,7 @@ struct NetworkCatalog: RemoteCatalog {
     guard let settings = config.nodes?[name] else {
       throw Retriever.Failure(description: "no node named \(name.strippingControlCharacters)")
     }
+    if settings.url != nil { return try config.dicomwebArchive(name: name, node: settings, logger: logger) }
     let node = config.remoteNode(settings)
     let method: DIMSEArchive.Method =
       settings.retrieve == "move"

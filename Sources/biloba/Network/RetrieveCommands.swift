@@ -85,6 +85,9 @@ struct MoveCommand: AsyncParsableCommand {
 
   func run() async throws {
     let config = try local.loadConfig()
+    if config.isDICOMweb(peer.node) {
+      throw CommandFailure("move: DICOMweb has no move; retrieve with biloba get --node \(peer.node ?? "")")
+    }
     let (node, store) = (try peer.resolve(config), try archive.open())
     // Sub-operations of a TLS move come back over TLS.
     let method = config.moveMethod(
@@ -113,9 +116,9 @@ struct GetCommand: AsyncParsableCommand {
 
   func run() async throws {
     let config = try local.loadConfig()
-    let (node, store) = (try peer.resolve(config), try archive.open())
+    let store = try archive.open()
     let logger = local.logger(label: "biloba.get")
-    let remote = config.dimseArchive(node, entity: local.entity(config), logger: logger)
+    let remote = try peer.remote(config, entity: local.entity(config), logger: logger)
     try await runRetrieve(
       "get", target.target, from: remote, into: store, refetch: refetch, config: config, logger: logger)
   }

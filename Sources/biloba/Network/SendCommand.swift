@@ -27,10 +27,9 @@ struct SendCommand: AsyncParsableCommand {
 
   func run() async throws {
     let config = try local.loadConfig()
-    let node = try peer.resolve(config)
+    let remote = try peer.remote(config, entity: local.entity(config), logger: local.logger(label: "biloba.send"))
     let files = Importer.files(under: paths)
     guard !files.isEmpty else { throw CommandFailure("send: no DICOM file to send") }
-    let remote = config.dimseArchive(node, entity: local.entity(config), logger: local.logger(label: "biloba.send"))
     let outcome = await remote.send(files, parallel: parallel)
     for problem in outcome.problems { StandardError.line("biloba send: \(problem)") }
     let studies = Set(files.compactMap { try? StorableObject.load(path: $0, headerOnly: true).studyInstanceUID })

@@ -74,7 +74,8 @@ struct TLSRequest {
     let ca = ca ?? network?.tls_ca
     var names: [String: Set<String>] = [:]
     for node in (config.nodes ?? [:]).values where node.tls == true {
-      names[node.tls_name ?? node.host, default: []].insert(node.aet)
+      guard let aet = node.aet, let name = node.tls_name ?? node.host else { continue }
+      names[name, default: []].insert(aet)
     }
     return TLSServerSettings(
       certificateFile: cert, keyFile: key, clientCAFile: ca,
@@ -85,7 +86,8 @@ struct TLSRequest {
 extension BilobaConfig {
   /// A configured node as the network module calls it, TLS included: the one place a node becomes a peer.
   func remoteNode(_ node: Node, tls: TLSRequest = TLSRequest()) -> RemoteNode {
-    RemoteNode(host: node.host, port: node.port, aeTitle: node.aet, tls: tls.client(for: node, config: self))
+    RemoteNode(
+      host: node.host ?? "", port: node.port ?? 0, aeTitle: node.aet ?? "", tls: tls.client(for: node, config: self))
   }
 }
 

@@ -1,0 +1,255 @@
+import AsyncHTTPClient
+public import DICOM
+import Foundation
+public import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import SecureTransport
+
+/// A DICOMweb client: QIDO-RS, WADO-RS and STOW-RS through async-http-client, HTTPS under the product's
+/// TLS policy. A session keeps one connection pool for a job's requests (one TLS handshake, not one per
+/// instance). Redirects are not followed; every answer's size is bounded by what its kind may be.
+public struct DICOMwebClient: Sendable {
+  public let endpoint: DICOMwebEndpoint
+  public let logger: Logger
+  /// A search's or a metadata answer's largest JSON.
+  public var maxJSONBytes = 64 << 20
+  /// A rendered picture's largest size.
+  public var maxRenderedBytes = 32 << 20
+  /// The largest part of a retrieve (one object).
+  public var maxPartBytes = 4 << 30
+  /// Matches asked for per search request (limit/offset paging).
+  public var pageSize = 500
+
+  public init(endpoint: DICOMwebEndpoint, logger: Logger) {
+    self.endpoint = endpoint
+    self.logger = logger
+  }
+
+  /// Runs `body` with a session; its connections are closed after.
+  public func withSession<Result: Sendable>(
+    _ body: (DICOMwebSession) async throws -> Result
+  ) async throws -> Result {
+    var configuration = HTTPClient.Configuration(
+      redirectConfiguration: .disallow,
+      timeout: HTTPClient.Configuration.Timeout(
+        connect: .milliseconds(Int64(endpoint.connectTimeout * 1000)),
+        read: .milliseconds(Int64(endpoint.readTimeout * 1000))))
+    if endpoint.isHTTPS {
+      let settings = endpoint.tls ?? TLSClientSettings()
+      guard settings.pinnedSHA256 == nil else {
+        throw DICOMwebError.unsupported("tls_pin applies to DICOM TLS nodes; give a DICOMweb node its CA (tls_ca)")
+      }
+      do { configuration.tlsConfiguration = try TLSPolicy.client(settings) } catch {
+        throw DICOMwebError.tls(host: endpoint.host, reason: "\(error)")
+      }
+    }
+    let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    let session = DICOMwebSession(http: http, client: self)
+    do {
+      let result = try await body(session)
+      try? await http.shutdown()
+      return result
+    } catch {
+      try? await http.shutdown()
+      throw error
+    }
+  }
+}
+
+/// Requests on one connection pool.
+public struct DICOMwebSession: Sendable {
+  let http: HTTPClient
+  let client: DICOMwebClient
+  var endpoint: DICOMwebEndpoint { client.endpoint }
+
+  /// Sends a request and checks its status; the body is left to the caller.
+  func execute(_ request: HTTPClientRequest) async throws(DICOMwebError) -> HTTPClientResponse {
+    var request = request
+    switch endpoint.authorization {
+    case .none: break
+    case .basic(let username, let password): request.setBasicAuth(username: username, password: password)
+    case .bearer(let token): request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
+    }
+    client.logger.debug("\(request.method.rawValue) \(DICOMwebEndpoint.redacted(request.url))")
+    let response: HTTPClientResponse
+    do { response = try await http.execute(request, timeout: .hours(24)) } catch {
+      throw failure(error)
+    }
+    let code = Int(response.status.code)
+    switch code {
+    case 200..<300: return response
+    case 300..<400:
+      let location = response.headers.first(name: "Location").map { URLComponents(string: $0)?.host ?? $0 } ?? "?"
+      throw .redirected(location: location.strippingControlCharacters)
+    case 401: throw .unauthorized
+    case 403: throw .forbidden
+    case 404: throw .notFound(DICOMwebEndpoint.redacted(String(request.url.dropFirst(endpoint.root.count))))
+    default: throw .httpStatus(code, response.status.reasonPhrase.strippingControlCharacters)
+    }
+  }
+
+  /// What a transport error means to a user.
+  func failure(_ error: any Error) -> DICOMwebError {
+    if let known = error as? DICOMwebError { return known }
+    if let http = error as? HTTPClientError {
+      switch http {
+      case .connectTimeout: return .unreachable(host: endpoint.host, reason: "no connection within the time limit")
+      case .readTimeout: return .timeout(seconds: endpoint.readTimeout)
+      case .deadlineExceeded: return .timeout(seconds: endpoint.readTimeout)
+      case .remoteConnectionClosed: return .unreachable(host: endpoint.host, reason: "the server closed the connection")
+      default: return .unreachable(host: endpoint.host, reason: "\(http)")
+      }
+    }
+    let text = "\(error)"
+    if error is NIOSSLError || error is NIOSSLExtraError || text.contains("OPENSSL_internal") {
+      return .tls(host: endpoint.host, reason: TLSFailure(error).description)
+    }
+    if let io = error as? IOError {
+      return .unreachable(host: endpoint.host, reason: String(cString: strerror(io.errnoCode)))
+    }
+    if let connect = error as? NIOConnectionError, let first = connect.connectionErrors.first {
+      return failure(first.error)
+    }
+    return .unreachable(host: endpoint.host, reason: text)
+  }
+
+  /// A whole body, at most `limit` bytes.
+  func collect(_ response: HTTPClientResponse, limit: Int) async throws(DICOMwebError) -> [UInt8] {
+    var out: [UInt8] = []
+    do {
+      for try await chunk in response.body {
+        guard out.count + chunk.readableBytes <= limit else { throw DICOMwebError.responseTooLarge(limit: limit) }
+        out += chunk.readableBytesView
+      }
+    } catch {
+      throw failure(error)
+    }
+    return out
+  }
+
+  // MARK: - QIDO-RS
+
+  /// Searches with `query`, page after page, until the server has no more or `onMatch` says stop.
+  /// Returns how many matches were handed on.
+  @discardableResult
+  public func search(_ query: QIDOQuery, onMatch: (Dataset) -> Bool) async throws(DICOMwebError) -> Int {
+    var offset = 0
+    var handed = 0
+    let page = client.pageSize
+    while true {
+      var parameters = query.parameters.map { ($0.name, $0.value) }
+      parameters += [("limit", String(page)), ("offset", String(offset))]
+      var request = HTTPClientRequest(url: endpoint.url(query.path, parameters))
+      request.headers.add(name: "Accept", value: "application/dicom+json")
+      let response = try await execute(request)
+      if response.status == .noContent { return handed }
+      let bytes = try await collect(response, limit: client.maxJSONBytes)
+      if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return handed }
+      let matches: [Dataset]
+      do { matches = try DICOMJSON.decode(bytes) } catch { throw .badJSON("\(error)") }
+      for match in matches {
+        handed += 1
+        guard onMatch(match) else { return handed }
+      }
+      // A server that ignores limit answers everything at once; one that honours it says less than a page at the end.
+      guard matches.count >= page else { return handed }
+      offset += matches.count
+    }
+  }
+
+  // MARK: - WADO-RS
+
+  /// The content type asked for when retrieving objects: as stored, whatever their syntax.
+  public static let acceptDICOM = "multipart/related; type=\"application/dicom\"; transfer-syntax=*"
+
+  /// Retrieves `path` (`studies/{uid}[/series/{uid}[/instances/{uid}]]`) as a multipart stream of Part 10
+  /// objects; each part's events go to `onEvent` as they arrive.
+  public func retrieve(
+    _ path: String, onEvent: (MultipartReader.Event) async throws -> Void
+  ) async throws {
+    var request = HTTPClientRequest(url: endpoint.url(path))
+    request.headers.add(name: "Accept", value: Self.acceptDICOM)
+    let response = try await execute(request)
+    let type = response.headers.first(name: "Content-Type") ?? ""
+    guard let boundary = MultipartReader.boundary(ofContentType: type) else {
+      throw DICOMwebError.unexpectedContentType(type.strippingControlCharacters)
+    }
+    var reader = MultipartReader(boundary: boundary, maxPartBytes: client.maxPartBytes)
+    do {
+      for try await chunk in response.body {
+        let events: [MultipartReader.Event]
+        do { events = try reader.feed(chunk.readableBytesView) } catch { throw DICOMwebError.multipart(error) }
+        for event in events { try await onEvent(event) }
+        if reader.isDone { break }
+      }
+    } catch let error as DICOMwebError {
+      throw error
+    } catch let error as CancellationError {
+      throw error
+    } catch {
+      throw failure(error)
+    }
+    do { try reader.finish() } catch { throw DICOMwebError.multipart(error) }
+  }
+
+  /// A single resource (rendered picture, metadata) of at most `limit` bytes, with its content type.
+  public func get(
+    _ path: String, parameters: [(String, String)] = [], accept: String, limit: Int
+  ) async throws(DICOMwebError) -> (contentType: String, body: [UInt8]) {
+    var request = HTTPClientRequest(url: endpoint.url(path, parameters))
+    request.headers.add(name: "Accept", value: accept)
+    let response = try await execute(request)
+    return (response.headers.first(name: "Content-Type") ?? "", try await collect(response, limit: limit))
+  }
+
+  // MARK: - STOW-RS
+
+  /// What a store request did, per object.
+  public struct StoreResult: Sendable, Equatable {
+    public var stored: Int
+    /// SOP Instance UIDs refused, with the server's failure reason (PS3.18 Table I.2-1).
+    public var failed: [(uid: String, reason: Int?)]
+
+    public static func == (a: StoreResult, b: StoreResult) -> Bool {
+      a.stored == b.stored && a.failed.map(\.uid) == b.failed.map(\.uid)
+        && a.failed.map(\.reason) == b.failed.map(\.reason)
+    }
+  }
+
+  /// Stores Part 10 objects in one request (`POST {root}/studies`).
+  public func store(_ objects: [[UInt8]]) async throws(DICOMwebError) -> StoreResult {
+    let boundary = "biloba-" + UUID().uuidString
+    var body: [UInt8] = []
+    body.reserveCapacity(objects.reduce(0) { $0 + $1.count + 80 })
+    for object in objects {
+      body += Array("--\(boundary)\r\nContent-Type: application/dicom\r\n\r\n".utf8)
+      body += object
+      body += [0x0D, 0x0A]
+    }
+    body += Array("--\(boundary)--\r\n".utf8)
+    var request = HTTPClientRequest(url: endpoint.url("studies"))
+    request.method = .POST
+    request.headers.add(
+      name: "Content-Type", value: "multipart/related; type=\"application/dicom\"; boundary=\(boundary)")
+    request.headers.add(name: "Accept", value: "application/dicom+json")
+    request.body = .bytes(ByteBuffer(bytes: body))
+    let response: HTTPClientResponse
+    do { response = try await execute(request) } catch .httpStatus(409, _) {
+      // 409: none stored; the body (not read here) lists why. Every object failed.
+      return StoreResult(stored: 0, failed: [])
+    }
+    let answer = try await collect(response, limit: client.maxJSONBytes)
+    guard !answer.isEmpty else { return StoreResult(stored: objects.count, failed: []) }
+    let datasets: [Dataset]
+    do { datasets = try DICOMJSON.decode(answer) } catch { throw .badJSON("\(error)") }
+    let result = datasets.first ?? Dataset()
+    let failed = (result.items(Tag.failedSOPSequence) ?? []).map {
+      ($0.string(Tag.referencedSOPInstanceUID) ?? "", $0.int(Tag.failureReason))
+    }
+    let stored = result.items(Tag.referencedSOPSequence)?.count ?? (objects.count - failed.count)
+    return StoreResult(stored: stored, failed: failed)
+  }
+}

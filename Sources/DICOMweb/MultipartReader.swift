@@ -1,0 +1,192 @@
+import Foundation
+
+/// A streaming reader of `multipart/related` bodies (RFC 2046 5.1, as WADO-RS sends them): bytes go in
+/// as they arrive, events come out; a part's body is handed on in pieces, never held whole. Untrusted
+/// input: part headers are bounded, a part is bounded, a body that ends inside a part or never shows its
+/// boundary is an error, and nothing after the closing boundary is read.
+public struct MultipartReader: Sendable {
+  public enum Event: Sendable, Equatable {
+    /// A part begins, with its headers (names lowercased).
+    case partStart([String: String])
+    /// Some of the current part's body.
+    case data([UInt8])
+    /// The current part is whole.
+    case partEnd
+  }
+
+  public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+    case noBoundary
+    case headersTooLong(limit: Int)
+    case partTooLarge(limit: Int)
+    case malformed(String)
+    case truncated
+
+    public var description: String {
+      switch self {
+      case .noBoundary: "the response is not multipart: no boundary"
+      case .headersTooLong(let limit): "a part's headers are longer than \(limit) bytes"
+      case .partTooLarge(let limit): "a part is larger than \(limit) bytes"
+      case .malformed(let why): "malformed multipart body: \(why)"
+      case .truncated: "the multipart body ended inside a part"
+      }
+    }
+  }
+
+  enum State: Sendable { case preamble, headers, body, done }
+
+  /// "\r\n--boundary": what ends a part's body (the first boundary may come without the CRLF).
+  let delimiter: [UInt8]
+  let maxHeaderBytes: Int
+  let maxPartBytes: Int
+  var state = State.preamble
+  var buffer: [UInt8] = []
+  var partBytes = 0
+  public private(set) var partsSeen = 0
+
+  public var isDone: Bool { state == .done }
+
+  public init(boundary: String, maxHeaderBytes: Int = 16 << 10, maxPartBytes: Int) {
+    delimiter = Array("\r\n--\(boundary)".utf8)
+    self.maxHeaderBytes = maxHeaderBytes
+    self.maxPartBytes = maxPartBytes
+    // The body starts with the first boundary; a leading CRLF is supplied so that one search fits all.
+    buffer = [0x0D, 0x0A]
+  }
+
+  /// The boundary of a `multipart/related; boundary=...` content type (quoted or not).
+  public static func boundary(ofContentType contentType: String) -> String? {
+    guard contentType.lowercased().hasPrefix("multipart/") else { return nil }
+    for parameter in contentType.split(separator: ";").dropFirst() {
+      let pair = parameter.split(separator: "=", maxSplits: 1)
+      guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else { continue }
+      var value = pair[1].trimmingCharacters(in: .whitespaces)
+      if value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 {
+        value = String(value.dropFirst().dropLast())
+      }
+      // RFC 2046: 1 to 70 characters.
+      guard (1...70).contains(value.utf8.count), value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+      return value
+    }
+    return nil
+  }
+
+  /// Feeds bytes; returns what they complete.
+  public mutating func feed(_ bytes: some Collection<UInt8>) throws(Failure) -> [Event] {
+    guard state != .done else { return [] }
+    buffer.append(contentsOf: bytes)
+    var events: [Event] = []
+    while true {
+      switch state {
+      case .done:
+        buffer = []
+        return events
+      case .preamble:
+        // Anything before the first boundary is ignored, but not without bound.
+        guard let at = find(delimiter, in: buffer) else {
+          if buffer.count > maxHeaderBytes + delimiter.count { throw .malformed("no boundary where the body starts") }
+          return events
+        }
+        guard let next = try afterBoundary(at) else { return events }
+        if next == -1 { throw .malformed("the body closes before its first part") }
+        buffer.removeFirst(next)
+        state = .headers
+      case .headers:
+        // A part without headers starts with its blank line at once.
+        let end: (headers: Int, skip: Int)
+        if buffer.count >= 2 && buffer[0] == 0x0D && buffer[1] == 0x0A {
+          end = (0, 2)
+        } else if let at = find([0x0D, 0x0A, 0x0D, 0x0A], in: buffer) {
+          end = (at, at + 4)
+        } else {
+          if buffer.count > maxHeaderBytes { throw .headersTooLong(limit: maxHeaderBytes) }
+          return events
+        }
+        guard end.headers <= maxHeaderBytes else { throw .headersTooLong(limit: maxHeaderBytes) }
+        let headers = try Self.parseHeaders(Array(buffer[..<end.headers]))
+        buffer.removeFirst(end.skip)
+        events.append(.partStart(headers))
+        partsSeen += 1
+        partBytes = 0
+        state = .body
+      case .body:
+        if let at = find(delimiter, in: buffer) {
+          try emit(Array(buffer[..<at]), into: &events)
+          guard let next = try afterBoundary(at) else {
+            // The boundary's tail has not arrived: keep its bytes, hand on what precedes it.
+            buffer.removeFirst(at)
+            return events
+          }
+          events.append(.partEnd)
+          if next == -1 {
+            state = .done
+          } else {
+            buffer.removeFirst(next)
+            state = .headers
+          }
+        } else {
+          // Everything but a possible start of the delimiter is body.
+          let keep = delimiter.count - 1
+          if buffer.count > keep {
+            let cut = buffer.count - keep
+            try emit(Array(buffer[..<cut]), into: &events)
+            buffer.removeFirst(cut)
+          }
+          return events
+        }
+      }
+    }
+  }
+
+  /// The body ended: an error unless the closing boundary was seen.
+  public func finish() throws(Failure) {
+    guard state == .done else { throw state == .preamble ? .noBoundary : .truncated }
+  }
+
+  private mutating func emit(_ bytes: [UInt8], into events: inout [Event]) throws(Failure) {
+    guard !bytes.isEmpty else { return }
+    partBytes += bytes.count
+    guard partBytes <= maxPartBytes else { throw .partTooLarge(limit: maxPartBytes) }
+    events.append(.data(bytes))
+  }
+
+  /// After a delimiter at `at`: the index where the next part's headers start, -1 after the closing
+  /// boundary ("--"), or nil when the bytes that tell have not arrived.
+  private func afterBoundary(_ at: Int) throws(Failure) -> Int? {
+    var i = at + delimiter.count
+    guard i + 2 <= buffer.count else { return nil }
+    if buffer[i] == 0x2D && buffer[i + 1] == 0x2D { return -1 }
+    // Transport padding (spaces, tabs), then CRLF.
+    while i < buffer.count && (buffer[i] == 0x20 || buffer[i] == 0x09) {
+      i += 1
+      if i - at - delimiter.count > 64 { throw .malformed("padding after a boundary") }
+    }
+    guard i + 2 <= buffer.count else { return nil }
+    guard buffer[i] == 0x0D && buffer[i + 1] == 0x0A else { throw .malformed("a boundary not followed by CRLF") }
+    return i + 2
+  }
+
+  static func parseHeaders(_ bytes: [UInt8]) throws(Failure) -> [String: String] {
+    var headers: [String: String] = [:]
+    guard !bytes.isEmpty else { return headers }
+    let text = String(decoding: bytes, as: UTF8.self)
+    for line in text.split(separator: "\r\n", omittingEmptySubsequences: true) {
+      guard let colon = line.firstIndex(of: ":") else { throw .malformed("a part header without a colon") }
+      let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+      headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+    return headers
+  }
+
+  /// The first index of `needle` in `haystack`.
+  private func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+    guard haystack.count >= needle.count, let first = needle.first else { return nil }
+    var i = 0
+    let last = haystack.count - needle.count
+    while i <= last {
+      guard let hit = haystack[i...last].firstIndex(of: first) else { return nil }
+      if haystack[hit..<(hit + needle.count)].elementsEqual(needle) { return hit }
+      i = hit + 1
+    }
+    return nil
+  }
+}

@@ -1,0 +1,141 @@
+public import DICOM
+public import DICOMNetwork
+public import DICOMweb
+import Foundation
+
+/// A remote archive over DICOMweb: QIDO-RS for queries, WADO-RS for retrieves (as stored:
+/// `transfer-syntax=*`), STOW-RS for sends. Objects come into the archive through the same
+/// `ArchiveStorage` as C-STORE, with the node's name as their sender.
+public struct DICOMwebArchive: RemoteArchive {
+  public let client: DICOMwebClient
+  /// The node's name in the configuration: the sender of what it brings.
+  public let name: String
+
+  public init(name: String, client: DICOMwebClient) {
+    self.name = name
+    self.client = client
+  }
+
+  public var address: String { client.endpoint.host }
+
+  public func find(
+    root: ServiceClasses.Root, identifier: Dataset, onMatch: (Dataset) -> QueryControl
+  ) async throws -> DIMSEStatus {
+    let query = try QIDOQuery(identifier: identifier)
+    var cancelled = false
+    _ = try await client.withSession { session in
+      try await session.search(query) { match in
+        cancelled = onMatch(match) == .cancel
+        return !cancelled
+      }
+    }
+    return cancelled ? .cancel : .success
+  }
+
+  /// Whether the service answers a search (one study asked for): DICOMweb's C-ECHO.
+  public func verify() async throws {
+    var probe = client
+    probe.pageSize = 1
+    var identifier = Dataset(byteOrder: .little)
+    try identifier.set(Tag.queryRetrieveLevel, .CS, "STUDY")
+    identifier.set(Element(tag: Tag.studyInstanceUID, vr: .UI, bytes: []))
+    let query = try QIDOQuery(identifier: identifier)
+    _ = try await probe.withSession { session in try await session.search(query) { _ in false } }
+  }
+
+  /// The WADO-RS paths of a C-MOVE/C-GET identifier: the study, a series, or each instance listed.
+  static func paths(of request: Dataset) throws -> [String] {
+    func uids(_ tag: Tag) throws -> [String] {
+      let values = request.strings(tag) ?? []
+      guard values.allSatisfy(UIDSyntax.isValid) else { throw DICOMwebError.unsupported("\(tag) is not a UID") }
+      return values
+    }
+    guard let study = try uids(Tag.studyInstanceUID).first else {
+      throw DICOMwebError.unsupported("a DICOMweb retrieve needs a study")
+    }
+    guard let series = try uids(Tag.seriesInstanceUID).first else { return ["studies/\(study)"] }
+    let instances = try uids(Tag.sopInstanceUID)
+    guard !instances.isEmpty else { return ["studies/\(study)/series/\(series)"] }
+    return instances.map { "studies/\(study)/series/\(series)/instances/\($0)" }
+  }
+
+  public func fetch(
+    _ requests: [Dataset], root: ServiceClasses.Root, storageClasses: [String], storage: ArchiveStorage,
+    onProgress: @escaping @Sendable (SubOperationProgress) -> Void
+  ) async throws -> RetrieveOutcome {
+    let paths = try requests.flatMap(Self.paths)
+    let name = self.name
+    return try await client.withSession { session in
+      var progress = SubOperationProgress()
+      // Instance paths tell how many are left; a series or study does not.
+      let counted = paths.allSatisfy { $0.contains("/instances/") }
+      for (i, path) in paths.enumerated() {
+        var intake: Part10Intake?
+        do {
+          try await session.retrieve(path) { event in
+            switch event {
+            case .partStart:
+              intake = Part10Intake(storage: storage, callingAE: name)
+            case .data(let bytes):
+              try intake?.append(bytes)
+            case .partEnd:
+              guard var whole = intake else { return }
+              intake = nil
+              let status = try await whole.finish()
+              if status.kind == .failure { progress.failed += 1 } else { progress.completed += 1 }
+              if counted { progress.remaining = paths.count - i - 1 }
+              onProgress(progress)
+            }
+          }
+        } catch {
+          intake?.discard()
+          throw error
+        }
+      }
+      progress.remaining = 0
+      return RetrieveOutcome(
+        status: progress.failed > 0 ? .subOperationsCompleteWithFailures : .success, progress: progress)
+    }
+  }
+
+  /// Objects per STOW-RS request, and the most bytes one request carries.
+  static let batchCount = 32
+  static let batchBytes = 64 << 20
+
+  public func send(_ paths: [String], parallel: Int) async -> SendOutcome {
+    var outcome = SendOutcome()
+    do {
+      try await client.withSession { session in
+        var batch: [[UInt8]] = []
+        func flush() async throws {
+          guard !batch.isEmpty else { return }
+          let result = try await session.store(batch)
+          outcome.sent += result.stored
+          outcome.failed += batch.count - result.stored
+          for failure in result.failed {
+            outcome.problems.append(
+              "\(failure.uid.strippingControlCharacters): refused (reason \(failure.reason.map { String($0, radix: 16) } ?? "?"))"
+            )
+          }
+          batch = []
+        }
+        for path in paths {
+          do {
+            let bytes = try DICOMFile.bytes(path: path)
+            _ = try DICOMFile.read(bytes: bytes, options: ReadOptions(stopBeforePixelData: true))
+            if batch.reduce(0, { $0 + $1.count }) + bytes.count > Self.batchBytes { try await flush() }
+            batch.append(bytes)
+            if batch.count >= Self.batchCount { try await flush() }
+          } catch let error as DICOMError {
+            outcome.failed += 1
+            outcome.problems.append("\(path.strippingControlCharacters): \(error)")
+          }
+        }
+        try await flush()
+      }
+    } catch {
+      outcome.error = "\(error)"
+    }
+    return outcome
+  }
+}

@@ -1,0 +1,72 @@
+import Archive
+import DICOMNetwork
+import DICOMweb
+import Foundation
+import Logging
+import Retrieval
+import SecureTransport
+
+/// Configured nodes as remote archives: the one place a node's table becomes DIMSE or DICOMweb.
+extension BilobaConfig {
+  /// Whether the node named so speaks DICOMweb.
+  func isDICOMweb(_ name: String?) -> Bool { name.flatMap { nodes?[$0]?.url } != nil }
+
+  /// A DICOMweb node's archive: its URL, its credentials read now (from a file its owner alone may read,
+  /// or from the environment), its CA for https.
+  func dicomwebArchive(
+    name: String, node: Node, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws -> DICOMwebArchive {
+    let safe = name.strippingControlCharacters
+    func fromEnvironment(_ variable: String) throws -> String {
+      guard let value = environment[variable], !value.isEmpty else {
+        throw CommandFailure("node \(safe): the environment variable \(variable.strippingControlCharacters) is not set")
+      }
+      return value
+    }
+    let authorization: DICOMwebEndpoint.Authorization
+    do {
+      if let file = node.token_file {
+        authorization = .bearer(token: try SecretFile.read(file))
+      } else if let variable = node.token_env {
+        authorization = .bearer(token: try fromEnvironment(variable))
+      } else if let username = node.username {
+        let password =
+          try node.password_file.map { try SecretFile.read($0) } ?? node.password_env.map(fromEnvironment) ?? ""
+        authorization = .basic(username: username, password: password)
+      } else {
+        authorization = .none
+      }
+    } catch let error as TLSSetupError {
+      throw CommandFailure("node \(safe): \(error)")
+    }
+    let tls = TLSClientSettings(
+      caFile: node.tls_ca ?? network?.tls_ca, certificateFile: node.tls_cert ?? network?.tls_cert,
+      keyFile: node.tls_key ?? network?.tls_key)
+    do {
+      let endpoint = try DICOMwebEndpoint(url: node.url ?? "", authorization: authorization, tls: tls)
+      return DICOMwebArchive(name: name, client: DICOMwebClient(endpoint: endpoint, logger: logger))
+    } catch {
+      throw CommandFailure("node \(safe): \(error)")
+    }
+  }
+}
+
+extension PeerOptions {
+  /// The peer as a remote archive: a DICOMweb node by its table, else DIMSE with `method`.
+  func remote(
+    _ config: BilobaConfig, entity: LocalEntity, logger: Logger,
+    method: (RemoteNode) throws -> DIMSEArchive.Method = {
+      _ in .get
+    }
+  ) throws -> any RemoteArchive {
+    if let name = node, let settings = config.nodes?[name], settings.url != nil {
+      guard host == nil, port == nil, calledAet == nil else {
+        throw CommandFailure(
+          "node \(name.strippingControlCharacters) is a DICOMweb node: --host, --port and --called-aet do not apply")
+      }
+      return try config.dicomwebArchive(name: name, node: settings, logger: logger)
+    }
+    let node = try resolve(config)
+    return config.dimseArchive(node, entity: entity, method: try method(node), logger: logger)
+  }
+}
