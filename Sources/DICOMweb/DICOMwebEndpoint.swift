@@ -48,14 +48,23 @@ public struct DICOMwebEndpoint: Sendable, CustomStringConvertible {
 
   public var description: String { root }
 
-  /// A request's URL for `path` (relative to the root) and query parameters, percent-encoded.
+  /// A request's URL for `path` (relative to the root) and query parameters. Values are percent-encoded
+  /// where a URL needs it (separators, spaces, non-ASCII) and left as they are otherwise: Orthanc's
+  /// DICOMweb plugin does not decode its query, so an encoded `^` or `*` would match nothing there.
   func url(_ path: String, _ parameters: [(String, String)] = []) -> String {
     guard !parameters.isEmpty else { return root + "/" + path }
-    var components = URLComponents()
-    components.queryItems = parameters.map { URLQueryItem(name: $0.0, value: $0.1) }
-    // "+" is a space to some servers: encode it too.
-    let query = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+    let query = parameters.map { Self.encoded($0.0) + "=" + Self.encoded($0.1) }.joined(separator: "&")
     return root + "/" + path + "?" + query
+  }
+
+  /// Printable ASCII but the query's own separators and `%`, as is; everything else as %XX.
+  static func encoded(_ text: String) -> String {
+    var out = ""
+    for byte in text.utf8 {
+      let keep = byte > 0x20 && byte < 0x7F && !"%&#+=\"<>`{}|[]".utf8.contains(byte)
+      if keep { out.unicodeScalars.append(Unicode.Scalar(byte)) } else { out += String(format: "%%%02X", byte) }
+    }
+    return out
   }
 
   /// A URL as it may be logged: the path, and each query value replaced (they carry patient names, IDs,

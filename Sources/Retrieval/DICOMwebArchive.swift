@@ -25,6 +25,7 @@ public struct DICOMwebArchive: RemoteArchive {
     var cancelled = false
     _ = try await client.withSession { session in
       try await session.search(query) { match in
+        guard query.accepts(match) else { return true }
         cancelled = onMatch(match) == .cancel
         return !cancelled
       }

@@ -9,17 +9,8 @@ import Testing
 /// The local study query must find what DCMTK's Q/R SCP finds for the same C-FIND keys over the same
 /// files. dcmqrscp runs in a private network namespace (unshare -n) when the machine allows it.
 @Suite struct QueryMatchingTests {
-  static let people: [(Int, String, String, String)] = [
-    (1, "DOE^JANE", "20260110", "ACC1"), (2, "DOE^JOHN", "20260201", "ACC2"), (3, "SMITH^ANNA", "20251231", "X3"),
-    (4, "JONES^JOHN", "20260131", "ACC4"), (5, "DOE^J", "20250615", "ACC5"),
-  ]
-
-  /// Queries as findscu keys; the same values drive StudyQuery.
-  static let queries: [(String, String)] = [
-    ("PatientName", "DOE*"), ("PatientName", "*JO?N*"), ("PatientName", "DOE^J"), ("StudyDate", "20260101-20260131"),
-    ("StudyDate", "-20251231"), ("StudyDate", "20260201-"), ("PatientID", "ID1"), ("PatientID", "ID*"),
-    ("AccessionNumber", "ACC*"), ("AccessionNumber", "X?"),
-  ]
+  static let people = QueryMatchingTable.people
+  static let queries = QueryMatchingTable.queries
 
   @Test func local_queries_find_what_dcmqrscp_finds() throws {
     for tool in ["dcmqrscp", "dcmqridx", "findscu"] where !ProcessRunner.isInstalled(tool) {
