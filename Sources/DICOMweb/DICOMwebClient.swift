@@ -178,19 +178,15 @@ public struct DICOMwebSession: Sendable {
       throw DICOMwebError.unexpectedContentType(type.strippingControlCharacters)
     }
     var reader = MultipartReader(boundary: boundary, maxPartBytes: client.maxPartBytes)
-    do {
-      for try await chunk in response.body {
-        let events: [MultipartReader.Event]
-        do { events = try reader.feed(chunk.readableBytesView) } catch { throw DICOMwebError.multipart(error) }
-        for event in events { try await onEvent(event) }
-        if reader.isDone { break }
-      }
-    } catch let error as DICOMwebError {
-      throw error
-    } catch let error as CancellationError {
-      throw error
-    } catch {
-      throw failure(error)
+    var body = response.body.makeAsyncIterator()
+    while !reader.isDone {
+      // The transport's errors are said as such; what `onEvent` throws (the archive refusing) goes as it is.
+      let chunk: ByteBuffer?
+      do { chunk = try await body.next() } catch { throw failure(error) }
+      guard let chunk else { break }
+      let events: [MultipartReader.Event]
+      do { events = try reader.feed(chunk.readableBytesView) } catch { throw DICOMwebError.multipart(error) }
+      for event in events { try await onEvent(event) }
     }
     do { try reader.finish() } catch { throw DICOMwebError.multipart(error) }
   }

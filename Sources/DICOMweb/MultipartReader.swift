@@ -18,6 +18,8 @@ public struct MultipartReader: Sendable {
     case noBoundary
     case headersTooLong(limit: Int)
     case partTooLarge(limit: Int)
+    /// A part whose body is not the length its Content-Length header announced.
+    case lengthMismatch(announced: Int, actual: Int)
     case malformed(String)
     case truncated
 
@@ -26,6 +28,8 @@ public struct MultipartReader: Sendable {
       case .noBoundary: "the response is not multipart: no boundary"
       case .headersTooLong(let limit): "a part's headers are longer than \(limit) bytes"
       case .partTooLarge(let limit): "a part is larger than \(limit) bytes"
+      case .lengthMismatch(let announced, let actual):
+        "a part announced \(announced) bytes and \(actual > announced ? "sent more" : "ended after \(actual)")"
       case .malformed(let why): "malformed multipart body: \(why)"
       case .truncated: "the multipart body ended inside a part"
       }
@@ -41,6 +45,8 @@ public struct MultipartReader: Sendable {
   var state = State.preamble
   var buffer: [UInt8] = []
   var partBytes = 0
+  /// The current part's Content-Length, when it has one.
+  var announced: Int?
   public private(set) var partsSeen = 0
 
   public var isDone: Bool { state == .done }
@@ -63,8 +69,10 @@ public struct MultipartReader: Sendable {
       if value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 {
         value = String(value.dropFirst().dropLast())
       }
-      // RFC 2046: 1 to 70 characters.
-      guard (1...70).contains(value.utf8.count), value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+      // RFC 2046: 1 to 70 characters, spaces allowed but not last.
+      guard (1...70).contains(value.utf8.count), value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }),
+        value.utf8.last != 0x20
+      else { return nil }
       return value
     }
     return nil
@@ -107,6 +115,7 @@ public struct MultipartReader: Sendable {
         events.append(.partStart(headers))
         partsSeen += 1
         partBytes = 0
+        announced = headers["content-length"].flatMap { Int($0) }
         state = .body
       case .body:
         if let at = find(delimiter, in: buffer) {
@@ -115,6 +124,9 @@ public struct MultipartReader: Sendable {
             // The boundary's tail has not arrived: keep its bytes, hand on what precedes it.
             buffer.removeFirst(at)
             return events
+          }
+          if let announced, announced != partBytes {
+            throw .lengthMismatch(announced: announced, actual: partBytes)
           }
           events.append(.partEnd)
           if next == -1 {
@@ -146,6 +158,7 @@ public struct MultipartReader: Sendable {
     guard !bytes.isEmpty else { return }
     partBytes += bytes.count
     guard partBytes <= maxPartBytes else { throw .partTooLarge(limit: maxPartBytes) }
+    if let announced, partBytes > announced { throw .lengthMismatch(announced: announced, actual: partBytes) }
     events.append(.data(bytes))
   }
 

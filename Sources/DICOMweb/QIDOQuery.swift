@@ -18,6 +18,11 @@ public struct QIDOQuery: Sendable, Equatable {
   public struct Parameter: Sendable, Equatable {
     public var name: String
     public var value: String
+
+    public init(name: String, value: String) {
+      self.name = name
+      self.value = value
+    }
   }
 
   public init(identifier: Dataset) throws(DICOMwebError) {

@@ -44,7 +44,10 @@ extension BilobaConfig {
       keyFile: node.tls_key ?? network?.tls_key)
     do {
       let endpoint = try DICOMwebEndpoint(url: node.url ?? "", authorization: authorization, tls: tls)
-      return DICOMwebArchive(name: name, client: DICOMwebClient(endpoint: endpoint, logger: logger))
+      var client = DICOMwebClient(endpoint: endpoint, logger: logger)
+      // A part is one object: no larger than the archive takes.
+      client.maxPartBytes = maxObjectSize
+      return DICOMwebArchive(name: name, client: client)
     } catch {
       throw CommandFailure("node \(safe): \(error)")
     }
