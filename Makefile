@@ -11,7 +11,7 @@ RUNTIME_PACKAGES := libncurses-dev libsixel-dev libopenjp2-7-dev libturbojpeg0-d
 # tools for reduced-resolution decodes), a real xterm under Xvfb, tmux,
 # sshd for the thin-link harness, socat as a TLS terminator in front of dcmqrscp (which has no TLS), and
 # what the install tests read the installed files with.
-TEST_PACKAGES := dcmtk libgdcm-tools openjph-tools python3-pip xvfb xterm imagemagick tmux orthanc curl iproute2 \
+TEST_PACKAGES := dcmtk libgdcm-tools openjph-tools python3-pip xvfb xterm imagemagick tmux orthanc orthanc-dicomweb curl iproute2 \
 	xdotool openssh-server man-db bash-completion zsh fish dpkg-dev dicom3tools libopenjp2-tools libjpeg-turbo-progs \
 	xfonts-base socat
 BENCH_PACKAGES := libsixel-bin chafa

@@ -73,6 +73,16 @@ enum ConfigTemplate {
     # tls_pin = "3f:a2:..."
     # tls_name = "pacs.example.org"
 
+    # A DICOMweb node (QIDO-RS, WADO-RS, STOW-RS): a url instead of host, port and aet. Its secret comes
+    # from a file its owner alone may read, or from the environment; tls_ca for a private CA.
+    # [nodes.cloud]
+    # url = "https://pacs.example.org/dicom-web"
+    # username = "reader"
+    # password_file = "/home/me/.config/biloba/cloud.password"
+    # password_env = "CLOUD_PASSWORD"
+    # token_file = "/home/me/.config/biloba/cloud.token"
+    # token_env = "CLOUD_TOKEN"
+
     """
   }
 }

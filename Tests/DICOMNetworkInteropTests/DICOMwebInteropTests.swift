@@ -217,4 +217,53 @@ import Testing
     try f.expectRetrieved(f.instances(study: study1), in: f.dir.file("got/objects"), "WADO-RS over HTTPS")
     #expect(f.read("untrusted.out").contains("TLS with localhost failed"), "\(f.read("untrusted.out"))")
   }
+
+  /// The workstation in tmux lists a DICOMweb node's studies on its remote tab, retrieves one with Enter
+  /// and opens it: the same keys and screens as a DIMSE node.
+  @Test func the_workstation_lists_a_dicomweb_node_and_retrieves_a_study_with_enter() throws {
+    if let tool = Self.missing() ?? (ProcessRunner.isInstalled("tmux") ? nil : "tmux") {
+      Issue.record("\(tool) is needed (apt-get install orthanc orthanc-dicomweb curl openssl tmux)")
+      return
+    }
+    let f = try InteropFixture()
+    let b = "'\(f.biloba)'"
+    let d = f.dir.path
+    let (http, dicom) = (IsolatedNetwork.port(), IsolatedNetwork.port() + 1)
+    try Self.write(Self.orthanc(d, http: http, dicom: dicom), f.dir.file("orthanc.json"))
+    try Self.write(
+      """
+      [nodes.web]
+      url = "http://127.0.0.1:\(http)/dicom-web"
+      """, f.dir.file("config/biloba/config.toml"))
+    let tmux = "tmux -L biloba-\(UInt32.random(in: 0...UInt32.max))"
+    let script = """
+      cd '\(d)'
+      export XDG_CONFIG_HOME='\(d)/config'
+      Orthanc orthanc.json > orthanc.log 2>&1 & opid=$!
+      for i in $(seq 100); do curl -sf http://127.0.0.1:\(http)/system >/dev/null && break; sleep 0.1; done
+      \(b) send --node web '\(f.filesDirectory)' > send.out 2>&1
+      mkdir -p ws
+      \(tmux) new-session -d -x 110 -y 30 "XDG_CONFIG_HOME='\(d)/config' \(b) --archive '\(d)/ws' --graphics ascii"
+      sleep 1
+      \(tmux) send-keys Tab
+      for i in $(seq 50); do \(tmux) capture-pane -p > remote.txt; grep -q 'INTEROP, ONE' remote.txt && break; sleep 0.1; done
+      \(tmux) send-keys Home Enter
+      for i in $(seq 100); do \(tmux) capture-pane -p > retrieved.txt; grep -q 'done' retrieved.txt && break; sleep 0.1; done
+      \(tmux) send-keys Enter
+      for i in $(seq 50); do \(tmux) capture-pane -p > viewer.txt; grep -q 'Im 1/' viewer.txt && break; sleep 0.1; done
+      \(tmux) send-keys q
+      sleep 0.3
+      \(tmux) kill-server 2>/dev/null
+      kill $opid
+      wait $opid
+      true
+      """
+    _ = try IsolatedNetwork.run(script)
+    #expect(f.read("remote.txt").contains("[web]"), "\(f.read("remote.txt"))")
+    #expect(f.read("remote.txt").contains("INTEROP, ONE") && f.read("remote.txt").contains("INTEROP, TWO"))
+    let retrieved = f.read("retrieved.txt")
+    #expect(
+      f.studyUIDs.contains { retrieved.contains("retrieve: \(f.instances(study: $0).count) done") }, "\(retrieved)")
+    #expect(f.read("viewer.txt").contains("Im 1/"), "\(f.read("viewer.txt"))")
+  }
 }
