@@ -240,7 +240,11 @@ let package = Package(
       ],
       swiftSettings: strictSettings),
     // Our SCUs and SCP against DCMTK (dcmqrscp, storescp, storescu, findscu, movescu) and Orthanc.
-    .testTarget(name: "DICOMwebTests", dependencies: ["DICOMweb", "DICOM"], swiftSettings: strictSettings),
+    // The multipart reader and query mapping alone; frames and metadata against Orthanc's plugin.
+    .testTarget(
+      name: "DICOMwebTests",
+      dependencies: ["DICOMweb", "DICOM", "Spawn", "TestSupport", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: strictSettings),
     .testTarget(
       name: "DICOMNetworkInteropTests",
       dependencies: ["biloba", "DICOMNetwork", "DICOM", "SyntheticData", "TestSupport"],

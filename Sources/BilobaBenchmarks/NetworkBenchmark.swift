@@ -106,6 +106,8 @@ enum NetworkBenchmark {
     figures += try tlsCost(paths: paths, directory: directory, biloba: biloba, receive: receive, port: port)
     figures += try moveFromOrthanc(
       paths: paths, repeats: repeats, directory: directory, biloba: biloba, port: port + 10)
+    figures += try wadoFromOrthanc(
+      paths: paths, repeats: repeats, directory: directory, biloba: biloba, port: port + 20)
     return figures
   }
 
@@ -221,5 +223,74 @@ enum NetworkBenchmark {
       runs.append(try seconds { _ = try GraphicsBenchmark.runProcess(sender) })
     }
     return median(runs)
+  }
+
+  /// WADO-RS of the study from Orthanc's DICOMweb plugin into `biloba get`'s archive (planning search,
+  /// parsing, archive writes and sync included), beside curl writing the same multipart answer to one file
+  /// (the limit: no parsing, no sync), and beside our own C-GET from the same Orthanc.
+  static func wadoFromOrthanc(paths: [String], repeats: Int, directory: String, biloba: String, port: Int) throws
+    -> [Figure]
+  {
+    let plugin = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so"
+    guard (try? GraphicsBenchmark.runProcess(["which", "Orthanc"])) != nil,
+      (try? GraphicsBenchmark.runProcess(["which", "curl"])) != nil, FileManager.default.fileExists(atPath: plugin)
+    else {
+      print("network: Orthanc, orthanc-dicomweb or curl missing; WADO-RS skipped")
+      return []
+    }
+    let (http, dicom) = (port, port + 1)
+    let home = directory + "-orthanc-web"
+    try? FileManager.default.removeItem(atPath: home)
+    try FileManager.default.createDirectory(atPath: home + "/config/biloba", withIntermediateDirectories: true)
+    try """
+    { "Name": "bench-web", "StorageDirectory": "\(home)/storage", "IndexDirectory": "\(home)/index",
+      "HttpPort": \(http), "DicomPort": \(dicom), "DicomAet": "ORTHANC", "RemoteAccessAllowed": false,
+      "AuthenticationEnabled": false, "Plugins": ["\(plugin)"], "DicomWeb": { "Enable": true, "Root": "/dicom-web/" },
+      "DicomModalities": { "biloba": ["BILOBA", "127.0.0.1", 104] } }
+    """.write(toFile: home + "/orthanc.json", atomically: true, encoding: .utf8)
+    try "[nodes.web]\nurl = \"http://127.0.0.1:\(http)/dicom-web\"\n".write(
+      toFile: home + "/config/biloba/config.toml", atomically: true, encoding: .utf8)
+    let orthanc = try start(["Orthanc", home + "/orthanc.json"])
+    defer { orthanc.stop() }
+    try waitForEcho(aet: "ORTHANC", port: dicom)
+    let peer = ["--host", "127.0.0.1", "--port", String(dicom), "--called-aet", "ORTHANC"]
+    _ = try GraphicsBenchmark.runProcess([biloba, "send"] + peer + paths)
+    let file = try DICOMFile.read(path: paths[0], options: ReadOptions(stopBeforePixelData: true))
+    let study = file.dataset.string(Tag.studyInstanceUID) ?? ""
+    let config = ["--config", home + "/config/biloba/config.toml"]
+    var (web, curl, get): ([Double], [Double], [Double]) = ([], [], [])
+    for _ in 0..<repeats {
+      let archive = directory + "-wado"
+      try? FileManager.default.removeItem(atPath: archive)
+      web.append(
+        try seconds {
+          _ = try GraphicsBenchmark.runProcess(
+            [biloba, "get", "--node", "web", "--study", study, "--archive", archive] + config)
+        })
+      let target = directory + "-curl.multipart"
+      try? FileManager.default.removeItem(atPath: target)
+      curl.append(
+        try seconds {
+          _ = try GraphicsBenchmark.runProcess([
+            "curl", "-sf", "-H", #"Accept: multipart/related; type="application/dicom"; transfer-syntax=*"#, "-o",
+            target, "http://127.0.0.1:\(http)/dicom-web/studies/\(study)",
+          ])
+        })
+      let cget = directory + "-cget"
+      try? FileManager.default.removeItem(atPath: cget)
+      get.append(
+        try seconds {
+          _ = try GraphicsBenchmark.runProcess([biloba, "get"] + peer + ["--study", study, "--archive", cget])
+        })
+    }
+    let count = Double(paths.count)
+    return [
+      Figure(
+        name: "WADO-RS 200 CT from Orthanc: images/s", ours: count / median(web), peer: count / median(curl),
+        peerName: "curl", unit: "img/s", higherIsBetter: true),
+      Figure(
+        name: "WADO-RS 200 CT beside our C-GET: images/s", ours: count / median(web), peer: count / median(get),
+        peerName: "C-GET", unit: "img/s", higherIsBetter: true),
+    ]
   }
 }

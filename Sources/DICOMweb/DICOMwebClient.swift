@@ -168,10 +168,11 @@ public struct DICOMwebSession: Sendable {
   /// Retrieves `path` (`studies/{uid}[/series/{uid}[/instances/{uid}]]`) as a multipart stream of Part 10
   /// objects; each part's events go to `onEvent` as they arrive.
   public func retrieve(
-    _ path: String, onEvent: (MultipartReader.Event) async throws -> Void
+    _ path: String, accept: String = DICOMwebSession.acceptDICOM,
+    onEvent: (MultipartReader.Event) async throws -> Void
   ) async throws {
     var request = HTTPClientRequest(url: endpoint.url(path))
-    request.headers.add(name: "Accept", value: Self.acceptDICOM)
+    request.headers.add(name: "Accept", value: accept)
     let response = try await execute(request)
     let type = response.headers.first(name: "Content-Type") ?? ""
     guard let boundary = MultipartReader.boundary(ofContentType: type) else {
@@ -189,6 +190,37 @@ public struct DICOMwebSession: Sendable {
       for event in events { try await onEvent(event) }
     }
     do { try reader.finish() } catch { throw DICOMwebError.multipart(error) }
+  }
+
+  /// The content type asked for when retrieving frames: as stored (raw words, or the frame's codestream).
+  public static let acceptFrames = "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*"
+
+  /// Frames of one instance (`numbers` from 1), each as the server sends it: the frame's pixel bytes for
+  /// a native object, its compressed codestream otherwise, with the part's content type.
+  public func frames(
+    study: String, series: String, instance: String, numbers: [Int]
+  ) async throws -> [(contentType: String, bytes: [UInt8])] {
+    guard !numbers.isEmpty, numbers.allSatisfy({ $0 >= 1 }),
+      [study, series, instance].allSatisfy(UIDSyntax.isValid)
+    else { throw DICOMwebError.unsupported("frames are numbered from 1, of an instance named by its UIDs") }
+    let path =
+      "studies/\(study)/series/\(series)/instances/\(instance)/frames/"
+      + numbers.map(String.init).joined(separator: ",")
+    var parts: [(contentType: String, bytes: [UInt8])] = []
+    try await retrieve(path, accept: Self.acceptFrames) { event in
+      switch event {
+      case .partStart(let headers): parts.append((headers["content-type"] ?? "application/octet-stream", []))
+      case .data(let bytes): parts[parts.count - 1].bytes += bytes
+      case .partEnd: break
+      }
+    }
+    return parts
+  }
+
+  /// The metadata of a study, series or instance (`.../metadata`): its objects' attributes without bulk data.
+  public func metadata(_ path: String) async throws(DICOMwebError) -> [Dataset] {
+    let answer = try await get(path + "/metadata", accept: "application/dicom+json", limit: client.maxJSONBytes)
+    do { return try DICOMJSON.decode(answer.body) } catch { throw .badJSON("\(error)") }
   }
 
   /// A single resource (rendered picture, metadata) of at most `limit` bytes, with its content type.

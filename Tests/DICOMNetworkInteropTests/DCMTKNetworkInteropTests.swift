@@ -21,19 +21,7 @@ import Testing
     let (study1, study2) = (f.studyUIDs[0], f.studyUIDs[1])
     let series1 = try #require(f.hierarchy[study1]?.keys.sorted().first)
     let instance1 = try #require(f.hierarchy[study1]?[series1]?.sorted().first)
-    try """
-    NetworkTCPPort = \(qr)
-    MaxPDUSize = 16384
-    MaxAssociations = 16
-    HostTable BEGIN
-    biloba = (BILOBA, 127.0.0.1, \(ours))
-    HostTable END
-    VendorTable BEGIN
-    VendorTable END
-    AETable BEGIN
-    QRSCP \(f.filesDirectory) RW (200, 1024mb) ANY
-    AETable END
-    """.write(toFile: f.dir.file("qr.cfg"), atomically: true, encoding: .utf8)
+    try f.writeDCMQRSCPConfig(port: qr, moveTo: ours)
     let peer = "--host 127.0.0.1 --port \(qr) --called-aet QRSCP"
     let script = """
       cd '\(d)'

@@ -81,19 +81,7 @@ import Testing
     let study1 = f.studyUIDs[0]
     // dcmqrscp moves to a plaintext relay that carries the sub-operations to our SCP over TLS, with
     // the client certificate named pacs.test, the name the node `qr` is known by.
-    try """
-    NetworkTCPPort = \(qrPlain)
-    MaxPDUSize = 16384
-    MaxAssociations = 16
-    HostTable BEGIN
-    biloba = (BILOBA, 127.0.0.1, \(moveRelay))
-    HostTable END
-    VendorTable BEGIN
-    VendorTable END
-    AETable BEGIN
-    QRSCP \(f.filesDirectory) RW (200, 1024mb) ANY
-    AETable END
-    """.write(toFile: f.dir.file("qr.cfg"), atomically: true, encoding: .utf8)
+    try f.writeDCMQRSCPConfig(port: qrPlain, moveTo: moveRelay)
     try FileManager.default.createDirectory(atPath: f.dir.file("config/biloba"), withIntermediateDirectories: true)
     try """
     [network]

@@ -242,18 +242,7 @@ import Testing
       Orthanc orthanc.json > orthanc.log 2>&1 & opid=$!
       for i in $(seq 100); do curl -sf http://127.0.0.1:\(http)/system >/dev/null && break; sleep 0.1; done
       \(b) send --node web '\(f.filesDirectory)' > send.out 2>&1
-      mkdir -p ws
-      \(tmux) new-session -d -x 110 -y 30 "XDG_CONFIG_HOME='\(d)/config' \(b) --archive '\(d)/ws' --graphics ascii"
-      sleep 1
-      \(tmux) send-keys Tab
-      for i in $(seq 50); do \(tmux) capture-pane -p > remote.txt; grep -q 'INTEROP, ONE' remote.txt && break; sleep 0.1; done
-      \(tmux) send-keys Home Enter
-      for i in $(seq 100); do \(tmux) capture-pane -p > retrieved.txt; grep -q 'done' retrieved.txt && break; sleep 0.1; done
-      \(tmux) send-keys Enter
-      for i in $(seq 50); do \(tmux) capture-pane -p > viewer.txt; grep -q 'Im 1/' viewer.txt && break; sleep 0.1; done
-      \(tmux) send-keys q
-      sleep 0.3
-      \(tmux) kill-server 2>/dev/null
+      \(f.remoteTabRetrieveAndOpen(tmux: tmux, archive: "ws"))
       kill $opid
       wait $opid
       true

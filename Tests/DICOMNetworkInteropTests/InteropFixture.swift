@@ -101,4 +101,42 @@ struct InteropFixture {
   func read(_ name: String) -> String {
     (try? String(contentsOfFile: dir.file(name), encoding: .utf8)) ?? ""
   }
+
+  /// dcmqrscp's configuration serving the fixture's files as QRSCP on `port`, moving to BILOBA at
+  /// `moveTo` (our SCP, or a relay in front of it).
+  func writeDCMQRSCPConfig(port: Int, moveTo: Int) throws {
+    try """
+    NetworkTCPPort = \(port)
+    MaxPDUSize = 16384
+    MaxAssociations = 16
+    HostTable BEGIN
+    biloba = (BILOBA, 127.0.0.1, \(moveTo))
+    HostTable END
+    VendorTable BEGIN
+    VendorTable END
+    AETable BEGIN
+    QRSCP \(filesDirectory) RW (200, 1024mb) ANY
+    AETable END
+    """.write(toFile: dir.file("qr.cfg"), atomically: true, encoding: .utf8)
+  }
+
+  /// Shell lines that start the workstation in tmux on a fresh archive `archive`, open the remote tab,
+  /// wait for the fixture's studies (remote.txt), retrieve the first with Enter (retrieved.txt), open it
+  /// (viewer.txt) and quit: what a reader does with any node.
+  func remoteTabRetrieveAndOpen(tmux: String, archive: String) -> String {
+    """
+    mkdir -p \(archive)
+    \(tmux) new-session -d -x 110 -y 30 "XDG_CONFIG_HOME='\(dir.path)/config' '\(biloba)' --archive '\(dir.path)/\(archive)' --graphics ascii"
+    sleep 1
+    \(tmux) send-keys Tab
+    for i in $(seq 50); do \(tmux) capture-pane -p > remote.txt; grep -q 'INTEROP, ONE' remote.txt && break; sleep 0.1; done
+    \(tmux) send-keys Home Enter
+    for i in $(seq 100); do \(tmux) capture-pane -p > retrieved.txt; grep -q 'done' retrieved.txt && break; sleep 0.1; done
+    \(tmux) send-keys Enter
+    for i in $(seq 50); do \(tmux) capture-pane -p > viewer.txt; grep -q 'Im 1/' viewer.txt && break; sleep 0.1; done
+    \(tmux) send-keys q
+    sleep 0.3
+    \(tmux) kill-server 2>/dev/null
+    """
+  }
 }
