@@ -247,7 +247,10 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "DICOMNetworkInteropTests",
-      dependencies: ["biloba", "DICOMNetwork", "DICOM", "SyntheticData", "TestSupport"],
+      dependencies: [
+        "biloba", "DICOMNetwork", "DICOMweb", "Retrieval", "Archive", "DICOM", "SyntheticData", "TestSupport", "Spawn",
+        .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: strictSettings),
     // Runs the built `biloba` executable as a user would, and reads what it prints.
     .testTarget(

@@ -61,36 +61,38 @@ public struct DICOMwebArchive: RemoteArchive {
   }
 
   public func fetch(
-    _ requests: [Dataset], root: ServiceClasses.Root, storageClasses: [String], storage: ArchiveStorage,
+    _ requests: RequestSource, root: ServiceClasses.Root, storageClasses: [String], storage: ArchiveStorage,
     onProgress: @escaping @Sendable (SubOperationProgress) -> Void
   ) async throws -> RetrieveOutcome {
-    let paths = try requests.flatMap(Self.paths)
     let name = self.name
     return try await client.withSession { session in
       var progress = SubOperationProgress()
-      // Instance paths tell how many are left; a series or study does not.
-      let counted = paths.allSatisfy { $0.contains("/instances/") }
-      for (i, path) in paths.enumerated() {
-        var intake: Part10Intake?
-        do {
-          try await session.retrieve(path) { event in
-            switch event {
-            case .partStart:
-              intake = Part10Intake(storage: storage, callingAE: name)
-            case .data(let bytes):
-              try intake?.append(bytes)
-            case .partEnd:
-              guard var whole = intake else { return }
-              intake = nil
-              let status = try await whole.finish()
-              if status.kind == .failure { progress.failed += 1 } else { progress.completed += 1 }
-              if counted { progress.remaining = paths.count - i - 1 }
-              onProgress(progress)
+      while let request = requests.next() {
+        let paths = try Self.paths(of: request)
+        // Instance paths tell how many are left; a series or study does not.
+        let counted = paths.allSatisfy { $0.contains("/instances/") }
+        for (i, path) in paths.enumerated() {
+          var intake: Part10Intake?
+          do {
+            try await session.retrieve(path) { event in
+              switch event {
+              case .partStart:
+                intake = Part10Intake(storage: storage, callingAE: name)
+              case .data(let bytes):
+                try intake?.append(bytes)
+              case .partEnd:
+                guard var whole = intake else { return }
+                intake = nil
+                let status = try await whole.finish()
+                if status.kind == .failure { progress.failed += 1 } else { progress.completed += 1 }
+                progress.remaining = counted ? paths.count - i - 1 + (requests.remaining() ?? 0) : nil
+                onProgress(progress)
+              }
             }
+          } catch {
+            intake?.discard()
+            throw error
           }
-        } catch {
-          intake?.discard()
-          throw error
         }
       }
       progress.remaining = 0

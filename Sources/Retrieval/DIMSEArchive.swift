@@ -47,7 +47,7 @@ public struct DIMSEArchive: RemoteArchive {
   }
 
   public func fetch(
-    _ requests: [Dataset], root: ServiceClasses.Root, storageClasses: [String], storage: ArchiveStorage,
+    _ requests: RequestSource, root: ServiceClasses.Root, storageClasses: [String], storage: ArchiveStorage,
     onProgress: @escaping @Sendable (SubOperationProgress) -> Void
   ) async throws -> RetrieveOutcome {
     var outcome = RetrieveOutcome(status: .success, progress: SubOperationProgress())
@@ -55,13 +55,19 @@ public struct DIMSEArchive: RemoteArchive {
     case .get:
       let (contexts, roles) = ContextProposal.forGet(
         root: root, storageClasses: storageClasses, syntaxes: acceptedSyntaxes)
-      for identifier in requests {
-        let next = try await Association.withAssociation(
-          to: node, as: entity, contexts: contexts, roles: roles, logger: logger
-        ) { association in
-          try await association.get(root: root, identifier: identifier, storage: storage, onProgress: onProgress)
+      // One association for every request: one handshake, however many instances are asked for one by one.
+      outcome = try await Association.withAssociation(
+        to: node, as: entity, contexts: contexts, roles: roles, logger: logger
+      ) { association in
+        var outcome = RetrieveOutcome(status: .success, progress: SubOperationProgress())
+        while let identifier = requests.next() {
+          let before = outcome.progress
+          let next = try await association.get(root: root, identifier: identifier, storage: storage) { p in
+            onProgress(Self.running(before, p, left: requests.remaining()))
+          }
+          outcome = outcome.merged(with: next)
         }
-        outcome = outcome.merged(with: next)
+        return outcome
       }
     case .move(let port, let destination, let bindHost, let tls):
       // C-MOVE's sub-operations keep the move's association alive.
@@ -82,20 +88,35 @@ public struct DIMSEArchive: RemoteArchive {
       let listener = Task { try await bound.serve() }
       defer { listener.cancel() }
       let contexts = ContextProposal.contexts([(root.move, ServiceClasses.uncompressedSyntaxes)])
-      for identifier in requests {
-        let next = try await Association.withAssociation(to: node, as: entity, contexts: contexts, logger: logger) {
-          association in
-          keepAlive.set(association.keepAlive)
-          defer { keepAlive.set(nil) }
-          return try await association.move(
-            root: root, identifier: identifier, destination: destination ?? entity.aeTitle, onProgress: onProgress)
+      outcome = try await Association.withAssociation(to: node, as: entity, contexts: contexts, logger: logger) {
+        association in
+        keepAlive.set(association.keepAlive)
+        defer { keepAlive.set(nil) }
+        var outcome = RetrieveOutcome(status: .success, progress: SubOperationProgress())
+        while let identifier = requests.next() {
+          let before = outcome.progress
+          let next = try await association.move(
+            root: root, identifier: identifier, destination: destination ?? entity.aeTitle
+          ) { p in onProgress(Self.running(before, p, left: requests.remaining())) }
+          outcome = outcome.merged(with: next)
         }
-        outcome = outcome.merged(with: next)
+        return outcome
       }
       // The peer answers once its sub-operations are done; let our side finish the last one.
       for _ in 0..<50 where scp.openConnections > 0 { try? await Task.sleep(for: .milliseconds(20)) }
     }
     return outcome
+  }
+
+  /// The counts so far: those of the requests done, plus the running one's; what remains counts the
+  /// requests not yet made when the source knows them (an instance each), else the peer's figure.
+  static func running(_ done: SubOperationProgress, _ now: SubOperationProgress, left: Int?) -> SubOperationProgress {
+    var p = done
+    p.completed += now.completed
+    p.failed += now.failed
+    p.warning += now.warning
+    p.remaining = left.map { $0 + (now.remaining ?? 0) } ?? now.remaining
+    return p
   }
 
   /// C-STOREs a peer may have outstanding per association: one unless the peer agrees to a window.

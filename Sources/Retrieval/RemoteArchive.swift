@@ -1,5 +1,6 @@
 public import DICOM
 public import DICOMNetwork
+import Synchronization
 
 /// A remote archive as the workstation and the commands use it, whatever it speaks: DIMSE (C-FIND, C-GET
 /// or C-MOVE, C-STORE; `DIMSEArchive`) or DICOMweb (QIDO-RS, WADO-RS, STOW-RS). Queries are C-FIND
@@ -17,15 +18,36 @@ public protocol RemoteArchive: Sendable {
     root: ServiceClasses.Root, identifier: Dataset, onMatch: (Dataset) -> QueryControl
   ) async throws -> DIMSEStatus
 
-  /// Retrieves what each request identifies (C-MOVE/C-GET identifiers) into `storage`; `storageClasses`
-  /// are the SOP classes a C-FIND said the objects have.
+  /// Retrieves what each request identifies (C-MOVE/C-GET identifiers) into `storage`, taking the
+  /// requests one after the other on one association or session; `storageClasses` are the SOP classes a
+  /// C-FIND said the objects have.
   func fetch(
-    _ requests: [Dataset], root: ServiceClasses.Root, storageClasses: [String], storage: ArchiveStorage,
+    _ requests: RequestSource, root: ServiceClasses.Root, storageClasses: [String], storage: ArchiveStorage,
     onProgress: @escaping @Sendable (SubOperationProgress) -> Void
   ) async throws -> RetrieveOutcome
 
   /// Stores files on it, `parallel` connections at once, in the syntax each is stored in.
   func send(_ paths: [String], parallel: Int) async -> SendOutcome
+}
+
+/// Requests handed out one at a time: a fixed list, or one made as the previous ends (reading order).
+public struct RequestSource: Sendable {
+  private let pull: @Sendable () -> Dataset?
+  /// How many are left, when that is known.
+  public let remaining: @Sendable () -> Int?
+
+  public init(pull: @escaping @Sendable () -> Dataset?, remaining: @escaping @Sendable () -> Int? = { nil }) {
+    self.pull = pull
+    self.remaining = remaining
+  }
+
+  public func next() -> Dataset? { pull() }
+
+  public static func list(_ requests: [Dataset]) -> RequestSource {
+    let left = Mutex(requests[...])
+    return RequestSource(
+      pull: { left.withLock { $0.popFirst() } }, remaining: { left.withLock { $0.count } })
+  }
 }
 
 /// What a send did.

@@ -72,6 +72,9 @@ public struct RetrieveTarget: Sendable {
       return RetrievalPlan(requests: [whole], storageClasses: classes, present: 0, total: found.count)
     }
     var missing = found.filter { missingUIDs.contains($0.instance) }
+    let pending = missing.map {
+      PlannedInstance(series: $0.series, instance: $0.instance, seriesNumber: $0.order.0, instanceNumber: $0.order.1)
+    }
     var requests: [Dataset] = []
     if firstImageFirst,
       let first = missing.min(by: { ($0.order.0, $0.order.1, $0.series) < ($1.order.0, $1.order.1, $1.series) })
@@ -83,7 +86,8 @@ public struct RetrieveTarget: Sendable {
       requests.append(try imageRequest(series: series, instances: items.map(\.instance)))
     }
     return RetrievalPlan(
-      requests: requests, storageClasses: classes, present: found.count - missingUIDs.count, total: found.count)
+      requests: requests, storageClasses: classes, present: found.count - missingUIDs.count, total: found.count,
+      pending: pending)
   }
 
   /// An image-level request for some instances of one series of the target's study.
@@ -104,6 +108,8 @@ public struct RetrievalPlan: Sendable {
   public var storageClasses: [String]
   public var present: Int
   public var total: Int
+  /// The instances to fetch one by one, when the query listed them (empty: the requests alone).
+  public var pending: [PlannedInstance] = []
 
   /// What a command says before it starts, when part of the target was already here.
   public func announcement(_ verb: String) -> String? {

@@ -33,10 +33,12 @@ public struct Retriever: Sendable {
     self.logger = logger
   }
 
-  /// Retrieves `target`; `onPlan` hears what was already here before anything is asked for.
+  /// Retrieves `target`; `onPlan` hears what was already here before anything is asked for. With
+  /// `focus` (a reader on screen), the instances are fetched one by one in reading order around it,
+  /// asked again before each; without, as the plan groups them (a series a request).
   public func run(
-    _ target: RetrieveTarget, refetch: Bool, onPlan: (RetrievalPlan) -> Void = { _ in },
-    onProgress: @escaping @Sendable (SubOperationProgress) -> Void
+    _ target: RetrieveTarget, refetch: Bool, focus: (@Sendable () -> ReadingFocus?)? = nil,
+    onPlan: (RetrievalPlan) -> Void = { _ in }, onProgress: @escaping @Sendable (SubOperationProgress) -> Void
   ) async throws -> RetrieveOutcome {
     archive.prepareForReceiving(logger: logger)
     // Only what was asked for is kept.
@@ -48,9 +50,17 @@ public struct Retriever: Sendable {
     let record = RetrievalRecord(archive: archive, node: remote.name, target: target)
     let outcome: RetrieveOutcome
     do {
+      let requests: RequestSource
+      if let focus, !plan.pending.isEmpty {
+        let queue = ReadingOrderQueue(plan.pending, focus: focus)
+        requests = RequestSource(
+          pull: { queue.next().flatMap { try? target.imageRequest(series: $0.series, instances: [$0.instance]) } },
+          remaining: { queue.count })
+      } else {
+        requests = .list(plan.requests)
+      }
       outcome = try await remote.fetch(
-        plan.requests, root: target.root, storageClasses: plan.storageClasses, storage: storage,
-        onProgress: onProgress)
+        requests, root: target.root, storageClasses: plan.storageClasses, storage: storage, onProgress: onProgress)
     } catch {
       record.finish(nil)
       throw Failure(description: "\(error)")

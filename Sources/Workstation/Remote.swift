@@ -8,13 +8,27 @@ public protocol RemoteCatalog: Sendable {
   /// A study's series on the node (C-FIND at series level).
   func series(node: String, studyInstanceUID: String) async throws -> [LocalArchive.SeriesSummary]
   /// Retrieves a study (or one of its series) into the local archive, reporting progress as it goes;
-  /// returns the final counts.
+  /// returns the final counts. `readingAt` says where the reader is (asked again as the retrieve goes),
+  /// so that the slices they look at and their neighbours come first.
   func retrieve(
     node: String, studyInstanceUID: String, seriesInstanceUID: String?,
-    progress: @escaping @Sendable (JobProgress) -> Void
+    readingAt: @escaping @Sendable () -> ReadingPosition?, progress: @escaping @Sendable (JobProgress) -> Void
   ) async throws -> JobProgress
   /// Stores files on a node (C-STORE, as `biloba send`); returns the counts, and why objects failed.
   func send(node: String, files: [String]) async throws -> (JobProgress, problems: [String])
+}
+
+/// The slice on screen: its series, its instance number, and the way the reader scrolls (+1 or -1).
+public struct ReadingPosition: Sendable, Equatable {
+  public var seriesInstanceUID: String
+  public var instanceNumber: Int
+  public var direction: Int
+
+  public init(seriesInstanceUID: String, instanceNumber: Int, direction: Int) {
+    self.seriesInstanceUID = seriesInstanceUID
+    self.instanceNumber = instanceNumber
+    self.direction = direction
+  }
 }
 
 /// A retrieval job's counts as the peer reports them.

@@ -83,6 +83,18 @@ public final class Runtime: Sendable {
     return image.downscale(toShow: fit(image.pixel.columns, image.pixel.rows))
   }
 
+  /// Where the reader is, for a retrieve under way to fetch around it: set by each render.
+  let reading = Mutex<ReadingPosition?>(nil)
+
+  func noteReading(_ series: String, _ instanceNumber: Int?) {
+    guard let instanceNumber else { return }
+    reading.withLock { last in
+      let step = last.flatMap { $0.seriesInstanceUID == series ? instanceNumber - $0.instanceNumber : nil } ?? 0
+      let direction = step == 0 ? (last?.direction ?? 1) : step.signum()
+      last = ReadingPosition(seriesInstanceUID: series, instanceNumber: instanceNumber, direction: direction)
+    }
+  }
+
   /// Decodes `slices` in the background, in order, into the slices kept, so scrolling on waits for the
   /// terminal and not for decoding (at the factor the view last drew at). Frames that fail are left for
   /// the render to report.
@@ -178,9 +190,10 @@ public final class Runtime: Sendable {
         }
       case .retrieve(let node, let uid, let series):
         do {
-          let final = try await remote.retrieve(node: node, studyInstanceUID: uid, seriesInstanceUID: series) {
-            post(.job(studyInstanceUID: uid, $0))
-          }
+          let final = try await remote.retrieve(
+            node: node, studyInstanceUID: uid, seriesInstanceUID: series,
+            readingAt: { self.reading.withLock { $0 } }
+          ) { post(.job(studyInstanceUID: uid, $0)) }
           record(
             AuditEvent(
               action: .retrieve, outcome: final.error == nil ? .success : .minorFailure, source: "workstation",
@@ -314,7 +327,9 @@ public final class Runtime: Sendable {
     }
     do throws(ImagingError) {
       let shown = viewer.slices[viewer.index]
-      let downscale = Self.downscale(for: viewer, image: try header(shown.path), fit: fit)
+      let shownHeader = try header(shown.path)
+      noteReading(viewer.series.seriesInstanceUID, shownHeader.dataset.int(Tag.instanceNumber))
+      let downscale = Self.downscale(for: viewer, image: shownHeader, fit: fit)
       lastDownscale.withLock { $0 = downscale }
       let (image, frame) = try decoded(shown, downscale: downscale)
       // An enhanced object's frames each carry their own place, spacing, thickness, rescale and windows.

@@ -48,12 +48,18 @@ struct NetworkCatalog: RemoteCatalog {
 
   func retrieve(
     node name: String, studyInstanceUID: String, seriesInstanceUID: String?,
-    progress: @escaping @Sendable (JobProgress) -> Void
+    readingAt: @escaping @Sendable () -> ReadingPosition?, progress: @escaping @Sendable (JobProgress) -> Void
   ) async throws -> JobProgress {
     var target = RetrieveTarget(study: studyInstanceUID, series: seriesInstanceUID)
     target.firstImageFirst = true
+    // One instance at a time, around the slice on screen once the reader has one.
+    let focus: @Sendable () -> ReadingFocus? = {
+      readingAt().map {
+        ReadingFocus(series: $0.seriesInstanceUID, instanceNumber: $0.instanceNumber, direction: $0.direction)
+      }
+    }
     let outcome = try await config.retriever(try remote(name), archive: archive, logger: logger).run(
-      target, refetch: false
+      target, refetch: false, focus: focus
     ) { p in
       progress(JobProgress(completed: p.completed, failed: p.failed, remaining: p.remaining))
     }
