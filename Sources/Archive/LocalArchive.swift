@@ -222,25 +222,38 @@ public final class LocalArchive: Sendable {
 
   /// The instances of a series in the order a reader scrolls them (`SliceOrder`), with what the index
   /// knows of each: SOP Class, plane, position along its normal, frames.
-  public func instances(seriesInstanceUID: String) throws(ArchiveError) -> [SliceOrder.Slice] {
+  public func instances(seriesInstanceUID: String, pending: [PendingInstance] = []) throws(ArchiveError)
+    -> [SliceOrder.Slice]
+  {
     do {
       let rows = try index.database.read { db in
         try Row.fetchAll(
           db,
           sql: """
             SELECT instance.path, instance.linked, instance.sopClassUID, instance.orientation, instance.position,
-              instance.frames, instance.stack, instance.acquisition
+              instance.frames, instance.stack, instance.acquisition, instance.instanceNumber, instance.sopInstanceUID
             FROM instance JOIN series ON series.id = instance.series
             WHERE series.seriesInstanceUID = ? ORDER BY instance.instanceNumber, instance.id
             """, arguments: [seriesInstanceUID])
       }
-      let slices = rows.map { row in
-        SliceOrder.Slice(
-          path: (row["linked"] as Bool) ? row["path"] : store.absolute(row["path"]), sopClassUID: row["sopClassUID"],
-          orientation: row["orientation"], position: row["position"], frames: row["frames"], stack: row["stack"],
-          acquisition: row["acquisition"])
+      var ranked: [(number: Int, slice: SliceOrder.Slice)] = rows.map { row in
+        (
+          (row["instanceNumber"] as Int?) ?? Int.max,
+          SliceOrder.Slice(
+            path: (row["linked"] as Bool) ? row["path"] : store.absolute(row["path"]), sopClassUID: row["sopClassUID"],
+            orientation: row["orientation"], position: row["position"], frames: row["frames"], stack: row["stack"],
+            acquisition: row["acquisition"])
+        )
       }
-      return SliceOrder.ordered(slices)
+      // Slices on their way take their place among those here, by instance number as the archive orders.
+      let here = Set(rows.map { $0["sopInstanceUID"] as String })
+      let coming = pending.filter { !here.contains($0.sopInstanceUID) }
+      if !coming.isEmpty {
+        ranked += coming.map { ($0.instanceNumber, $0.slice) }
+        ranked = ranked.enumerated().sorted { ($0.element.number, $0.offset) < ($1.element.number, $1.offset) }
+          .map(\.element)
+      }
+      return SliceOrder.ordered(ranked.map(\.slice))
     } catch {
       throw ArchiveError.database("\(error)")
     }

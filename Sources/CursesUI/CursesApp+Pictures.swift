@@ -88,6 +88,16 @@ extension CursesApp {
       guard let (bytes, raster, x) = paneBytes(area: area, layout: layout, grade: grade) else {
         // Nothing to show (the error is on the status line): not tried again until the picture changes.
         shownPanes[area.pane] = ShownPicture(area: area, picture: picture, grade: .full)
+        // What the pane showed is another slice's (a slice on its way, one that does not decode): it goes.
+        if let before = drawnCells[area.pane] {
+          drawnCells[area.pane] = nil
+          let proto = graphics.encoder.proto
+          send(
+            Self.erase(before, fromRow: area.y, proto: proto)
+              + (proto == .kitty ? KittyEncoder.delete(id: UInt32(1 + area.pane)) : []), at: now)
+          writingPane = nil
+          return
+        }
         continue
       }
       costs.record(grade, bytes: bytes.count, fullPixels: capacity.width * capacity.height)

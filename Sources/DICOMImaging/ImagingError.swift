@@ -15,6 +15,8 @@ public enum ImagingError: Error, Sendable, Equatable, CustomStringConvertible {
   case dimensionMismatch(expected: String, decoded: String)
   case frameOutOfRange(index: Int, count: Int)
   case decodeTimeExceeded(milliseconds: Int)
+  /// The slice's object has not arrived yet (a retrieve is bringing it).
+  case notHereYet
   case dataset(DICOMError)
 
   public var description: String {
@@ -28,6 +30,7 @@ public enum ImagingError: Error, Sendable, Equatable, CustomStringConvertible {
     case .codec(let codec, let reason): "\(codec): \(reason)"
     case .dimensionMismatch(let expected, let decoded): "decoded image is \(decoded), header says \(expected)"
     case .frameOutOfRange(let index, let count): "frame \(index + 1) requested, the image has \(count)"
+    case .notHereYet: "this slice is on its way: it is retrieved next"
     case .decodeTimeExceeded(let ms): "decoding took longer than \(ms) ms"
     case .dataset(let error): error.description
     }

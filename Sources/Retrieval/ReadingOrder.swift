@@ -7,12 +7,38 @@ public struct PlannedInstance: Sendable, Equatable {
   public var instance: String
   public var seriesNumber: Int
   public var instanceNumber: Int
+  public var sopClass: String
+  /// Where it lies, when the query answered Image Position and Orientation (Patient).
+  public var place: SlicePlace?
 
-  public init(series: String, instance: String, seriesNumber: Int, instanceNumber: Int) {
+  public init(
+    series: String, instance: String, seriesNumber: Int, instanceNumber: Int, sopClass: String = "",
+    place: SlicePlace? = nil
+  ) {
     self.series = series
     self.instance = instance
     self.seriesNumber = seriesNumber
     self.instanceNumber = instanceNumber
+    self.sopClass = sopClass
+    self.place = place
+  }
+}
+
+/// A slice's plane and its place along the plane's normal, as the archive indexes them: what puts a slice
+/// in its stack before it has arrived.
+public struct SlicePlace: Sendable, Equatable {
+  /// The plane's key, as the archive indexes it.
+  public var orientation: String
+  /// Image Position (Patient) along the normal.
+  public var position: Double
+
+  /// From a query's match, computed as the archive indexes a file (`FrameGeometry`), so a slice's
+  /// place before it arrives is the place it has after.
+  init?(_ match: Dataset) {
+    let geometry = FrameGeometry(match, frame: 0)
+    guard let plane = geometry.planeKey, let location = geometry.location else { return nil }
+    orientation = plane
+    position = location
   }
 }
 

@@ -50,8 +50,12 @@ public struct RetrieveTarget: Sendable {
     }
     if firstImageFirst {
       for tag in [Tag.seriesNumber, Tag.instanceNumber] { query.set(Element(tag: tag, vr: .IS, bytes: [])) }
+      // Where each slice lies, so a reader can be shown the whole stack before it has arrived.
+      for tag in [Tag.imagePositionPatient, Tag.imageOrientationPatient] {
+        query.set(Element(tag: tag, vr: .DS, bytes: []))
+      }
     }
-    var found: [(series: String, instance: String, sopClass: String, order: (Int, Int))] = []
+    var found: [(series: String, instance: String, sopClass: String, order: (Int, Int), place: SlicePlace?)] = []
     let answered =
       (try? await remote.find(root: root, identifier: query) { match in
         if let series = match.string(Tag.seriesInstanceUID), let instance = match.string(Tag.sopInstanceUID),
@@ -59,7 +63,7 @@ public struct RetrieveTarget: Sendable {
         {
           // Series number, then instance number: the reading order (unknown ones last).
           let order = (match.int(Tag.seriesNumber) ?? Int.max, match.int(Tag.instanceNumber) ?? Int.max)
-          found.append((series, instance, match.string(Tag.sopClassUID) ?? "", order))
+          found.append((series, instance, match.string(Tag.sopClassUID) ?? "", order, SlicePlace(match)))
         }
         return .proceed
       })?.kind == .success
@@ -73,7 +77,9 @@ public struct RetrieveTarget: Sendable {
     }
     var missing = found.filter { missingUIDs.contains($0.instance) }
     let pending = missing.map {
-      PlannedInstance(series: $0.series, instance: $0.instance, seriesNumber: $0.order.0, instanceNumber: $0.order.1)
+      PlannedInstance(
+        series: $0.series, instance: $0.instance, seriesNumber: $0.order.0, instanceNumber: $0.order.1,
+        sopClass: $0.sopClass, place: $0.place)
     }
     var requests: [Dataset] = []
     if firstImageFirst,

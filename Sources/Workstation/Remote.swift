@@ -10,9 +10,13 @@ public protocol RemoteCatalog: Sendable {
   /// Retrieves a study (or one of its series) into the local archive, reporting progress as it goes;
   /// returns the final counts. `readingAt` says where the reader is (asked again as the retrieve goes),
   /// so that the slices they look at and their neighbours come first.
+  /// `planned` hears, by series, the instances still to come, once the retrieve has listed them: the
+  /// viewer shows them in their stacks before they arrive.
   func retrieve(
     node: String, studyInstanceUID: String, seriesInstanceUID: String?,
-    readingAt: @escaping @Sendable () -> ReadingPosition?, progress: @escaping @Sendable (JobProgress) -> Void
+    readingAt: @escaping @Sendable () -> ReadingPosition?,
+    planned: @escaping @Sendable ([String: [PendingInstance]]) -> Void,
+    progress: @escaping @Sendable (JobProgress) -> Void
   ) async throws -> JobProgress
   /// Stores files on a node (C-STORE, as `biloba send`); returns the counts, and why objects failed.
   func send(node: String, files: [String]) async throws -> (JobProgress, problems: [String])

@@ -83,6 +83,19 @@ public final class Runtime: Sendable {
     return image.downscale(toShow: fit(image.pixel.columns, image.pixel.rows))
   }
 
+  /// Instances a retrieve has listed and not yet brought, by study and series: stand-ins in the stacks.
+  let pending = Mutex<[String: [String: [PendingInstance]]]>([:])
+
+  /// The instances still coming for a series.
+  func pending(series: String) -> [PendingInstance] {
+    pending.withLock { studies in studies.values.compactMap { $0[series] }.first ?? [] }
+  }
+
+  /// A series' instances as the archive holds them, with the ones on their way in their places.
+  func instances(series: String) throws(ArchiveError) -> [SliceOrder.Slice] {
+    try archive.instances(seriesInstanceUID: series, pending: pending(series: series))
+  }
+
   /// Where the reader is, for a retrieve under way to fetch around it: set by each render.
   let reading = Mutex<ReadingPosition?>(nil)
 
@@ -101,6 +114,7 @@ public final class Runtime: Sendable {
   public func prefetch(_ slices: [StackSlice]) {
     let downscale = lastDownscale.withLock { $0 }
     let wanted = slices.filter { slice in
+      guard PendingInstance.sopInstanceUID(ofPath: slice.path) == nil else { return false }
       let key = FrameCache.Key(reference: slice, downscale: downscale)
       return cached(slice, downscale: downscale) == nil
         && readingAhead.withLock { ahead in
@@ -190,10 +204,19 @@ public final class Runtime: Sendable {
         }
       case .retrieve(let node, let uid, let series):
         do {
-          let final = try await remote.retrieve(
-            node: node, studyInstanceUID: uid, seriesInstanceUID: series,
-            readingAt: { self.reading.withLock { $0 } }
-          ) { post(.job(studyInstanceUID: uid, $0)) }
+          let final: JobProgress
+          do {
+            final = try await remote.retrieve(
+              node: node, studyInstanceUID: uid, seriesInstanceUID: series,
+              readingAt: { self.reading.withLock { $0 } },
+              planned: { plan in self.pending.withLock { $0[uid, default: [:]].merge(plan) { $1 } } }
+            ) { post(.job(studyInstanceUID: uid, $0)) }
+          } catch {
+            pending.withLock { $0[uid] = nil }
+            throw error
+          }
+          // Nothing more is coming: the stand-ins go before the stacks are loaded again.
+          pending.withLock { $0[uid] = nil }
           record(
             AuditEvent(
               action: .retrieve, outcome: final.error == nil ? .success : .minorFailure, source: "workstation",
@@ -238,7 +261,7 @@ public final class Runtime: Sendable {
         guard let study = model.studies.first(where: { $0.studyInstanceUID == studyUID }),
           let series = model.series.first(where: { $0.seriesInstanceUID == seriesUID })
         else { return [] }
-        let instances = try archive.instances(seriesInstanceUID: seriesUID)
+        let instances = try instances(series: seriesUID)
         guard !instances.isEmpty else { return [.failed("the series has no instance in the archive")] }
         try? archive.markViewed(studyInstanceUID: studyUID)
         var kept: String?
@@ -255,7 +278,7 @@ public final class Runtime: Sendable {
         guard let study = model.viewer?.study, study.studyInstanceUID == studyUID,
           let series = model.series.first(where: { $0.seriesInstanceUID == seriesUID })
         else { return [] }
-        let instances = try archive.instances(seriesInstanceUID: seriesUID)
+        let instances = try instances(series: seriesUID)
         guard !instances.isEmpty else { return [] }
         var viewer = Self.viewer(study, series, instances)
         viewer.presentationStates = presentationStates(
@@ -270,7 +293,7 @@ public final class Runtime: Sendable {
         return [
           .pathsLoaded(
             seriesInstanceUID: uid,
-            SeriesStack.stacks(try archive.instances(seriesInstanceUID: uid), frameRate: false).stacks)
+            SeriesStack.stacks(try instances(series: uid), frameRate: false).stacks)
         ]
       case .loadTags(let path):
         let file = try DICOMFile.read(path: path)
@@ -327,6 +350,12 @@ public final class Runtime: Sendable {
     }
     do throws(ImagingError) {
       let shown = viewer.slices[viewer.index]
+      if let uid = PendingInstance.sopInstanceUID(ofPath: shown.path) {
+        // Not here yet: the retrieve fetches it next (and its neighbours), and nothing stale is drawn.
+        let coming = pending(series: viewer.series.seriesInstanceUID).first { $0.sopInstanceUID == uid }
+        noteReading(viewer.series.seriesInstanceUID, coming?.instanceNumber)
+        return .failure(.notHereYet)
+      }
       let shownHeader = try header(shown.path)
       noteReading(viewer.series.seriesInstanceUID, shownHeader.dataset.int(Tag.instanceNumber))
       let downscale = Self.downscale(for: viewer, image: shownHeader, fit: fit)

@@ -54,7 +54,9 @@ import Testing
     func series(node: String, studyInstanceUID: String) async throws -> [LocalArchive.SeriesSummary] { [] }
     func retrieve(
       node: String, studyInstanceUID: String, seriesInstanceUID: String?,
-      readingAt: @escaping @Sendable () -> ReadingPosition?, progress: @escaping @Sendable (JobProgress) -> Void
+      readingAt: @escaping @Sendable () -> ReadingPosition?,
+      planned: @escaping @Sendable ([String: [PendingInstance]]) -> Void,
+      progress: @escaping @Sendable (JobProgress) -> Void
     ) async throws -> JobProgress { JobProgress(finished: true) }
     func send(node: String, files: [String]) async throws -> (JobProgress, problems: [String]) {
       let seen = try files.map { path in

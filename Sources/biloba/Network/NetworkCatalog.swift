@@ -48,7 +48,9 @@ struct NetworkCatalog: RemoteCatalog {
 
   func retrieve(
     node name: String, studyInstanceUID: String, seriesInstanceUID: String?,
-    readingAt: @escaping @Sendable () -> ReadingPosition?, progress: @escaping @Sendable (JobProgress) -> Void
+    readingAt: @escaping @Sendable () -> ReadingPosition?,
+    planned: @escaping @Sendable ([String: [PendingInstance]]) -> Void,
+    progress: @escaping @Sendable (JobProgress) -> Void
   ) async throws -> JobProgress {
     var target = RetrieveTarget(study: studyInstanceUID, series: seriesInstanceUID)
     target.firstImageFirst = true
@@ -59,7 +61,17 @@ struct NetworkCatalog: RemoteCatalog {
       }
     }
     let outcome = try await config.retriever(try remote(name), archive: archive, logger: logger).run(
-      target, refetch: false, focus: focus
+      target, refetch: false, focus: focus,
+      onPlan: { plan in
+        planned(
+          Dictionary(grouping: plan.pending, by: \.series).mapValues { items in
+            items.map {
+              PendingInstance(
+                sopInstanceUID: $0.instance, sopClassUID: $0.sopClass, instanceNumber: $0.instanceNumber,
+                orientation: $0.place?.orientation, position: $0.place?.position)
+            }
+          })
+      }
     ) { p in
       progress(JobProgress(completed: p.completed, failed: p.failed, remaining: p.remaining))
     }
