@@ -202,7 +202,8 @@ extension CursesApp {
     switch result {
     case .success(var (raster, info)):
       raster = PictureGrade.posterize(raster, levels: grade.levels)
-      info.isPreview = grade.isPreview
+      // A node's rendering of a slice on its way is a preview whatever the grade.
+      info.isPreview = info.isPreview || grade.isPreview
       // Recording what the render found (window, probe value) asks for nothing more.
       _ = update(&model, .sliceRendered(info, pane: area.pane), keymap: keymap)
       textDirty = true

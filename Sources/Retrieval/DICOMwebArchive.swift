@@ -33,6 +33,31 @@ public struct DICOMwebArchive: RemoteArchive {
     return cancelled ? .cancel : .success
   }
 
+  /// The server's rendering of one instance (`/rendered`, PS3.18 9.4) as a JPEG of at most `width` x
+  /// `height` pixels, windowed by `window` (centre, width) or the server's default: a preview to show
+  /// while the instance's pixels are on their way, a few tens of kilobytes where the object is hundreds.
+  public func rendered(
+    study: String, series: String, instance: String, width: Int, height: Int, window: (Double, Double)?
+  ) async throws -> [UInt8] {
+    guard [study, series, instance].allSatisfy(UIDSyntax.isValid) else {
+      throw DICOMwebError.unsupported("a rendered instance is named by its UIDs")
+    }
+    var parameters = [("viewport", "\(max(16, min(4096, width))),\(max(16, min(4096, height)))")]
+    if let (center, width) = window, center.isFinite, width.isFinite, width > 0 {
+      parameters.append(("window", "\(center),\(width),linear"))
+    }
+    let path = "studies/\(study)/series/\(series)/instances/\(instance)/rendered"
+    let client = self.client
+    return try await client.withSession { session in
+      let answer = try await session.get(
+        path, parameters: parameters, accept: "image/jpeg", limit: client.maxRenderedBytes)
+      guard answer.contentType.lowercased().hasPrefix("image/jpeg") else {
+        throw DICOMwebError.unexpectedContentType(answer.contentType.strippingControlCharacters)
+      }
+      return answer.body
+    }
+  }
+
   /// Whether the service answers a search (one study asked for): DICOMweb's C-ECHO.
   public func verify() async throws {
     var probe = client

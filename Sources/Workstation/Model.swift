@@ -21,6 +21,10 @@ public struct Model: Sendable {
   public var localStudyUIDs: Set<String> = []
   /// Retrieval jobs by Study Instance UID.
   public var jobs: [String: JobProgress] = [:]
+  /// The node each retrieve under way comes from, by Study Instance UID.
+  public var retrievingFrom: [String: String] = [:]
+  /// Instances on their way whose preview was asked for (once each).
+  public var previewsAsked: Set<String> = []
   /// The study whose retrieval the reader started last (or that `biloba PATH` imported): it opens as
   /// soon as it is in the archive, straight into the viewer when it holds one series.
   public var openWhenArrived: String?
@@ -210,6 +214,8 @@ public struct Viewer: Sendable {
   public var measure: Measure?
   /// What the last render of the slice reported.
   public var slice: SliceInfo?
+  /// Instances on their way whose node-rendered preview is here to show.
+  public var previews: Set<String> = []
 
   public init(study: StudyQuery.Study, series: LocalArchive.SeriesSummary, slices: [StackSlice]) {
     self.init(study: study, series: series, stacks: [ViewerStack(slices: slices)])
@@ -270,6 +276,8 @@ public struct PanePicture: Sendable, Equatable {
   public var probeX: Int?
   public var probeY: Int?
   public var measure: Measure?
+  /// A slice on its way whose preview is here (drawn instead of nothing).
+  public var preview = false
 }
 
 extension Viewer {
@@ -279,7 +287,8 @@ extension Viewer {
       path: current?.path ?? "", frame: current?.frame ?? 0, window: window, voiSource: voiSource, invert: invert,
       overlays: overlays, presentation: presentationInEffect?.path,
       zoom: zoom, panX: pan.x, panY: pan.y, actualSize: actualSize, probeX: probe?.x, probeY: probe?.y,
-      measure: measure)
+      measure: measure,
+      preview: current.flatMap { PendingInstance.sopInstanceUID(ofPath: $0.path) }.map(previews.contains) ?? false)
   }
 
   /// The presentation state applied, if the choice is still among the study's.

@@ -1,4 +1,5 @@
 public import Archive
+public import DICOMImaging
 
 /// What happens to the workstation: keys, a new terminal size, and the answers of effects.
 public enum Msg: Sendable {
@@ -28,6 +29,8 @@ public enum Msg: Sendable {
   case failed(String)
   /// Something done in the background, said on the status line.
   case notice(String)
+  /// The node's rendering of an instance on its way is here to show until its pixels are.
+  case previewArrived(sopInstanceUID: String)
 }
 
 /// What `update` asks the runtime to do; the answers come back as messages.
@@ -39,6 +42,10 @@ public enum Effect: Sendable, Equatable {
   /// A remote study's series, by C-FIND at series level.
   case findRemoteSeries(node: String, studyInstanceUID: String)
   case cancelRetrieve(studyInstanceUID: String)
+  /// The node's own rendering of an instance still on its way (DICOMweb `/rendered`), at the viewer's
+  /// window when the reader set one.
+  case fetchPreview(
+    node: String, studyInstanceUID: String, seriesInstanceUID: String, sopInstanceUID: String, window: Window?)
   case loadSeries(studyInstanceUID: String)
   case openSeries(studyInstanceUID: String, seriesInstanceUID: String)
   case loadPaths(seriesInstanceUID: String)

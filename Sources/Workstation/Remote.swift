@@ -1,4 +1,5 @@
 public import Archive
+public import DICOMImaging
 
 /// The remote nodes as the workstation sees them: a study list from C-FIND, and retrieval into the
 /// local archive. The executable implements it with the network module; tests give a fake.
@@ -20,6 +21,20 @@ public protocol RemoteCatalog: Sendable {
   ) async throws -> JobProgress
   /// Stores files on a node (C-STORE, as `biloba send`); returns the counts, and why objects failed.
   func send(node: String, files: [String]) async throws -> (JobProgress, problems: [String])
+  /// A picture of one instance rendered by the node (a JPEG at most `width` x `height`, windowed by
+  /// `window` or the node's default), to show while its pixels are on their way; nil when the node
+  /// renders none (DIMSE).
+  func preview(
+    node: String, studyInstanceUID: String, seriesInstanceUID: String, sopInstanceUID: String, width: Int,
+    height: Int, window: Window?
+  ) async throws -> [UInt8]?
+}
+
+extension RemoteCatalog {
+  public func preview(
+    node: String, studyInstanceUID: String, seriesInstanceUID: String, sopInstanceUID: String, width: Int,
+    height: Int, window: Window?
+  ) async throws -> [UInt8]? { nil }
 }
 
 /// The slice on screen: its series, its instance number, and the way the reader scrolls (+1 or -1).

@@ -96,6 +96,13 @@ public final class Runtime: Sendable {
     try archive.instances(seriesInstanceUID: series, pending: pending(series: series))
   }
 
+  /// Node-rendered previews of instances on their way, by SOP Instance UID (a few: each is replaced by its
+  /// slice within seconds).
+  let previewRasters = Mutex<[String: Raster]>([:])
+  static let previewsKept = 32
+  /// The most pixels the view's image area held at its last render: what a preview is asked at.
+  let lastBox = Mutex<(width: Int, height: Int)>((512, 512))
+
   /// Where the reader is, for a retrieve under way to fetch around it: set by each render.
   let reading = Mutex<ReadingPosition?>(nil)
 
@@ -158,7 +165,7 @@ public final class Runtime: Sendable {
   /// de-identification, which reads and writes a whole study.
   public static func runsInBackground(_ effect: Effect) -> Bool {
     switch effect {
-    case .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize: true
+    case .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize, .fetchPreview: true
     default: false
     }
   }
@@ -196,6 +203,26 @@ public final class Runtime: Sendable {
             post: post)
           post(.failed("\(node): \(error)"))
         }
+      case .fetchPreview(let node, let study, let series, let uid, let window):
+        // At the size the view last drew at; a preview that does not come is no error: the slice follows.
+        let box = lastBox.withLock { $0 }
+        let raster: Raster
+        do {
+          guard
+            let bytes = try await remote.preview(
+              node: node, studyInstanceUID: study, seriesInstanceUID: series, sopInstanceUID: uid, width: box.width,
+              height: box.height, window: window)
+          else { return }
+          raster = try JPEGRaster.decode(bytes)
+        } catch {
+          post(.notice("no preview from \(node): \(error)"))
+          return
+        }
+        previewRasters.withLock { kept in
+          if kept.count >= Self.previewsKept { kept.removeAll() }
+          kept[uid] = raster
+        }
+        post(.previewArrived(sopInstanceUID: uid))
       case .findRemoteSeries(let node, let uid):
         do {
           post(.remoteSeriesLoaded(studyInstanceUID: uid, try await remote.series(node: node, studyInstanceUID: uid)))
@@ -298,7 +325,7 @@ public final class Runtime: Sendable {
       case .loadTags(let path):
         let file = try DICOMFile.read(path: path)
         return [.tagsLoaded(DumpFormatter().format(file))]
-      case .quit, .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize:
+      case .quit, .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize, .fetchPreview:
         return []
       }
     } catch {
@@ -350,11 +377,20 @@ public final class Runtime: Sendable {
     }
     do throws(ImagingError) {
       let shown = viewer.slices[viewer.index]
+      lastBox.withLock { $0 = box }
       if let uid = PendingInstance.sopInstanceUID(ofPath: shown.path) {
-        // Not here yet: the retrieve fetches it next (and its neighbours), and nothing stale is drawn.
+        // Not here yet: the retrieve fetches it next (and its neighbours); meanwhile the node's own
+        // rendering when there is one (marked a lossy preview), else nothing stale.
         let coming = pending(series: viewer.series.seriesInstanceUID).first { $0.sopInstanceUID == uid }
         noteReading(viewer.series.seriesInstanceUID, coming?.instanceNumber)
-        return .failure(.notHereYet)
+        guard let preview = previewRasters.withLock({ $0[uid] }) else { return .failure(.notHereYet) }
+        let size = fit(preview.width, preview.height)
+        var info = SliceInfo(
+          window: viewer.window, sliceLocation: coming?.position, isLossy: true, rows: preview.height,
+          columns: preview.width)
+        info.describes = shown
+        info.isPreview = true
+        return .success((Resampler.resize(preview, width: size.width, height: size.height), info))
       }
       let shownHeader = try header(shown.path)
       noteReading(viewer.series.seriesInstanceUID, shownHeader.dataset.int(Tag.instanceNumber))

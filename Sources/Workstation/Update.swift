@@ -6,6 +6,28 @@ import Foundation
 /// The workstation's one place of change: a message in, the model changed, effects out. No terminal,
 /// no files: the runtime does the effects and sends their answers back as messages.
 public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect] {
+  let effects = respond(&model, msg, keymap: keymap)
+  return effects + previewRequests(&model)
+}
+
+/// Each slice on its way that a pane shows, from a node retrieving it: its preview asked for once.
+func previewRequests(_ model: inout Model) -> [Effect] {
+  guard model.screen == .viewer else { return [] }
+  var out: [Effect] = []
+  for v in model.panes {
+    guard let path = v.current?.path, let uid = PendingInstance.sopInstanceUID(ofPath: path),
+      !model.previewsAsked.contains(uid), let node = model.retrievingFrom[v.study.studyInstanceUID]
+    else { continue }
+    model.previewsAsked.insert(uid)
+    out.append(
+      .fetchPreview(
+        node: node, studyInstanceUID: v.study.studyInstanceUID, seriesInstanceUID: v.series.seriesInstanceUID,
+        sopInstanceUID: uid, window: v.window))
+  }
+  return out
+}
+
+func respond(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect] {
   switch msg {
   case .resize(let columns, let rows):
     model.size = (max(20, columns), max(6, rows))
@@ -30,8 +52,14 @@ public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect]
     model.studyIndex = min(model.studyIndex, max(0, studies.count - 1))
     model.status = listStatus(model)
     return []
+  case .previewArrived(let uid):
+    for i in model.panes.indices where model.panes[i].slices.contains(where: { $0.path == PendingInstance.path(uid) }) {
+      model.panes[i].previews.insert(uid)
+    }
+    return []
   case .job(let uid, let progress):
     model.jobs[uid] = progress
+    if progress.finished { model.retrievingFrom[uid] = nil }
     if progress.finished && progress.error == nil && progress.completed > 0 { model.localStudyUIDs.insert(uid) }
     model.status = "retrieve: " + progress.summary
     // A finished job changes the local list: reload it (the remote list keeps its rows).
@@ -467,6 +495,7 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
       model.openWhenArrived = study.studyInstanceUID
       model.jobs[study.studyInstanceUID] = JobProgress()
       model.status = "retrieving from \(model.source)"
+      model.retrievingFrom[study.studyInstanceUID] = model.source
       return [.retrieve(node: model.source, studyInstanceUID: study.studyInstanceUID)]
     }
     return [.loadSeries(studyInstanceUID: study.studyInstanceUID)]
@@ -485,6 +514,7 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
       model.openWhenArrived = uid
       model.screen = .studies
       model.status = "retrieving series \(series.seriesNumber.map(String.init) ?? "") from \(model.source)"
+      model.retrievingFrom[uid] = model.source
       return [.retrieve(node: model.source, studyInstanceUID: uid, seriesInstanceUID: series.seriesInstanceUID)]
     }
     return [.openSeries(studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID)]

@@ -4,9 +4,10 @@ import Testing
 
 /// The workstation reading a 200-slice CT from Orthanc through a 2 Mbit/s link (a token-bucket filter on
 /// loopback in a private network namespace; the phantom of Tests/ThinLink), over C-GET and over WADO-RS,
-/// as a reader would in tmux: the study opens with its whole stack counted before it has arrived, and a
-/// jump to slice 150 gets that slice retrieved next, among the first few of the 200. The times it took
-/// are printed: they are the figures of issue 14's thin-link goal, measured here, not asserted.
+/// as a reader would in tmux: the study opens with its whole stack counted before it has arrived, a jump
+/// to slice 150 gets that slice retrieved next, among the first few of the 200 (on the DICOMweb node its
+/// rendering by the server may stand in first, marked PREVIEW LOSSY). The times it took are printed: they
+/// are the figures of issue 14's thin-link goal, measured here, not asserted.
 @Suite(.serialized) struct ThinLinkRetrievalTests {
   static let phantom = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("ThinLink/phantom.py").path
@@ -57,8 +58,10 @@ import Testing
       echo "first image $(( ($(date +%s%N) - start) / 1000000 )) ms" > times
       start=$(date +%s%N)
       \(tmux) send-keys 1 4 9 j
-      for i in $(seq 600); do \(tmux) capture-pane -p > jump.txt; grep -q 'Im 150/' jump.txt && grep -q '@' jump.txt && ! grep -q 'on its way' jump.txt && break; sleep 0.05; done
-      echo "slice 150 $(( ($(date +%s%N) - start) / 1000000 )) ms" >> times
+      for i in $(seq 600); do \(tmux) capture-pane -p > first-drawn.txt; grep -q 'Im 150/' first-drawn.txt && grep -q '@' first-drawn.txt && break; sleep 0.05; done
+      echo "slice 150 drawn $(( ($(date +%s%N) - start) / 1000000 )) ms" >> times
+      for i in $(seq 600); do \(tmux) capture-pane -p > jump.txt; grep -q 'Im 150/' jump.txt && grep -q '@' jump.txt && ! grep -q 'PREVIEW' jump.txt && break; sleep 0.05; done
+      echo "slice 150 full $(( ($(date +%s%N) - start) / 1000000 )) ms" >> times
       \(tmux) send-keys q
       sleep 0.3
       \(tmux) kill-server 2>/dev/null
@@ -74,7 +77,11 @@ import Testing
     #expect(read("open.txt").contains("Im 1/200"), "\(read("open.txt")) \(run.stderr)")
     // Slice 150 shows, drawn, having been retrieved among the first few of the 200.
     let jump = read("jump.txt")
-    #expect(jump.contains("Im 150/200") && jump.contains("@") && !jump.contains("on its way"), "\(jump)")
+    #expect(jump.contains("Im 150/200") && jump.contains("@") && !jump.contains("PREVIEW"), "\(jump)")
+    // What stood in first on the DICOMweb node (its rendering, when it came before the slice) is a figure
+    // too: printed, not asserted (PendingSliceTests holds the preview's plumbing to account).
+    let first = read("first-drawn.txt")
+    print("thin link, \(node): slice 150 first drawn as \(first.contains("PREVIEW") ? "the node's preview" : "itself")")
     let done = jump.firstMatch(of: /retrieve: (\d+)\/200/).flatMap { Int($0.output.1) } ?? 200
     #expect(done <= 20, "slice 150 came after \(done) of 200 slices: \(jump)")
   }

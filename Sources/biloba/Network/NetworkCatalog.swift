@@ -1,4 +1,5 @@
 import Archive
+import DICOMImaging
 import DICOMNetwork
 import Logging
 import Retrieval
@@ -78,5 +79,15 @@ struct NetworkCatalog: RemoteCatalog {
     return JobProgress(
       completed: outcome.progress.completed, failed: outcome.progress.failed, remaining: 0, finished: true,
       error: outcome.status.kind == .failure ? "\(outcome.status)" : nil)
+  }
+
+  func preview(
+    node name: String, studyInstanceUID: String, seriesInstanceUID: String, sopInstanceUID: String, width: Int,
+    height: Int, window: Window?
+  ) async throws -> [UInt8]? {
+    guard let web = try remote(name) as? DICOMwebArchive else { return nil }
+    return try await web.rendered(
+      study: studyInstanceUID, series: seriesInstanceUID, instance: sopInstanceUID, width: width, height: height,
+      window: window.map { ($0.center, $0.width) })
   }
 }
