@@ -8,10 +8,16 @@ public struct PendingInstance: Sendable, Equatable {
   /// The plane's key and the place along its normal, when the query told them (else it goes last).
   public var orientation: String?
   public var position: Double?
+  /// Its size in pixels, when the listing told it.
+  public var columns: Int?
+  public var rows: Int?
 
   public init(
-    sopInstanceUID: String, sopClassUID: String, instanceNumber: Int, orientation: String?, position: Double?
+    sopInstanceUID: String, sopClassUID: String, instanceNumber: Int, orientation: String?, position: Double?,
+    columns: Int? = nil, rows: Int? = nil
   ) {
+    self.columns = columns
+    self.rows = rows
     self.sopInstanceUID = sopInstanceUID
     self.sopClassUID = sopClassUID
     self.instanceNumber = instanceNumber

@@ -32,11 +32,15 @@ public struct DICOMwebClient: Sendable {
   public func withSession<Result: Sendable>(
     _ body: (DICOMwebSession) async throws -> Result
   ) async throws -> Result {
+    // JSON answers may come compressed (gzip, deflate): a search's shrinks about forty times, what a thin
+    // link needs. They are inflated as they stream in; what inflates is bounded downstream (a search's
+    // size), so the inflater needs no ratio of its own.
     var configuration = HTTPClient.Configuration(
       redirectConfiguration: .disallow,
       timeout: HTTPClient.Configuration.Timeout(
         connect: .milliseconds(Int64(endpoint.connectTimeout * 1000)),
-        read: .milliseconds(Int64(endpoint.readTimeout * 1000))))
+        read: .milliseconds(Int64(endpoint.readTimeout * 1000))),
+      decompression: .enabled(limit: .none))
     if endpoint.isHTTPS {
       let settings = endpoint.tls ?? TLSClientSettings()
       guard settings.pinnedSHA256 == nil else {
@@ -66,16 +70,27 @@ public struct DICOMwebSession: Sendable {
   var endpoint: DICOMwebEndpoint { client.endpoint }
 
   /// Sends a request and checks its status; the body is left to the caller.
-  func execute(_ request: HTTPClientRequest) async throws(DICOMwebError) -> HTTPClientResponse {
+  /// `compressed` asks for a gzip answer (JSON): objects and pictures come as they are, since Orthanc
+  /// sends a compressed answer in one write that a slow link cannot take before its time limit.
+  func execute(_ request: HTTPClientRequest, compressed: Bool = false) async throws(DICOMwebError)
+    -> HTTPClientResponse
+  {
     var request = request
     switch endpoint.authorization {
     case .none: break
     case .basic(let username, let password): request.setBasicAuth(username: username, password: password)
     case .bearer(let token): request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
     }
+    request.headers.replaceOrAdd(name: "Accept-Encoding", value: compressed ? "gzip, deflate" : "identity")
     client.logger.debug("\(request.method.rawValue) \(DICOMwebEndpoint.redacted(request.url))")
     let response: HTTPClientResponse
-    do { response = try await http.execute(request, timeout: .hours(24)) } catch {
+    do { response = try await http.execute(request, timeout: .hours(24)) } catch let error as HTTPClientError
+      where error == .remoteConnectionClosed && request.method == .GET
+    {
+      // A kept-alive connection the server closed while its last answer was still crossing a slow link
+      // (Orthanc keeps one idle for a second): a GET asks again, once, on a new connection.
+      do { response = try await http.execute(request, timeout: .hours(24)) } catch { throw failure(error) }
+    } catch {
       throw failure(error)
     }
     let code = Int(response.status.code)
@@ -144,7 +159,7 @@ public struct DICOMwebSession: Sendable {
       parameters += [("limit", String(page)), ("offset", String(offset))]
       var request = HTTPClientRequest(url: endpoint.url(query.path, parameters))
       request.headers.add(name: "Accept", value: "application/dicom+json")
-      let response = try await execute(request)
+      let response = try await execute(request, compressed: true)
       if response.status == .noContent { return handed }
       let bytes = try await collect(response, limit: client.maxJSONBytes)
       if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return handed }
@@ -229,7 +244,7 @@ public struct DICOMwebSession: Sendable {
   ) async throws(DICOMwebError) -> (contentType: String, body: [UInt8]) {
     var request = HTTPClientRequest(url: endpoint.url(path, parameters))
     request.headers.add(name: "Accept", value: accept)
-    let response = try await execute(request)
+    let response = try await execute(request, compressed: accept.hasSuffix("json"))
     return (response.headers.first(name: "Content-Type") ?? "", try await collect(response, limit: limit))
   }
 

@@ -10,11 +10,16 @@ public struct PlannedInstance: Sendable, Equatable {
   public var sopClass: String
   /// Where it lies, when the query answered Image Position and Orientation (Patient).
   public var place: SlicePlace?
+  /// Its size in pixels, when the query answered Columns and Rows.
+  public var columns: Int?
+  public var rows: Int?
 
   public init(
     series: String, instance: String, seriesNumber: Int, instanceNumber: Int, sopClass: String = "",
-    place: SlicePlace? = nil
+    place: SlicePlace? = nil, columns: Int? = nil, rows: Int? = nil
   ) {
+    self.columns = columns
+    self.rows = rows
     self.series = series
     self.instance = instance
     self.seriesNumber = seriesNumber

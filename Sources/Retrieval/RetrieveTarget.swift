@@ -54,8 +54,12 @@ public struct RetrieveTarget: Sendable {
       for tag in [Tag.imagePositionPatient, Tag.imageOrientationPatient] {
         query.set(Element(tag: tag, vr: .DS, bytes: []))
       }
+      // And its size: a node's rendering of it is asked for at its own aspect.
+      for tag in [Tag.rows, Tag.columns] { query.set(Element(tag: tag, vr: .US, bytes: [])) }
     }
-    var found: [(series: String, instance: String, sopClass: String, order: (Int, Int), place: SlicePlace?)] = []
+    var found:
+      [(series: String, instance: String, sopClass: String, order: (Int, Int), place: SlicePlace?, size: (Int, Int)?)] =
+        []
     let answered =
       (try? await remote.find(root: root, identifier: query) { match in
         if let series = match.string(Tag.seriesInstanceUID), let instance = match.string(Tag.sopInstanceUID),
@@ -63,7 +67,8 @@ public struct RetrieveTarget: Sendable {
         {
           // Series number, then instance number: the reading order (unknown ones last).
           let order = (match.int(Tag.seriesNumber) ?? Int.max, match.int(Tag.instanceNumber) ?? Int.max)
-          found.append((series, instance, match.string(Tag.sopClassUID) ?? "", order, SlicePlace(match)))
+          let size = match.int(Tag.columns).flatMap { c in match.int(Tag.rows).map { (c, $0) } }
+          found.append((series, instance, match.string(Tag.sopClassUID) ?? "", order, SlicePlace(match), size))
         }
         return .proceed
       })?.kind == .success
@@ -79,7 +84,7 @@ public struct RetrieveTarget: Sendable {
     let pending = missing.map {
       PlannedInstance(
         series: $0.series, instance: $0.instance, seriesNumber: $0.order.0, instanceNumber: $0.order.1,
-        sopClass: $0.sopClass, place: $0.place)
+        sopClass: $0.sopClass, place: $0.place, columns: $0.size?.0, rows: $0.size?.1)
     }
     var requests: [Dataset] = []
     if firstImageFirst,

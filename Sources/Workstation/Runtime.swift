@@ -204,8 +204,11 @@ public final class Runtime: Sendable {
           post(.failed("\(node): \(error)"))
         }
       case .fetchPreview(let node, let study, let series, let uid, let window):
-        // At the size the view last drew at; a preview that does not come is no error: the slice follows.
-        let box = lastBox.withLock { $0 }
+        // At the size the view last drew at, in the image's own aspect (a node stretches its rendering to
+        // the viewport asked for); a square when the listing did not say.
+        let coming = pending(series: series).first { $0.sopInstanceUID == uid }
+        let box = Resampler.fitSize(
+          width: coming?.columns ?? 512, height: coming?.rows ?? 512, box: lastBox.withLock { $0 })
         let raster: Raster
         do {
           guard

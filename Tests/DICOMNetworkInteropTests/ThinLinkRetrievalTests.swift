@@ -58,7 +58,7 @@ import Testing
       echo "first image $(( ($(date +%s%N) - start) / 1000000 )) ms" > times
       start=$(date +%s%N)
       \(tmux) send-keys 1 4 9 j
-      for i in $(seq 600); do \(tmux) capture-pane -p > first-drawn.txt; grep -q 'Im 150/' first-drawn.txt && grep -q '@' first-drawn.txt && break; sleep 0.05; done
+      for i in $(seq 600); do \(tmux) capture-pane -p > first-drawn.txt; grep -q 'Im 150/' first-drawn.txt && grep -q '@\\|PREVIEW' first-drawn.txt && break; sleep 0.05; done
       echo "slice 150 drawn $(( ($(date +%s%N) - start) / 1000000 )) ms" >> times
       for i in $(seq 600); do \(tmux) capture-pane -p > jump.txt; grep -q 'Im 150/' jump.txt && grep -q '@' jump.txt && ! grep -q 'PREVIEW' jump.txt && break; sleep 0.05; done
       echo "slice 150 full $(( ($(date +%s%N) - start) / 1000000 )) ms" >> times

@@ -69,7 +69,7 @@ struct NetworkCatalog: RemoteCatalog {
             items.map {
               PendingInstance(
                 sopInstanceUID: $0.instance, sopClassUID: $0.sopClass, instanceNumber: $0.instanceNumber,
-                orientation: $0.place?.orientation, position: $0.place?.position)
+                orientation: $0.place?.orientation, position: $0.place?.position, columns: $0.columns, rows: $0.rows)
             }
           })
       }
