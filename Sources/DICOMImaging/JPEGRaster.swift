@@ -9,18 +9,10 @@ public enum JPEGRaster {
     guard let handle = tjInitDecompress() else { throw ImagingError.codec(name, reason: "cannot initialise") }
     defer { tjDestroy(handle) }
     var source = data
-    var width: Int32 = 0
-    var height: Int32 = 0
-    var subsampling: Int32 = 0
-    var colorspace: Int32 = 0
-    let header = source.withUnsafeMutableBufferPointer { b in
-      tjDecompressHeader3(handle, b.baseAddress, UInt(b.count), &width, &height, &subsampling, &colorspace)
-    }
-    guard header == 0 else { throw ImagingError.codec(name, reason: String(cString: tjGetErrorStr2(handle))) }
+    let (width, height, gray) = try TurboJPEGCodec.header(handle, &source, codec: name)
     guard width > 0, height > 0, Int(width) * Int(height) <= maxPixels else {
       throw ImagingError.sizeOverflow("a \(width)x\(height) preview")
     }
-    let gray = colorspace == Int32(TJCS_GRAY.rawValue)
     var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * (gray ? 1 : 3))
     let status = source.withUnsafeMutableBufferPointer { src in
       pixels.withUnsafeMutableBufferPointer { dst in
@@ -29,7 +21,7 @@ public enum JPEGRaster {
           Int32((gray ? TJPF_GRAY : TJPF_RGB).rawValue), TJFLAG_ACCURATEDCT)
       }
     }
-    guard status == 0 else { throw ImagingError.codec(name, reason: String(cString: tjGetErrorStr2(handle))) }
+    guard status == 0 else { throw ImagingError.codec(name, reason: TurboJPEGCodec.message(handle)) }
     return Raster(width: Int(width), height: Int(height), format: gray ? .gray8 : .rgb8, pixels: pixels)
   }
 }

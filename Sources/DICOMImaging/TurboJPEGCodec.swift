@@ -20,15 +20,9 @@ struct TurboJPEGCodec: FrameCodec {
     guard let handle = tjInitDecompress() else { throw ImagingError.codec(name, reason: "cannot initialise") }
     defer { tjDestroy(handle) }
     var source = JPEGColourSpace.stream(data, photometric: d.photometric)
-    var width: Int32 = 0
-    var height: Int32 = 0
-    var subsampling: Int32 = 0
-    var colorspace: Int32 = 0
-    let header = source.withUnsafeMutableBufferPointer { b in
-      tjDecompressHeader3(handle, b.baseAddress, UInt(b.count), &width, &height, &subsampling, &colorspace)
-    }
-    guard header == 0 else { throw ImagingError.codec(name, reason: message(handle)) }
-    let gray = colorspace == Int32(TJCS_GRAY.rawValue)
+    let header = try Self.header(handle, &source, codec: name)
+    var (width, height) = (header.width, header.height)
+    let gray = header.gray
     let samples = gray ? 1 : 3
     // Check the header before letting the library allocate anything for the pixels.
     try checkSize(width: Int(width), height: Int(height), samples: samples, d)
@@ -53,5 +47,22 @@ struct TurboJPEGCodec: FrameCodec {
     return AreaAverage.reduce(frame, by: downscale / scale)
   }
 
-  private func message(_ handle: tjhandle) -> String { String(cString: tjGetErrorStr2(handle)) }
+  private func message(_ handle: tjhandle) -> String { Self.message(handle) }
+
+  static func message(_ handle: tjhandle) -> String { String(cString: tjGetErrorStr2(handle)) }
+
+  /// A JPEG stream's size and whether it is gray, read before anything is allocated for its pixels.
+  static func header(_ handle: tjhandle, _ source: inout [UInt8], codec: String) throws(ImagingError)
+    -> (width: Int32, height: Int32, gray: Bool)
+  {
+    var width: Int32 = 0
+    var height: Int32 = 0
+    var subsampling: Int32 = 0
+    var colorspace: Int32 = 0
+    let status = source.withUnsafeMutableBufferPointer { b in
+      tjDecompressHeader3(handle, b.baseAddress, UInt(b.count), &width, &height, &subsampling, &colorspace)
+    }
+    guard status == 0 else { throw ImagingError.codec(codec, reason: message(handle)) }
+    return (width, height, colorspace == Int32(TJCS_GRAY.rawValue))
+  }
 }

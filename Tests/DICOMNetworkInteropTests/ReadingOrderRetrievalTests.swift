@@ -5,7 +5,6 @@ import DICOMweb
 import Foundation
 import Logging
 import Retrieval
-import Spawn
 import Synchronization
 import TestSupport
 import Testing
@@ -55,17 +54,9 @@ import Testing
     let port = Int.random(in: 30000...60000)
     try DICOMwebInteropTests.write(
       DICOMwebInteropTests.orthanc(f.dir.path, http: port, dicom: port + 1), f.dir.file("orthanc.json"))
-    let orthanc = try ChildProcess(["Orthanc", f.dir.file("orthanc.json")])
-    defer {
-      orthanc.send(SIGTERM)
-      _ = orthanc.wait()
-    }
-    var up = false
-    for _ in 0..<100 where !up {
-      up = (try? ProcessRunner.run("curl", ["-sf", "http://127.0.0.1:\(port)/system"]))?.status == 0
-      if !up { try await Task.sleep(for: .milliseconds(100)) }
-    }
-    try #require(up, "Orthanc did not start")
+    let orthanc = try #require(
+      try await TestOrthanc(config: f.dir.file("orthanc.json"), httpPort: port), "Orthanc did not start")
+    defer { orthanc.stop() }
     let sent = try ProcessRunner.run(
       f.biloba, ["send", "--host", "127.0.0.1", "--port", "\(port + 1)", "--called-aet", "ORTHANC", f.filesDirectory])
     try #require(sent.status == 0, "\(sent.stderr)")

@@ -2,7 +2,6 @@ import DICOM
 import DICOMweb
 import Foundation
 import Logging
-import Spawn
 import TestSupport
 import Testing
 
@@ -55,17 +54,9 @@ import Testing
       "HttpPort": \(port), "DicomPort": \(port + 1), "RemoteAccessAllowed": false, "AuthenticationEnabled": false,
       "Plugins": ["\(Self.plugin)"], "DicomWeb": { "Enable": true, "Root": "/dicom-web/" } }
     """.write(toFile: dir.file("orthanc.json"), atomically: true, encoding: .utf8)
-    let orthanc = try ChildProcess(["Orthanc", dir.file("orthanc.json")])
-    defer {
-      orthanc.send(SIGTERM)
-      _ = orthanc.wait()
-    }
-    var up = false
-    for _ in 0..<100 where !up {
-      up = (try? ProcessRunner.run("curl", ["-sf", "http://127.0.0.1:\(port)/system"]))?.status == 0
-      if !up { try await Task.sleep(for: .milliseconds(100)) }
-    }
-    try #require(up, "Orthanc did not start")
+    let orthanc = try #require(
+      try await TestOrthanc(config: dir.file("orthanc.json"), httpPort: port), "Orthanc did not start")
+    defer { orthanc.stop() }
     let upload = try ProcessRunner.run(
       "curl", ["-sf", "-X", "POST", "http://127.0.0.1:\(port)/instances", "--data-binary", "@" + dir.file("multi.dcm")])
     try #require(upload.status == 0)
