@@ -67,14 +67,18 @@ public struct DICOMwebEndpoint: Sendable, CustomStringConvertible {
     return out
   }
 
-  /// A URL as it may be logged: the path, and each query value replaced (they carry patient names, IDs,
-  /// dates). The path holds UIDs only, which the logs' own rule redacts unless asked.
+  /// A URL as it may be logged: the UIDs in its path and each query value replaced (they identify
+  /// studies and carry names, IDs, dates); paging and the attributes asked for stay.
   public static func redacted(_ url: String) -> String {
-    guard let mark = url.firstIndex(of: "?") else { return url }
+    let mark = url.firstIndex(of: "?") ?? url.endIndex
+    let path = url[..<mark].split(separator: "/", omittingEmptySubsequences: false).map { segment in
+      segment.count >= 8 && segment.allSatisfy({ $0.isNumber || $0 == "." }) ? "<uid>" : String(segment)
+    }.joined(separator: "/")
+    guard mark < url.endIndex else { return path }
     let query = url[url.index(after: mark)...].split(separator: "&").map { pair -> String in
       let name = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
       return name == "limit" || name == "offset" || name == "includefield" ? String(pair) : name + "=<redacted>"
     }
-    return url[..<mark] + "?" + query.joined(separator: "&")
+    return path + "?" + query.joined(separator: "&")
   }
 }

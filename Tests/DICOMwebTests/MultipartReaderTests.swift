@@ -119,4 +119,14 @@ import Testing
     try ds.set(Tag.queryRetrieveLevel, .CS, "PATIENT")
     #expect(throws: DICOMwebError.self) { _ = try QIDOQuery(identifier: ds) }
   }
+
+  @Test func a_logged_url_carries_no_uid_and_no_query_value() {
+    let url =
+      "https://pacs.example/dicom-web/studies/1.2.840.99.1/series/1.2.840.99.1.2/instances?PatientName=DOE%5EJ"
+      + "&StudyDate=20260101&includefield=SOPInstanceUID&limit=500&offset=0"
+    #expect(
+      DICOMwebEndpoint.redacted(url)
+        == "https://pacs.example/dicom-web/studies/<uid>/series/<uid>/instances?PatientName=<redacted>"
+        + "&StudyDate=<redacted>&includefield=SOPInstanceUID&limit=500&offset=0")
+  }
 }
