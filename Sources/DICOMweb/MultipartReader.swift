@@ -40,6 +40,8 @@ public struct MultipartReader: Sendable {
 
   /// "\r\n--boundary": what ends a part's body (the first boundary may come without the CRLF).
   let delimiter: [UInt8]
+  /// Horspool's shifts for the delimiter, by the byte under its last position.
+  let skip: [Int]
   let maxHeaderBytes: Int
   let maxPartBytes: Int
   var state = State.preamble
@@ -53,6 +55,9 @@ public struct MultipartReader: Sendable {
 
   public init(boundary: String, maxHeaderBytes: Int = 16 << 10, maxPartBytes: Int) {
     delimiter = Array("\r\n--\(boundary)".utf8)
+    var shifts = [Int](repeating: delimiter.count, count: 256)
+    for (k, byte) in delimiter.dropLast().enumerated() { shifts[Int(byte)] = delimiter.count - 1 - k }
+    skip = shifts
     self.maxHeaderBytes = maxHeaderBytes
     self.maxPartBytes = maxPartBytes
     // The body starts with the first boundary; a leading CRLF is supplied so that one search fits all.
@@ -90,7 +95,7 @@ public struct MultipartReader: Sendable {
         return events
       case .preamble:
         // Anything before the first boundary is ignored, but not without bound.
-        guard let at = find(delimiter, in: buffer) else {
+        guard let at = findDelimiter(in: buffer) else {
           if buffer.count > maxHeaderBytes + delimiter.count { throw .malformed("no boundary where the body starts") }
           return events
         }
@@ -118,7 +123,7 @@ public struct MultipartReader: Sendable {
         announced = headers["content-length"].flatMap { Int($0) }
         state = .body
       case .body:
-        if let at = find(delimiter, in: buffer) {
+        if let at = findDelimiter(in: buffer) {
           try emit(Array(buffer[..<at]), into: &events)
           guard let next = try afterBoundary(at) else {
             // The boundary's tail has not arrived: keep its bytes, hand on what precedes it.
@@ -190,7 +195,28 @@ public struct MultipartReader: Sendable {
     return headers
   }
 
-  /// The first index of `needle` in `haystack`.
+  /// Where the delimiter first is in `haystack`, by Horspool's search: the delimiter's last byte is
+  /// compared first and a mismatch skips up to its length (pixel data is full of its first byte, CR,
+  /// which a byte-by-byte scan stops at again and again).
+  private func findDelimiter(in haystack: [UInt8]) -> Int? {
+    let m = delimiter.count
+    guard haystack.count >= m else { return nil }
+    return haystack.withUnsafeBufferPointer { h in
+      delimiter.withUnsafeBufferPointer { n in
+        var i = 0
+        let last = h.count - m
+        while i <= last {
+          var j = m - 1
+          while j >= 0 && h[i + j] == n[j] { j -= 1 }
+          if j < 0 { return i }
+          i += skip[Int(h[i + m - 1])]
+        }
+        return nil
+      }
+    }
+  }
+
+  /// The first index of a short `needle` (a header block's end) in `haystack`.
   private func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
     guard haystack.count >= needle.count, let first = needle.first else { return nil }
     var i = 0

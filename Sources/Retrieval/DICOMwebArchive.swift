@@ -17,6 +17,7 @@ public struct DICOMwebArchive: RemoteArchive {
   }
 
   public var address: String { client.endpoint.host }
+  public var fetchNeedsSOPClasses: Bool { false }
 
   public func find(
     root: ServiceClasses.Root, identifier: Dataset, onMatch: (Dataset) -> QueryControl

@@ -34,6 +34,7 @@ public struct DIMSEArchive: RemoteArchive {
   }
 
   public var name: String { node.aeTitle }
+  public var fetchNeedsSOPClasses: Bool { true }
   public var address: String { node.host }
 
   public func find(

@@ -28,6 +28,10 @@ public protocol RemoteArchive: Sendable {
 
   /// Stores files on it, `parallel` connections at once, in the syntax each is stored in.
   func send(_ paths: [String], parallel: Int) async -> SendOutcome
+
+  /// Whether a fetch needs the objects' SOP classes beforehand (C-GET proposes a context for each), so a
+  /// retrieve lists them even when the archive holds nothing of the target.
+  var fetchNeedsSOPClasses: Bool { get }
 }
 
 /// Requests handed out one at a time: a fixed list, or one made as the previous ends (reading order).

@@ -43,6 +43,11 @@ public struct RetrieveTarget: Sendable {
     -> RetrievalPlan
   {
     let whole = try identifier()
+    // Nothing of the study here, no reader waiting on it, and a fetch that needs no classes: the listing
+    // would skip nothing (a study's listing can take as long as its transfer on a fast link).
+    if !firstImageFirst, !remote.fetchNeedsSOPClasses, (try? archive.series(studyInstanceUID: study))?.isEmpty == true {
+      return RetrievalPlan(requests: [whole], storageClasses: [], present: 0, total: 0)
+    }
     var query = whole
     try query.set(Tag.queryRetrieveLevel, .CS, "IMAGE")
     for tag in [Tag.sopClassUID, Tag.seriesInstanceUID, Tag.sopInstanceUID] where query.string(tag) == nil {

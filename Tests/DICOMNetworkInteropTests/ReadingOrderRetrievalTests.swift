@@ -19,6 +19,7 @@ import Testing
     let asked = Mutex<[String]>([])
     init(inner: any RemoteArchive) { self.inner = inner }
     var name: String { inner.name }
+    var fetchNeedsSOPClasses: Bool { inner.fetchNeedsSOPClasses }
     var address: String { inner.address }
 
     func find(root: ServiceClasses.Root, identifier: Dataset, onMatch: (Dataset) -> QueryControl) async throws
