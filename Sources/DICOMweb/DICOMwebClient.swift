@@ -122,13 +122,7 @@ public struct DICOMwebSession: Sendable {
     if error is NIOSSLError || error is NIOSSLExtraError || text.contains("OPENSSL_internal") {
       return .tls(host: endpoint.host, reason: TLSFailure(error).description)
     }
-    if let io = error as? IOError {
-      return .unreachable(host: endpoint.host, reason: String(cString: strerror(io.errnoCode)))
-    }
-    if let connect = error as? NIOConnectionError, let first = connect.connectionErrors.first {
-      return failure(first.error)
-    }
-    return .unreachable(host: endpoint.host, reason: text)
+    return .unreachable(host: endpoint.host, reason: ConnectionFailure.describe(error))
   }
 
   /// A whole body, at most `limit` bytes.

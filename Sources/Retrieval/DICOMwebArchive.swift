@@ -136,6 +136,7 @@ public struct DICOMwebArchive: RemoteArchive {
     do {
       try await client.withSession { session in
         var batch: [[UInt8]] = []
+        var batchBytes = 0
         func flush() async throws {
           guard !batch.isEmpty else { return }
           let result = try await session.store(batch)
@@ -147,13 +148,17 @@ public struct DICOMwebArchive: RemoteArchive {
             )
           }
           batch = []
+          batchBytes = 0
         }
         for path in paths {
           do {
             let bytes = try DICOMFile.bytes(path: path)
-            _ = try DICOMFile.read(bytes: bytes, options: ReadOptions(stopBeforePixelData: true))
-            if batch.reduce(0, { $0 + $1.count }) + bytes.count > Self.batchBytes { try await flush() }
+            // Only Part 10 objects go: the header is read from the bytes in memory.
+            let header = try DICOMFile.read(bytes: bytes, options: ReadOptions(stopBeforePixelData: true))
+            if let study = header.dataset.string(Tag.studyInstanceUID) { outcome.studies.insert(study) }
+            if batchBytes + bytes.count > Self.batchBytes { try await flush() }
             batch.append(bytes)
+            batchBytes += bytes.count
             if batch.count >= Self.batchCount { try await flush() }
           } catch let error as DICOMError {
             outcome.failed += 1

@@ -137,6 +137,7 @@ public struct DIMSEArchive: RemoteArchive {
         outcome.problems.append("\(path.strippingControlCharacters): \(error)")
       }
     }
+    outcome.studies = Set(objects.compactMap(\.studyInstanceUID))
     guard !readable.isEmpty else { return outcome }
     let contexts = StorableObject.proposal(for: objects)
     guard contexts.count <= 128 else {

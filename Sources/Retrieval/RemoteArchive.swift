@@ -62,19 +62,25 @@ public struct SendOutcome: Sendable {
   public var error: String?
   /// "path: why" for each object not stored, for the caller to say (stderr, or the workstation's line).
   public var problems: [String] = []
+  /// The studies of the objects read for sending (for the audit record), from the headers read anyway.
+  public var studies: Set<String> = []
 
-  public init(sent: Int = 0, failed: Int = 0, error: String? = nil, problems: [String] = []) {
+  public init(
+    sent: Int = 0, failed: Int = 0, error: String? = nil, problems: [String] = [], studies: Set<String> = []
+  ) {
     self.sent = sent
     self.failed = failed
     self.error = error
     self.problems = problems
+    self.studies = studies
   }
 
   /// Several connections' outcomes as one.
   public static func merged(_ parts: [SendOutcome]) -> SendOutcome {
     SendOutcome(
       sent: parts.reduce(0) { $0 + $1.sent }, failed: parts.reduce(0) { $0 + $1.failed },
-      error: parts.compactMap(\.error).first, problems: parts.flatMap(\.problems))
+      error: parts.compactMap(\.error).first, problems: parts.flatMap(\.problems),
+      studies: parts.reduce(into: []) { $0.formUnion($1.studies) })
   }
 }
 

@@ -236,17 +236,14 @@ public final class Runtime: Sendable {
         do {
           let final: JobProgress
           do {
+            // Done or failed, nothing more is coming: the stand-ins go before the stacks are loaded again.
+            defer { pending.withLock { $0[uid] = nil } }
             final = try await remote.retrieve(
               node: node, studyInstanceUID: uid, seriesInstanceUID: series,
               readingAt: { self.reading.withLock { $0 } },
               planned: { plan in self.pending.withLock { $0[uid, default: [:]].merge(plan) { $1 } } }
             ) { post(.job(studyInstanceUID: uid, $0)) }
-          } catch {
-            pending.withLock { $0[uid] = nil }
-            throw error
           }
-          // Nothing more is coming: the stand-ins go before the stacks are loaded again.
-          pending.withLock { $0[uid] = nil }
           record(
             AuditEvent(
               action: .retrieve, outcome: final.error == nil ? .success : .minorFailure, source: "workstation",

@@ -4,34 +4,7 @@ import NIOPosix
 import NIOSSL
 import SecureTransport
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 extension Association {
-  /// Why a connection failed, in the words a user needs ("connection refused: nothing listens on that
-  /// port"), not SwiftNIO's nested error values.
-  static func connectionFailure(_ error: any Error) -> String {
-    switch error {
-    case let e as NIOConnectionError:
-      if let first = e.connectionErrors.first { return connectionFailure(first.error) }
-      if e.dnsAError != nil || e.dnsAAAAError != nil { return "the host name does not resolve" }
-      return "no address to connect to"
-    case let e as IOError:
-      let text = String(cString: strerror(e.errnoCode)).lowercased()
-      switch e.errnoCode {
-      case ECONNREFUSED: return text + ": nothing listens on that port"
-      case EHOSTUNREACH, ENETUNREACH: return text + ": check the address and the network"
-      default: return text
-      }
-    case ChannelError.connectTimeout(let limit):
-      return
-        "no answer within \(Double(limit.nanoseconds) / 1e9) s: the host is down or a firewall drops the connection"
-    default:
-      return "\(error)"
-    }
-  }
-
   /// Opens an association to `node`, runs `body` on it, then releases it (or aborts it when `body`
   /// throws). Contexts not accepted are left out of `contexts`; at least one must be accepted.
   public static func withAssociation<Result>(
@@ -66,7 +39,7 @@ extension Association {
           }
         }
     } catch {
-      throw NetworkError.connectionFailed(host: node.host, port: node.port, reason: connectionFailure(error))
+      throw NetworkError.connectionFailed(host: node.host, port: node.port, reason: ConnectionFailure.describe(error))
     }
     if let handshake, let settings = node.tls {
       do { try await handshake.done.get() } catch {

@@ -1,4 +1,5 @@
 import Archive
+import DICOMImaging
 import DICOMNetwork
 import DICOMweb
 import Foundation
@@ -71,5 +72,38 @@ extension PeerOptions {
     }
     let node = try resolve(config)
     return config.dimseArchive(node, entity: entity, method: try method(node), logger: logger)
+  }
+}
+
+extension BilobaConfig {
+  /// A configured node as the network module calls it, TLS included: the one place a node becomes a peer.
+  func remoteNode(_ node: Node, tls: TLSRequest = TLSRequest()) -> RemoteNode {
+    RemoteNode(
+      host: node.host ?? "", port: node.port ?? 0, aeTitle: node.aet ?? "", tls: tls.client(for: node, config: self))
+  }
+}
+
+extension BilobaConfig {
+  /// The DIMSE archive of a peer: C-GET unless a move is asked for; objects accepted in every syntax the
+  /// viewer decodes.
+  func dimseArchive(
+    _ node: RemoteNode, entity: LocalEntity, method: DIMSEArchive.Method = .get, logger: Logger
+  ) -> DIMSEArchive {
+    DIMSEArchive(
+      node: node, entity: entity, method: method, acceptedSyntaxes: CodecRegistry.decodableTransferSyntaxUIDs,
+      logger: logger)
+  }
+
+  /// C-MOVE into our SCP on `port`: TLS on it when `tls` says so (a TLS node's sub-operations come back
+  /// over TLS).
+  func moveMethod(port: Int, destination: String?, tls: TLSServerSettings?) -> DIMSEArchive.Method {
+    .move(listenPort: port, destination: destination, bindHost: moveBind, tls: tls)
+  }
+
+  /// A retriever into `archive` from `remote`, with this configuration's receive rules.
+  func retriever(_ remote: any RemoteArchive, archive: LocalArchive, logger: Logger) -> Retriever {
+    Retriever(
+      remote: remote, archive: archive, replacingAETitles: replacingAETitles, maxObjectSize: maxObjectSize,
+      logger: logger)
   }
 }

@@ -32,17 +32,15 @@ struct SendCommand: AsyncParsableCommand {
     guard !files.isEmpty else { throw CommandFailure("send: no DICOM file to send") }
     let outcome = await remote.send(files, parallel: parallel)
     for problem in outcome.problems { StandardError.line("biloba send: \(problem)") }
-    let studies = Set(files.compactMap { try? StorableObject.load(path: $0, headerOnly: true).studyInstanceUID })
     AuditTrail.record(
       AuditEvent(
         action: .send, outcome: outcome.error != nil ? .seriousFailure : outcome.failed > 0 ? .minorFailure : .success,
-        source: "send", peer: .init(aeTitle: remote.name, address: remote.address), studies: studies.sorted(),
+        source: "send", peer: .init(aeTitle: remote.name, address: remote.address), studies: outcome.studies.sorted(),
         objects: outcome.sent),
       in: AuditTrail.defaultLog(config))
     if let error = outcome.error {
       throw CommandFailure("send: \(error) (\(outcome.sent) sent before)")
     }
-    guard outcome.sent > 0 || outcome.failed > 0 else { throw CommandFailure("send: no DICOM file to send") }
     StandardOutput.line("\(outcome.sent) sent, \(outcome.failed) failed")
     if outcome.failed > 0 { throw ExitCode.failure }
   }
