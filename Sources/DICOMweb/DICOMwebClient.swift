@@ -22,6 +22,8 @@ public struct DICOMwebClient: Sendable {
   public var maxPartBytes = 4 << 30
   /// Matches asked for per search request (limit/offset paging).
   public var pageSize = 500
+  /// Matches taken from one search at most, as C-FIND takes (a server that pages without end is stopped).
+  public var maxMatches = 100_000
 
   public init(endpoint: DICOMwebEndpoint, logger: Logger) {
     self.endpoint = endpoint
@@ -147,6 +149,7 @@ public struct DICOMwebSession: Sendable {
   public func search(_ query: QIDOQuery, onMatch: (Dataset) -> Bool) async throws(DICOMwebError) -> Int {
     var offset = 0
     var handed = 0
+    var lastPageFirst: Dataset?
     let page = client.pageSize
     while true {
       var parameters = query.parameters.map { ($0.name, $0.value) }
@@ -159,8 +162,14 @@ public struct DICOMwebSession: Sendable {
       if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return handed }
       let matches: [Dataset]
       do { matches = try DICOMJSON.decode(bytes) } catch { throw .badJSON("\(error)") }
+      // A server that ignores offset answers every page with the first one: that is not more matches.
+      guard offset == 0 || matches.first != lastPageFirst else {
+        throw .unsupported("the server answers every page with the same matches (it ignores offset)")
+      }
+      lastPageFirst = matches.first
       for match in matches {
         handed += 1
+        guard handed <= client.maxMatches else { throw .unsupported("more than \(client.maxMatches) matches") }
         guard onMatch(match) else { return handed }
       }
       // A server that ignores limit answers everything at once; one that honours it says less than a page at the end.

@@ -4,8 +4,8 @@ import Testing
 
 /// Our DICOMweb client against a server that misbehaves on purpose (hostile_dicomweb.py): a multipart body
 /// without its boundary, a part longer than it announced, a part without end, a redirect to another host,
-/// a part that is not DICOM, a body cut inside a part, a search answer without end, JSON nested without
-/// bound. Each gives one typed error, the process stays small, and the archive keeps nothing partial.
+/// a part that is not DICOM, a body cut inside a part, a search answer without end, pages without end, JSON nested
+/// without bound. Each gives one typed error, the process stays small, and the archive keeps nothing partial.
 @Suite(.serialized) struct HostileDICOMwebTests {
   static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("hostile_dicomweb.py").path
@@ -22,6 +22,7 @@ import Testing
   /// Search cases: the PatientID asked for, and what the error must say.
   static let searches: [(String, String)] = [
     ("HUGE", "larger than 67108864 bytes"), ("DEEP", "deeper than"), ("REDIRECT", "not followed"),
+    ("PAGES", "ignores offset"),
   ]
 
   /// Runs biloba with the server up; its output, and the largest resident size it reached (KiB).

@@ -9,8 +9,9 @@ Paths (under /dicom-web): each studies/{uid} retrieve answers by the study UID's
   .5 a redirect to another host
   .6 a part that is not DICOM
   .7 a good part, then the body stops inside the second part
-QIDO searches answer by the PatientID asked for: HUGE streams a JSON array without end, DEEP nests
-sequences 100 deep, REDIRECT redirects, anything else an empty array.
+QIDO searches answer by the PatientID asked for: HUGE streams a JSON array without end, PAGES gives the
+same full page whatever the offset, DEEP nests sequences 100 deep, REDIRECT redirects, anything else an
+empty array.
 """
 import http.server
 import socketserver
@@ -65,6 +66,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     item = b'{"0020000D":{"vr":"UI","Value":["1.2.3"]}},' * 2000
                     while True:
                         self.chunk(item)
+                elif pid == "PAGES":
+                    # The same full page whatever the offset: paging without end.
+                    limit = int(query.get("limit", ["500"])[0])
+                    self.chunk(b"[" + b",".join(b'{"0020000D":{"vr":"UI","Value":["1.2.3.%d"]}}' % i
+                                                 for i in range(limit)) + b"]")
                 elif pid == "DEEP":
                     self.chunk(b'[{"00081115":{"vr":"SQ","Value":[' * 1 + b'{"00081115":{"vr":"SQ","Value":[' * 99
                                + b"{}" + b"]}}" * 100 + b"]")
