@@ -57,6 +57,14 @@ public enum CodecRegistry {
     "1.2.840.10008.1.2.4.93", "1.2.840.10008.1.2.4.203", "1.2.840.10008.1.2.1.98",
   ]
 
+  /// The lossless compressed syntaxes a node is asked to send in when it should compress for the wire
+  /// (a node's `compress = true`), best first: JPEG-LS, which peers that transcode (Orthanc, with DCMTK's
+  /// codecs) encode fast and about as small as any; JPEG 2000 and HTJ2K for those that encode only
+  /// them. Never a lossy one: a peer that picks among what is proposed must not be able to lose pixels.
+  public static let losslessWireSyntaxUIDs: [String] = [
+    "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.201",
+  ]
+
   /// Lossy syntaxes: the viewer marks images decoded from them.
   public static func isLossy(_ syntax: TransferSyntax) -> Bool {
     [

@@ -183,6 +183,11 @@ public struct DICOMwebSession: Sendable {
   /// The content type asked for when retrieving objects: as stored, whatever their syntax.
   public static let acceptDICOM = "multipart/related; type=\"application/dicom\"; transfer-syntax=*"
 
+  /// The content type asked for when retrieving objects in one transfer syntax (the server transcodes).
+  public static func acceptDICOM(in syntax: String) -> String {
+    "multipart/related; type=\"application/dicom\"; transfer-syntax=\(syntax)"
+  }
+
   /// Retrieves `path` (`studies/{uid}[/series/{uid}[/instances/{uid}]]`) as a multipart stream of Part 10
   /// objects; each part's events go to `onEvent` as they arrive.
   public func retrieve(

@@ -10,10 +10,14 @@ public struct DICOMwebArchive: RemoteArchive {
   public let client: DICOMwebClient
   /// The node's name in the configuration: the sender of what it brings.
   public let name: String
+  /// When set, retrieves ask for objects in this (lossless compressed) transfer syntax, which the server
+  /// transcodes to for fewer bytes on the wire; a server that cannot is asked again as stored.
+  public var compressedSyntax: String?
 
-  public init(name: String, client: DICOMwebClient) {
+  public init(name: String, client: DICOMwebClient, compressedSyntax: String? = nil) {
     self.name = name
     self.client = client
+    self.compressedSyntax = compressedSyntax
   }
 
   public var address: String { client.endpoint.host }
@@ -93,14 +97,16 @@ public struct DICOMwebArchive: RemoteArchive {
     let name = self.name
     return try await client.withSession { session in
       var progress = SubOperationProgress()
+      var compressedSyntax = self.compressedSyntax
       while let request = requests.next() {
         let paths = try Self.paths(of: request)
         // Instance paths tell how many are left; a series or study does not.
         let counted = paths.allSatisfy { $0.contains("/instances/") }
         for (i, path) in paths.enumerated() {
           var intake: Part10Intake?
-          do {
-            try await session.retrieve(path) { event in
+          func retrieve(as syntax: String?) async throws {
+            let accept = syntax.map(DICOMwebSession.acceptDICOM(in:)) ?? DICOMwebSession.acceptDICOM
+            try await session.retrieve(path, accept: accept) { event in
               switch event {
               case .partStart:
                 intake = Part10Intake(storage: storage, callingAE: name)
@@ -114,6 +120,15 @@ public struct DICOMwebArchive: RemoteArchive {
                 progress.remaining = counted ? paths.count - i - 1 + (requests.remaining() ?? 0) : nil
                 onProgress(progress)
               }
+            }
+          }
+          do {
+            do { try await retrieve(as: compressedSyntax) } catch DICOMwebError.httpStatus where compressedSyntax != nil
+            {
+              // The server answered before any part that it cannot send this syntax (Orthanc: 500, others
+              // 406): as stored, from here on.
+              compressedSyntax = nil
+              try await retrieve(as: nil)
             }
           } catch {
             intake?.discard()

@@ -3,6 +3,7 @@ public import DICOM
 public import DICOMNetwork
 public import Logging
 public import SecureTransport
+import Synchronization
 
 /// A remote archive over DIMSE: C-FIND for queries, C-GET on the association or C-MOVE into a Storage
 /// SCP of our own for retrieves, C-STORE for sends. Every association goes through the network module,
@@ -21,6 +22,10 @@ public struct DIMSEArchive: RemoteArchive {
   public var method: Method
   /// Transfer syntaxes we accept objects in (the viewer's decodable ones).
   public var acceptedSyntaxes: [String]
+  /// When set, a C-GET asks for objects in these syntaxes alone (lossless compressed ones): the node
+  /// transcodes what it stores otherwise, for fewer bytes on the wire. What it cannot send so fails
+  /// its sub-operation, and is asked for again as stored (`asStored`).
+  public var compressedSyntaxes: [String]?
   public let logger: Logger
 
   public init(
@@ -35,6 +40,13 @@ public struct DIMSEArchive: RemoteArchive {
 
   public var name: String { node.aeTitle }
   public var fetchNeedsSOPClasses: Bool { true }
+
+  public var asStored: (any RemoteArchive)? {
+    guard compressedSyntaxes != nil, case .get = method else { return nil }
+    var plain = self
+    plain.compressedSyntaxes = nil
+    return plain
+  }
   public var address: String { node.host }
 
   public func find(
@@ -54,22 +66,25 @@ public struct DIMSEArchive: RemoteArchive {
     var outcome = RetrieveOutcome(status: .success, progress: SubOperationProgress())
     switch method {
     case .get:
-      let (contexts, roles) = ContextProposal.forGet(
-        root: root, storageClasses: storageClasses, syntaxes: acceptedSyntaxes)
-      // One association for every request: one handshake, however many instances are asked for one by one.
-      outcome = try await Association.withAssociation(
-        to: node, as: entity, contexts: contexts, roles: roles, logger: logger
-      ) { association in
-        var outcome = RetrieveOutcome(status: .success, progress: SubOperationProgress())
-        while let identifier = requests.next() {
-          let before = outcome.progress
-          let next = try await association.get(root: root, identifier: identifier, storage: storage) { p in
-            onProgress(Self.running(before, p, left: requests.remaining()))
-          }
-          outcome = outcome.merged(with: next)
-        }
-        return outcome
+      var retry: Dataset?
+      if let compressedSyntaxes {
+        // Compressed for the wire while the node can: a request that brings nothing but failures says it
+        // cannot (Orthanc 1.10 transcodes C-GET to uncompressed syntaxes only); it and the rest go as stored.
+        (outcome, retry) = try await get(
+          requests, root: root, storageClasses: storageClasses, syntaxes: compressedSyntaxes, storage: storage,
+          onProgress: onProgress
+        ) { done, next in next.progress.failed > 0 && done.progress.completed + next.progress.completed == 0 }
+        guard retry != nil else { return outcome }
+        logger.notice("the node does not send compressed objects; asking for them as stored")
       }
+      let first = retry
+      let rest = RequestSource(
+        pull: { [retry = Mutex(first)] in retry.withLock { $0.take() } ?? requests.next() },
+        remaining: requests.remaining)
+      outcome = try await get(
+        rest, root: root, storageClasses: storageClasses, syntaxes: acceptedSyntaxes, storage: storage,
+        onProgress: onProgress, giveUp: { _, _ in false }
+      ).outcome
     case .move(let port, let destination, let bindHost, let tls):
       // C-MOVE's sub-operations keep the move's association alive.
       let keepAlive = KeepAliveBox()
@@ -107,6 +122,31 @@ public struct DIMSEArchive: RemoteArchive {
       for _ in 0..<50 where scp.openConnections > 0 { try? await Task.sleep(for: .milliseconds(20)) }
     }
     return outcome
+  }
+
+  /// C-GETs the requests on one association (one handshake, however many instances are asked for one by
+  /// one) proposing `syntaxes`; stops at a request after which `giveUp` (the outcome before it, its own)
+  /// holds, and returns that request unmerged.
+  func get(
+    _ requests: RequestSource, root: ServiceClasses.Root, storageClasses: [String], syntaxes: [String],
+    storage: ArchiveStorage, onProgress: @escaping @Sendable (SubOperationProgress) -> Void,
+    giveUp: @escaping @Sendable (RetrieveOutcome, RetrieveOutcome) -> Bool
+  ) async throws -> (outcome: RetrieveOutcome, givenUp: Dataset?) {
+    let (contexts, roles) = ContextProposal.forGet(root: root, storageClasses: storageClasses, syntaxes: syntaxes)
+    return try await Association.withAssociation(
+      to: node, as: entity, contexts: contexts, roles: roles, logger: logger
+    ) { association in
+      var outcome = RetrieveOutcome(status: .success, progress: SubOperationProgress())
+      while let identifier = requests.next() {
+        let before = outcome.progress
+        let next = try await association.get(root: root, identifier: identifier, storage: storage) { p in
+          onProgress(Self.running(before, p, left: requests.remaining()))
+        }
+        if giveUp(outcome, next) { return (outcome, identifier) }
+        outcome = outcome.merged(with: next)
+      }
+      return (outcome, nil)
+    }
   }
 
   /// The counts so far: those of the requests done, plus the running one's; what remains counts the

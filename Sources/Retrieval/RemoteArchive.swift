@@ -32,6 +32,14 @@ public protocol RemoteArchive: Sendable {
   /// Whether a fetch needs the objects' SOP classes beforehand (C-GET proposes a context for each), so a
   /// retrieve lists them even when the archive holds nothing of the target.
   var fetchNeedsSOPClasses: Bool { get }
+
+  /// The same archive asked to send objects as it stores them, when this one asks it to compress them
+  /// for the wire (what the node could not compress is fetched again from it); nil otherwise.
+  var asStored: (any RemoteArchive)? { get }
+}
+
+extension RemoteArchive {
+  public var asStored: (any RemoteArchive)? { nil }
 }
 
 /// Requests handed out one at a time: a fixed list, or one made as the previous ends (reading order).

@@ -59,8 +59,10 @@ public struct Retriever: Sendable {
       } else {
         requests = .list(plan.requests)
       }
-      outcome = try await remote.fetch(
+      let first = try await remote.fetch(
         requests, root: target.root, storageClasses: plan.storageClasses, storage: storage, onProgress: onProgress)
+      outcome = try await fetchAsStored(
+        after: first, target, storage: storage, onProgress: onProgress)
     } catch {
       record.finish(nil)
       throw Failure(description: "\(error)")
@@ -72,6 +74,38 @@ public struct Retriever: Sendable {
     }
     record.finish(outcome)
     return outcome
+  }
+}
+
+extension Retriever {
+  /// After a fetch that asked the node to compress for the wire: what did not come (a sub-operation the
+  /// node could not transcode) is listed again and asked for as stored. The failures of the first pass
+  /// are those of the second; what each brought adds up.
+  func fetchAsStored(
+    after first: RetrieveOutcome, _ target: RetrieveTarget, storage: ArchiveStorage,
+    onProgress: @escaping @Sendable (SubOperationProgress) -> Void
+  ) async throws -> RetrieveOutcome {
+    guard first.progress.failed > 0, let plain = remote.asStored else { return first }
+    logger.notice("the node could not send some objects compressed; asking for them as stored")
+    // What the first pass brought is indexed before the listing tells what is missing.
+    let unflushed = await archive.flushReceived()
+    guard unflushed.isEmpty else {
+      throw Failure(description: "\(unflushed.count) objects could not be stored: \(unflushed[0])")
+    }
+    let rest = try await target.plan(from: plain, archive: archive, refetch: false)
+    guard !rest.requests.isEmpty else { return first }
+    let done = first.progress.completed
+    let second = try await plain.fetch(
+      .list(rest.requests), root: target.root, storageClasses: rest.storageClasses, storage: storage
+    ) { p in
+      var p = p
+      p.completed += done
+      onProgress(p)
+    }
+    var progress = second.progress
+    progress.completed += done
+    progress.warning += first.progress.warning
+    return RetrieveOutcome(status: second.status, progress: progress)
   }
 }
 

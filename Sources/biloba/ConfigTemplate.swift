@@ -66,6 +66,10 @@ enum ConfigTemplate {
     # Whether its objects may replace instances the archive holds (else a differing copy goes to
     # quarantine).
     # replace = \(Defaults.replace)
+    # Ask it to send objects compressed losslessly (JPEG-LS, JPEG 2000) for the wire: a third of the
+    # bytes of a CT on a thin link, where the node can transcode (Orthanc can); they are kept so. What
+    # it cannot compress comes as stored. DICOM and DICOMweb nodes alike.
+    # compress = \(Defaults.compress)
     # Its port speaks DICOM TLS; tls_ca, tls_cert, tls_key win over [network]'s for it. tls_pin accepts
     # that one server certificate (its SHA-256) whoever signed it. tls_name: the name on its client
     # certificate, by which our SCP lets it call as its AE title (default: its host).

@@ -12,8 +12,18 @@ import Testing
   static let phantom = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("ThinLink/phantom.py").path
 
-  @Test(arguments: ["dimse", "web"])
-  func a_jump_to_slice_150_is_fetched_next_through_a_thin_link(node: String) throws {
+  /// How the node holds the CT and how it is asked: stored compressed losslessly (Orthanc's ingest
+  /// transcoding to JPEG-LS, as archives that compress on arrival do) and fetched as stored, over C-GET and
+  /// WADO-RS; or stored as sent (uncompressed) with the DICOMweb node asked to compress (`compress = true`).
+  enum Setup: String, CaseIterable, CustomTestStringConvertible {
+    case dimseStoredCompressed, webStoredCompressed, webAskedToCompress
+    var node: String { self == .dimseStoredCompressed ? "dimse" : "web" }
+    var testDescription: String { rawValue }
+  }
+
+  @Test(arguments: Setup.allCases)
+  func a_jump_to_slice_150_is_fetched_next_through_a_thin_link(setup: Setup) throws {
+    let node = setup.node
     if let tool = DICOMwebInteropTests.missing() ?? (ProcessRunner.isInstalled("tmux") ? nil : "tmux")
       ?? (ProcessRunner.isInstalled("tc") ? nil : "tc")
     {
@@ -24,7 +34,9 @@ import Testing
     let d = dir.path
     let biloba = try BuiltProducts.biloba()
     let (http, dicom) = (IsolatedNetwork.port(), IsolatedNetwork.port() + 1)
-    try DICOMwebInteropTests.write(DICOMwebInteropTests.orthanc(d, http: http, dicom: dicom), dir.file("orthanc.json"))
+    let ingest = setup == .webAskedToCompress ? "" : #", "IngestTranscoding": "1.2.840.10008.1.2.4.80""#
+    try DICOMwebInteropTests.write(
+      DICOMwebInteropTests.orthanc(d, http: http, dicom: dicom, extra: ingest), dir.file("orthanc.json"))
     try DICOMwebInteropTests.write(
       """
       [nodes.dimse]
@@ -34,6 +46,7 @@ import Testing
 
       [nodes.web]
       url = "http://127.0.0.1:\(http)/dicom-web"
+      compress = \(setup == .webAskedToCompress)
       """, dir.file("config/biloba/config.toml"))
     let tmux = "tmux -L thin-\(UInt32.random(in: 0...UInt32.max))"
     // The node's tab: Local, dimse, web.
@@ -72,7 +85,7 @@ import Testing
     let run = try IsolatedNetwork.run(script)
     func read(_ name: String) -> String { (try? String(contentsOfFile: dir.file(name), encoding: .utf8)) ?? "" }
     let times = read("times")
-    print("thin link, \(node): \(times.replacingOccurrences(of: "\n", with: ", ")) \(read("shaping"))")
+    print("thin link, \(setup.rawValue): \(times.replacingOccurrences(of: "\n", with: ", ")) \(read("shaping"))")
     // The whole stack is there to scroll before it has arrived.
     #expect(read("open.txt").contains("Im 1/200"), "\(read("open.txt")) \(run.stderr)")
     // Slice 150 shows, drawn, having been retrieved among the first few of the 200.
@@ -81,7 +94,9 @@ import Testing
     // What stood in first on the DICOMweb node (its rendering, when it came before the slice) is a figure
     // too: printed, not asserted (PendingSliceTests holds the preview's plumbing to account).
     let first = read("first-drawn.txt")
-    print("thin link, \(node): slice 150 first drawn as \(first.contains("PREVIEW") ? "the node's preview" : "itself")")
+    print(
+      "thin link, \(setup.rawValue): slice 150 first drawn as \(first.contains("PREVIEW") ? "the node's preview" : "itself")"
+    )
     let done = jump.firstMatch(of: /retrieve: (\d+)\/200/).flatMap { Int($0.output.1) } ?? 200
     #expect(done <= 20, "slice 150 came after \(done) of 200 slices: \(jump)")
   }

@@ -47,6 +47,8 @@ public final class Association {
   var queuedPDVs: [PresentationDataValue] = []
   /// The command of the message being reassembled, decoded when its last fragment came.
   var pendingCommand: DIMSECommand?
+  /// Why the last command set did not decode, for the message that says so.
+  var commandError: (any Error)?
   var lastMessageID: UInt16 = 0
   let timeouts: NetworkTimeouts
 
@@ -232,7 +234,7 @@ public final class Association {
         do {
           // The command is decoded once, when its last fragment arrives, and kept for the message.
           assembled = try assembler.add(pdv) { bytes in
-            pendingCommand = try? DIMSECommand.decode(bytes)
+            do { pendingCommand = try DIMSECommand.decode(bytes) } catch { commandError = error }
             guard let command = pendingCommand else { return .none }
             guard let storage else { return command.hasDataset ? .memory : .none }
             return datasetDestination(command, contextID: pdv.contextID, callingAE: peerAETitle, storage: storage)
@@ -255,7 +257,8 @@ public final class Association {
         guard let command = pendingCommand else {
           m.spool?.discard()
           try await abort(.invalidParameter)
-          throw NetworkError.protocolViolation("undecodable DIMSE command set")
+          throw NetworkError.protocolViolation(
+            "undecodable DIMSE command set" + (commandError.map { ": \(TextSafety.text("\($0)"))" } ?? ""))
         }
         return Message(contextID: m.contextID, command: command, dataset: m.dataset, spool: m.spool)
       }

@@ -122,10 +122,13 @@ public struct DIMSECommand: Sendable, Equatable {
   }
 
   public static func decode(_ bytes: [UInt8]) throws(DICOMError) -> DIMSECommand {
-    let ds = try DICOMFile.readDataset(bytes: bytes, transferSyntax: .implicitVRLittleEndian)
-    guard ds.elements.allSatisfy({ $0.tag.group == 0x0000 }), ds[commandFieldTag] != nil else {
+    var ds = try DICOMFile.readDataset(bytes: bytes, transferSyntax: .implicitVRLittleEndian)
+    guard ds.elements.first?.tag.group == 0x0000, ds[commandFieldTag] != nil else {
       throw DICOMError.malformed(tag: commandFieldTag, offset: 0, reason: "not a DIMSE command set")
     }
+    // DCMTK's SCPs (Orthanc's C-GET among them) put a failed retrieve's status detail, the Failed SOP
+    // Instance UID List (0008,0058), after the command's own elements: the command is group 0000 alone.
+    for element in ds.elements where element.tag.group != 0x0000 { ds.remove(element.tag) }
     return DIMSECommand(dataset: ds)
   }
 }

@@ -78,7 +78,8 @@ extension ContextProposal {
     if !known.isEmpty && known.count * perClass < 128 {
       classes = known
       for sopClass in known {
-        items.append((sopClass, uncompressed))
+        // Syntaxes asked for compression alone (no uncompressed one) leave the peer to transcode.
+        if !uncompressed.isEmpty { items.append((sopClass, uncompressed)) }
         items += others.map { (sopClass, [$0]) }
       }
     } else {

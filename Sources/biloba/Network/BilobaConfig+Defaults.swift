@@ -20,6 +20,7 @@ extension BilobaConfig {
     static let keymap = "default"
     static let retrieve = "get"
     static let replace = false
+    static let compress = false
     static let privacy = false
     static let auditEnabled = true
   }

@@ -29,6 +29,7 @@ import TOMLKit
 ///     aet = "PACS"
 ///     retrieve = "move"   # or "get" (the default)
 ///     replace = false     # true: this node's objects may replace instances the archive holds
+///     compress = false    # true: ask for objects compressed losslessly for the wire (thin links)
 ///     tls = true          # DICOM TLS on that port; tls_ca, tls_cert, tls_key, tls_pin as below
 ///
 /// TLS (PS3.15 B.9): under [network], `tls = true` makes our Storage SCPs (`listen`, and the one `move`
@@ -72,6 +73,10 @@ struct BilobaConfig: Decodable, Sendable {
     /// Whether objects this node sends may replace instances the archive holds (else they go to
     /// quarantine when their content differs).
     var replace: Bool?
+    /// Whether to ask the node for objects compressed losslessly for the wire (JPEG-LS or JPEG 2000): far
+    /// fewer bytes on a thin link, where the node transcodes; objects then arrive, and are kept, in that
+    /// syntax rather than as the node stores them.
+    var compress: Bool?
     var tls: Bool?
     var tls_ca: String?
     var tls_cert: String?

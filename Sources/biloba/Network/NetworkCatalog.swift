@@ -28,7 +28,8 @@ struct NetworkCatalog: RemoteCatalog {
         port: config.listenPort, destination: nil,
         tls: try TLSRequest().server(config: config, alsoWhen: node.tls != nil))
       : .get
-    return config.dimseArchive(node, entity: entity, method: method, logger: logger)
+    return config.dimseArchive(
+      node, entity: entity, method: method, compress: settings.compress == true, logger: logger)
   }
 
   func studies(node name: String, query: StudyQuery) async throws -> [StudyQuery.Study] {

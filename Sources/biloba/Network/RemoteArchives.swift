@@ -48,7 +48,9 @@ extension BilobaConfig {
       var client = DICOMwebClient(endpoint: endpoint, logger: logger)
       // A part is one object: no larger than the archive takes.
       client.maxPartBytes = maxObjectSize
-      return DICOMwebArchive(name: name, client: client)
+      return DICOMwebArchive(
+        name: name, client: client,
+        compressedSyntax: node.compress == true ? CodecRegistry.losslessWireSyntaxUIDs.first : nil)
     } catch {
       throw CommandFailure("node \(safe): \(error)")
     }
@@ -71,7 +73,10 @@ extension PeerOptions {
       return try config.dicomwebArchive(name: name, node: settings, logger: logger)
     }
     let node = try resolve(config)
-    return config.dimseArchive(node, entity: entity, method: try method(node), logger: logger)
+    return config.dimseArchive(
+      node, entity: entity, method: try method(node),
+      compress: self.node.flatMap { config.nodes?[$0]?.compress } == true,
+      logger: logger)
   }
 }
 
@@ -85,13 +90,16 @@ extension BilobaConfig {
 
 extension BilobaConfig {
   /// The DIMSE archive of a peer: C-GET unless a move is asked for; objects accepted in every syntax the
-  /// viewer decodes.
+  /// viewer decodes, or, when the node is to `compress`, asked for in lossless compressed ones.
   func dimseArchive(
-    _ node: RemoteNode, entity: LocalEntity, method: DIMSEArchive.Method = .get, logger: Logger
+    _ node: RemoteNode, entity: LocalEntity, method: DIMSEArchive.Method = .get, compress: Bool = false,
+    logger: Logger
   ) -> DIMSEArchive {
-    DIMSEArchive(
+    var archive = DIMSEArchive(
       node: node, entity: entity, method: method, acceptedSyntaxes: CodecRegistry.decodableTransferSyntaxUIDs,
       logger: logger)
+    if compress { archive.compressedSyntaxes = CodecRegistry.losslessWireSyntaxUIDs }
+    return archive
   }
 
   /// C-MOVE into our SCP on `port`: TLS on it when `tls` says so (a TLS node's sub-operations come back
