@@ -68,6 +68,8 @@ func respond(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect] {
     guard progress.completed > 0 else { return effects }
     if model.openWhenArrived == uid, model.screen == .studies, model.selectedStudy?.studyInstanceUID == uid {
       model.openWhenArrived = nil
+      // As promised: the study opens, in the viewer, on the series its first image belongs to.
+      model.openSingleSeries = true
       effects.append(.loadSeries(studyInstanceUID: uid))
     } else if model.screen == .series, model.selectedStudy?.studyInstanceUID == uid {
       effects.append(.loadSeries(studyInstanceUID: uid))

@@ -4,7 +4,8 @@ import Testing
 
 /// The workstation reading a 200-slice CT from Orthanc through a 2 Mbit/s link (a token-bucket filter on
 /// loopback in a private network namespace; the phantom of Tests/ThinLink), over C-GET and over WADO-RS,
-/// as a reader would in tmux: the study opens with its whole stack counted before it has arrived, a jump
+/// as a reader would in tmux: Enter on the study opens it, in the viewer, with its whole stack counted before
+/// it has arrived (slices on their way say so, in place of a picture), a jump
 /// to slice 150 gets that slice retrieved next, among the first few of the 200 (on the DICOMweb node its
 /// rendering by the server may stand in first, marked PREVIEW LOSSY). The times it took are printed: they
 /// are the figures of issue 14's thin-link goal, measured here, not asserted.
@@ -65,15 +66,13 @@ import Testing
       for i in $(seq 100); do \(tmux) capture-pane -p > tab.txt; grep -q 'PHANTOM' tab.txt && break; sleep 0.1; done
       start=$(date +%s%N)
       \(tmux) send-keys Enter
-      for i in $(seq 600); do \(tmux) capture-pane -p > series.txt; grep -q 'Images' series.txt && grep -q '>1 ' series.txt && break; sleep 0.05; done
-      \(tmux) send-keys Enter
       for i in $(seq 600); do \(tmux) capture-pane -p > open.txt; grep -q 'Im 1/' open.txt && grep -q '@' open.txt && break; sleep 0.05; done
       echo "first image $(( ($(date +%s%N) - start) / 1000000 )) ms" > times
       start=$(date +%s%N)
       \(tmux) send-keys 1 4 9 j
-      for i in $(seq 600); do \(tmux) capture-pane -p > first-drawn.txt; grep -q 'Im 150/' first-drawn.txt && grep -q '@\\|PREVIEW' first-drawn.txt && break; sleep 0.05; done
+      for i in $(seq 600); do \(tmux) capture-pane -p > first-drawn.txt; grep -q 'Im 150/' first-drawn.txt && grep -q '@\\|PREVIEW' first-drawn.txt && ! grep -q 'on its way' first-drawn.txt && break; sleep 0.05; done
       echo "slice 150 drawn $(( ($(date +%s%N) - start) / 1000000 )) ms" >> times
-      for i in $(seq 600); do \(tmux) capture-pane -p > jump.txt; grep -q 'Im 150/' jump.txt && grep -q '@' jump.txt && ! grep -q 'PREVIEW' jump.txt && break; sleep 0.05; done
+      for i in $(seq 600); do \(tmux) capture-pane -p > jump.txt; grep -q 'Im 150/' jump.txt && grep -q '@' jump.txt && ! grep -q 'PREVIEW\\|on its way' jump.txt && break; sleep 0.05; done
       echo "slice 150 full $(( ($(date +%s%N) - start) / 1000000 )) ms" >> times
       \(tmux) send-keys q
       sleep 0.3
@@ -90,7 +89,9 @@ import Testing
     #expect(read("open.txt").contains("Im 1/200"), "\(read("open.txt")) \(run.stderr)")
     // Slice 150 shows, drawn, having been retrieved among the first few of the 200.
     let jump = read("jump.txt")
-    #expect(jump.contains("Im 150/200") && jump.contains("@") && !jump.contains("PREVIEW"), "\(jump)")
+    #expect(
+      jump.contains("Im 150/200") && jump.contains("@") && !jump.contains("PREVIEW") && !jump.contains("on its way"),
+      "\(jump)")
     // What stood in first on the DICOMweb node (its rendering, when it came before the slice) is a figure
     // too: printed, not asserted (PendingSliceTests holds the preview's plumbing to account).
     let first = read("first-drawn.txt")

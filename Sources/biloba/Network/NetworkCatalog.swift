@@ -62,6 +62,17 @@ struct NetworkCatalog: RemoteCatalog {
         ReadingFocus(series: $0.seriesInstanceUID, instanceNumber: $0.instanceNumber, direction: $0.direction)
       }
     }
+    // Progress is said once what it counts is indexed, so the reader it calls finds the slices that came
+    // (the archive indexes received objects in batches, behind their C-STORE answers); the newest count
+    // wins while an index commit runs.
+    let (counts, counted) = AsyncStream.makeStream(of: JobProgress.self, bufferingPolicy: .bufferingNewest(1))
+    let relay = Task { [archive] in
+      for await p in counts {
+        _ = await archive.flushReceived()
+        progress(p)
+      }
+    }
+    defer { relay.cancel() }
     let outcome = try await config.retriever(try remote(name), archive: archive, logger: logger).run(
       target, refetch: false, focus: focus,
       onPlan: { plan in
@@ -75,8 +86,10 @@ struct NetworkCatalog: RemoteCatalog {
           })
       }
     ) { p in
-      progress(JobProgress(completed: p.completed, failed: p.failed, remaining: p.remaining))
+      counted.yield(JobProgress(completed: p.completed, failed: p.failed, remaining: p.remaining))
     }
+    counted.finish()
+    await relay.value
     return JobProgress(
       completed: outcome.progress.completed, failed: outcome.progress.failed, remaining: 0, finished: true,
       error: outcome.status.kind == .failure ? "\(outcome.status)" : nil)
