@@ -45,7 +45,7 @@ import Testing
     return (out, rss)
   }
 
-  static func configure(_ dir: TemporaryDirectory, port: Int) throws {
+  static func configure(_ dir: TemporaryDirectory, port: Int, compress: Bool = false) throws {
     try FileManager.default.createDirectory(atPath: dir.file("config/biloba"), withIntermediateDirectories: true)
     try """
     [network]
@@ -53,6 +53,7 @@ import Testing
 
     [nodes.evil]
     url = "http://127.0.0.1:\(port)/dicom-web"
+    compress = \(compress)
     """.write(toFile: dir.file("config/biloba/config.toml"), atomically: true, encoding: .utf8)
   }
 
@@ -70,6 +71,24 @@ import Testing
     let (out, _) = try Self.run("get --node evil --study \(Self.goodStudy) --archive a", in: dir, port: port)
     #expect(out.contains("1 completed, 0 failed") && out.contains("rc 0"), "\(out)")
     #expect(Self.files(dir.file("a/objects")).count == 1, "\(out)")
+  }
+
+  @Test func a_node_asked_to_compress_that_cannot_sends_the_object_as_stored() throws {
+    let dir = try TemporaryDirectory()
+    let port = IsolatedNetwork.port()
+    try Self.configure(dir, port: port, compress: true)
+    let (out, _) = try Self.run("get --node evil --study \(Self.goodStudy) --archive a", in: dir, port: port)
+    // The server answers 406 to the JPEG-LS asked for; asked again as stored, it sends the object as it is.
+    #expect(out.contains("1 completed, 0 failed") && out.contains("rc 0"), "\(out)")
+    let stored = Self.files(dir.file("a/objects")).map { dir.file("a/objects/" + $0) }
+    #expect(stored.count == 1, "\(out)")
+    // The dataset as sent (the archive writes its own file meta): what follows the original's meta group,
+    // whose length (0002,0000) is the UL value at bytes 140..<144.
+    let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.good)))
+    let metaLength = good[140..<144].reversed().reduce(0) { $0 << 8 | Int($1) }
+    let dataset = good[(144 + metaLength)...]
+    let kept = try stored.map { [UInt8](try Data(contentsOf: URL(fileURLWithPath: $0))) }
+    #expect(kept.count == 1 && kept[0].count > dataset.count && kept[0].suffix(dataset.count) == dataset)
   }
 
   @Test(arguments: 0..<HostileDICOMwebTests.retrieves.count)

@@ -9,6 +9,8 @@ Paths (under /dicom-web): each studies/{uid} retrieve answers by the study UID's
   .5 a redirect to another host
   .6 a part that is not DICOM
   .7 a good part, then the body stops inside the second part
+Any retrieve asking for a transfer syntax other than * is answered 406 Not Acceptable, as a server that
+cannot transcode does.
 QIDO searches answer by the PatientID asked for: HUGE streams a JSON array without end, PAGES gives the
 same full page whatever the offset, DEEP nests sequences 100 deep, REDIRECT redirects, anything else an
 empty array.
@@ -77,6 +79,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 else:
                     self.chunk(b"[]")
                 self.chunk(b"")
+                return
+            syntaxes = [p.split("=", 1)[1].strip() for p in self.headers.get("Accept", "").split(";")
+                        if p.strip().startswith("transfer-syntax=")]
+            if any(s != "*" for s in syntaxes):
+                self.start(406, chunked=False)
                 return
             case = url.path.rstrip("/").split(".")[-1]
             if case == "5":

@@ -27,6 +27,34 @@ import Testing
     #expect(throws: DICOMError.self) { try DIMSECommand.response(to: rsp, status: .success) }
   }
 
+  @Test func a_command_set_followed_by_dcmtk_status_detail_is_read_as_its_command() throws {
+    // Orthanc's failed C-GET response (DCMTK): the command, then (0008,0058) Failed SOP Instance UID List
+    // in the same command fragment.
+    let request = try DIMSECommand.echoRequest(messageID: 9)
+    var detail = Dataset(byteOrder: .little)
+    try detail.set(Tag.failedSOPInstanceUIDList, .UI, "1.2.826.0.1.3680043.8.498.1")
+    let trailing = try DatasetWriter(transferSyntax: .implicitVRLittleEndian).encode(detail)
+    let back = try DIMSECommand.decode(try request.encoded() + trailing)
+    #expect(back.field == .cEchoRQ && back.messageID == 9)
+    #expect(back.dataset.elements.allSatisfy { $0.tag.group == 0x0000 })
+    // A set that does not start with a command is still no command.
+    #expect(throws: DICOMError.self) { try DIMSECommand.decode(trailing) }
+  }
+
+  @Test func a_c_get_asking_for_compressed_syntaxes_alone_proposes_no_uncompressed_context() {
+    let ct = "1.2.840.10008.5.1.4.1.1.2"
+    let compressed = ["1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.90"]
+    let (contexts, roles) = ContextProposal.forGet(root: .study, storageClasses: [ct], syntaxes: compressed)
+    let storage = contexts.filter { $0.abstractSyntax == ct }
+    // One context per syntax, so the peer can only pick a compressed one, and no empty one.
+    #expect(storage.map(\.transferSyntaxes) == compressed.map { [$0] })
+    #expect(roles.map(\.sopClass) == [ct])
+    // As stored: an uncompressed context as well.
+    let plain = ContextProposal.forGet(
+      root: .study, storageClasses: [ct], syntaxes: ServiceClasses.uncompressedSyntaxes + compressed)
+    #expect(plain.contexts.filter { $0.abstractSyntax == ct }.count == 3)
+  }
+
   @Test func statuses_have_their_meanings() {
     #expect(DIMSEStatus(code: 0xFF00).kind == .pending)
     #expect(DIMSEStatus(code: 0xB000).kind == .warning)
