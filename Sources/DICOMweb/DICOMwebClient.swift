@@ -43,6 +43,9 @@ public struct DICOMwebClient: Sendable {
         connect: .milliseconds(Int64(endpoint.connectTimeout * 1000)),
         read: .milliseconds(Int64(endpoint.readTimeout * 1000))),
       decompression: .enabled(limit: .none))
+    // A server that refuses the connection (down, wrong port) is said at once, as a DICOM node's is: the
+    // pool's default retries the connection until the connect timeout, ten seconds of a silent wait.
+    configuration.connectionPool.retryConnectionEstablishment = false
     if endpoint.isHTTPS {
       let settings = endpoint.tls ?? TLSClientSettings()
       guard settings.pinnedSHA256 == nil else {

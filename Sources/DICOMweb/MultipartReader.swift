@@ -124,12 +124,12 @@ public struct MultipartReader: Sendable {
         state = .body
       case .body:
         if let at = findDelimiter(in: buffer) {
-          try emit(Array(buffer[..<at]), into: &events)
           guard let next = try afterBoundary(at) else {
             // The boundary's tail has not arrived: keep its bytes, hand on what precedes it.
-            buffer.removeFirst(at)
+            try emit(take(at), into: &events)
             return events
           }
+          try emit(take(at), into: &events)
           if let announced, announced != partBytes {
             throw .lengthMismatch(announced: announced, actual: partBytes)
           }
@@ -137,16 +137,15 @@ public struct MultipartReader: Sendable {
           if next == -1 {
             state = .done
           } else {
-            buffer.removeFirst(next)
+            // The part's bytes were taken off the buffer: the next headers start `at` sooner.
+            buffer.removeFirst(next - at)
             state = .headers
           }
         } else {
           // Everything but a possible start of the delimiter is body.
           let keep = delimiter.count - 1
           if buffer.count > keep {
-            let cut = buffer.count - keep
-            try emit(Array(buffer[..<cut]), into: &events)
-            buffer.removeFirst(cut)
+            try emit(take(buffer.count - keep), into: &events)
           }
           return events
         }
@@ -157,6 +156,20 @@ public struct MultipartReader: Sendable {
   /// The body ended: an error unless the closing boundary was seen.
   public func finish() throws(Failure) {
     guard state == .done else { throw state == .preamble ? .noBoundary : .truncated }
+  }
+
+  /// The first `count` bytes of the buffer, taken off it. The larger side is moved, not copied: body
+  /// bytes go on as the buffer they arrived in, the delimiter's few bytes left behind are the copy.
+  private mutating func take(_ count: Int) -> [UInt8] {
+    if count <= buffer.count / 2 {
+      let taken = Array(buffer[..<count])
+      buffer.removeFirst(count)
+      return taken
+    }
+    let rest = Array(buffer[count...])
+    buffer.removeLast(buffer.count - count)
+    defer { buffer = rest }
+    return buffer
   }
 
   private mutating func emit(_ bytes: [UInt8], into events: inout [Event]) throws(Failure) {

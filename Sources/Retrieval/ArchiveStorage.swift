@@ -137,12 +137,12 @@ final class ArchiveSpool: DatasetSpool {
 }
 
 extension LocalArchive {
-  /// Before receiving: finish what an interrupted run left (complete objects stored, partial ones removed).
+  /// Before receiving: finish what an interrupted receive left in incoming/ (complete objects stored,
+  /// partial ones removed). An import's temporaries in objects/ are `archive check`'s: finding them walks
+  /// the whole store, which a retrieve must not wait for.
   public func prepareForReceiving(logger: Logger) {
     let recovered = recoverReceived()
-    let removed = store.removeOrphanTemporaries()
     if recovered > 0 { logger.notice("stored \(recovered) objects received before an interruption") }
-    if removed > 0 { logger.notice("removed \(removed) partial files left by an interrupted run") }
   }
 }
 

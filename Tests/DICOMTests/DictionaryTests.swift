@@ -39,6 +39,10 @@ import Testing
 
   @Test func holds_the_whole_standard() {
     #expect(DataDictionary.allEntries.count > 4500)
+    // Every row of the generated table is read, none twice.
+    let rows = DataDictionary.exactTable.split(separator: "\n").filter { $0.split(separator: "\t").count == 5 }
+    #expect(DataDictionary.allEntries.count == rows.count)
+    #expect(Set(DataDictionary.allEntries.map(\.tag)).count == rows.count)
     #expect(UIDRegistry.all.count > 400)
   }
 }

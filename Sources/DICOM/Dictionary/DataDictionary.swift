@@ -68,14 +68,15 @@ public enum DataDictionary {
   }
 
   /// DCMTK's ambiguous VR codes, resolved to the VR DCMTK itself picks when the encoding is implicit.
-  static func resolveVR(_ code: Substring) -> (VR, String)? {
-    switch code {
+  static func resolveVR(_ field: UnsafeBufferPointer<UInt8>) -> (VR, String)? {
+    let code = text(field)
+    return switch code {
     case "xs": (.US, "US or SS")
     case "ox": (.OW, "OB or OW")
     case "px": (.OW, "OB or OW")
     case "lt": (.OW, "US or SS or OW")
     case "up": (.UL, "UL")
-    default: VR(rawValue: String(code)).map { ($0, $0.rawValue) }
+    default: VR(rawValue: code).map { ($0, $0.rawValue) }
     }
   }
 
@@ -83,25 +84,26 @@ public enum DataDictionary {
   static let tables: Tables = {
     var t = Tables()
     t.byTag.reserveCapacity(5000)
-    for line in exactTable.split(separator: "\n") {
-      let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-      guard f.count == 5, let raw = UInt32(f[0], radix: 16), let (vr, vrText) = resolveVR(f[1]) else { continue }
+    t.byKeyword.reserveCapacity(5000)
+    forEachRow(exactTable, fields: 5) { f in
+      guard let raw = hex(f[0]), let (vr, vrText) = resolveVR(f[1]) else { return }
       let e = DictionaryEntry(
-        tag: Tag(raw), vr: vr, vrText: vrText, keyword: String(f[2]), vm: String(f[3]),
-        isRetired: f[4] == "1")
+        tag: Tag(raw), vr: vr, vrText: vrText, keyword: text(f[2]), vm: text(f[3]), isRetired: f[4].first == 0x31)
       t.byTag[raw] = e
       t.sorted.append(e)
       if t.byKeyword[e.keyword] == nil || !e.isRetired { t.byKeyword[e.keyword] = e }
     }
-    for line in rangeTable.split(separator: "\n") {
-      let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-      guard f.count == 10, let gl = UInt16(f[0], radix: 16), let gh = UInt16(f[1], radix: 16),
-        let el = UInt16(f[3], radix: 16), let eh = UInt16(f[4], radix: 16), let (vr, vrText) = resolveVR(f[6])
-      else { continue }
-      func parity(_ s: Substring) -> RangeEntry.Parity { s == "even" ? .even : s == "odd" ? .odd : .all }
+    forEachRow(rangeTable, fields: 10) { f in
+      guard let gl = hex(f[0]).map(UInt16.init(truncatingIfNeeded:)),
+        let gh = hex(f[1]).map(UInt16.init(truncatingIfNeeded:)),
+        let el = hex(f[3]).map(UInt16.init(truncatingIfNeeded:)),
+        let eh = hex(f[4]).map(UInt16.init(truncatingIfNeeded:)), let (vr, vrText) = resolveVR(f[6])
+      else { return }
+      func parity(_ s: UnsafeBufferPointer<UInt8>) -> RangeEntry.Parity {
+        text(s) == "even" ? .even : text(s) == "odd" ? .odd : .all
+      }
       let e = DictionaryEntry(
-        tag: Tag(gl, el), vr: vr, vrText: vrText, keyword: String(f[7]), vm: String(f[8]),
-        isRetired: f[9] == "1")
+        tag: Tag(gl, el), vr: vr, vrText: vrText, keyword: text(f[7]), vm: text(f[8]), isRetired: f[9].first == 0x31)
       t.ranges.append(
         RangeEntry(
           groupLow: gl, groupHigh: gh, elementLow: el, elementHigh: eh,
@@ -110,4 +112,45 @@ public enum DataDictionary {
     }
     return t
   }()
+
+  /// Calls `row` with the tab-separated fields of each line of `table` that has `fields` of them. The
+  /// tables are read as bytes: every command starts by building them, and splitting them as Strings took
+  /// tens of milliseconds of that start.
+  static func forEachRow(_ table: String, fields: Int, _ row: ([UnsafeBufferPointer<UInt8>]) -> Void) {
+    var table = table
+    table.withUTF8 { bytes in
+      var found: [UnsafeBufferPointer<UInt8>] = []
+      found.reserveCapacity(fields)
+      var start = 0
+      for i in 0...bytes.count {
+        let end = i == bytes.count || bytes[i] == 0x0A
+        guard end || bytes[i] == 0x09 else { continue }
+        found.append(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+        start = i + 1
+        if end {
+          if found.count == fields { row(found) }
+          found.removeAll(keepingCapacity: true)
+        }
+      }
+    }
+  }
+
+  static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+
+  /// A hexadecimal field's value; nil for anything else.
+  static func hex(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
+    guard !bytes.isEmpty, bytes.count <= 8 else { return nil }
+    var value: UInt32 = 0
+    for b in bytes {
+      let digit: UInt8
+      switch b {
+      case 0x30...0x39: digit = b - 0x30
+      case 0x41...0x46: digit = b - 0x41 + 10
+      case 0x61...0x66: digit = b - 0x61 + 10
+      default: return nil
+      }
+      value = value << 4 | UInt32(digit)
+    }
+    return value
+  }
 }
