@@ -81,11 +81,7 @@ public struct DICOMwebSession: Sendable {
     -> HTTPClientResponse
   {
     var request = request
-    switch endpoint.authorization {
-    case .none: break
-    case .basic(let username, let password): request.setBasicAuth(username: username, password: password)
-    case .bearer(let token): request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
-    }
+    if let authorization { request.headers.replaceOrAdd(name: "Authorization", value: authorization) }
     request.headers.replaceOrAdd(name: "Accept-Encoding", value: compressed ? "gzip, deflate" : "identity")
     client.logger.debug("\(request.method.rawValue) \(DICOMwebEndpoint.redacted(request.url))")
     let response: HTTPClientResponse
@@ -98,16 +94,31 @@ public struct DICOMwebSession: Sendable {
     } catch {
       throw failure(error)
     }
-    let code = Int(response.status.code)
+    if let failure = failure(response.status, headers: response.headers, url: request.url) { throw failure }
+    return response
+  }
+
+  /// What an answer's status says went wrong; nil for success.
+  func failure(_ status: HTTPResponseStatus, headers: HTTPHeaders, url: String) -> DICOMwebError? {
+    let code = Int(status.code)
     switch code {
-    case 200..<300: return response
+    case 200..<300: return nil
     case 300..<400:
-      let location = response.headers.first(name: "Location").map { URLComponents(string: $0)?.host ?? $0 } ?? "?"
-      throw .redirected(location: location.strippingControlCharacters)
-    case 401: throw .unauthorized
-    case 403: throw .forbidden
-    case 404: throw .notFound(DICOMwebEndpoint.redacted(String(request.url.dropFirst(endpoint.root.count))))
-    default: throw .httpStatus(code, response.status.reasonPhrase.strippingControlCharacters)
+      let location = headers.first(name: "Location").map { URLComponents(string: $0)?.host ?? $0 } ?? "?"
+      return .redirected(location: location.strippingControlCharacters)
+    case 401: return .unauthorized
+    case 403: return .forbidden
+    case 404: return .notFound(DICOMwebEndpoint.redacted(String(url.dropFirst(endpoint.root.count))))
+    default: return .httpStatus(code, status.reasonPhrase.strippingControlCharacters)
+    }
+  }
+
+  /// The Authorization header the endpoint's credentials make, if any.
+  var authorization: String? {
+    switch endpoint.authorization {
+    case .none: nil
+    case .basic(let username, let password): "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
+    case .bearer(let token): "Bearer \(token)"
     }
   }
 
@@ -189,33 +200,6 @@ public struct DICOMwebSession: Sendable {
   /// The content type asked for when retrieving objects in one transfer syntax (the server transcodes).
   public static func acceptDICOM(in syntax: String) -> String {
     "multipart/related; type=\"application/dicom\"; transfer-syntax=\(syntax)"
-  }
-
-  /// Retrieves `path` (`studies/{uid}[/series/{uid}[/instances/{uid}]]`) as a multipart stream of Part 10
-  /// objects; each part's events go to `onEvent` as they arrive.
-  public func retrieve(
-    _ path: String, accept: String = DICOMwebSession.acceptDICOM,
-    onEvent: (MultipartReader.Event) async throws -> Void
-  ) async throws {
-    var request = HTTPClientRequest(url: endpoint.url(path))
-    request.headers.add(name: "Accept", value: accept)
-    let response = try await execute(request)
-    let type = response.headers.first(name: "Content-Type") ?? ""
-    guard let boundary = MultipartReader.boundary(ofContentType: type) else {
-      throw DICOMwebError.unexpectedContentType(type.strippingControlCharacters)
-    }
-    var reader = MultipartReader(boundary: boundary, maxPartBytes: client.maxPartBytes)
-    var body = response.body.makeAsyncIterator()
-    while !reader.isDone {
-      // The transport's errors are said as such; what `onEvent` throws (the archive refusing) goes as it is.
-      let chunk: ByteBuffer?
-      do { chunk = try await body.next() } catch { throw failure(error) }
-      guard let chunk else { break }
-      let events: [MultipartReader.Event]
-      do { events = try reader.feed(chunk.readableBytesView) } catch { throw DICOMwebError.multipart(error) }
-      for event in events { try await onEvent(event) }
-    }
-    do { try reader.finish() } catch { throw DICOMwebError.multipart(error) }
   }
 
   /// The content type asked for when retrieving frames: as stored (raw words, or the frame's codestream).

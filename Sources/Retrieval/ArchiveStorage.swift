@@ -52,7 +52,10 @@ public struct ArchiveStorage: StorageHandler {
         transferSyntaxUID: object.transferSyntaxUID, callingAE: object.callingAE, maxSize: maxObjectSize))
   }
 
-  public func store(_ object: ReceivedObject) async -> DIMSEStatus {
+  public func store(_ object: ReceivedObject) async -> DIMSEStatus { storeNow(object) }
+
+  /// `store`, where it is called: the archive's receive path does not wait on anything but the disk.
+  public func storeNow(_ object: ReceivedObject) -> DIMSEStatus {
     onActivity?()
     // The study an object belongs to, seen as the archive checks it (for the audit record).
     let study = StudySeen()

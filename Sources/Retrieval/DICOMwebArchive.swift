@@ -113,9 +113,9 @@ public struct DICOMwebArchive: RemoteArchive {
               case .data(let bytes):
                 try intake?.append(bytes)
               case .partEnd:
-                guard var whole = intake else { return }
+                guard let whole = intake else { return }
                 intake = nil
-                let status = try await whole.finish()
+                let status = try whole.finish()
                 if status.kind == .failure { progress.failed += 1 } else { progress.completed += 1 }
                 progress.remaining = counted ? paths.count - i - 1 + (requests.remaining() ?? 0) : nil
                 onProgress(progress)

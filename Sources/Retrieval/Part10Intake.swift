@@ -71,9 +71,9 @@ struct Part10Intake {
   }
 
   /// The part is whole: the archive's verdict as a C-STORE status.
-  mutating func finish() async throws -> DIMSEStatus {
+  func finish() throws -> DIMSEStatus {
     guard let object else { throw Failure.notPart10("it ends before its file meta group") }
-    return await storage.store(
+    return storage.storeNow(
       ReceivedObject(
         sopClassUID: object.sopClassUID, sopInstanceUID: object.sopInstanceUID,
         transferSyntaxUID: object.transferSyntaxUID, callingAE: object.callingAE, dataset: inMemory, spool: spool))
