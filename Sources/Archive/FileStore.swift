@@ -17,10 +17,9 @@ public struct FileStore: Sendable {
   public init(root: String) throws(ArchiveError) {
     self.root = root
     try Self.makeDirectory(root)
-    // A new archive gets its 256 shard directories now, not one by one on the receiving path.
-    if try Self.makeDirectory(root + "/objects") {
-      for shard in 0..<256 { try Self.makeDirectory(root + "/objects/" + String(format: "%02x", shard)) }
-    }
+    // Shard directories are made as objects first need them (`reserve` checks its own): a new archive
+    // does not wait for 256 of them, and none is made twice.
+    try Self.makeDirectory(root + "/objects")
   }
 
   /// A new object's path relative to the root: `objects/xx/<uuid>.dcm` (256 directories: a million
