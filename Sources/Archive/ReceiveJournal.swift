@@ -40,6 +40,9 @@ public final class ReceiveJournal: @unchecked Sendable {
   private var flusherStarted = false
 
   static let partSuffix = ".part"
+  /// How long a batch gathers objects while they arrive, and how many it takes at most.
+  static let gathering: TimeInterval = 0.1
+  static let largestBatch = 512
 
   init(store: FileStore, index: @escaping @Sendable ([LocalArchive.Entry]) throws -> [Bool]) throws(ArchiveError) {
     self.store = store
@@ -124,9 +127,11 @@ public final class ReceiveJournal: @unchecked Sendable {
           return
         }
       }
-      // Gather a batch: while objects keep arriving, one disk flush then covers many of them.
-      let gatherUntil = Date().addingTimeInterval(0.02)
-      while queue.count < 128 && waiters.isEmpty && condition.wait(until: gatherUntil) {}
+      // Gather a batch: while objects keep arriving, one disk flush then covers many of them. A flush
+      // syncs the whole filesystem, and the receive's writes beside it slow to half their speed, so the
+      // batch waits a tenth of a second unless someone waits on it (a release, a reader, the end).
+      let gatherUntil = Date().addingTimeInterval(Self.gathering)
+      while queue.count < Self.largestBatch && waiters.isEmpty && condition.wait(until: gatherUntil) {}
       let batch = queue
       queue.removeAll()
       condition.unlock()
