@@ -42,7 +42,12 @@ struct Figure {
   var higherIsBetter = false
 
   var line: String {
-    let ratio = peer.map { String(format: "%.1fx", higherIsBetter ? ours / $0 : $0 / ours) } ?? "n/a"
+    // Below one, two decimals: a goal such as "at least 0.5x" is not met by 0.46 printed as 0.5.
+    let ratio =
+      peer.map { peer in
+        let r = higherIsBetter ? ours / peer : peer / ours
+        return String(format: r < 1 ? "%.2fx" : "%.1fx", r)
+      } ?? "n/a"
     let theirs = peer.map { String(format: "%.1f", $0) } ?? "n/a"
     return Figure.row([name, String(format: "%.1f", ours), theirs, unit, peerName, ratio])
   }

@@ -96,7 +96,7 @@ public struct DICOMwebArchive: RemoteArchive {
   ) async throws -> RetrieveOutcome {
     let name = self.name
     return try await client.withSession { session in
-      var progress = SubOperationProgress()
+      let storer = PartStorer(onProgress: onProgress)
       var compressedSyntax = self.compressedSyntax
       while let request = requests.next() {
         let paths = try Self.paths(of: request)
@@ -115,10 +115,7 @@ public struct DICOMwebArchive: RemoteArchive {
               case .partEnd:
                 guard let whole = intake else { return }
                 intake = nil
-                let status = try whole.finish()
-                if status.kind == .failure { progress.failed += 1 } else { progress.completed += 1 }
-                progress.remaining = counted ? paths.count - i - 1 + (requests.remaining() ?? 0) : nil
-                onProgress(progress)
+                try storer.store(whole, remaining: counted ? paths.count - i - 1 + (requests.remaining() ?? 0) : nil)
               }
             }
           }
@@ -132,10 +129,13 @@ public struct DICOMwebArchive: RemoteArchive {
             }
           } catch {
             intake?.discard()
+            // Parts handed on are stored before the error goes up: nothing is written after the fetch.
+            _ = try? await storer.drain()
             throw error
           }
         }
       }
+      var progress = try await storer.drain()
       progress.remaining = 0
       return RetrieveOutcome(
         status: progress.failed > 0 ? .subOperationsCompleteWithFailures : .success, progress: progress)

@@ -5,7 +5,7 @@ import DICOMNetwork
 /// and file meta group are read from the first bytes, then the dataset goes to the storage's spool as it
 /// arrives, exactly as stored. What does not read as Part 10 is refused before anything is spooled; what
 /// is refused or cut short leaves nothing behind.
-struct Part10Intake {
+struct Part10Intake: Sendable {
   enum Failure: Error, CustomStringConvertible {
     case notPart10(String)
     var description: String {
