@@ -124,7 +124,8 @@ func respond(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect] {
   case .seriesOpened(let viewer):
     model.viewer = viewer
     model.screen = .viewer
-    model.status = ""
+    // A study opened while it is retrieved keeps saying how that goes (it may even be done by now).
+    model.status = model.jobs[viewer.study.studyInstanceUID].map { "retrieve: " + $0.summary } ?? ""
     return fillPanes(&model)
   case .paneFilled(let index, let viewer):
     guard index < model.layout.paneCount, index <= model.panes.count else { return [] }

@@ -121,8 +121,9 @@ struct InteropFixture {
   }
 
   /// Shell lines that start the workstation in tmux on a fresh archive `archive`, open the remote tab,
-  /// wait for the fixture's studies (remote.txt), retrieve the first with Enter (retrieved.txt), open it
-  /// (viewer.txt) and quit: what a reader does with any node.
+  /// wait for the fixture's studies (remote.txt), retrieve the first with Enter, which opens it in the
+  /// viewer by itself, until the retrieve is done (retrieved.txt, viewer.txt) and quit: what a reader
+  /// does with any node.
   func remoteTabRetrieveAndOpen(tmux: String, archive: String) -> String {
     """
     mkdir -p \(archive)
@@ -131,9 +132,8 @@ struct InteropFixture {
     \(tmux) send-keys Tab
     for i in $(seq 50); do \(tmux) capture-pane -p > remote.txt; grep -q 'INTEROP, ONE' remote.txt && break; sleep 0.1; done
     \(tmux) send-keys Home Enter
-    for i in $(seq 100); do \(tmux) capture-pane -p > retrieved.txt; grep -q 'done' retrieved.txt && break; sleep 0.1; done
-    \(tmux) send-keys Enter
-    for i in $(seq 50); do \(tmux) capture-pane -p > viewer.txt; grep -q 'Im 1/' viewer.txt && break; sleep 0.1; done
+    for i in $(seq 100); do \(tmux) capture-pane -p > retrieved.txt; grep -q 'done' retrieved.txt && grep -q 'Im 1/' retrieved.txt && break; sleep 0.1; done
+    \(tmux) capture-pane -p > viewer.txt
     \(tmux) send-keys q
     sleep 0.3
     \(tmux) kill-server 2>/dev/null

@@ -127,9 +127,8 @@ import Testing
     #expect(
       retrieved.contains("retrieve: \(f.instances(study: study1).count) done")
         || retrieved.contains("retrieve: \(f.instances(study: f.studyUIDs[1]).count) done"), "\(retrieved)")
-    // The study opened on its own with its first image: the series list, then the viewer on Enter.
-    #expect(retrieved.contains("Description") && retrieved.contains("Images"), "\(retrieved)")
-    #expect(f.read("viewer.txt").contains("Im 1/"), "\(f.read("viewer.txt"))")
+    // The study opened on its own, in the viewer, with its first image.
+    #expect(retrieved.contains("Im 1/"), "\(retrieved)")
     // Home selects the first row; whichever study it is, all of its instances came, byte for byte.
     let got = try InteropFixture.contents(of: f.dir.file("ws/objects"))
     let study = f.studyUIDs.first { f.instances(study: $0).contains(got.keys.first ?? "") } ?? study1
