@@ -15,10 +15,9 @@ extension DICOMwebSession {
   ) async throws {
     do {
       try await retrieveOnce(path, accept: accept, onEvent: onEvent)
-    } catch let retry as MultipartDelegate.ClosedBeforeAnswer {
+    } catch is MultipartDelegate.ClosedBeforeAnswer {
       // A kept-alive connection the server closed while its last answer was still crossing a slow link
       // (Orthanc keeps one idle for a second).
-      _ = retry
       do { try await retrieveOnce(path, accept: accept, onEvent: onEvent) } catch let again
         as MultipartDelegate.ClosedBeforeAnswer
       {

@@ -29,7 +29,7 @@ struct NetworkCatalog: RemoteCatalog {
         tls: try TLSRequest().server(config: config, alsoWhen: node.tls != nil))
       : .get
     return config.dimseArchive(
-      node, entity: entity, method: method, compress: settings.compress == true, logger: logger)
+      node, entity: entity, method: method, compress: config.compresses(name), logger: logger)
   }
 
   func studies(node name: String, query: StudyQuery) async throws -> [StudyQuery.Study] {

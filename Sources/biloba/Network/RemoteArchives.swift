@@ -12,6 +12,9 @@ extension BilobaConfig {
   /// Whether the node named so speaks DICOMweb.
   func isDICOMweb(_ name: String?) -> Bool { name.flatMap { nodes?[$0]?.url } != nil }
 
+  /// Whether the node named so is asked to compress for the wire (`compress = true`).
+  func compresses(_ name: String?) -> Bool { name.flatMap { nodes?[$0]?.compress } == true }
+
   /// A DICOMweb node's archive: its URL, its credentials read now (from a file its owner alone may read,
   /// or from the environment), its CA for https.
   func dicomwebArchive(
@@ -75,7 +78,7 @@ extension PeerOptions {
     let node = try resolve(config)
     return config.dimseArchive(
       node, entity: entity, method: try method(node),
-      compress: self.node.flatMap { config.nodes?[$0]?.compress } == true,
+      compress: config.compresses(self.node),
       logger: logger)
   }
 }
