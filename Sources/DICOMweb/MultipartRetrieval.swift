@@ -48,6 +48,8 @@ extension DICOMwebSession {
     } catch {
       // What the delegate or `onEvent` threw (the archive refusing, a malformed body) goes as it is.
       if let thrown = delegate.thrown { throw thrown }
+      // Cancelled by the delegate once every part had come: a whole answer.
+      if delegate.complete && !Task.isCancelled { return }
       if let http = error as? HTTPClientError, http == .remoteConnectionClosed, !delegate.answered {
         throw MultipartDelegate.ClosedBeforeAnswer(error: error)
       }
@@ -76,6 +78,12 @@ final class MultipartDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
   private(set) var answered = false
   /// What the answer or `onEvent` failed with, kept as it was thrown.
   private(set) var thrown: (any Error)?
+  /// The closing boundary came and an epilogue after it went on past `maxEpilogue`: the request was
+  /// cancelled, the answer whole. (A short epilogue is read to its end, so the connection stays open
+  /// for the next request.)
+  private(set) var complete = false
+  private var epilogue = 0
+  static let maxEpilogue = 64 << 10
 
   init(
     session: DICOMwebSession, url: String, maxPartBytes: Int,
@@ -106,7 +114,15 @@ final class MultipartDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
   }
 
   func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-    guard thrown == nil, var reader else { return task.eventLoop.makeSucceededVoidFuture() }
+    guard thrown == nil, !complete, var reader else { return task.eventLoop.makeSucceededVoidFuture() }
+    if reader.isDone {
+      epilogue += buffer.readableBytes
+      if epilogue > Self.maxEpilogue {
+        complete = true
+        task.cancel()
+      }
+      return task.eventLoop.makeSucceededVoidFuture()
+    }
     do {
       let events: [MultipartReader.Event]
       do { events = try reader.feed(buffer.readableBytesView) } catch { throw DICOMwebError.multipart(error) }

@@ -73,6 +73,20 @@ import Testing
     #expect(Self.files(dir.file("a/objects")).count == 1, "\(out)")
   }
 
+  @Test func an_answer_whose_epilogue_never_ends_is_whole_at_its_closing_boundary() throws {
+    let dir = try TemporaryDirectory()
+    let port = IsolatedNetwork.port()
+    try Self.configure(dir, port: port)
+    // The good object under a study UID ending in .8: refused as not asked for (it belongs to .1), but
+    // the retrieve ends at the closing boundary instead of reading the endless epilogue.
+    let (out, rss) = try Self.run(
+      "get --node evil --study 2.25.98230487216347812364012873645001.8 --archive a", in: dir, port: port)
+    #expect(out.contains("rc "), "the retrieve ended: \(out)")
+    #expect(out.contains("0 completed, 1 failed"), "\(out)")
+    #expect(rss < 200_000, "bounded memory: \(rss) KiB")
+    #expect(Self.files(dir.file("a")).isEmpty, "nothing kept: \(Self.files(dir.file("a")))")
+  }
+
   @Test func a_node_asked_to_compress_that_cannot_sends_the_object_as_stored() throws {
     let dir = try TemporaryDirectory()
     let port = IsolatedNetwork.port()

@@ -9,6 +9,7 @@ Paths (under /dicom-web): each studies/{uid} retrieve answers by the study UID's
   .5 a redirect to another host
   .6 a part that is not DICOM
   .7 a good part, then the body stops inside the second part
+  .8 a good part and the closing boundary, then an epilogue without end
 Any retrieve asking for a transfer syntax other than * is answered 406 Not Acceptable, as a server that
 cannot transcode does.
 QIDO searches answer by the PatientID asked for: HUGE streams a JSON array without end, PAGES gives the
@@ -107,6 +108,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             elif case == "7":
                 self.chunk(b"--" + B + b"\r\nContent-Type: application/dicom\r\n\r\n" + GOOD + b"\r\n--" + B
                            + b"\r\nContent-Type: application/dicom\r\n\r\n" + GOOD[:1000])
+            elif case == "8":
+                self.chunk(b"--" + B + b"\r\nContent-Type: application/dicom\r\n\r\n" + GOOD + b"\r\n--" + B + b"--\r\n")
+                while True:
+                    self.chunk(b"epilogue " * 4096)
             self.chunk(b"")
         except (BrokenPipeError, ConnectionResetError):
             pass
