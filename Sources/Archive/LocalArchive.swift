@@ -99,20 +99,27 @@ public final class LocalArchive: Sendable {
     _ r: InstanceRecord, path: String, linked: Bool, size: Int, source: String,
     duplicates: DuplicatePolicy, db: Database
   ) throws -> InsertOutcome {
+    // A batch runs these statements for every instance: each is compiled once per connection, not per row.
+    func execute(sql: String, arguments: StatementArguments) throws {
+      try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+    func fetchID(sql: String, arguments: StatementArguments) throws -> Int64? {
+      try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
     var replacedFile: String? = nil
     /// The rows the replaced instance hung from: removed below if it leaves them empty.
     var formerParents: (series: Int64, study: Int64, patient: Int64)? = nil
     if let existing = try Row.fetchOne(
-      db,
-      sql: """
-        SELECT instance.id, instance.path, instance.linked, series.id AS series, study.id AS study,
-               study.patient AS patient
-        FROM instance LEFT JOIN series ON series.id = instance.series LEFT JOIN study ON study.id = series.study
-        WHERE instance.sopInstanceUID = ?
-        """, arguments: [r.sopInstanceUID])
+      db.cachedStatement(
+        sql: """
+          SELECT instance.id, instance.path, instance.linked, series.id AS series, study.id AS study,
+                 study.patient AS patient
+          FROM instance LEFT JOIN series ON series.id = instance.series LEFT JOIN study ON study.id = series.study
+          WHERE instance.sopInstanceUID = ?
+          """), arguments: [r.sopInstanceUID])
     {
       guard duplicates == .replace else { return InsertOutcome(added: false) }
-      try db.execute(sql: "DELETE FROM instance WHERE id = ?", arguments: [existing["id"] as Int64])
+      try execute(sql: "DELETE FROM instance WHERE id = ?", arguments: [existing["id"] as Int64])
       if !(existing["linked"] as Bool) { replacedFile = existing["path"] }
       if let series: Int64 = existing["series"], let study: Int64 = existing["study"],
         let patient: Int64 = existing["patient"]
@@ -135,15 +142,15 @@ public final class LocalArchive: Sendable {
       DO UPDATE SET study = excluded.study, modality = excluded.modality, seriesNumber = excluded.seriesNumber,
         description = excluded.description, bodyPart = excluded.bodyPart
       """ : "DO NOTHING"
-    try db.execute(
+    try execute(
       sql: """
         INSERT INTO patient (patientID, name, nameKey, birthDate, sex) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (patientID, name) DO NOTHING
         """, arguments: [r.patientID, r.patientName, r.patientName.uppercased(), r.birthDate, r.sex])
-    let patient = try Int64.fetchOne(
-      db, sql: "SELECT id FROM patient WHERE patientID = ? AND name = ?",
+    let patient = try fetchID(
+      sql: "SELECT id FROM patient WHERE patientID = ? AND name = ?",
       arguments: [r.patientID, r.patientName])!
-    try db.execute(
+    try execute(
       sql: """
         INSERT INTO study (studyInstanceUID, patient, studyDate, studyTime, accessionNumber, studyID, description,
                            referringPhysician)
@@ -153,18 +160,18 @@ public final class LocalArchive: Sendable {
         r.studyInstanceUID, patient, r.studyDate, r.studyTime, r.accessionNumber, r.studyID,
         r.studyDescription, r.referring,
       ])
-    let study = try Int64.fetchOne(
-      db, sql: "SELECT id FROM study WHERE studyInstanceUID = ?",
+    let study = try fetchID(
+      sql: "SELECT id FROM study WHERE studyInstanceUID = ?",
       arguments: [r.studyInstanceUID])!
-    try db.execute(
+    try execute(
       sql: """
         INSERT INTO series (seriesInstanceUID, study, modality, seriesNumber, description, bodyPart)
         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (seriesInstanceUID) \(seriesConflict)
         """, arguments: [r.seriesInstanceUID, study, r.modality, r.seriesNumber, r.seriesDescription, r.bodyPart])
-    let series = try Int64.fetchOne(
-      db, sql: "SELECT id FROM series WHERE seriesInstanceUID = ?",
+    let series = try fetchID(
+      sql: "SELECT id FROM series WHERE seriesInstanceUID = ?",
       arguments: [r.seriesInstanceUID])!
-    try db.execute(
+    try execute(
       sql: """
         INSERT INTO instance (sopInstanceUID, sopClassUID, series, instanceNumber, transferSyntaxUID, path, linked,
                               size, source, added, orientation, position, frames, stack, acquisition)
@@ -176,7 +183,8 @@ public final class LocalArchive: Sendable {
         r.acquisition,
       ])
     if let former = formerParents {
-      // Rows the replaced instance leaves empty go with it (only its own: no scan of the tables).
+      // Rows the replaced instance leaves empty go with it (only its own: no scan of the tables). Three
+      // statements: compiled each time (a replacement is rare).
       try db.execute(
         sql: """
           DELETE FROM series WHERE id = ? AND NOT EXISTS (SELECT 1 FROM instance WHERE instance.series = ?);
