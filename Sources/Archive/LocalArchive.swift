@@ -200,8 +200,10 @@ public final class LocalArchive: Sendable {
   public func storedPath(sopInstanceUID: String) throws(ArchiveError) -> String? {
     do {
       let row = try index.lookups.read { db in
+        // Asked for every object received (the duplicate check): compiled once per connection.
         try Row.fetchOne(
-          db, sql: "SELECT path, linked FROM instance WHERE sopInstanceUID = ?", arguments: [sopInstanceUID])
+          db.cachedStatement(sql: "SELECT path, linked FROM instance WHERE sopInstanceUID = ?"),
+          arguments: [sopInstanceUID])
       }
       guard let row else { return nil }
       return (row["linked"] as Bool) ? row["path"] : store.absolute(row["path"])

@@ -259,33 +259,35 @@ enum NetworkBenchmark {
     let study = file.dataset.string(Tag.studyInstanceUID) ?? ""
     let config = ["--config", home + "/config/biloba/config.toml"]
     var (web, curl, get): ([Double], [Double], [Double]) = ([], [], [])
-    for _ in 0..<repeats {
-      // Each run starts with nothing of another one waiting to be written back: ours syncs the file
-      // system at its end, and would otherwise pay for curl's unsynced 100 MB or the removed archive.
-      let archive = directory + "-wado"
-      try? FileManager.default.removeItem(atPath: archive)
+    // Every run writes into a folder of its own, all removed after the last: removing a 200-file archive
+    // just before the next run made each file that run created cost ext4 a search past the inodes freed
+    // a moment ago (a quarter of the retrieve's CPU in `perf`), which curl's one file hardly paid and a
+    // reader retrieving into their archive does not. Each run starts with nothing of another waiting to
+    // be written back: ours syncs the file system at its end, and would otherwise pay for curl's 100 MB.
+    let runs = directory + "-wado-runs"
+    try? FileManager.default.removeItem(atPath: runs)
+    try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: runs) }
+    for run in 0..<repeats {
       sync()
       web.append(
         try seconds {
           _ = try GraphicsBenchmark.runProcess(
-            [biloba, "get", "--node", "web", "--study", study, "--archive", archive] + config)
+            [biloba, "get", "--node", "web", "--study", study, "--archive", "\(runs)/wado-\(run)"] + config)
         })
-      let target = directory + "-curl.multipart"
-      try? FileManager.default.removeItem(atPath: target)
       sync()
       curl.append(
         try seconds {
           _ = try GraphicsBenchmark.runProcess([
             "curl", "-sf", "-H", #"Accept: multipart/related; type="application/dicom"; transfer-syntax=*"#, "-o",
-            target, "http://127.0.0.1:\(http)/dicom-web/studies/\(study)",
+            "\(runs)/curl-\(run).multipart", "http://127.0.0.1:\(http)/dicom-web/studies/\(study)",
           ])
         })
-      let cget = directory + "-cget"
-      try? FileManager.default.removeItem(atPath: cget)
       sync()
       get.append(
         try seconds {
-          _ = try GraphicsBenchmark.runProcess([biloba, "get"] + peer + ["--study", study, "--archive", cget])
+          _ = try GraphicsBenchmark.runProcess(
+            [biloba, "get"] + peer + ["--study", study, "--archive", "\(runs)/cget-\(run)"])
         })
     }
     let count = Double(paths.count)

@@ -69,6 +69,19 @@ public struct FrameGeometry: Sendable, Equatable {
 
   /// The orientation rounded to 1/10,000 as text: frames with equal keys share a plane.
   public var planeKey: String? {
-    orientation?.map { String(format: "%.4f", ($0 * 10_000).rounded() / 10_000 + 0) }.joined(separator: "\\")
+    orientation?.map(Self.fourDecimals).joined(separator: "\\")
+  }
+
+  /// A value rounded to 1/10,000, written as `%.4f` writes it (the keys in archives already made were
+  /// written so), negative zero as zero; in integers, not through `String(format:)`, which every object
+  /// indexed would pay for six times.
+  static func fourDecimals(_ value: Double) -> String {
+    let scaled = (value * 10_000).rounded()
+    // Far below where a Double's error reaches the fourth decimal; beyond (and NaN, infinities): printf.
+    guard scaled.magnitude < 1e15 else { return String(format: "%.4f", scaled / 10_000 + 0) }
+    let units = Int(scaled)
+    let fraction = String(units.magnitude % 10_000)
+    return (units < 0 ? "-" : "") + String(units.magnitude / 10_000) + "."
+      + String(repeating: "0", count: 4 - fraction.count) + fraction
   }
 }

@@ -10,14 +10,32 @@ extension Dataset {
   public func string(_ tag: Tag) -> String? { strings(tag)?.first }
 
   func decodeStrings(_ bytes: [UInt8], vr: VR) -> [String] {
-    let text =
-      vr.usesSpecificCharacterSet
-      ? characterSet.decode(bytes, isPersonName: vr == .PN)
-      : String(decoding: bytes, as: UTF8.self)
+    guard vr.usesSpecificCharacterSet else { return Self.decodeDefaultRepertoire(bytes, vr: vr) }
+    let text = characterSet.decode(bytes, isPersonName: vr == .PN)
     let parts =
       vr.isSingleValuedText
       ? [Substring(text)] : text.split(separator: "\\", omittingEmptySubsequences: false)
     return parts.map { Self.trimPadding(String($0), vr: vr) }
+  }
+
+  /// Text in the default repertoire (UIDs, codes, dates, numbers: every string is read this way on each
+  /// object indexed), split and trimmed as bytes before one decoding per value. The same values as
+  /// decoding first: in UTF-8 the bytes of backslash, space and NUL never occur inside another character.
+  static func decodeDefaultRepertoire(_ bytes: [UInt8], vr: VR) -> [String] {
+    let leadingSpaces = !vr.isSingleValuedText
+    func value(_ part: ArraySlice<UInt8>) -> String {
+      var part = part
+      while let last = part.last, last == Byte.space || last == 0 { part.removeLast() }
+      if leadingSpaces { while part.first == Byte.space { part.removeFirst() } }
+      return String(decoding: part, as: UTF8.self)
+    }
+    guard !vr.isSingleValuedText else { return [value(bytes[...])] }
+    return bytes.split(separator: Byte.backslash, omittingEmptySubsequences: false).map(value)
+  }
+
+  private enum Byte {
+    static let space = UInt8(ascii: " ")
+    static let backslash = UInt8(ascii: "\\")
   }
 
   /// Removes the padding PS3.5 6.2 allows: trailing NULs for UI, trailing spaces for text, and leading

@@ -198,14 +198,36 @@ public struct MultipartReader: Sendable {
 
   static func parseHeaders(_ bytes: [UInt8]) throws(Failure) -> [String: String] {
     var headers: [String: String] = [:]
-    guard !bytes.isEmpty else { return headers }
-    let text = String(decoding: bytes, as: UTF8.self)
-    for line in text.split(separator: "\r\n", omittingEmptySubsequences: true) {
-      guard let colon = line.firstIndex(of: ":") else { throw .malformed("a part header without a colon") }
-      let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-      headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    // Read as bytes (a part's headers come with each object): lines end at CR LF, names and values lose
+    // the spaces and tabs around them (RFC 9110 5.5), names are matched in lower case.
+    func trimmed(_ field: ArraySlice<UInt8>) -> String {
+      var field = field
+      while let first = field.first, first == ASCII.space || first == ASCII.tab { field.removeFirst() }
+      while let last = field.last, last == ASCII.space || last == ASCII.tab { field.removeLast() }
+      return String(decoding: field, as: UTF8.self)
+    }
+    var start = bytes.startIndex
+    while start < bytes.endIndex {
+      var end = start
+      while end < bytes.endIndex && !(bytes[end] == ASCII.cr && end + 1 < bytes.endIndex && bytes[end + 1] == ASCII.lf)
+      {
+        end += 1
+      }
+      let line = bytes[start..<end]
+      start = min(end + 2, bytes.endIndex)
+      guard !line.isEmpty else { continue }
+      guard let colon = line.firstIndex(of: ASCII.colon) else { throw .malformed("a part header without a colon") }
+      headers[trimmed(line[..<colon]).lowercased()] = trimmed(line[(colon + 1)...])
     }
     return headers
+  }
+
+  private enum ASCII {
+    static let cr = UInt8(ascii: "\r")
+    static let lf = UInt8(ascii: "\n")
+    static let space = UInt8(ascii: " ")
+    static let tab = UInt8(ascii: "\t")
+    static let colon = UInt8(ascii: ":")
   }
 
   /// Where the delimiter first is in `haystack`, by Horspool's search: the delimiter's last byte is

@@ -75,6 +75,26 @@ import Testing
     }
   }
 
+  @Test func part_headers_are_named_in_any_case_and_lose_the_spaces_and_tabs_around_them() throws {
+    var reader = MultipartReader(boundary: Self.boundary, maxPartBytes: 100)
+    let head = "--b0undary\r\nCONTENT-type: \t application/dicom;transfer-syntax=1.2.840.10008.1.2.1 \r\n"
+    let events = try reader.feed(
+      Array((head + "Content-Length:2\r\nX-Odd: a\nb\r\n\r\nok\r\n--b0undary--").utf8))
+    guard case .partStart(let headers) = events.first else {
+      Issue.record("no part started: \(events)")
+      return
+    }
+    #expect(
+      headers == [
+        "content-type": "application/dicom;transfer-syntax=1.2.840.10008.1.2.1", "content-length": "2",
+        "x-odd": "a\nb",
+      ])
+    var colonless = MultipartReader(boundary: Self.boundary, maxPartBytes: 100)
+    #expect(throws: MultipartReader.Failure.malformed("a part header without a colon")) {
+      _ = try colonless.feed(Array("--b0undary\r\nContent-Type application/dicom\r\n\r\nok\r\n--b0undary--".utf8))
+    }
+  }
+
   @Test func the_boundary_is_read_from_the_content_type_quoted_or_not() {
     #expect(
       MultipartReader.boundary(ofContentType: #"multipart/related; type="application/dicom"; boundary="a b""#) == "a b"
