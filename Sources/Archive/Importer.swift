@@ -6,7 +6,7 @@ import Synchronization
   import Glibc
 #endif
 
-/// `biloba import`: files and folders (DICOMDIR media included, through their folders) into the archive,
+/// `biloba import`: files and folders (DICOMDIR media included, through their records) into the archive,
 /// headers parsed in parallel on all cores, non-DICOM files skipped and counted.
 public struct Importer: Sendable {
   public struct Summary: Sendable, Equatable, CustomStringConvertible {
@@ -58,7 +58,13 @@ public struct Importer: Sendable {
       }
       if k == S_IFREG {
         if (path as NSString).lastPathComponent.uppercased() == "DICOMDIR" {
-          out += walk([(path as NSString).deletingLastPathComponent]).files  // the media's folder
+          // Media: the files its records name; a DICOMDIR that does not read, its whole folder.
+          if let media = MediaImport.files(named: path) {
+            out += media.files
+            skipped += media.skipped
+          } else {
+            out += walk([(path as NSString).deletingLastPathComponent]).files
+          }
         } else {
           out.append(path)
         }

@@ -18,4 +18,31 @@ public enum UIDSyntax {
     }
     return componentStart < bytes.count
   }
+
+  /// A UID made from 128 bits as PS3.5 B.2 makes one from a UUID: "2.25." and their decimal value, big
+  /// endian (at most 44 characters).
+  public static func uuidDerived(_ bits: [UInt8]) -> String {
+    var number = bits
+    var digits: [Character] = []
+    while number.contains(where: { $0 != 0 }) {
+      var remainder = 0
+      for i in number.indices {
+        let value = remainder << 8 | Int(number[i])
+        number[i] = UInt8(value / 10)
+        remainder = value % 10
+      }
+      digits.append(Character(String(remainder)))
+    }
+    return "2.25." + (digits.isEmpty ? "0" : String(digits.reversed()))
+  }
+
+  /// A new UID, from a random UUID: for what Biloba makes (a media's directory).
+  public static func fresh() -> String {
+    var random = SystemRandomNumberGenerator()
+    var bits = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
+    // A version 4 UUID's fixed bits, as PS3.5 B.2 expects of the UUID it reads.
+    bits[6] = bits[6] & 0x0F | 0x40
+    bits[8] = bits[8] & 0x3F | 0x80
+    return uuidDerived(bits)
+  }
 }

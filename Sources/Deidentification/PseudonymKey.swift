@@ -95,7 +95,7 @@ public struct Pseudonyms: Sendable {
   /// PS3.5 B.2 makes UIDs from UUIDs (at most 44 characters).
   public func uid(for original: String) -> String {
     let digest = key.digest("uid", original)
-    return "2.25." + Self.decimal(Array(digest.prefix(16)))
+    return UIDSyntax.uuidDerived(Array(digest.prefix(16)))
   }
 
   /// The pseudonym of a patient, from the identity an issuer gives (ID and issuer), else from the name
@@ -114,22 +114,6 @@ public struct Pseudonyms: Sendable {
     let digest = key.digest("dates", identity.text)
     let value = digest.prefix(4).reduce(0) { $0 << 8 | Int($1) }
     return 365 + value % (3650 - 365)
-  }
-
-  /// The decimal digits of a big-endian unsigned number.
-  static func decimal(_ bytes: [UInt8]) -> String {
-    var number = bytes
-    var digits: [Character] = []
-    while number.contains(where: { $0 != 0 }) {
-      var remainder = 0
-      for i in number.indices {
-        let value = remainder << 8 | Int(number[i])
-        number[i] = UInt8(value / 10)
-        remainder = value % 10
-      }
-      digits.append(Character(String(remainder)))
-    }
-    return digits.isEmpty ? "0" : String(digits.reversed())
   }
 }
 
