@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import SystemIO
 
 #if canImport(Glibc)
   import Glibc
@@ -16,16 +17,8 @@ public struct FileStore: Sendable {
 
   public init(root: String) throws(ArchiveError) {
     self.root = root
-    // A first run on a fresh account may have no $XDG_DATA_HOME (~/.local/share) yet: made as mkdir -p.
-    let parent = (root as NSString).deletingLastPathComponent
-    if !parent.isEmpty && !FileManager.default.fileExists(atPath: parent) {
-      do {
-        try FileManager.default.createDirectory(
-          atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-      } catch {
-        throw ArchiveError.io(path: parent, reason: "\(error.localizedDescription)")
-      }
-    }
+    // A first run on a fresh account may have no $XDG_DATA_HOME (~/.local/share) yet.
+    if let failure = SystemIO.makeParentFolders(of: root) { throw ArchiveError.io(path: root, reason: failure) }
     try Self.makeDirectory(root)
     // Shard directories are made as objects first need them (`reserve` checks its own): a new archive
     // does not wait for 256 of them, and none is made twice.

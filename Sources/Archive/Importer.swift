@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import SystemIO
 import Synchronization
 
 #if canImport(Glibc)
@@ -63,7 +64,7 @@ public struct Importer: Sendable {
             out += media.files
             skipped += media.skipped
           } else {
-            out += walk([(path as NSString).deletingLastPathComponent]).files
+            out += walk([SystemIO.parentFolder(of: path)]).files
           }
         } else {
           out.append(path)

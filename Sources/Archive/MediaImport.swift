@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import SystemIO
 
 #if canImport(Glibc)
   import Glibc
@@ -15,7 +16,7 @@ enum MediaImport {
       directory.meta.string(.mediaStorageSOPClassUID) == MediaDirectory.sopClassUID
         || directory.dataset[Tag.directoryRecordSequence] != nil
     else { return nil }
-    let root = (directoryPath as NSString).deletingLastPathComponent
+    let root = SystemIO.parentFolder(of: directoryPath)
     var resolver = Resolver(root: root.isEmpty ? "." : root)
     let (references, refused) = MediaDirectory.referencedFiles(in: directory)
     var files: [String] = []

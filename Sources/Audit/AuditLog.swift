@@ -36,11 +36,7 @@ public final class AuditLog: Sendable {
   /// Appends one record, synced to disk, then forwards it. A record that cannot be kept throws: the
   /// caller says so (an audit trail that fails silently is no audit trail).
   public func record(_ event: AuditEvent) throws(Failure) {
-    let folder = (path as NSString).deletingLastPathComponent
-    if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
-      try? FileManager.default.createDirectory(
-        atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    }
+    _ = SystemIO.makeParentFolders(of: path)  // if it failed, the open below says why
     let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
     guard fd >= 0 else { throw Failure(description: "\(path): \(String(cString: strerror(errno)))") }
     defer { close(fd) }

@@ -93,6 +93,32 @@ public enum SystemIO {
 }
 
 extension SystemIO {
+  /// The folder a path is in ("" for a name alone). By hand: Foundation's `deletingLastPathComponent`
+  /// traps on a one-character relative path.
+  public static func parentFolder(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+  }
+
+  /// Makes the folders a file will be in, as `mkdir -p` with mode 0700 (they hold patient data or
+  /// secrets), when they are not there. Returns the reason it failed, or nil.
+  public static func makeParentFolders(of path: String) -> String? {
+    let folder = parentFolder(of: path)
+    guard !folder.isEmpty else { return nil }
+    var st = stat()
+    guard stat(folder, &st) != 0 else { return nil }
+    // Each missing folder from the top down; one that appears meanwhile (EEXIST) is fine.
+    var prefix = folder.hasPrefix("/") ? "/" : ""
+    for component in folder.split(separator: "/") {
+      prefix += component
+      if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
+        return "\(prefix): cannot create: \(String(cString: strerror(errno)))"
+      }
+      prefix += "/"
+    }
+    return nil
+  }
+
   /// Flushes the file system that holds `path` (a folder): one disk flush for a whole batch of files
   /// written without their own fsync. Returns the reason it failed, or nil.
   public static func syncFileSystem(holding path: String) -> String? {

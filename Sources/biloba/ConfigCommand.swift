@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SystemIO
 import DICOM
 
 /// `biloba config`: the configuration file.
@@ -18,15 +19,7 @@ struct ConfigCommand: ParsableCommand {
 
     func run() throws {
       let path = config ?? BilobaConfig.defaultPath()
-      let folder = (path as NSString).deletingLastPathComponent
-      if !folder.isEmpty {
-        do {
-          try FileManager.default.createDirectory(
-            atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-          throw CommandFailure("\(folder.strippingControlCharacters): cannot create: \(error.localizedDescription)")
-        }
-      }
+      if let failure = SystemIO.makeParentFolders(of: path) { throw CommandFailure(failure.strippingControlCharacters) }
       // Whole or not at all, and never over a file (or a link planted in its place) that is there.
       do {
         try AtomicFile.write(Array(ConfigTemplate.text.utf8), to: path, permissions: 0o600, replacing: false)

@@ -125,6 +125,23 @@ import Testing
     #expect(back.stdout.contains("imported \(count),"), "\(back.stdout) \(back.stderr)")
   }
 
+  @Test func archives_and_media_named_by_one_letter_or_under_missing_folders_are_made() throws {
+    // Foundation's deletingLastPathComponent traps on "a"; XDG_DATA_HOME may not exist on a fresh account.
+    let dir = try TemporaryDirectory()
+    let b = try BuiltProducts.biloba()
+    let run = try ProcessRunner.run(
+      "sh",
+      [
+        "-c",
+        "cd '\(dir.path)' && '\(b)' import '\(Self.root)/Samples/misc' --archive a && '\(b)' media --archive a "
+          + "--study 2.25.98230487216347812364012873645001.1 -o m && '\(b)' import '\(Self.root)/Samples/misc' "
+          + "--archive deep/er/archive",
+      ], environment: Self.environment(dir, data: "not/yet/there"))
+    #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
+    #expect(FileManager.default.fileExists(atPath: dir.file("m/DICOMDIR")))
+    #expect(FileManager.default.fileExists(atPath: dir.file("deep/er/archive/index.sqlite")))
+  }
+
   @Test func media_go_into_a_new_or_empty_folder_and_name_studies_the_archive_holds() throws {
     let dir = try TemporaryDirectory()
     let b = try BuiltProducts.biloba()
