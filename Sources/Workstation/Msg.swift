@@ -55,12 +55,15 @@ public enum Effect: Sendable, Equatable {
   case loadTags(path: String)
   /// A local study, or one series of it, de-identified (PS3.15 Annex E basic profile) into a folder or
   /// onto a node.
-  case anonymize(studyInstanceUID: String, seriesInstanceUID: String?, to: AnonymizeTarget)
+  case anonymize(studyInstanceUID: String, seriesInstanceUID: String?, to: Destination)
+  /// A local study, or one series of it, passed on as stored: sent to a node, or (a whole study) written
+  /// to a folder as DICOM media under a DICOMDIR.
+  case passOn(studyInstanceUID: String, seriesInstanceUID: String?, to: Destination)
   case quit
 }
 
-/// Where de-identified copies go: a folder, or a configured node (sent, then removed here).
-public enum AnonymizeTarget: Sendable, Equatable {
+/// Where a study goes: a folder, or a configured node (de-identified copies are sent, then removed here).
+public enum Destination: Sendable, Equatable {
   case folder(String)
   case node(String)
 }
@@ -112,7 +115,8 @@ public enum Action: String, Sendable, CaseIterable {
     case .quit: "quit"
     case .help: "this help"
     case .search: "search patient name"
-    case .command: "command line (:wl W L, :preset NAME, :find KEY=VALUE, :anonymize DIR | node NAME, :q)"
+    case .command:
+      "command line (:wl W L, :preset NAME, :find KEY=VALUE, :send NODE, :media DIR, :anonymize DIR | node NAME, :q)"
     case .nextSlice: "next slice"
     case .previousSlice: "previous slice"
     case .nextPage: "ten slices on"

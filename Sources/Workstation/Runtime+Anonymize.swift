@@ -9,16 +9,14 @@ extension Runtime {
   /// `biloba anonymize`: nothing is written unless every object can be; burned-in images are refused
   /// (the command line's `--blank` and `--allow-burned-in` are for those).
   func anonymize(
-    study: String, series: String?, to target: AnonymizeTarget, post: @escaping @Sendable (Msg) -> Void
+    study: String, series: String?, to target: Destination, post: @escaping @Sendable (Msg) -> Void
   ) async {
     guard let keyPath = deidentificationKeyPath else {
       post(.failed("de-identification is off: no key file"))
       return
     }
     do {
-      let seriesUIDs = try series.map { [$0] } ?? archive.series(studyInstanceUID: study).map(\.seriesInstanceUID)
-      var files: [String] = []
-      for uid in seriesUIDs { files += try archive.instancePaths(seriesInstanceUID: uid) }
+      let files = try self.files(study: study, series: series)
       let run = DeidentificationRun(
         deidentifier: Deidentifier(
           settings: DeidentificationSettings(), key: try PseudonymKey.loadOrCreate(path: keyPath)))

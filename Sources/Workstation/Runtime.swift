@@ -165,7 +165,7 @@ public final class Runtime: Sendable {
   /// de-identification, which reads and writes a whole study.
   public static func runsInBackground(_ effect: Effect) -> Bool {
     switch effect {
-    case .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize, .fetchPreview: true
+    case .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize, .passOn, .fetchPreview: true
     default: false
     }
   }
@@ -174,6 +174,10 @@ public final class Runtime: Sendable {
   public func performInBackground(_ effect: Effect, post: @escaping @Sendable (Msg) -> Void) {
     if case .anonymize(let study, let series, let target) = effect {
       Task { await anonymize(study: study, series: series, to: target, post: post) }
+      return
+    }
+    if case .passOn(let study, let series, let destination) = effect {
+      Task { await passOn(study: study, series: series, to: destination, post: post) }
       return
     }
     guard let remote else {
@@ -325,7 +329,7 @@ public final class Runtime: Sendable {
       case .loadTags(let path):
         let file = try DICOMFile.read(path: path)
         return [.tagsLoaded(DumpFormatter().format(file))]
-      case .quit, .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize, .fetchPreview:
+      case .quit, .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize, .passOn, .fetchPreview:
         return []
       }
     } catch {

@@ -344,6 +344,10 @@ private func command(_ model: inout Model, _ text: String) -> [Effect] {
     return []
   case "anonymize":
     return anonymize(&model, Array(words.dropFirst()))
+  case "send":
+    return send(&model, Array(words.dropFirst()))
+  case "media":
+    return writeMedia(&model, Array(words.dropFirst()))
   case "sort":
     guard words.count == 2, let order = Model.StudySort(rawValue: words[1].lowercased()) else {
       model.status = ":sort wants one of " + Model.StudySort.allCases.map(\.rawValue).joined(separator: ", ")
@@ -357,41 +361,6 @@ private func command(_ model: inout Model, _ text: String) -> [Effect] {
     model.status = "unknown command :\(verb)"
     return []
   }
-}
-
-/// `:anonymize DIR` or `:anonymize node NAME`: the selected local study (on the study list) or series
-/// (on the series list, or the one in the viewer) de-identified into a folder or onto a node.
-private func anonymize(_ model: inout Model, _ words: [String]) -> [Effect] {
-  guard let first = words.first else {
-    model.status = ":anonymize wants a folder or node NAME, e.g. :anonymize /tmp/consult"
-    return []
-  }
-  let target: AnonymizeTarget
-  if first == "node" {
-    guard words.count == 2 else {
-      model.status = ":anonymize node wants a node's name, e.g. :anonymize node PACS"
-      return []
-    }
-    target = .node(words[1])
-  } else {
-    target = .folder(words.joined(separator: " "))
-  }
-  let selection: (study: String, series: String?)?
-  switch model.screen {
-  case .viewer: selection = model.viewer.map { ($0.study.studyInstanceUID, $0.series.seriesInstanceUID) }
-  case .series:
-    selection = model.selectedStudy.map { ($0.studyInstanceUID, model.selectedSeries?.seriesInstanceUID) }
-  default:
-    selection =
-      !model.isRemote || model.localStudyUIDs.contains(model.selectedStudy?.studyInstanceUID ?? "")
-      ? model.selectedStudy.map { ($0.studyInstanceUID, nil) } : nil
-  }
-  guard let selection else {
-    model.status = ":anonymize acts on a local study or series: select one (retrieve a remote study first)"
-    return []
-  }
-  model.status = "de-identifying the " + (selection.series == nil ? "study" : "series") + "..."
-  return [.anonymize(studyInstanceUID: selection.study, seriesInstanceUID: selection.series, to: target)]
 }
 
 /// A layout of `layout.paneCount` panes: extra panes closed, missing ones filled with the next series.
