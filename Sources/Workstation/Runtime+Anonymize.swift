@@ -42,13 +42,9 @@ extension Runtime {
           AuditEvent(
             action: .anonymize, source: "workstation", studies: [study], objects: summary.written.count,
             detail: "for node \(node)"), post: post)
-        let (sent, problems) = try await remote.send(node: node, files: summary.written)
-        record(
-          AuditEvent(
-            action: .send, outcome: sent.failed == 0 ? .success : .minorFailure, source: "workstation",
-            studies: [study], objects: sent.completed, detail: "de-identified, node \(node)"), post: post)
-        let failed = sent.failed == 0 ? "" : ", \(sent.failed) failed (\(problems.first ?? ""))"
-        post(.notice("de-identified and sent \(sent.completed) objects to \(node)" + failed))
+        try await send(
+          summary.written, of: study, to: node, via: remote, detail: "de-identified, node \(node)",
+          saying: "de-identified and sent", post: post)
       }
     } catch {
       post(.failed("anonymize: " + "\(error)".replacingOccurrences(of: "\n", with: "; ")))

@@ -34,16 +34,26 @@ extension Runtime {
         return
       }
       do {
-        let (sent, problems) = try await remote.send(node: node, files: try files(study: study, series: series))
-        record(
-          AuditEvent(
-            action: .send, outcome: sent.failed == 0 ? .success : .minorFailure, source: "workstation",
-            studies: [study], objects: sent.completed, detail: "node \(node)"), post: post)
-        let failed = sent.failed == 0 ? "" : ", \(sent.failed) failed (\(problems.first ?? ""))"
-        post(.notice("sent \(sent.completed) objects to \(node)" + failed))
+        try await send(
+          try files(study: study, series: series), of: study, to: node, via: remote, detail: "node \(node)",
+          saying: "sent", post: post)
       } catch {
         post(.failed("send: " + "\(error)".replacingOccurrences(of: "\n", with: "; ")))
       }
     }
+  }
+
+  /// Sends files to a node, records the send in the audit trail and says how it went.
+  func send(
+    _ files: [String], of study: String, to node: String, via remote: any RemoteCatalog, detail: String,
+    saying verb: String, post: @escaping @Sendable (Msg) -> Void
+  ) async throws {
+    let (sent, problems) = try await remote.send(node: node, files: files)
+    record(
+      AuditEvent(
+        action: .send, outcome: sent.failed == 0 ? .success : .minorFailure, source: "workstation",
+        studies: [study], objects: sent.completed, detail: detail), post: post)
+    let failed = sent.failed == 0 ? "" : ", \(sent.failed) failed (\(problems.first ?? ""))"
+    post(.notice("\(verb) \(sent.completed) objects to \(node)" + failed))
   }
 }

@@ -2,7 +2,6 @@ import Archive
 import Audit
 import DICOM
 import Foundation
-import Synchronization
 import TestSupport
 import Testing
 
@@ -37,23 +36,6 @@ import Testing
     #expect(m.status.contains("retrieve a remote study first"), "\(m.status)")
   }
 
-  /// The status texts the runtime posts for an effect, once it has said it is done (20 s at most).
-  static func statuses(_ runtime: Runtime, _ effect: Effect) async throws -> [String] {
-    let box = Mutex<[String]>([])
-    runtime.performInBackground(effect) { msg in
-      switch msg {
-      case .notice(let text): box.withLock { $0.append("notice: " + text) }
-      case .failed(let text): box.withLock { $0.append("failed: " + text) }
-      default: break
-      }
-    }
-    for _ in 0..<400 {
-      if box.withLock({ !$0.isEmpty }) { break }
-      try await Task.sleep(for: .milliseconds(50))
-    }
-    return box.withLock { $0 }
-  }
-
   @Test func a_series_is_sent_as_stored_and_audited_once() async throws {
     let dir = try TemporaryDirectory()
     let archive = try AnonymizeActionTests.archiveWithSamples(dir)
@@ -61,7 +43,7 @@ import Testing
     let series = try #require(try archive.series(studyInstanceUID: study.studyInstanceUID).first)
     let node = AnonymizeActionTests.FakeNode()
     let runtime = Runtime(archive: archive, remote: node, audit: AuditLog(path: dir.file("audit.jsonl")))
-    let said = try await Self.statuses(
+    let said = try await AnonymizeActionTests.statuses(
       runtime,
       .passOn(
         studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID, to: .node("PACS")))
@@ -80,7 +62,7 @@ import Testing
     let study = try #require(try StudyQuery().run(on: archive).first)
     let runtime = Runtime(archive: archive, audit: AuditLog(path: dir.file("audit.jsonl")))
     let out = dir.file("cd")
-    let said = try await Self.statuses(
+    let said = try await AnonymizeActionTests.statuses(
       runtime, .passOn(studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: nil, to: .folder(out)))
     #expect(said == ["notice: wrote \(study.instanceCount) objects and their DICOMDIR into \(out)"], "\(said)")
     let directory = try DICOMFile.read(path: out + "/DICOMDIR")
@@ -92,7 +74,7 @@ import Testing
       #expect(held.string(Tag(0x0008, 0x0018)) == file.sopInstanceUID, "\(path)")
     }
     // A second time into the same folder: refused, the first media left whole.
-    let again = try await Self.statuses(
+    let again = try await AnonymizeActionTests.statuses(
       runtime, .passOn(studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: nil, to: .folder(out)))
     #expect(again.first?.hasPrefix("failed: media:") == true && again.first?.contains("not empty") == true)
     #expect(MediaDirectory.referencedFiles(in: try DICOMFile.read(path: out + "/DICOMDIR")).files.count == named.count)
