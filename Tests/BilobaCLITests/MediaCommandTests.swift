@@ -125,6 +125,29 @@ import Testing
     #expect(back.stdout.contains("imported \(count),"), "\(back.stdout) \(back.stderr)")
   }
 
+  @Test func a_record_whose_file_is_a_link_is_skipped_and_a_missing_file_is_a_failure() throws {
+    let dir = try TemporaryDirectory()
+    let b = try BuiltProducts.biloba()
+    _ = try ProcessRunner.run(b, ["import", Self.root + "/Samples/ct-head"], environment: Self.environment(dir))
+    let out = dir.file("media")
+    let written = try ProcessRunner.run(
+      b, ["media", "--study", "2.25.98230487216347812364012873645001.1", "-o", out], environment: Self.environment(dir))
+    #expect(written.status == 0, "\(written.stderr)")
+    // A planted link where a record's file was (to a file of another patient), and a file gone.
+    let series = out + "/DICOM/PAT00001/STU00001/SER00001"
+    try FileManager.default.removeItem(atPath: series + "/IMG00001")
+    try FileManager.default.createSymbolicLink(
+      atPath: series + "/IMG00001", withDestinationPath: Self.root + "/Samples/names/name01.dcm")
+    try FileManager.default.removeItem(atPath: series + "/IMG00002")
+    let back = try ProcessRunner.run(
+      b, ["import", out + "/DICOMDIR"], environment: Self.environment(dir, data: "again"))
+    #expect(back.stdout.contains("imported 22,") && back.stdout.contains("failed 1"), "\(back.stdout)")
+    #expect(back.stdout.contains("skipped 1"), "\(back.stdout)")
+    #expect(back.stderr.contains("IMG00002"), "\(back.stderr)")
+    let list = try ProcessRunner.run(b, ["studies", "--json"], environment: Self.environment(dir, data: "again"))
+    #expect(!list.stdout.contains("2.25.98230487216347812364012873645001.10"), "the link was followed")
+  }
+
   @Test func archives_and_media_named_by_one_letter_or_under_missing_folders_are_made() throws {
     // Foundation's deletingLastPathComponent traps on "a"; XDG_DATA_HOME may not exist on a fresh account.
     let dir = try TemporaryDirectory()
