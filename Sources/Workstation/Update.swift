@@ -254,7 +254,7 @@ private func handleFormKey(_ model: inout Model, _ key: String) -> [Effect] {
 }
 
 /// Shows the study list for `query`, from the archive or the current remote node.
-private func runQuery(_ model: inout Model, _ query: StudyQuery) -> [Effect] {
+func runQuery(_ model: inout Model, _ query: StudyQuery) -> [Effect] {
   model.query = query
   model.screen = .studies
   model.studyIndex = 0
@@ -273,98 +273,8 @@ private func search(_ model: inout Model, _ text: String) -> [Effect] {
   return runQuery(&model, query)
 }
 
-/// `:` commands: `wl W L`, `preset NAME`, `find KEY=VALUE`, `q`.
-private func command(_ model: inout Model, _ text: String) -> [Effect] {
-  let words = text.split(separator: " ").map(String.init)
-  guard let verb = words.first else { return [] }
-  switch verb {
-  case "q", "quit":
-    model.quit = true
-    return [.quit]
-  case "cine":
-    guard words.count == 2, let rate = Double(words[1]), (1...60).contains(rate) else {
-      model.status = ":cine wants frames a second from 1 to 60, e.g. :cine 10"
-      return []
-    }
-    model.viewer?.cineRate = rate
-    return []
-  case "wl":
-    guard words.count == 3, let width = Double(words[1]), let level = Double(words[2]), width >= 1 else {
-      model.status = ":wl wants a width of at least 1 and a level, e.g. :wl 400 40"
-      return []
-    }
-    return setWindow(&model, Window(center: level, width: width), name: nil)
-  case "preset":
-    guard words.count == 2, let window = Window.presets[words[1].lowercased()] else {
-      model.status = ":preset wants one of " + Window.presets.keys.sorted().joined(separator: ", ")
-      return []
-    }
-    return setWindow(&model, window, name: words[1].lowercased())
-  case "find":
-    var query = StudyQuery()
-    for pair in words.dropFirst() {
-      let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-      guard parts.count == 2 else { continue }
-      switch parts[0].lowercased() {
-      case "patientname", "name": query.patientName = parts[1]
-      case "patientid", "id": query.patientID = parts[1]
-      case "studydate", "date": query.studyDate = dateRange(parts[1], today: model.today)
-      case "modality", "modalitiesinstudy": query.modality = parts[1]
-      case "accessionnumber", "accession": query.accessionNumber = parts[1]
-      case "studydescription", "description": query.studyDescription = parts[1]
-      default:
-        model.status = ":find knows PatientName, PatientID, StudyDate, Modality, AccessionNumber, StudyDescription"
-        return []
-      }
-    }
-    return runQuery(&model, query)
-  case "today", "week", "month":
-    let span = ["today": "today", "week": "7d", "month": "30d"][verb] ?? "today"
-    return command(&model, "find date=\(span)")
-  case "layout":
-    guard words.count == 2, let layout = Model.Layout(rawValue: words[1].lowercased()) else {
-      model.status = ":layout wants 1x1, 1x2 or 2x2"
-      return []
-    }
-    return setLayout(&model, layout)
-  case "privacy":
-    guard words.count == 2, ["on", "off"].contains(words[1]) else {
-      model.status = ":privacy wants on or off"
-      return []
-    }
-    setPrivacy(&model, words[1] == "on")
-    return []
-  case "sync":
-    guard words.count == 2, ["on", "off"].contains(words[1]) else {
-      model.status = ":sync wants on or off"
-      return []
-    }
-    model.syncScroll = words[1] == "on"
-    model.status = "panes scroll " + (model.syncScroll ? "together" : "each on its own")
-    return []
-  case "anonymize":
-    return anonymize(&model, Array(words.dropFirst()))
-  case "send":
-    return send(&model, Array(words.dropFirst()))
-  case "media":
-    return writeMedia(&model, Array(words.dropFirst()))
-  case "sort":
-    guard words.count == 2, let order = Model.StudySort(rawValue: words[1].lowercased()) else {
-      model.status = ":sort wants one of " + Model.StudySort.allCases.map(\.rawValue).joined(separator: ", ")
-      return []
-    }
-    model.sort = order
-    model.studies = order.apply(model.studies)
-    model.status = "sorted by \(order.rawValue)"
-    return []
-  default:
-    model.status = "unknown command :\(verb)"
-    return []
-  }
-}
-
 /// A layout of `layout.paneCount` panes: extra panes closed, missing ones filled with the next series.
-private func setLayout(_ model: inout Model, _ layout: Model.Layout) -> [Effect] {
+func setLayout(_ model: inout Model, _ layout: Model.Layout) -> [Effect] {
   model.layout = layout
   if model.panes.count > layout.paneCount { model.panes.removeLast(model.panes.count - layout.paneCount) }
   model.activePane = min(model.activePane, max(0, model.panes.count - 1))
@@ -373,7 +283,7 @@ private func setLayout(_ model: inout Model, _ layout: Model.Layout) -> [Effect]
 }
 
 /// Opens, in each empty pane of the layout, the series after the one in the pane before it.
-private func fillPanes(_ model: inout Model) -> [Effect] {
+func fillPanes(_ model: inout Model) -> [Effect] {
   guard let last = model.panes.last, !model.series.isEmpty else { return [] }
   let start = model.series.firstIndex { $0.seriesInstanceUID == last.series.seriesInstanceUID } ?? 0
   return (model.panes.count..<max(model.panes.count, model.layout.paneCount)).map { pane in
@@ -383,7 +293,7 @@ private func fillPanes(_ model: inout Model) -> [Effect] {
   }
 }
 
-private func setWindow(_ model: inout Model, _ window: Window, name: String?) -> [Effect] {
+func setWindow(_ model: inout Model, _ window: Window, name: String?) -> [Effect] {
   guard model.viewer != nil else { return [] }
   model.viewer?.window = window
   model.viewer?.windowName = name
@@ -539,7 +449,7 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
 }
 
 /// Moves a list selection; true when the action was `open`.
-private func moveSelection(_ index: inout Int, count total: Int, _ action: Action, by count: Int, page: Int) -> Bool {
+func moveSelection(_ index: inout Int, count total: Int, _ action: Action, by count: Int, page: Int) -> Bool {
   guard total > 0 else { return false }
   switch action {
   case .down, .nextSlice: index = min(total - 1, index + count)
@@ -552,129 +462,6 @@ private func moveSelection(_ index: inout Int, count total: Int, _ action: Actio
   default: break
   }
   return false
-}
-
-private func viewerAction(_ model: inout Model, _ action: Action, count: Int) -> [Effect] {
-  guard var v = model.viewer else { return [] }
-  let total = v.paths.count
-  // How far the view may pan each way: half of what is not shown.
-  let shown = v.actualSize ? (v.slice?.shownFraction ?? (1, 1)) : (1 / v.zoom, 1 / v.zoom)
-  let limit = (x: (1 - shown.0) / 2, y: (1 - shown.1) / 2)
-  // Coarse steps move by a tenth of the width, fine ones by a hundredth (at least one unit).
-  func adjust(width dw: Double, level dl: Double) {
-    v.nudgeWindow(width: dw * Double(count), level: dl * Double(count), step: 0.1)
-  }
-  switch action {
-  case .nextSlice, .down: v.index = min(total - 1, v.index + count)
-  case .previousSlice, .up: v.index = max(0, v.index - count)
-  case .nextPage, .pageDown: v.index = min(total - 1, v.index + 10 * count)
-  case .previousPage, .pageUp: v.index = max(0, v.index - 10 * count)
-  case .firstSlice, .first: v.index = 0
-  case .lastSlice, .last: v.index = max(0, total - 1)
-  case .wider: adjust(width: 1, level: 0)
-  case .narrower: adjust(width: -1, level: 0)
-  case .brighter: adjust(width: 0, level: -1)
-  case .darker: adjust(width: 0, level: 1)
-  case .widerFine: adjust(width: 0.1, level: 0)
-  case .narrowerFine: adjust(width: -0.1, level: 0)
-  case .brighterFine: adjust(width: 0, level: -0.1)
-  case .darkerFine: adjust(width: 0, level: 0.1)
-  case .fileWindow:
-    // The file's windows in turn (CT often carries two or three); none: its VOI LUT or the automatic one.
-    let names = v.slice?.fileWindows ?? []
-    v.window = nil
-    if names.isEmpty {
-      v.voiSource = .automatic
-      v.windowName = nil
-    } else {
-      let next: Int
-      // On from the file's window shown; from any other (a preset, a drag, the automatic one), its first.
-      if v.window == nil, case .fileWindow(let n) = v.voiSource { next = (n + 1) % names.count } else { next = 0 }
-      v.voiSource = .fileWindow(next)
-      v.windowName = names[next].lowercased()
-    }
-  case .autoWindow:
-    v.window = nil
-    v.voiSource = .histogram
-    v.windowName = "auto"
-  case .invert: v.invert.toggle()
-  case .overlays:
-    v.overlays.toggle()
-    model.status = "overlays " + (v.overlays ? "shown" : "hidden")
-  case .zoomIn:
-    v.zoom = min(16, v.zoom * 1.25)
-    v.actualSize = false
-  case .zoomOut:
-    v.zoom = max(1, v.zoom / 1.25)
-    v.actualSize = false
-    let limit = (1 - 1 / v.zoom) / 2
-    v.pan = (min(limit, max(-limit, v.pan.x)), min(limit, max(-limit, v.pan.y)))
-  case .fit:
-    v.zoom = 1
-    v.pan = (0, 0)
-    v.actualSize = false
-  case .actualSize:
-    v.actualSize = true
-    v.zoom = 1
-  case .panLeft, .panRight, .panUp, .panDown:
-    // A tenth of what is shown per step; never past the image's edge.
-    let stepX = 0.1 * shown.0 * Double(count)
-    let stepY = 0.1 * shown.1 * Double(count)
-    switch action {
-    case .panLeft: v.pan.x = max(-limit.x, v.pan.x - stepX)
-    case .panRight: v.pan.x = min(limit.x, v.pan.x + stepX)
-    case .panUp: v.pan.y = max(-limit.y, v.pan.y - stepY)
-    default: v.pan.y = min(limit.y, v.pan.y + stepY)
-    }
-  case .measure, .region:
-    // From the probe's point (the probe comes on at the centre); the same key again ends it.
-    let w = v.slice?.columns ?? 512
-    let h = v.slice?.rows ?? 512
-    let p = v.probe ?? (w / 2, h / 2)
-    let isSame =
-      switch (v.measure, action) {
-      case (.distance, .measure), (.region, .region): true
-      default: false
-      }
-    v.probe = p
-    v.measure = isSame ? nil : (action == .measure ? .distance(x: p.x, y: p.y) : .region(x: p.x, y: p.y))
-  case .cine: v.cineRate = v.cineRate == nil ? (v.fileFrameRate ?? 10) : nil
-  case .presentationState:
-    // None, then each state by its label; its VOI shows until the reader windows again.
-    guard !v.presentationStates.isEmpty else {
-      model.status = "no presentation state in this study refers to this series"
-      return []
-    }
-    let next = (v.presentation.map { $0 + 1 } ?? 0)
-    v.presentation = next < v.presentationStates.count ? next : nil
-    v.window = nil
-    v.windowName = nil
-    v.voiSource = .automatic
-    model.status = v.presentationInEffect.map { "presentation state \($0.label)" } ?? "no presentation state"
-  case .probe:
-    let w = v.slice?.columns ?? 512
-    let h = v.slice?.rows ?? 512
-    v.probe = v.probe == nil ? (w / 2, h / 2) : nil
-    if v.probe == nil { v.measure = nil }
-  case .probeLeft, .probeRight, .probeUp, .probeDown:
-    guard let p = v.probe else { break }
-    let w = v.slice?.columns ?? 512
-    let h = v.slice?.rows ?? 512
-    let step = max(1, w / 64) * count
-    switch action {
-    case .probeLeft: v.probe = (max(0, p.x - step), p.y)
-    case .probeRight: v.probe = (min(w - 1, p.x + step), p.y)
-    case .probeUp: v.probe = (p.x, max(0, p.y - step))
-    default: v.probe = (p.x, min(h - 1, p.y + step))
-    }
-  default:
-    if let i = action.presetIndex, let window = Window.presets[Presets.ordered[i].name] {
-      v.window = window
-      v.windowName = Presets.ordered[i].name
-    }
-  }
-  model.viewer = v
-  return []
 }
 
 /// Date shortcuts for study searches: `today`, `yesterday`, `7d` (the last seven days, today included);
@@ -742,7 +529,7 @@ func listStatus(_ model: Model) -> String {
 }
 
 /// The privacy screen on or off, said on the status line.
-private func setPrivacy(_ model: inout Model, _ on: Bool) {
+func setPrivacy(_ model: inout Model, _ on: Bool) {
   model.privacy = on
   model.status = on ? "privacy screen on: names, IDs, birth dates and accession numbers hidden" : "privacy screen off"
 }

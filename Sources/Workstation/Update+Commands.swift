@@ -1,0 +1,94 @@
+import Archive
+import DICOMImaging
+
+/// The command line (split from Update.swift): `:` commands such as `wl W L`, `preset NAME`,
+/// `find KEY=VALUE`, `layout`, `privacy`, `sync`, `sort`, `q`, and those that pass a study on
+/// (Update+Distribution.swift).
+func command(_ model: inout Model, _ text: String) -> [Effect] {
+  let words = text.split(separator: " ").map(String.init)
+  guard let verb = words.first else { return [] }
+  switch verb {
+  case "q", "quit":
+    model.quit = true
+    return [.quit]
+  case "cine":
+    guard words.count == 2, let rate = Double(words[1]), (1...60).contains(rate) else {
+      model.status = ":cine wants frames a second from 1 to 60, e.g. :cine 10"
+      return []
+    }
+    model.viewer?.cineRate = rate
+    return []
+  case "wl":
+    guard words.count == 3, let width = Double(words[1]), let level = Double(words[2]), width >= 1 else {
+      model.status = ":wl wants a width of at least 1 and a level, e.g. :wl 400 40"
+      return []
+    }
+    return setWindow(&model, Window(center: level, width: width), name: nil)
+  case "preset":
+    guard words.count == 2, let window = Window.presets[words[1].lowercased()] else {
+      model.status = ":preset wants one of " + Window.presets.keys.sorted().joined(separator: ", ")
+      return []
+    }
+    return setWindow(&model, window, name: words[1].lowercased())
+  case "find":
+    var query = StudyQuery()
+    for pair in words.dropFirst() {
+      let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2 else { continue }
+      switch parts[0].lowercased() {
+      case "patientname", "name": query.patientName = parts[1]
+      case "patientid", "id": query.patientID = parts[1]
+      case "studydate", "date": query.studyDate = dateRange(parts[1], today: model.today)
+      case "modality", "modalitiesinstudy": query.modality = parts[1]
+      case "accessionnumber", "accession": query.accessionNumber = parts[1]
+      case "studydescription", "description": query.studyDescription = parts[1]
+      default:
+        model.status = ":find knows PatientName, PatientID, StudyDate, Modality, AccessionNumber, StudyDescription"
+        return []
+      }
+    }
+    return runQuery(&model, query)
+  case "today", "week", "month":
+    let span = ["today": "today", "week": "7d", "month": "30d"][verb] ?? "today"
+    return command(&model, "find date=\(span)")
+  case "layout":
+    guard words.count == 2, let layout = Model.Layout(rawValue: words[1].lowercased()) else {
+      model.status = ":layout wants 1x1, 1x2 or 2x2"
+      return []
+    }
+    return setLayout(&model, layout)
+  case "privacy":
+    guard words.count == 2, ["on", "off"].contains(words[1]) else {
+      model.status = ":privacy wants on or off"
+      return []
+    }
+    setPrivacy(&model, words[1] == "on")
+    return []
+  case "sync":
+    guard words.count == 2, ["on", "off"].contains(words[1]) else {
+      model.status = ":sync wants on or off"
+      return []
+    }
+    model.syncScroll = words[1] == "on"
+    model.status = "panes scroll " + (model.syncScroll ? "together" : "each on its own")
+    return []
+  case "anonymize":
+    return anonymize(&model, Array(words.dropFirst()))
+  case "send":
+    return send(&model, Array(words.dropFirst()))
+  case "media":
+    return writeMedia(&model, Array(words.dropFirst()))
+  case "sort":
+    guard words.count == 2, let order = Model.StudySort(rawValue: words[1].lowercased()) else {
+      model.status = ":sort wants one of " + Model.StudySort.allCases.map(\.rawValue).joined(separator: ", ")
+      return []
+    }
+    model.sort = order
+    model.studies = order.apply(model.studies)
+    model.status = "sorted by \(order.rawValue)"
+    return []
+  default:
+    model.status = "unknown command :\(verb)"
+    return []
+  }
+}
