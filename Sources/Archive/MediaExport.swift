@@ -27,7 +27,9 @@ public enum MediaExport {
     -> Summary
   {
     var objects: [(path: String, header: Dataset, syntax: String)] = []
-    for study in studies {
+    // A study named twice is written once (the archive holds each instance once).
+    var named: Set<String> = []
+    for study in studies where named.insert(study).inserted {
       let series = try archive.series(studyInstanceUID: study)
       guard !series.isEmpty else { throw ArchiveError.invalidQuery("study \(study) is not in the archive") }
       for one in series {
@@ -55,7 +57,6 @@ public enum MediaExport {
   {
     var summary = Summary()
     var patients: [MediaDirectory.Record] = []
-    var seen: Set<String> = []
     // A study belongs to one patient, the one its first object names (an object of the study that spells
     // the patient otherwise stays in its study).
     let studiesFound = grouped(objects) { [$0.header.string(.studyInstanceUID) ?? ""] }
@@ -80,10 +81,8 @@ public enum MediaExport {
             ($0.header.int(Tag.instanceNumber) ?? 0) < ($1.header.int(Tag.instanceNumber) ?? 0)
           }
           for (i, object) in ordered.enumerated() {
-            let sopInstance = object.header.string(Tag.sopInstanceUID) ?? ""
-            guard seen.insert(sopInstance).inserted else { continue }
             let fileID = [
-              objectsFolder, name("PAT", p), name("STU", s), name("SER", e), name("IMG", i),
+              objectsFolder, try name("PAT", p), try name("STU", s), try name("SER", e), try name("IMG", i),
             ]
             summary.bytes += try copy(object.path, to: root, fileID: fileID)
             seriesRecord.children.append(
@@ -136,11 +135,19 @@ public enum MediaExport {
     return order.map { groups[$0]! }
   }
 
-  /// A File ID component: a prefix and a number, eight characters (PS3.10 8.2).
-  static func name(_ prefix: String, _ index: Int) -> String {
+  /// A File ID component: a prefix and a number, eight characters at most (PS3.10 8.2); a folder with
+  /// more entries than the digits count is refused, never named past the limit.
+  static func name(_ prefix: String, _ index: Int) throws(ArchiveError) -> String {
     let number = String(index + 1)
-    return prefix + String(repeating: "0", count: max(0, 8 - prefix.count - number.count)) + number
+    let digits = componentLength - prefix.count
+    guard number.count <= digits else {
+      throw ArchiveError.invalidQuery(
+        "more than \(String(repeating: "9", count: digits)) \(prefix) entries in one media folder")
+    }
+    return prefix + String(repeating: "0", count: digits - number.count) + number
   }
+
+  static let componentLength = 8
 
   /// A record of `type` with the object's own elements for `keys` (empty where it has none), and its
   /// character set when it names one. A key the record must have (Type 1) and the object lacks is
@@ -167,7 +174,7 @@ public enum MediaExport {
     let instanceNumber = [Tag.instanceNumber: String(number)]
     let sopClass = header.string(Tag.sopClassUID) ?? ""
     var made: MediaDirectory.Record
-    if sopClass == keyObjectSelectionClass {
+    if sopClass == UIDRegistry.lookup(keyword: "KeyObjectSelectionDocumentStorage")?.uid {
       made = record(
         "KEY OBJECT DOC", from: header,
         keys: [Tag.instanceNumber, Tag.contentDate, Tag.contentTime, Tag.conceptNameCodeSequence],
@@ -196,7 +203,7 @@ public enum MediaExport {
     return made
   }
 
-  static let keyObjectSelectionClass = "1.2.840.10008.5.1.4.1.1.88.59"
+  /// The SR family's SOP classes (PS3.6: every SR document storage class is under this arc).
   static let structuredReportClasses = "1.2.840.10008.5.1.4.1.1.88."
 
   /// Copies a stored object to its place in the file-set; returns its size.
@@ -207,10 +214,16 @@ public enum MediaExport {
       try FileStore.makeDirectory(folder)
     }
     let target = folder + "/" + fileID[fileID.count - 1]
+    var st = stat()
+    guard stat(source, &st) == 0 else { throw ArchiveError.io(path: source, reason: String(cString: strerror(errno))) }
+    let size = Int(st.st_size)
     do {
-      let bytes = try DICOMFile.bytes(path: source)
-      try AtomicFile.write(bytes, to: target, permissions: 0o600, durable: false)
-      return bytes.count
+      // Copied inside the kernel, never whole in memory (a multi-frame object can be a gigabyte); the
+      // one file-system flush at the end makes the media durable.
+      try AtomicFile.write(
+        pieces: [.copy(BulkDataReference(path: source, offset: 0, length: size))], to: target, permissions: 0o600,
+        durable: false)
+      return size
     } catch {
       throw ArchiveError.io(path: target, reason: "\(error)")
     }

@@ -25,7 +25,8 @@ public enum MediaDirectory {
   }
 
   /// The Media Storage SOP Class of a DICOMDIR.
-  public static let sopClassUID = "1.2.840.10008.1.3.10"
+  public static let sopClassUID =
+    UIDRegistry.lookup(keyword: "MediaStorageDirectoryStorage")?.uid ?? "1.2.840.10008.1.3.10"
   /// A record's Record In-use Flag when it is in use; zero marks one deleted (PS3.3 F.3.2.2).
   static let inUse: UInt16 = 0xFFFF
   static let itemHeaderLength = 8
@@ -71,7 +72,7 @@ public enum MediaDirectory {
       try ds.set(Tag.directoryRecordType, .CS, entry.record.type)
       return ds
     }
-    func file(offsets: [UInt32]) throws(DICOMError) -> DICOMFile {
+    func file(offsets: [UInt32], records: Bool = true) throws(DICOMError) -> DICOMFile {
       var ds = Dataset(byteOrder: .little)
       try ds.set(Tag.fileSetID, .CS, fileSetID)
       ds.set(Tag.offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity, .UL, integers: [offsets.first ?? 0])
@@ -79,7 +80,7 @@ public enum MediaDirectory {
         Tag.offsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity, .UL, integers: [lastRoot.map { offsets[$0] } ?? 0])
       ds.set(Tag.fileSetConsistencyFlag, .US, integers: [UInt16(0)])
       var items: [Dataset] = []
-      for i in flat.indices { items.append(try item(i, offsets: offsets)) }
+      for i in flat.indices where records { items.append(try item(i, offsets: offsets)) }
       ds.set(Tag.directoryRecordSequence, items: items)
       var meta = Dataset(byteOrder: .little)
       try meta.set(.mediaStorageSOPClassUID, .UI, sopClassUID)
@@ -88,20 +89,13 @@ public enum MediaDirectory {
       made.meta = made.completedMeta()
       return made
     }
-    // Offsets are UL, so every record keeps its size whatever they are: lay the file out once with
-    // zeros, measure where each record's item starts, then write them in.
+    // Offsets are UL, so every record keeps its size whatever they are: the first record starts where a
+    // file without records ends (the sequence is its last element), each next one a record's size on.
     let zeros = [UInt32](repeating: 0, count: flat.count)
-    let draft = try file(offsets: zeros)
-    let draftBytes = try draft.encoded()
-    var sizes: [Int] = []
-    for i in flat.indices {
-      sizes.append(
-        itemHeaderLength + (try writer.encode(try item(i, offsets: zeros))).count)
-    }
-    let firstItem = draftBytes.count - sizes.reduce(0, +)
     var offsets: [UInt32] = []
-    var position = firstItem
-    for size in sizes {
+    var position = try file(offsets: zeros, records: false).encoded().count
+    for i in flat.indices {
+      let size = itemHeaderLength + (try writer.encode(try item(i, offsets: zeros))).count
       guard position <= Int(UInt32.max) else {
         throw DICOMError.invalidValue(tag: Tag.directoryRecordSequence, reason: "a DICOMDIR past 4 GiB")
       }

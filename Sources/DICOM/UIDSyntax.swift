@@ -1,3 +1,5 @@
+import Foundation
+
 /// UIDs as PS3.5 9.1 allows them: 1 to 64 characters, digits and dots, components without leading zeros.
 /// Anything else (`../x`, `a/b`, empty) is refused before it reaches storage.
 public enum UIDSyntax {
@@ -36,13 +38,8 @@ public enum UIDSyntax {
     return "2.25." + (digits.isEmpty ? "0" : String(digits.reversed()))
   }
 
-  /// A new UID, from a random UUID: for what Biloba makes (a media's directory).
+  /// A new UID, from a random (version 4) UUID: for what Biloba makes (a media's directory).
   public static func fresh() -> String {
-    var random = SystemRandomNumberGenerator()
-    var bits = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
-    // A version 4 UUID's fixed bits, as PS3.5 B.2 expects of the UUID it reads.
-    bits[6] = bits[6] & 0x0F | 0x40
-    bits[8] = bits[8] & 0x3F | 0x80
-    return uuidDerived(bits)
+    withUnsafeBytes(of: UUID().uuid) { uuidDerived(Array($0)) }
   }
 }
