@@ -14,6 +14,8 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
   case notRequested
   /// A received object larger than the configured limit: refused, nothing stored.
   case tooLarge(limit: Int)
+  /// Key images that cannot be saved as a key object (none marked, of several studies, unreadable).
+  case keyObject(String)
 
   public var description: String {
     switch self {
@@ -25,6 +27,7 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
     case .rejectedObject(let reason): "received object refused: \(reason)"
     case .notRequested: "received object refused: it is not part of what was asked for"
     case .tooLarge(let limit): "received object refused: larger than the limit of \(limit) bytes"
+    case .keyObject(let reason): "key images: \(reason)"
     }
   }
 }
