@@ -112,6 +112,12 @@ public struct Model: Sendable {
     return tagFilter.isEmpty ? shown : shown.filter { $0.localizedCaseInsensitiveContains(tagFilter) }
   }
 
+  /// Key images by Study Instance UID: the marked frames, as the study's key objects held them when it
+  /// opened and as the reader marked since.
+  public var keyImages: [String: Set<KeyImages.Mark>] = [:]
+  /// Studies whose marks changed since they were read or saved (read again, they are kept as they are).
+  public var keyImagesUnsaved: Set<String> = []
+
   /// The privacy screen: names, IDs, birth dates and accession numbers hidden everywhere on screen.
   public var privacy = false
 

@@ -29,6 +29,10 @@ public enum Msg: Sendable {
   case failed(String)
   /// Something done in the background, said on the status line.
   case notice(String)
+  /// The marks of a study's key objects, read as it opened.
+  case keyImagesLoaded(studyInstanceUID: String, Set<KeyImages.Mark>)
+  /// The study's marks were kept as a key object.
+  case keyImagesSaved(studyInstanceUID: String)
   /// The node's rendering of an instance on its way is here to show until its pixels are.
   case previewArrived(sopInstanceUID: String)
 }
@@ -59,6 +63,10 @@ public enum Effect: Sendable, Equatable {
   /// A local study, or one series of it, passed on as stored: sent to a node, or (a whole study) written
   /// to a folder as DICOM media under a DICOMDIR.
   case passOn(studyInstanceUID: String, seriesInstanceUID: String?, to: Destination)
+  /// A study's key images said on the status line by series and slice.
+  case listKeyImages(studyInstanceUID: String, marks: [KeyImages.Mark])
+  /// A study's key images kept as a Key Object Selection document in the archive.
+  case saveKeyImages(studyInstanceUID: String, marks: [KeyImages.Mark], note: String?)
   case quit
 }
 
@@ -93,6 +101,7 @@ public enum Action: String, Sendable, CaseIterable {
   case probe, probeLeft = "probe_left", probeRight = "probe_right", probeUp = "probe_up", probeDown = "probe_down"
   case privacy
   case overlays
+  case keyImage = "key_image", nextKeyImage = "next_key_image", previousKeyImage = "previous_key_image"
 
   /// 0-based index into `Presets.ordered` for preset actions.
   public var presetIndex: Int? {
@@ -135,6 +144,9 @@ public enum Action: String, Sendable, CaseIterable {
     case .autoWindow: "automatic window (1st to 99th percentile of the slice)"
     case .invert: "invert"
     case .overlays: "overlays on/off"
+    case .keyImage: "mark or unmark the slice as a key image"
+    case .nextKeyImage: "next key image"
+    case .previousKeyImage: "previous key image"
     case .zoomIn: "zoom in"
     case .zoomOut: "zoom out"
     case .fit: "fit to the screen"

@@ -304,7 +304,7 @@ public final class Runtime: Sendable {
         }
         var viewer = Self.viewer(study, series, instances)
         viewer.presentationStates = presentationStates(studyInstanceUID: studyUID, seriesInstanceUID: seriesUID)
-        return [.seriesOpened(viewer)] + (kept.map { [.failed($0)] } ?? [])
+        return [.seriesOpened(viewer), try keyImagesLoaded(studyUID)] + (kept.map { [.failed($0)] } ?? [])
       case .fillPane(let pane, let studyUID, let seriesUID):
         guard let study = model.viewer?.study, study.studyInstanceUID == studyUID,
           let series = model.series.first(where: { $0.seriesInstanceUID == seriesUID })
@@ -326,6 +326,10 @@ public final class Runtime: Sendable {
             seriesInstanceUID: uid,
             SeriesStack.stacks(try instances(series: uid), frameRate: false).stacks)
         ]
+      case .listKeyImages(_, let marks):
+        return [listKeyImages(marks: marks)]
+      case .saveKeyImages(let study, let marks, let note):
+        return saveKeyImages(study: study, marks: marks, note: note)
       case .loadTags(let path):
         let file = try DICOMFile.read(path: path)
         return [.tagsLoaded(DumpFormatter().format(file))]

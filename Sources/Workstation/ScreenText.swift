@@ -280,7 +280,7 @@ public enum ScreenText {
       let w = (p.window ?? p.slice?.window).map { " W \(format($0.width)) L \(format($0.center))" } ?? ""
       let label =
         (pane.pane == model.activePane ? "*" : " ") + "Se \(p.series.seriesNumber.map(String.init) ?? "-") "
-        + p.series.description + "  \(p.index + 1)/\(p.paths.count)" + w
+        + p.series.description + "  \(p.index + 1)/\(p.paths.count)" + (isKeyImage(model, p) ? " KEY" : "") + w
       var line = Array(fit(out[row], width))
       let text = Array(column(label, pane.columns))
       for (k, ch) in text.enumerated() where pane.x + k < line.count { line[pane.x + k] = ch }
@@ -289,7 +289,8 @@ public enum ScreenText {
     let stack =
       v.stacks.count > 1
       ? "  Stack \(v.stackIndex + 1)/\(v.stacks.count)" + (v.stacks[v.stackIndex].plane.map { " \($0)" } ?? "") : ""
-    out.append(pair("Im \(v.index + 1)/\(v.paths.count)" + stack + position, right2, width))
+    let key = isKeyImage(model, v) ? "  KEY" : ""
+    out.append(pair("Im \(v.index + 1)/\(v.paths.count)" + key + stack + position, right2, width))
     let probe =
       v.probe.map { p in
         "  Probe \(p.x),\(p.y): " + (v.slice?.probeValue.map { format($0) } ?? "-")

@@ -78,6 +78,8 @@ func command(_ model: inout Model, _ text: String) -> [Effect] {
     return send(&model, Array(words.dropFirst()))
   case "media":
     return writeMedia(&model, Array(words.dropFirst()))
+  case "keys":
+    return keyImagesCommand(&model, Array(words.dropFirst()))
   case "sort":
     guard words.count == 2, let order = Model.StudySort(rawValue: words[1].lowercased()) else {
       model.status = ":sort wants one of " + Model.StudySort.allCases.map(\.rawValue).joined(separator: ", ")

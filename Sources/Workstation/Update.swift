@@ -154,6 +154,13 @@ func respond(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect] {
     model.tagTop = 0
     model.screen = .tags
     return []
+  case .keyImagesLoaded(let study, let marks):
+    // Marks the reader changed and has not saved yet stay as they are.
+    if !model.keyImagesUnsaved.contains(study) { model.keyImages[study] = marks }
+    return []
+  case .keyImagesSaved(let study):
+    model.keyImagesUnsaved.remove(study)
+    return []
   case .failed(let message), .notice(let message):
     model.status = message.strippingControlCharacters
     return []
@@ -412,6 +419,8 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
       guard !model.panes.isEmpty else { return [] }
       model.activePane = (model.activePane + count) % model.panes.count
       return []
+    case .keyImage, .nextKeyImage, .previousKeyImage:
+      return keyImageAction(&model, action, count: count)
     case .nextStack, .previousStack:
       // Another plane of the series (its scout, another localizer), where the reader left it.
       guard var v = model.viewer, v.stacks.count > 1 else { return [] }
