@@ -128,6 +128,22 @@ public final class ArchiveIndex: Sendable {
           ALTER TABLE instance ADD COLUMN acquisition INTEGER; -- Acquisition Number
           """)
     }
+    // Measurements the reader kept, by the image they were made on (its SOP Instance UID, not its file:
+    // they stay with the image when it is retrieved again or replaced). Points in image pixels.
+    m.registerMigration("v5: kept measurements") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE measurement (
+            id INTEGER PRIMARY KEY,
+            sopInstanceUID TEXT NOT NULL,
+            frame INTEGER NOT NULL,       -- counted from 0
+            kind TEXT NOT NULL,           -- distance | rectangle
+            x1 INTEGER NOT NULL, y1 INTEGER NOT NULL, x2 INTEGER NOT NULL, y2 INTEGER NOT NULL,
+            created TEXT NOT NULL         -- ISO 8601
+          );
+          CREATE INDEX measurement_image ON measurement(sopInstanceUID, frame);
+          """)
+    }
     return m
   }
 }

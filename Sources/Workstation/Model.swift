@@ -218,6 +218,8 @@ public struct Viewer: Sendable {
   public var probe: (x: Int, y: Int)?
   /// A measurement from an anchor to the probe's point: a distance, or a rectangle's statistics.
   public var measure: Measure?
+  /// Measurements the reader kept on the series' frames (drawn whenever the frame is shown).
+  public var kept: [StackSlice: [KeptMeasurement]] = [:]
   /// What the last render of the slice reported.
   public var slice: SliceInfo?
   /// Instances on their way whose node-rendered preview is here to show.
@@ -282,6 +284,8 @@ public struct PanePicture: Sendable, Equatable {
   public var probeX: Int?
   public var probeY: Int?
   public var measure: Measure?
+  /// The measurements kept on the frame.
+  public var kept: [KeptMeasurement] = []
   /// A slice on its way whose preview is here (drawn instead of nothing).
   public var preview = false
 }
@@ -293,7 +297,7 @@ extension Viewer {
       path: current?.path ?? "", frame: current?.frame ?? 0, window: window, voiSource: voiSource, invert: invert,
       overlays: overlays, presentation: presentationInEffect?.path,
       zoom: zoom, panX: pan.x, panY: pan.y, actualSize: actualSize, probeX: probe?.x, probeY: probe?.y,
-      measure: measure,
+      measure: measure, kept: current.flatMap { kept[$0] } ?? [],
       preview: current.flatMap { PendingInstance.sopInstanceUID(ofPath: $0.path) }.map(previews.contains) ?? false)
   }
 
@@ -325,6 +329,8 @@ public enum Measure: Sendable, Equatable {
 public struct SliceInfo: Sendable, Equatable {
   /// The slice it describes: its place is shown only beside that slice's number, never a neighbour's.
   public var describes: StackSlice?
+  /// The SOP Instance UID of the image it describes (what a kept measurement is filed under).
+  public var sopInstanceUID: String?
   public var window: Window?
   public var sliceLocation: Double?
   public var thickness: Double?

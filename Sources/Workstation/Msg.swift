@@ -31,6 +31,8 @@ public enum Msg: Sendable {
   case notice(String)
   /// The marks of a study's key objects, read as it opened.
   case keyImagesLoaded(studyInstanceUID: String, Set<KeyImages.Mark>)
+  /// The measurements kept on a series' frames, read as it opened.
+  case measurementsLoaded(seriesInstanceUID: String, [StackSlice: [KeptMeasurement]])
   /// The study's marks were kept as a key object.
   case keyImagesSaved(studyInstanceUID: String)
   /// The node's rendering of an instance on its way is here to show until its pixels are.
@@ -63,6 +65,14 @@ public enum Effect: Sendable, Equatable {
   /// A local study, or one series of it, passed on as stored: sent to a node, or (a whole study) written
   /// to a folder as DICOM media under a DICOMDIR.
   case passOn(studyInstanceUID: String, seriesInstanceUID: String?, to: Destination)
+  /// A measurement kept in the archive's index.
+  case keepMeasurement(KeptMeasurement)
+  /// The measurements kept on one frame of an image taken away.
+  case removeMeasurements(sopInstanceUID: String, frame: Int)
+  /// A study's kept measurements said on the status line with their values.
+  case listMeasurements(studyInstanceUID: String)
+  /// A study's kept measurements written to a file as JSON.
+  case exportMeasurements(studyInstanceUID: String, to: String)
   /// A study's key images said on the status line by series and slice.
   case listKeyImages(studyInstanceUID: String, marks: [KeyImages.Mark])
   /// A study's key images kept as a Key Object Selection document in the archive.
@@ -169,8 +179,8 @@ public enum Action: String, Sendable, CaseIterable {
     case .previousStack: "previous stack of the series"
     case .presentationState: "presentation state: none, then each of the study's by its label"
     case .actualSize: "1:1, one image pixel to one screen pixel (f fits again)"
-    case .measure: "distance from the probe's point to where the probe moves, in mm (again: off)"
-    case .region: "rectangle from the probe's point: mean, SD and area (again: off)"
+    case .measure: "distance from the probe's point to where the probe moves, in mm (again: kept)"
+    case .region: "rectangle from the probe's point: mean, SD and area (again: kept)"
     case .probe: "pixel probe on/off (value in modality units)"
     case .probeLeft: "probe left"
     case .probeRight: "probe right"

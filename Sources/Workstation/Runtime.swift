@@ -304,7 +304,8 @@ public final class Runtime: Sendable {
         }
         var viewer = Self.viewer(study, series, instances)
         viewer.presentationStates = presentationStates(studyInstanceUID: studyUID, seriesInstanceUID: seriesUID)
-        return [.seriesOpened(viewer), try keyImagesLoaded(studyUID)] + (kept.map { [.failed($0)] } ?? [])
+        return [.seriesOpened(viewer), try keyImagesLoaded(studyUID), try measurementsLoaded(seriesUID)]
+          + (kept.map { [.failed($0)] } ?? [])
       case .fillPane(let pane, let studyUID, let seriesUID):
         guard let study = model.viewer?.study, study.studyInstanceUID == studyUID,
           let series = model.series.first(where: { $0.seriesInstanceUID == seriesUID })
@@ -319,13 +320,15 @@ public final class Runtime: Sendable {
         if let active = model.viewer, active.slices.count > 1 {
           viewer.index = min(count - 1, active.index * count / active.slices.count)
         }
-        return [.paneFilled(pane, viewer)]
+        return [.paneFilled(pane, viewer), try measurementsLoaded(seriesUID)]
       case .loadPaths(let uid):
         return [
           .pathsLoaded(
             seriesInstanceUID: uid,
             SeriesStack.stacks(try instances(series: uid), frameRate: false).stacks)
         ]
+      case .keepMeasurement, .removeMeasurements, .listMeasurements, .exportMeasurements:
+        return try performMeasurements(effect)
       case .listKeyImages(_, let marks):
         return [listKeyImages(marks: marks)]
       case .saveKeyImages(let study, let marks, let note):
@@ -428,6 +431,10 @@ public final class Runtime: Sendable {
       }
       var probeValue: Double? = nil
       var measured: Measured? = nil
+      Self.drawKept(
+        viewer.current.flatMap { viewer.kept[$0] } ?? [], on: &raster,
+        scale: (Double(frame.width) / Double(image.pixel.columns), Double(frame.height) / Double(image.pixel.rows)),
+        place: place)
       if let p = viewer.probe, frame.samplesPerPixel == 1, p.x < frame.width, p.y < frame.height {
         let modality = try ModalityTransform.from(image.dataset, frame: shown.frame)
         let value = { (x: Int, y: Int) in modality.apply(frame.numeric(frame.values[y * frame.width + x])) }
@@ -489,6 +496,7 @@ public final class Runtime: Sendable {
         isLossy: rendered.isLossy, rows: image.pixel.rows, columns: image.pixel.columns, probeValue: probeValue,
         units: image.units(frame: shown.frame).map(TextSafety.text))
       info.describes = shown
+      info.sopInstanceUID = uid.isEmpty ? nil : uid
       // A peer's text: shown only after the one text-safety rule.
       info.presentationLabel = state.map { TextSafety.text($0.label) }
       info.annotationTexts = (state?.texts(for: uid, frame: shown.frame) ?? []).map(TextSafety.text)

@@ -78,6 +78,8 @@ func command(_ model: inout Model, _ text: String) -> [Effect] {
     return send(&model, Array(words.dropFirst()))
   case "media":
     return writeMedia(&model, Array(words.dropFirst()))
+  case "measurements":
+    return measurementsCommand(&model, Array(words.dropFirst()))
   case "keys":
     return keyImagesCommand(&model, Array(words.dropFirst()))
   case "sort":

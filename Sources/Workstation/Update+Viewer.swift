@@ -75,17 +75,19 @@ func viewerAction(_ model: inout Model, _ action: Action, count: Int) -> [Effect
     default: v.pan.y = min(limit.y, v.pan.y + stepY)
     }
   case .measure, .region:
-    // From the probe's point (the probe comes on at the centre); the same key again ends it.
+    // From the probe's point (the probe comes on at the centre); the same key again keeps it.
     let w = v.slice?.columns ?? 512
     let h = v.slice?.rows ?? 512
     let p = v.probe ?? (w / 2, h / 2)
-    let isSame =
-      switch (v.measure, action) {
-      case (.distance, .measure), (.region, .region): true
-      default: false
-      }
-    v.probe = p
-    v.measure = isSame ? nil : (action == .measure ? .distance(x: p.x, y: p.y) : .region(x: p.x, y: p.y))
+    switch (v.measure, action) {
+    case (.distance(let x, let y), .measure), (.region(let x, let y), .region):
+      v.measure = nil
+      model.viewer = v
+      return keepMeasurement(&model, kind: action == .measure ? .distance : .rectangle, from: (x, y), to: p)
+    default:
+      v.probe = p
+      v.measure = action == .measure ? .distance(x: p.x, y: p.y) : .region(x: p.x, y: p.y)
+    }
   case .cine: v.cineRate = v.cineRate == nil ? (v.fileFrameRate ?? 10) : nil
   case .presentationState:
     // None, then each state by its label; its VOI shows until the reader windows again.

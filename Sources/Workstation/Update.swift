@@ -158,6 +158,9 @@ func respond(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect] {
     // Marks the reader changed and has not saved yet stay as they are.
     if !model.keyImagesUnsaved.contains(study) { model.keyImages[study] = marks }
     return []
+  case .measurementsLoaded(let series, let kept):
+    for i in model.panes.indices where model.panes[i].series.seriesInstanceUID == series { model.panes[i].kept = kept }
+    return []
   case .keyImagesSaved(let study):
     model.keyImagesUnsaved.remove(study)
     return []

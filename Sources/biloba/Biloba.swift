@@ -22,7 +22,7 @@ struct Biloba: AsyncParsableCommand {
       DumpCommand.self, ExportCommand.self, ShowCommand.self, ProbeCommand.self, ImportCommand.self,
       StudiesCommand.self, ArchiveCommand.self, EchoCommand.self, FindCommand.self, MoveCommand.self,
       GetCommand.self, SendCommand.self, ListenCommand.self, WorkstationCommand.self, ConfigCommand.self,
-      DoctorCommand.self, AuditCommand.self, AnonymizeCommand.self, MediaCommand.self,
+      DoctorCommand.self, AuditCommand.self, AnonymizeCommand.self, MediaCommand.self, MeasurementsCommand.self,
     ],
     defaultSubcommand: WorkstationCommand.self
   )
