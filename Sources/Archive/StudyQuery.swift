@@ -11,6 +11,8 @@ public struct StudyQuery: Sendable, Equatable {
   public var modality: String?
   public var accessionNumber: String?
   public var studyDescription: String?
+  /// One study by its UID (matched exactly): how the workstation finds a prior it opens beside.
+  public var studyInstanceUID: String?
   public var limit: Int?
 
   public init(
@@ -90,6 +92,10 @@ public struct StudyQuery: Sendable, Equatable {
       arguments.append(Self.glob(name.uppercased()))
     }
     match("patient.patientID", patientID)
+    if let uid = studyInstanceUID {
+      conditions.append("study.studyInstanceUID = ?")
+      arguments.append(uid)
+    }
     match("study.accessionNumber", accessionNumber)
     match("study.description", studyDescription)
     if let date = studyDate, !date.isEmpty {

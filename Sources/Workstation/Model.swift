@@ -73,6 +73,9 @@ public struct Model: Sendable {
   public var activePane = 0
   public var layout: Layout = .single
   public var syncScroll = true
+  /// Window, level and inversion set on the active pane apply to all (`:link on`), as when reading a
+  /// prior beside the current study.
+  public var linkWindow = false
 
   public enum Layout: String, Sendable, CaseIterable {
     case single = "1x1", sideBySide = "1x2", grid = "2x2"
@@ -159,11 +162,15 @@ public struct ViewerStack: Sendable, Equatable {
   public var plane: String?
   /// Where the reader is in it (kept while another stack is shown).
   public var index = 0
+  /// Each slice's place along the plane's normal, mm, as indexed (nil where unknown): what synchronized
+  /// scrolling pairs slices by, and what places a slice not yet drawn.
+  public var positions: [Double?]
 
-  public init(slices: [StackSlice], spacingNote: String? = nil, plane: String? = nil) {
+  public init(slices: [StackSlice], spacingNote: String? = nil, plane: String? = nil, positions: [Double?] = []) {
     self.slices = slices
     self.spacingNote = spacingNote
     self.plane = plane
+    self.positions = positions.count == slices.count ? positions : Array(repeating: nil, count: slices.count)
   }
 }
 
@@ -218,6 +225,11 @@ public struct Viewer: Sendable {
   public var probe: (x: Int, y: Int)?
   /// A measurement from an anchor to the probe's point: a distance, or a rectangle's statistics.
   public var measure: Measure?
+  /// Where the active pane's slice cuts this pane's image (set by the core; nil when it does not).
+  public var referenceLine: ReferenceLine?
+  /// Added to the active pane's place when synchronized scrolling pairs this pane's slices with it, mm:
+  /// how a prior study's table position differs from the current one's (`:offset` sets it).
+  public var syncOffset = 0.0
   /// Measurements the reader kept on the series' frames (drawn whenever the frame is shown).
   public var kept: [StackSlice: [KeptMeasurement]] = [:]
   /// What the last render of the slice reported.
@@ -250,6 +262,22 @@ public struct Viewer: Sendable {
 
   /// The slice shown now, if the index is in the stack.
   public var current: StackSlice? { slices.indices.contains(index) ? slices[index] : nil }
+
+  /// Where the slice shown now lies: the drawn slice's plane, moved along its normal to this slice's
+  /// indexed place when it is another slice of the same stack (so a slice still on its way has one).
+  public var currentPlane: ImagePlane? { plane(at: index) }
+
+  /// Where slice `i` of the stack shown lies, as `currentPlane` finds it.
+  public func plane(at i: Int) -> ImagePlane? {
+    guard let drawn = slice, let plane = drawn.plane, let described = drawn.describes,
+      slices.indices.contains(i)
+    else { return nil }
+    if described == slices[i] { return plane }
+    // Positions set with the slices (a stack whose slices were replaced alone has none that count).
+    let positions = stacks[stackIndex].positions
+    guard positions.count == slices.count, let here = positions[i], slices.contains(described) else { return nil }
+    return plane.moved(to: here)
+  }
 }
 
 /// A presentation state the reader can apply: its file, and the label it is chosen by.
@@ -286,6 +314,8 @@ public struct PanePicture: Sendable, Equatable {
   public var measure: Measure?
   /// The measurements kept on the frame.
   public var kept: [KeptMeasurement] = []
+  /// The line where the active pane's slice cuts this image.
+  public var referenceLine: ReferenceLine?
   /// A slice on its way whose preview is here (drawn instead of nothing).
   public var preview = false
 }
@@ -297,7 +327,7 @@ extension Viewer {
       path: current?.path ?? "", frame: current?.frame ?? 0, window: window, voiSource: voiSource, invert: invert,
       overlays: overlays, presentation: presentationInEffect?.path,
       zoom: zoom, panX: pan.x, panY: pan.y, actualSize: actualSize, probeX: probe?.x, probeY: probe?.y,
-      measure: measure, kept: current.flatMap { kept[$0] } ?? [],
+      measure: measure, kept: current.flatMap { kept[$0] } ?? [], referenceLine: referenceLine,
       preview: current.flatMap { PendingInstance.sopInstanceUID(ofPath: $0.path) }.map(previews.contains) ?? false)
   }
 
@@ -331,6 +361,8 @@ public struct SliceInfo: Sendable, Equatable {
   public var describes: StackSlice?
   /// The SOP Instance UID of the image it describes (what a kept measurement is filed under).
   public var sopInstanceUID: String?
+  /// Where the slice lies in the patient, when the file says.
+  public var plane: ImagePlane?
   public var window: Window?
   public var sliceLocation: Double?
   public var thickness: Double?

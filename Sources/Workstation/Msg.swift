@@ -57,6 +57,9 @@ public enum Effect: Sendable, Equatable {
   case loadPaths(seriesInstanceUID: String)
   /// Shows a series of the open study in pane `pane` (a layout with more panes, or the next series).
   case fillPane(Int, studyInstanceUID: String, seriesInstanceUID: String)
+  /// Another local study (a prior) in pane `pane`, beside the study read: its series most like the active
+  /// pane's (same modality and plane, then description, then the most images).
+  case openBeside(Int, studyInstanceUID: String)
   /// The current slice's elements for the tag browser.
   case loadTags(path: String)
   /// A local study, or one series of it, de-identified (PS3.15 Annex E basic profile) into a folder or

@@ -24,21 +24,34 @@ extension Runtime {
     }
   }
 
-  /// `:keys`: the study's key images by series and image number, as the index and headers name them.
+  /// `:keys`: the study's key images by series and image number (in that order), as their headers name them.
   func listKeyImages(marks: [KeyImages.Mark]) -> Msg {
-    var bySeries: [(series: String, images: [String])] = []
-    for mark in marks {
+    struct Named {
+      var series: Int
+      var image: Int
+      var frame: Int?
+    }
+    // Unnumbered series and images after the numbered ones.
+    let named: [Named] = marks.map { mark in
       let header = try? DICOMFile.read(path: mark.path, options: .headerOnly).dataset
-      let series = "Se " + (header?.int(Tag.seriesNumber).map(String.init) ?? "-")
-      let frames = (header?.int(Tag.numberOfFrames) ?? 1) > 1 ? " fr \(mark.frame + 1)" : ""
-      let image = (header?.int(Tag.instanceNumber).map(String.init) ?? "?") + frames
-      if let i = bySeries.firstIndex(where: { $0.series == series }) {
-        bySeries[i].images.append(image)
+      let frames = header?.int(Tag.numberOfFrames) ?? 1
+      return Named(
+        series: header?.int(Tag.seriesNumber) ?? .max, image: header?.int(Tag.instanceNumber) ?? .max,
+        frame: frames > 1 ? mark.frame + 1 : nil)
+    }
+    let sorted = named.sorted { ($0.series, $0.image, $0.frame ?? 0) < ($1.series, $1.image, $1.frame ?? 0) }
+    var bySeries: [(series: Int, images: [String])] = []
+    for n in sorted {
+      let image = (n.image == .max ? "?" : String(n.image)) + (n.frame.map { " fr \($0)" } ?? "")
+      if bySeries.last.map({ $0.series == n.series }) == true {
+        bySeries[bySeries.count - 1].images.append(image)
       } else {
-        bySeries.append((series, [image]))
+        bySeries.append((n.series, [image]))
       }
     }
-    let list = bySeries.map { "\($0.series) Im " + $0.images.joined(separator: ", ") }.joined(separator: "; ")
-    return .notice("\(marks.count) key image\(marks.count == 1 ? "" : "s"): " + list)
+    let list = bySeries.map {
+      "Se " + ($0.series == .max ? "-" : String($0.series)) + " Im " + $0.images.joined(separator: ", ")
+    }
+    return .notice("\(marks.count) key image\(marks.count == 1 ? "" : "s"): " + list.joined(separator: "; "))
   }
 }

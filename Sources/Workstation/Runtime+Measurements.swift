@@ -59,4 +59,14 @@ extension Runtime {
         &raster, zip(corners, corners.dropFirst()).flatMap { Measurements.segment(from: $0, to: $1) }.map(place))
     }
   }
+
+  /// Draws a reference line dashed (six pixels on, three off), so it is not taken for a measurement.
+  static func drawReferenceLine(
+    _ line: ReferenceLine, on raster: inout Raster, scale: (x: Double, y: Double), place: (Int, Int) -> (x: Int, y: Int)
+  ) {
+    let a = (x: Int((line.x1 * scale.x).rounded()), y: Int((line.y1 * scale.y).rounded()))
+    let b = (x: Int((line.x2 * scale.x).rounded()), y: Int((line.y2 * scale.y).rounded()))
+    let dashed = Measurements.segment(from: a, to: b).enumerated().filter { $0.offset % 9 < 6 }.map(\.element)
+    mark(&raster, dashed.map(place))
+  }
 }

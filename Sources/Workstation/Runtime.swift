@@ -321,6 +321,8 @@ public final class Runtime: Sendable {
           viewer.index = min(count - 1, active.index * count / active.slices.count)
         }
         return [.paneFilled(pane, viewer), try measurementsLoaded(seriesUID)]
+      case .openBeside(let pane, let studyUID):
+        return try openBeside(pane, study: studyUID, model: model)
       case .loadPaths(let uid):
         return [
           .pathsLoaded(
@@ -431,10 +433,11 @@ public final class Runtime: Sendable {
       }
       var probeValue: Double? = nil
       var measured: Measured? = nil
-      Self.drawKept(
-        viewer.current.flatMap { viewer.kept[$0] } ?? [], on: &raster,
-        scale: (Double(frame.width) / Double(image.pixel.columns), Double(frame.height) / Double(image.pixel.rows)),
-        place: place)
+      let scale = (
+        x: Double(frame.width) / Double(image.pixel.columns), y: Double(frame.height) / Double(image.pixel.rows)
+      )
+      Self.drawKept(viewer.current.flatMap { viewer.kept[$0] } ?? [], on: &raster, scale: scale, place: place)
+      if let line = viewer.referenceLine { Self.drawReferenceLine(line, on: &raster, scale: scale, place: place) }
       if let p = viewer.probe, frame.samplesPerPixel == 1, p.x < frame.width, p.y < frame.height {
         let modality = try ModalityTransform.from(image.dataset, frame: shown.frame)
         let value = { (x: Int, y: Int) in modality.apply(frame.numeric(frame.values[y * frame.width + x])) }
@@ -497,6 +500,10 @@ public final class Runtime: Sendable {
         units: image.units(frame: shown.frame).map(TextSafety.text))
       info.describes = shown
       info.sopInstanceUID = uid.isEmpty ? nil : uid
+      info.plane = ImagePlane(
+        position: geometry.position, orientation: geometry.orientation, pixelSpacing: geometry.pixelSpacing,
+        rows: image.pixel.rows, columns: image.pixel.columns,
+        frameOfReference: image.dataset.string(Tag.frameOfReferenceUID).map(TextSafety.text))
       // A peer's text: shown only after the one text-safety rule.
       info.presentationLabel = state.map { TextSafety.text($0.label) }
       info.annotationTexts = (state?.texts(for: uid, frame: shown.frame) ?? []).map(TextSafety.text)

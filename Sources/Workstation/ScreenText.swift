@@ -272,15 +272,20 @@ public enum ScreenText {
     let area = max(1, height - 4)
     for _ in 0..<area { out.append("") }
     // Each pane's label over its picture: series, slice, window; the active one marked.
+    let studiesShown = Set(model.panes.map(\.study.studyInstanceUID)).count
     for pane in paneAreas(model) {
       guard let row = pane.labelRow, out.indices.contains(row), model.panes.indices.contains(pane.pane) else {
         continue
       }
       let p = model.panes[pane.pane]
       let w = (p.window ?? p.slice?.window).map { " W \(format($0.width)) L \(format($0.center))" } ?? ""
+      // Panes of different studies say which study (its date) each shows, and a pairing offset when set.
+      let date = studiesShown > 1 ? (p.study.studyDate.isEmpty ? p.study.description : p.study.studyDate) + " " : ""
+      let offset = p.syncOffset != 0 ? " " + formatOffset(p.syncOffset) : ""
       let label =
-        (pane.pane == model.activePane ? "*" : " ") + "Se \(p.series.seriesNumber.map(String.init) ?? "-") "
-        + p.series.description + "  \(p.index + 1)/\(p.paths.count)" + (isKeyImage(model, p) ? " KEY" : "") + w
+        (pane.pane == model.activePane ? "*" : " ") + date + "Se \(p.series.seriesNumber.map(String.init) ?? "-") "
+        + p.series.description + "  \(p.index + 1)/\(p.paths.count)" + (isKeyImage(model, p) ? " KEY" : "") + offset
+        + w
       var line = Array(fit(out[row], width))
       let text = Array(column(label, pane.columns))
       for (k, ch) in text.enumerated() where pane.x + k < line.count { line[pane.x + k] = ch }

@@ -66,7 +66,8 @@ enum SeriesStack {
       out.stacks.append(
         ViewerStack(
           slices: members.map { StackSlice(path: $0.path, frame: $0.frame) },
-          spacingNote: spacingNote(members.map(\.position)), plane: label.isEmpty ? nil : label))
+          spacingNote: spacingNote(members.map(\.position)), plane: label.isEmpty ? nil : label,
+          positions: members.map(\.position)))
       start = end
     }
     out.largest = out.stacks.indices.max { out.stacks[$0].slices.count < out.stacks[$1].slices.count } ?? 0

@@ -78,6 +78,16 @@ func command(_ model: inout Model, _ text: String) -> [Effect] {
     return send(&model, Array(words.dropFirst()))
   case "media":
     return writeMedia(&model, Array(words.dropFirst()))
+  case "link":
+    guard words.count == 2, ["on", "off"].contains(words[1]) else {
+      model.status = ":link wants on or off (window and level of all panes together)"
+      return []
+    }
+    model.linkWindow = words[1] == "on"
+    model.status = "window and level " + (model.linkWindow ? "linked across panes" : "set pane by pane")
+    return []
+  case "offset":
+    return offsetCommand(&model, Array(words.dropFirst()))
   case "measurements":
     return measurementsCommand(&model, Array(words.dropFirst()))
   case "keys":

@@ -7,6 +7,8 @@ import Foundation
 /// no files: the runtime does the effects and sends their answers back as messages.
 public func update(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect] {
   let effects = respond(&model, msg, keymap: keymap)
+  updateReferenceLines(&model)
+  linkWindows(&model)
   return effects + previewRequests(&model)
 }
 
@@ -443,11 +445,9 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
     default:
       let before = model.viewer?.index
       let effects = viewerAction(&model, action, count: count)
-      // Synchronized scrolling: the other panes move by as many slices as the active one did.
+      // Synchronized scrolling: the other panes follow by place in the patient (Update+Comparison.swift).
       if model.syncScroll, let before, let after = model.viewer?.index, after != before {
-        for i in model.panes.indices where i != model.activePane {
-          model.panes[i].index = max(0, min(model.panes[i].paths.count - 1, model.panes[i].index + after - before))
-        }
+        synchronizePanes(&model, delta: after - before)
       }
       return effects
     }
