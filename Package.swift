@@ -217,7 +217,7 @@ let package = Package(
       ],
       swiftSettings: strictSettings),
     .testTarget(
-      name: "ArchiveTests", dependencies: ["Archive", "DICOM", "SyntheticData", "TestSupport"],
+      name: "ArchiveTests", dependencies: ["Archive", "DICOM", "Retrieval", "SyntheticData", "TestSupport"],
       swiftSettings: strictSettings),
     // Local study queries against DCMTK's dcmqrscp answering findscu over the same files.
     .testTarget(

@@ -144,6 +144,12 @@ public final class ArchiveIndex: Sendable {
           CREATE INDEX measurement_image ON measurement(sopInstanceUID, frame);
           """)
     }
+    // Issuer of Patient ID, by study (where each study's objects said it): a patient's history matches
+    // the ID and the issuer, so one hospital's patient 123 is not another's. Rows before this have none,
+    // which matches any issuer.
+    m.registerMigration("v6: issuer of patient ID") { db in
+      try db.execute(sql: "ALTER TABLE study ADD COLUMN issuerOfPatientID TEXT NOT NULL DEFAULT ''")
+    }
     return m
   }
 }

@@ -3,6 +3,8 @@ public import DICOM
 /// The attributes the index keeps of one instance, read from its header.
 public struct InstanceRecord: Sendable, Equatable {
   public var patientID, patientName, birthDate, sex: String
+  /// Issuer of Patient ID: the same ID from two issuers is two patients.
+  public var issuerOfPatientID = ""
   public var studyInstanceUID, studyDate, studyTime, accessionNumber, studyID, studyDescription, referring: String
   public var seriesInstanceUID, modality, seriesDescription, bodyPart: String
   public var seriesNumber: Int?
@@ -25,6 +27,7 @@ public struct InstanceRecord: Sendable, Equatable {
     func s(_ tag: Tag) -> String { ds.string(tag)?.strippingControlCharacters ?? "" }
     patientID = s(Tag.patientID)
     patientName = s(Tag.patientName)
+    issuerOfPatientID = s(Tag.issuerOfPatientID)
     birthDate = s(Tag.patientBirthDate)
     sex = s(Tag.patientSex)
     studyInstanceUID = s(Tag.studyInstanceUID)

@@ -134,7 +134,8 @@ public final class LocalArchive: Sendable {
       ? """
       DO UPDATE SET patient = excluded.patient, studyDate = excluded.studyDate, studyTime = excluded.studyTime,
         accessionNumber = excluded.accessionNumber, studyID = excluded.studyID,
-        description = excluded.description, referringPhysician = excluded.referringPhysician
+        description = excluded.description, referringPhysician = excluded.referringPhysician,
+        issuerOfPatientID = excluded.issuerOfPatientID
       """ : "DO NOTHING"
     let seriesConflict =
       replacing
@@ -153,12 +154,12 @@ public final class LocalArchive: Sendable {
     try execute(
       sql: """
         INSERT INTO study (studyInstanceUID, patient, studyDate, studyTime, accessionNumber, studyID, description,
-                           referringPhysician)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (studyInstanceUID) \(studyConflict)
+                           referringPhysician, issuerOfPatientID)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (studyInstanceUID) \(studyConflict)
         """,
       arguments: [
         r.studyInstanceUID, patient, r.studyDate, r.studyTime, r.accessionNumber, r.studyID,
-        r.studyDescription, r.referring,
+        r.studyDescription, r.referring, r.issuerOfPatientID,
       ])
     let study = try fetchID(
       sql: "SELECT id FROM study WHERE studyInstanceUID = ?",

@@ -11,6 +11,9 @@ public struct StudyQuery: Sendable, Equatable {
   public var modality: String?
   public var accessionNumber: String?
   public var studyDescription: String?
+  /// Issuer of Patient ID: with a patient ID, studies of that issuer or of none (PS3.4 C.6.1.1.2.3: the
+  /// same ID from another issuer is another patient).
+  public var issuerOfPatientID: String?
   /// One study by its UID (matched exactly): how the workstation finds a prior it opens beside.
   public var studyInstanceUID: String?
   public var limit: Int?
@@ -33,11 +36,15 @@ public struct StudyQuery: Sendable, Equatable {
     public var studyInstanceUID, patientName, patientID, studyDate, studyTime, accessionNumber, description: String
     public var modalities: String
     public var seriesCount, instanceCount: Int
+    /// Issuer of Patient ID ("" when the objects did not say).
+    public var issuerOfPatientID: String
 
     public init(
       studyInstanceUID: String, patientName: String, patientID: String, studyDate: String, studyTime: String,
-      accessionNumber: String, description: String, modalities: String, seriesCount: Int, instanceCount: Int
+      accessionNumber: String, description: String, modalities: String, seriesCount: Int, instanceCount: Int,
+      issuerOfPatientID: String = ""
     ) {
+      self.issuerOfPatientID = issuerOfPatientID
       self.studyInstanceUID = studyInstanceUID
       self.patientName = patientName
       self.patientID = patientID
@@ -92,6 +99,10 @@ public struct StudyQuery: Sendable, Equatable {
       arguments.append(Self.glob(name.uppercased()))
     }
     match("patient.patientID", patientID)
+    if let issuer = issuerOfPatientID, !issuer.isEmpty {
+      conditions.append("(study.issuerOfPatientID = ? OR study.issuerOfPatientID = '')")
+      arguments.append(issuer)
+    }
     if let uid = studyInstanceUID {
       conditions.append("study.studyInstanceUID = ?")
       arguments.append(uid)
@@ -119,7 +130,8 @@ public struct StudyQuery: Sendable, Equatable {
              (SELECT group_concat(modality, '\\') FROM (SELECT DISTINCT modality FROM series s WHERE s.study = study.id
                                                          ORDER BY modality)) AS modalities,
              (SELECT count(*) FROM series s WHERE s.study = study.id) AS seriesCount,
-             (SELECT count(*) FROM instance i JOIN series s ON s.id = i.series WHERE s.study = study.id) AS instanceCount
+             (SELECT count(*) FROM instance i JOIN series s ON s.id = i.series WHERE s.study = study.id) AS instanceCount,
+             study.issuerOfPatientID
       FROM study JOIN patient ON patient.id = study.patient
       \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
       ORDER BY study.studyDate DESC, study.studyTime DESC, study.id DESC
@@ -128,10 +140,12 @@ public struct StudyQuery: Sendable, Equatable {
     do {
       return try archive.index.database.read { db in
         try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-          Study(
+          var study = Study(
             studyInstanceUID: row[0], patientName: row[1], patientID: row[2], studyDate: row[3], studyTime: row[4],
             accessionNumber: row[5], description: row[6], modalities: row[7] ?? "", seriesCount: row[8],
             instanceCount: row[9])
+          study.issuerOfPatientID = row[10]
+          return study
         }
       }
     } catch {

@@ -11,7 +11,8 @@ extension StudyQuery {
     var ds = Dataset(byteOrder: .little)
     try ds.set(Tag.queryRetrieveLevel, .CS, ServiceClasses.Level.study.rawValue)
     let keys: [(Tag, VR, String?)] = [
-      (Tag.patientName, .PN, patientName), (Tag.patientID, .LO, patientID), (Tag.studyDate, .DA, studyDate),
+      (Tag.patientName, .PN, patientName), (Tag.patientID, .LO, patientID),
+      (Tag.issuerOfPatientID, .LO, issuerOfPatientID), (Tag.studyDate, .DA, studyDate),
       (Tag.studyTime, .TM, nil), (Tag.accessionNumber, .SH, accessionNumber),
       (Tag.studyDescription, .LO, studyDescription), (Tag.modalitiesInStudy, .CS, modality),
       (Tag.studyInstanceUID, .UI, nil), (Tag.numberOfStudyRelatedSeries, .IS, nil),
@@ -45,7 +46,7 @@ public enum RemoteQueries {
   static func study(from match: Dataset) -> StudyQuery.Study? {
     let uid = text(match, Tag.studyInstanceUID)
     guard UIDSyntax.isValid(uid) else { return nil }
-    return StudyQuery.Study(
+    var study = StudyQuery.Study(
       studyInstanceUID: uid, patientName: text(match, Tag.patientName), patientID: text(match, Tag.patientID),
       studyDate: text(match, Tag.studyDate), studyTime: text(match, Tag.studyTime),
       accessionNumber: text(match, Tag.accessionNumber), description: text(match, Tag.studyDescription),
@@ -53,6 +54,8 @@ public enum RemoteQueries {
         .joined(separator: "\\"),
       seriesCount: match.int(Tag.numberOfStudyRelatedSeries) ?? 0,
       instanceCount: match.int(Tag.numberOfStudyRelatedInstances) ?? 0)
+    study.issuerOfPatientID = text(match, Tag.issuerOfPatientID)
+    return study
   }
 
   static func series(from match: Dataset) -> LocalArchive.SeriesSummary? {
