@@ -49,7 +49,7 @@ public struct Keymap: Sendable, Equatable {
   static func context(for screen: Model.Screen) -> Context {
     switch screen {
     case .studies, .help: .studies
-    case .series: .series
+    case .series, .history: .series
     case .viewer, .tags: .viewer
     }
   }

@@ -4,7 +4,7 @@ import Foundation
 
 /// Everything the workstation shows, as a value: `update` changes it, the view only reads it.
 public struct Model: Sendable {
-  public enum Screen: String, Sendable, Equatable { case studies, series, viewer, tags, help }
+  public enum Screen: String, Sendable, Equatable { case studies, series, viewer, tags, help, history }
 
   public var screen: Screen = .studies
   /// The screen to return to from help.
@@ -100,6 +100,23 @@ public struct Model: Sendable {
       }
       activePane = min(activePane, max(0, panes.count - 1))
     }
+  }
+
+  /// The patient history of the study read: whose it is, its studies newest first, the one selected (what
+  /// `o` opens beside), and whether the panel beside the viewer shows (nil: from 160 columns).
+  public var historyOf: PatientKey?
+  public var history: [HistoryEntry] = []
+  public var historyIndex = 0
+  public var historyPanel: Bool?
+  /// A prior being retrieved to open beside the study read once it is here.
+  public var openBesideWhenArrived: String?
+  /// Columns of the history panel beside the viewer (its separator included).
+  public static let historyPanelColumns = 34
+
+  /// Whether the history panel shows beside the viewer.
+  public var showsHistoryPanel: Bool {
+    screen == .viewer && !history.isEmpty && (historyPanel ?? (size.columns >= 160))
+      && size.columns >= 2 * Self.historyPanelColumns
   }
 
   /// The tag browser: the current slice's elements as dump lines, a filter, and the first line shown.

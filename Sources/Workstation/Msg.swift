@@ -29,6 +29,8 @@ public enum Msg: Sendable {
   case failed(String)
   /// Something done in the background, said on the status line.
   case notice(String)
+  /// A patient's studies from the archive (`node` nil) or a node, for the patient history.
+  case historyLoaded(PatientKey, node: String?, [StudyQuery.Study])
   /// The marks of a study's key objects, read as it opened.
   case keyImagesLoaded(studyInstanceUID: String, Set<KeyImages.Mark>)
   /// The measurements kept on a series' frames, read as it opened.
@@ -57,6 +59,10 @@ public enum Effect: Sendable, Equatable {
   case loadPaths(seriesInstanceUID: String)
   /// Shows a series of the open study in pane `pane` (a layout with more panes, or the next series).
   case fillPane(Int, studyInstanceUID: String, seriesInstanceUID: String)
+  /// A patient's studies in the archive, for the patient history.
+  case loadHistory(PatientKey)
+  /// A patient's studies on a node (C-FIND or QIDO by Patient ID and issuer), in the background.
+  case findHistory(node: String, PatientKey)
   /// Another local study (a prior) in pane `pane`, beside the study read: its series most like the active
   /// pane's (same modality and plane, then description, then the most images).
   case openBeside(Int, studyInstanceUID: String)
@@ -114,6 +120,7 @@ public enum Action: String, Sendable, CaseIterable {
   case probe, probeLeft = "probe_left", probeRight = "probe_right", probeUp = "probe_up", probeDown = "probe_down"
   case privacy
   case overlays
+  case history, openPrior = "open_prior"
   case keyImage = "key_image", nextKeyImage = "next_key_image", previousKeyImage = "previous_key_image"
 
   /// 0-based index into `Presets.ordered` for preset actions.
@@ -157,6 +164,8 @@ public enum Action: String, Sendable, CaseIterable {
     case .autoWindow: "automatic window (1st to 99th percentile of the slice)"
     case .invert: "invert"
     case .overlays: "overlays on/off"
+    case .history: "the patient's history: every study, here and on the nodes"
+    case .openPrior: "open the history's selected study beside the one read"
     case .keyImage: "mark or unmark the slice as a key image"
     case .nextKeyImage: "next key image"
     case .previousKeyImage: "previous key image"

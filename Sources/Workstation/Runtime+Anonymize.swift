@@ -2,6 +2,7 @@ import Archive
 import Audit
 import Deidentification
 import Foundation
+import Synchronization
 
 extension Runtime {
   /// `:anonymize`: a local study or series de-identified by the basic profile, into a folder or onto a
@@ -36,7 +37,12 @@ extension Runtime {
         let staging = archive.store.root + "/.anonymize-\(UUID().uuidString)"
         try FileManager.default.createDirectory(
           atPath: staging, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(atPath: staging) }
+        // What the send says is said once the staged copies are gone: whoever hears "sent" finds none left.
+        let said = Mutex<[Msg]>([])
+        defer {
+          try? FileManager.default.removeItem(atPath: staging)
+          for msg in said.withLock({ $0 }) { post(msg) }
+        }
         let summary = try run.run(files: files, into: staging)
         record(
           AuditEvent(
@@ -44,7 +50,7 @@ extension Runtime {
             detail: "for node \(node)"), post: post)
         try await send(
           summary.written, of: study, to: node, via: remote, detail: "de-identified, node \(node)",
-          saying: "de-identified and sent", post: post)
+          saying: "de-identified and sent", post: { msg in said.withLock { $0.append(msg) } })
       }
     } catch {
       post(.failed("anonymize: " + "\(error)".replacingOccurrences(of: "\n", with: "; ")))

@@ -165,7 +165,8 @@ public final class Runtime: Sendable {
   /// de-identification, which reads and writes a whole study.
   public static func runsInBackground(_ effect: Effect) -> Bool {
     switch effect {
-    case .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize, .passOn, .fetchPreview: true
+    case .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize, .passOn, .fetchPreview, .findHistory:
+      true
     default: false
     }
   }
@@ -206,6 +207,17 @@ public final class Runtime: Sendable {
             AuditEvent(action: .query, outcome: .minorFailure, source: "workstation", detail: "node \(node)"),
             post: post)
           post(.failed("\(node): \(error)"))
+        }
+      case .findHistory(let node, let key):
+        // A node that cannot answer leaves the history to the others, and says so.
+        do {
+          let studies = try await remote.studies(node: node, query: key.query)
+          record(
+            AuditEvent(action: .query, source: "workstation", objects: studies.count, detail: "history, node \(node)"),
+            post: post)
+          post(.historyLoaded(key, node: node, studies))
+        } catch {
+          post(.failed("history from \(node): \(error)"))
         }
       case .fetchPreview(let node, let study, let series, let uid, let window):
         // At the size the view last drew at, in the image's own aspect (a node stretches its rendering to
@@ -321,6 +333,8 @@ public final class Runtime: Sendable {
           viewer.index = min(count - 1, active.index * count / active.slices.count)
         }
         return [.paneFilled(pane, viewer), try measurementsLoaded(seriesUID)]
+      case .loadHistory(let key):
+        return [.historyLoaded(key, node: nil, try key.query.run(on: archive))]
       case .openBeside(let pane, let studyUID):
         return try openBeside(pane, study: studyUID, model: model)
       case .loadPaths(let uid):
@@ -338,7 +352,8 @@ public final class Runtime: Sendable {
       case .loadTags(let path):
         let file = try DICOMFile.read(path: path)
         return [.tagsLoaded(DumpFormatter().format(file))]
-      case .quit, .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize, .passOn, .fetchPreview:
+      case .quit, .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize, .passOn, .fetchPreview,
+        .findHistory:
         return []
       }
     } catch {

@@ -15,6 +15,7 @@ public enum ScreenText {
     case .viewer: out = viewer(model, width: w, height: h - 2)
     case .tags: out = tags(model, height: h - 2)
     case .help: out = help(model, keymap: keymap, width: w, height: h - 2)
+    case .history: out = HistoryScreen.lines(model, width: w, height: h - 2)
     }
     out = Array(out.prefix(h - 2))
     while out.count < h - 2 { out.append("") }
@@ -27,7 +28,8 @@ public enum ScreenText {
   public static func imageArea(_ model: Model) -> (x: Int, y: Int, columns: Int, rows: Int)? {
     guard model.screen == .viewer, model.viewer != nil else { return nil }
     let (w, h) = model.size
-    return (0, 2, w, max(1, h - 2 - 4))
+    let panel = model.showsHistoryPanel ? Model.historyPanelColumns : 0
+    return (0, 2, w - panel, max(1, h - 2 - 4))
   }
 
   /// One pane of the viewer: its picture's cells, and where its one-line label goes (none in 1x1).
@@ -271,6 +273,13 @@ public enum ScreenText {
     var out = [pair(left1, right1, width), pair(left2, notes, width)]
     let area = max(1, height - 4)
     for _ in 0..<area { out.append("") }
+    // The history panel at the right of the image rows, when there is room for it.
+    if model.showsHistoryPanel {
+      let left = width - Model.historyPanelColumns
+      for (k, line) in HistoryScreen.panel(model, rows: area).enumerated() {
+        out[2 + k] = String(repeating: " ", count: left) + line
+      }
+    }
     // Each pane's label over its picture: series, slice, window; the active one marked.
     let studiesShown = Set(model.panes.map(\.study.studyInstanceUID)).count
     for pane in paneAreas(model) {
@@ -370,6 +379,7 @@ public enum ScreenText {
         (.invert, "invert"), (.back, "back"), (.help, "help"),
       ]
     case .tags: actions = [(.down, "down"), (.search, "filter"), (.back, "back")]
+    case .history: actions = [(.open, "open beside"), (.back, "back"), (.help, "help"), (.quit, "quit")]
     case .help:
       let scrolls = helpLines(model, keymap: keymap).count > helpRows(model)
       return scrolls ? "Down/Up PageDown/PageUp more  any other key returns" : "any key returns"

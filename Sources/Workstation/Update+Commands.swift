@@ -86,6 +86,8 @@ func command(_ model: inout Model, _ text: String) -> [Effect] {
     model.linkWindow = words[1] == "on"
     model.status = "window and level " + (model.linkWindow ? "linked across panes" : "set pane by pane")
     return []
+  case "history":
+    return historyCommand(&model, Array(words.dropFirst()))
   case "offset":
     return offsetCommand(&model, Array(words.dropFirst()))
   case "measurements":

@@ -66,6 +66,7 @@ func respond(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect] {
     model.status = "retrieve: " + progress.summary
     // A finished job changes the local list: reload it (the remote list keeps its rows).
     var effects: [Effect] = progress.finished ? [.loadStudies(StudyQuery())] : []
+    effects += priorArrived(&model, uid, progress)
     // What has arrived can be read: the study opens with its first image, and what shows it grows.
     guard progress.completed > 0 else { return effects }
     if model.openWhenArrived == uid, model.screen == .studies, model.selectedStudy?.studyInstanceUID == uid {
@@ -128,7 +129,10 @@ func respond(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect] {
     model.screen = .viewer
     // A study opened while it is retrieved keeps saying how that goes (it may even be done by now).
     model.status = model.jobs[viewer.study.studyInstanceUID].map { "retrieve: " + $0.summary } ?? ""
-    return fillPanes(&model)
+    return fillPanes(&model) + askHistory(&model, for: viewer.study)
+  case .historyLoaded(let key, let node, let studies):
+    historyLoaded(&model, key, node: node, studies)
+    return []
   case .paneFilled(let index, let viewer):
     guard index < model.layout.paneCount, index <= model.panes.count else { return [] }
     if index == model.panes.count { model.panes.append(viewer) } else { model.panes[index] = viewer }
@@ -363,6 +367,7 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
       model.screen = .viewer
       return []
     case .viewer: model.screen = .series
+    case .history: model.screen = model.viewer == nil ? .studies : .viewer
     case .series: model.screen = .studies
     default: break
     }
@@ -424,6 +429,15 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
       guard !model.panes.isEmpty else { return [] }
       model.activePane = (model.activePane + count) % model.panes.count
       return []
+    case .history:
+      guard !model.history.isEmpty else {
+        model.status = "no study of this patient is known yet"
+        return []
+      }
+      model.screen = .history
+      return []
+    case .openPrior:
+      return openPrior(&model)
     case .keyImage, .nextKeyImage, .previousKeyImage:
       return keyImageAction(&model, action, count: count)
     case .nextStack, .previousStack:
@@ -451,6 +465,8 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
       }
       return effects
     }
+  case .history:
+    return historyScreenAction(&model, action, count: count, page: page)
   case .tags:
     var top = model.tagTop
     _ = moveSelection(&top, count: model.visibleTags.count, action, by: count, page: page)
