@@ -49,7 +49,7 @@ public struct Keymap: Sendable, Equatable {
   static func context(for screen: Model.Screen) -> Context {
     switch screen {
     case .studies, .help: .studies
-    case .series, .history: .series
+    case .series, .history, .jobs: .series
     case .viewer, .tags: .viewer
     }
   }

@@ -4,7 +4,7 @@ import Foundation
 
 /// Everything the workstation shows, as a value: `update` changes it, the view only reads it.
 public struct Model: Sendable {
-  public enum Screen: String, Sendable, Equatable { case studies, series, viewer, tags, help, history }
+  public enum Screen: String, Sendable, Equatable { case studies, series, viewer, tags, help, history, jobs }
 
   public var screen: Screen = .studies
   /// The screen to return to from help.
@@ -21,6 +21,11 @@ public struct Model: Sendable {
   public var localStudyUIDs: Set<String> = []
   /// Retrieval jobs by Study Instance UID.
   public var jobs: [String: JobProgress] = [:]
+  /// Sends, media and de-identified copies, as the runtime reports them (in the order begun).
+  public var backgroundJobs: [BackgroundJob] = []
+  /// The job selected on the jobs screen, and the screen to return to from it.
+  public var jobIndex = 0
+  public var screenBeforeJobs: Screen = .studies
   /// The node each retrieve under way comes from, by Study Instance UID.
   public var retrievingFrom: [String: String] = [:]
   /// Instances on their way whose preview was asked for (once each).

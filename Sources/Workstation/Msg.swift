@@ -29,6 +29,8 @@ public enum Msg: Sendable {
   case failed(String)
   /// Something done in the background, said on the status line.
   case notice(String)
+  /// A background job began, moved on or ended.
+  case backgroundJob(BackgroundJob)
   /// A patient's studies from the archive (`node` nil) or a node, for the patient history.
   case historyLoaded(PatientKey, node: String?, [StudyQuery.Study])
   /// The marks of a study's key objects, read as it opened.
@@ -59,6 +61,10 @@ public enum Effect: Sendable, Equatable {
   case loadPaths(seriesInstanceUID: String)
   /// Shows a series of the open study in pane `pane` (a layout with more panes, or the next series).
   case fillPane(Int, studyInstanceUID: String, seriesInstanceUID: String)
+  /// A send stopped between its batches (it can be resumed).
+  case cancelJob(id: Int)
+  /// What an interrupted send left unsent, sent.
+  case resumeJob(id: Int)
   /// A patient's studies in the archive, for the patient history.
   case loadHistory(PatientKey)
   /// A patient's studies on a node (C-FIND or QIDO by Patient ID and issuer), in the background.
@@ -120,7 +126,7 @@ public enum Action: String, Sendable, CaseIterable {
   case probe, probeLeft = "probe_left", probeRight = "probe_right", probeUp = "probe_up", probeDown = "probe_down"
   case privacy
   case overlays
-  case history, openPrior = "open_prior"
+  case history, openPrior = "open_prior", jobs
   case keyImage = "key_image", nextKeyImage = "next_key_image", previousKeyImage = "previous_key_image"
 
   /// 0-based index into `Presets.ordered` for preset actions.
@@ -165,6 +171,7 @@ public enum Action: String, Sendable, CaseIterable {
     case .invert: "invert"
     case .overlays: "overlays on/off"
     case .history: "the patient's history: every study, here and on the nodes"
+    case .jobs: "jobs: retrievals, sends and exports, with progress (x cancels, Enter resumes a send)"
     case .openPrior: "open the history's selected study beside the one read"
     case .keyImage: "mark or unmark the slice as a key image"
     case .nextKeyImage: "next key image"

@@ -50,7 +50,11 @@ extension Runtime {
             detail: "for node \(node)"), post: post)
         try await send(
           summary.written, of: study, to: node, via: remote, detail: "de-identified, node \(node)",
-          saying: "de-identified and sent", post: { msg in said.withLock { $0.append(msg) } })
+          saying: "de-identified and sent", resumable: false,
+          post: { msg in
+            // The job's progress shows as it goes; what is said of the outcome waits for the clean-up.
+            if case .backgroundJob = msg { post(msg) } else { said.withLock { $0.append(msg) } }
+          })
       }
     } catch {
       post(.failed("anonymize: " + "\(error)".replacingOccurrences(of: "\n", with: "; ")))

@@ -18,14 +18,18 @@ extension Runtime {
   {
     switch destination {
     case .folder(let folder):
+      var job = beginJob(.media, folder, total: nil, post: post)
+      defer { post(.backgroundJob(job)) }
       do {
         let summary = try MediaExport.export(studies: [study], from: archive, to: folder)
+        job.progress = JobProgress(completed: summary.objects, remaining: 0, finished: true)
         record(
           AuditEvent(
             action: .export, source: "workstation", studies: [study], objects: summary.objects, detail: "media"),
           post: post)
         post(.notice("wrote \(summary.objects) objects and their DICOMDIR into \(folder)"))
       } catch {
+        job.progress = JobProgress(finished: true, error: "\(error)")
         post(.failed("media: \(error)"))
       }
     case .node(let node):
@@ -43,17 +47,25 @@ extension Runtime {
     }
   }
 
-  /// Sends files to a node, records the send in the audit trail and says how it went.
+  /// Sends files to a node as a job (progress, cancel, resume: Runtime+Jobs.swift), records the send in
+  /// the audit trail and says how it went.
   func send(
     _ files: [String], of study: String, to node: String, via remote: any RemoteCatalog, detail: String,
-    saying verb: String, post: @escaping @Sendable (Msg) -> Void
+    saying verb: String, resumable: Bool = true, job: BackgroundJob? = nil, post: @escaping @Sendable (Msg) -> Void
   ) async throws {
-    let (sent, problems) = try await remote.send(node: node, files: files)
+    let (sent, problems) = try await sendAsJob(
+      files, of: study, to: node, via: remote, detail: detail, resumable: resumable, job: job, post: post)
+    // A resumed send counts what it sent now, and says the whole job's count beside it.
+    let before = job?.progress.completed ?? 0
+    let now = sent.completed - before
     record(
       AuditEvent(
-        action: .send, outcome: sent.failed == 0 ? .success : .minorFailure, source: "workstation",
-        studies: [study], objects: sent.completed, detail: detail), post: post)
-    let failed = sent.failed == 0 ? "" : ", \(sent.failed) failed (\(problems.first ?? ""))"
-    post(.notice("\(verb) \(sent.completed) objects to \(node)" + failed))
+        action: .send, outcome: sent.failed == 0 && sent.error == nil ? .success : .minorFailure,
+        source: "workstation", studies: [study], objects: now, detail: detail), post: post)
+    let failed =
+      sent.error.map { ", then stopped: \($0)" + (sent.remaining.map { " (\($0) left: J, then Enter resumes)" } ?? "") }
+      ?? (sent.failed == 0 ? "" : ", \(sent.failed) failed (\(problems.first ?? ""))")
+    let whole = before > 0 ? " (\(sent.completed) in all)" : ""
+    post(.notice("\(verb) \(now) objects to \(node)" + whole + failed))
   }
 }

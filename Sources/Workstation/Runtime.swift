@@ -141,6 +141,12 @@ public final class Runtime: Sendable {
     }
   }
 
+  /// Background jobs (sends, media, de-identified copies): the last number given, the sends a reader
+  /// cancelled, and what each interrupted send has left to send (Runtime+Jobs.swift).
+  let jobNumbers = Mutex(0)
+  let cancelledJobs = Mutex<Set<Int>>([])
+  let unsent = Mutex<[Int: UnsentFiles]>([:])
+
   /// Where what the reader views, queries and retrieves is recorded (nil: no audit trail).
   public let audit: AuditLog?
   /// The key file behind de-identified copies' pseudonyms (`:anonymize`); nil: the action is off.
@@ -165,7 +171,8 @@ public final class Runtime: Sendable {
   /// de-identification, which reads and writes a whole study.
   public static func runsInBackground(_ effect: Effect) -> Bool {
     switch effect {
-    case .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize, .passOn, .fetchPreview, .findHistory:
+    case .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize, .passOn, .fetchPreview, .findHistory,
+      .cancelJob, .resumeJob:
       true
     default: false
     }
@@ -179,6 +186,14 @@ public final class Runtime: Sendable {
     }
     if case .passOn(let study, let series, let destination) = effect {
       Task { await passOn(study: study, series: series, to: destination, post: post) }
+      return
+    }
+    if case .cancelJob(let id) = effect {
+      cancelJob(id, post: post)
+      return
+    }
+    if case .resumeJob(let id) = effect {
+      Task { await resumeJob(id, post: post) }
       return
     }
     guard let remote else {
@@ -353,7 +368,7 @@ public final class Runtime: Sendable {
         let file = try DICOMFile.read(path: path)
         return [.tagsLoaded(DumpFormatter().format(file))]
       case .quit, .findRemote, .findRemoteSeries, .retrieve, .cancelRetrieve, .anonymize, .passOn, .fetchPreview,
-        .findHistory:
+        .findHistory, .cancelJob, .resumeJob:
         return []
       }
     } catch {

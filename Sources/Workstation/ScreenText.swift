@@ -16,6 +16,7 @@ public enum ScreenText {
     case .tags: out = tags(model, height: h - 2)
     case .help: out = help(model, keymap: keymap, width: w, height: h - 2)
     case .history: out = HistoryScreen.lines(model, width: w, height: h - 2)
+    case .jobs: out = JobsScreen.lines(model, width: w, height: h - 2)
     }
     out = Array(out.prefix(h - 2))
     while out.count < h - 2 { out.append("") }
@@ -380,6 +381,7 @@ public enum ScreenText {
       ]
     case .tags: actions = [(.down, "down"), (.search, "filter"), (.back, "back")]
     case .history: actions = [(.open, "open beside"), (.back, "back"), (.help, "help"), (.quit, "quit")]
+    case .jobs: actions = [(.open, "resume"), (.cancelJob, "cancel"), (.back, "back"), (.help, "help")]
     case .help:
       let scrolls = helpLines(model, keymap: keymap).count > helpRows(model)
       return scrolls ? "Down/Up PageDown/PageUp more  any other key returns" : "any key returns"
@@ -390,8 +392,13 @@ public enum ScreenText {
 
   static func statusLine(_ model: Model) -> String {
     let line = model.count.isEmpty ? model.status : model.count
+    // Jobs under way counted on every screen (J lists them), as Ginkgo's running tasks.
+    let running = model.runningJobs
+    let jobs = running == 0 ? "" : "\(running) job\(running == 1 ? "" : "s")"
     // Marked on every screen, so nobody shares a screen thinking it is on when it is not.
-    return model.privacy && model.prompt == nil ? pair(line, "PRIVACY", model.size.columns) : line
+    let privacy = model.privacy && model.prompt == nil ? "PRIVACY" : ""
+    let right = [jobs, privacy].filter { !$0.isEmpty }.joined(separator: "  ")
+    return right.isEmpty ? line : pair(line, right, model.size.columns)
   }
 
   static func pair(_ left: String, _ right: String, _ width: Int) -> String {

@@ -130,6 +130,13 @@ func respond(_ model: inout Model, _ msg: Msg, keymap: Keymap) -> [Effect] {
     // A study opened while it is retrieved keeps saying how that goes (it may even be done by now).
     model.status = model.jobs[viewer.study.studyInstanceUID].map { "retrieve: " + $0.summary } ?? ""
     return fillPanes(&model) + askHistory(&model, for: viewer.study)
+  case .backgroundJob(let job):
+    if let i = model.backgroundJobs.firstIndex(where: { $0.id == job.id }) {
+      model.backgroundJobs[i] = job
+    } else {
+      model.backgroundJobs.append(job)
+    }
+    return []
   case .historyLoaded(let key, let node, let studies):
     historyLoaded(&model, key, node: node, studies)
     return []
@@ -335,6 +342,13 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
   case .command:
     model.prompt = .init(kind: .command, text: "")
     return []
+  case .jobs:
+    if model.screen != .jobs { model.screenBeforeJobs = model.screen == .help ? .studies : model.screen }
+    model.screen = .jobs
+    model.jobIndex = 0
+    return []
+  case .cancelJob where model.screen == .jobs:
+    return cancelSelectedJob(&model)
   case .cancelJob:
     guard model.screen == .studies, let study = model.selectedStudy, let job = model.jobs[study.studyInstanceUID],
       !job.finished
@@ -368,6 +382,7 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
       return []
     case .viewer: model.screen = .series
     case .history: model.screen = model.viewer == nil ? .studies : .viewer
+    case .jobs: model.screen = model.screenBeforeJobs
     case .series: model.screen = .studies
     default: break
     }
@@ -467,6 +482,8 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
     }
   case .history:
     return historyScreenAction(&model, action, count: count, page: page)
+  case .jobs:
+    return jobsScreenAction(&model, action, count: count, page: page)
   case .tags:
     var top = model.tagTop
     _ = moveSelection(&top, count: model.visibleTags.count, action, by: count, page: page)
