@@ -100,6 +100,13 @@ static inline void biloba_put_line(int row, const char *utf8) {
   wclrtoeol(stdscr);
 }
 
+/// Writes UTF-8 text at a row from a column to the end of the line (text beside a picture: the
+/// picture's cells left as they are).
+static inline void biloba_put_text(int row, int column, const char *utf8) {
+  mvwaddstr(stdscr, row, column, utf8);
+  wclrtoeol(stdscr);
+}
+
 static inline void biloba_refresh(void) { wrefresh(stdscr); }
 static inline void biloba_clear(void) { wclear(stdscr); }
 

@@ -330,8 +330,14 @@ public final class CursesApp {
       fullRedraw = false
     }
     let pictureRows = ScreenText.pictureRows(model)
-    for (row, line) in ScreenText.lines(model, keymap: keymap).enumerated() where !pictureRows.contains(row) {
-      biloba_put_line(Int32(row), line)  // the pictures' rows are not curses' to draw
+    let beside = ScreenText.textBesidePictures(model)
+    for (row, line) in ScreenText.lines(model, keymap: keymap).enumerated() {
+      if !pictureRows.contains(row) {
+        biloba_put_line(Int32(row), line)
+      } else if let beside {
+        // The pictures' cells are not curses' to draw; the panel beside them is.
+        biloba_put_text(Int32(row), Int32(beside), String(line.dropFirst(beside)))
+      }
     }
     biloba_refresh()
     textDirty = false

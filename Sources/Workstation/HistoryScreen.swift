@@ -19,7 +19,7 @@ enum HistoryScreen {
     for (i, entry) in model.history.enumerated().dropFirst(start).prefix(rows) {
       out.append(
         marks(model, i) + ScreenText.column(date(entry.study.studyDate), 11)
-          + ScreenText.column(entry.study.modalities, 9) + ScreenText.column(entry.study.description, 34)
+          + ScreenText.column(imaging(entry.study.modalities), 9) + ScreenText.column(entry.study.description, 34)
           + ScreenText.column(entry.isLocal ? String(entry.study.instanceCount) : "", 7) + entry.whereHeld)
     }
     return out
@@ -34,12 +34,21 @@ enum HistoryScreen {
     for (i, entry) in model.history.enumerated().dropFirst(start).prefix(listed) {
       let place = entry.isLocal ? "local" : (entry.nodes.first ?? "")
       let text =
-        marks(model, i) + date(entry.study.studyDate) + " " + ScreenText.column(entry.study.modalities, 4) + " "
+        marks(model, i) + date(entry.study.studyDate) + " " + ScreenText.column(imaging(entry.study.modalities), 4)
+        + " "
         + entry.study.description
       out.append(ScreenText.column(text, width - 7) + " " + ScreenText.column(place, 6))
     }
     while out.count < rows { out.append("") }
     return out.map { "\u{2502}" + ScreenText.column($0, width) }
+  }
+
+  /// A study's modalities as a reader names it: the imaging ones ("CT/MR"), without the key objects,
+  /// presentation states and reports a study also holds (all of them when that is all it holds).
+  static func imaging(_ modalities: String) -> String {
+    let all = modalities.split(separator: "\\").map(String.init)
+    let images = all.filter { !["KO", "PR", "SR"].contains($0) }
+    return (images.isEmpty ? all : images).joined(separator: "/")
   }
 
   /// ">" on the selected study, "*" on the one read.

@@ -34,7 +34,7 @@ public struct JobRow: Sendable, Equatable {
 }
 
 extension Model {
-  /// Every job, running ones first, then by when it began (newest first).
+  /// Every job, running ones first; sends and exports newest first, then retrievals.
   public var jobRows: [JobRow] {
     let retrievals = jobs.map { uid, progress in
       let study =
@@ -49,7 +49,7 @@ extension Model {
         source: .background(id: $0.id), kind: $0.kind.rawValue, what: $0.what, progress: $0.progress,
         resumable: $0.resumable)
     }
-    let all = retrievals + others
+    let all = others + retrievals
     return all.filter { !$0.progress.finished } + all.filter(\.progress.finished)
   }
 
@@ -71,7 +71,7 @@ enum JobsScreen {
     let listed = max(1, height - out.count)
     let start = max(0, min(model.jobIndex - listed / 2, rows.count - listed))
     for (i, row) in rows.enumerated().dropFirst(start).prefix(listed) {
-      let state = row.progress.bar() + row.progress.summary + (row.resumable ? "  (Enter resumes)" : "")
+      let state = (row.resumable ? "Enter resumes; " : "") + row.progress.bar() + row.progress.summary
       out.append(
         (i == model.jobIndex ? "> " : "  ") + ScreenText.column(row.kind, 10) + ScreenText.column(row.what, 46)
           + state)

@@ -36,7 +36,7 @@ extension Runtime {
     _ files: [String], of study: String, to node: String, via remote: any RemoteCatalog, detail: String,
     resumable: Bool, job started: BackgroundJob? = nil, post: @escaping @Sendable (Msg) -> Void
   ) async throws -> (JobProgress, problems: [String]) {
-    var job = started ?? beginJob(.send, "study \(study) to \(node)", total: files.count, post: post)
+    var job = started ?? beginJob(.send, studyLabel(study) + " to \(node)", total: files.count, post: post)
     let done = job.progress.completed
     var sent = JobProgress(completed: done, remaining: files.count)
     var problems: [String] = []
@@ -49,8 +49,18 @@ extension Runtime {
         break
       }
       let part = Array(left.prefix(batch))
-      let (outcome, said) = try await remote.send(node: node, files: part)
-      problems += said
+      let outcome: JobProgress
+      do {
+        let (answer, said) = try await remote.send(node: node, files: part)
+        outcome = answer
+        problems += said
+      } catch {
+        // The node could not be reached or broke the association: the batch is sent again on resume.
+        sent.failed += part.count
+        stopped = "\(error)".replacingOccurrences(of: "\n", with: "; ")
+        break
+      }
+      let said = problems
       // A batch counts as sent only when the node took all of it; otherwise it is sent again on resume.
       guard outcome.failed == 0, outcome.error == nil else {
         sent.failed += part.count
@@ -75,6 +85,14 @@ extension Runtime {
     }
     post(.backgroundJob(job))
     return (sent, problems)
+  }
+
+  /// A study as a job names it: its description and date, else its UID.
+  func studyLabel(_ uid: String) -> String {
+    var query = StudyQuery()
+    query.studyInstanceUID = uid
+    guard let study = try? query.run(on: archive).first else { return "study \(uid)" }
+    return [study.description, study.studyDate].filter { !$0.isEmpty }.joined(separator: " ")
   }
 
   /// Stops a running send between its batches.

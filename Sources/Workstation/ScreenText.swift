@@ -193,6 +193,11 @@ public enum ScreenText {
   }
 
   /// Rows that hold pictures (the viewer's slice, the series thumbnails): curses leaves them alone.
+  /// The first column of text beside the pictures on their rows (the history panel), nil when none.
+  public static func textBesidePictures(_ model: Model) -> Int? {
+    model.showsHistoryPanel ? model.size.columns - Model.historyPanelColumns : nil
+  }
+
   public static func pictureRows(_ model: Model) -> Set<Int> {
     let panes = paneAreas(model)
     if !panes.isEmpty { return Set(panes.flatMap { $0.y..<($0.y + $0.rows) }) }

@@ -18,11 +18,14 @@ func askHistory(_ model: inout Model, for study: StudyQuery.Study) -> [Effect] {
 /// One source's answer merged in; the selection stays on its study, else goes to the newest other one.
 func historyLoaded(_ model: inout Model, _ key: PatientKey, node: String?, _ studies: [StudyQuery.Study]) {
   guard model.historyOf == key else { return }
-  let selected = model.history.indices.contains(model.historyIndex) ? model.history[model.historyIndex] : nil
-  model.history = PatientHistory.merged(model.history, studies, of: key, node: node)
   let reading = model.viewer?.study.studyInstanceUID
+  // The selection stays where the reader put it; on the study read (all there was), it moves on to a prior.
+  let selected =
+    model.history.indices.contains(model.historyIndex) ? model.history[model.historyIndex] : nil
+  let kept = selected?.study.studyInstanceUID == reading ? nil : selected
+  model.history = PatientHistory.merged(model.history, studies, of: key, node: node)
   model.historyIndex =
-    selected.flatMap { s in model.history.firstIndex { $0.study.studyInstanceUID == s.study.studyInstanceUID } }
+    kept.flatMap { s in model.history.firstIndex { $0.study.studyInstanceUID == s.study.studyInstanceUID } }
     ?? model.history.firstIndex { $0.study.studyInstanceUID != reading } ?? 0
 }
 

@@ -72,7 +72,7 @@ import Testing
     _ = update(&m, .key("J"), keymap: keymap)
     #expect(m.screen == .jobs)
     let lines = ScreenText.lines(m, keymap: keymap)
-    #expect(lines.contains { $0.hasPrefix("> send") && $0.contains("(Enter resumes)") }, "\(lines.prefix(4))")
+    #expect(lines.contains { $0.hasPrefix("> send") && $0.contains("Enter resumes; ") }, "\(lines.prefix(4))")
     let resume = update(&m, .key("Enter"), keymap: keymap)
     #expect(resume == [.resumeJob(id: m.backgroundJobs[0].id)])
     try await run(resume[0])
@@ -109,10 +109,10 @@ import Testing
     let lines = ScreenText.lines(m, keymap: keymap)
     #expect(lines[0].hasPrefix("Jobs  2 running, 3 in all"), "\(lines[0])")
     #expect(lines.contains { $0.contains("media") && $0.contains("24 done") })
-    // Running first: the retrieval, then the send.
-    #expect(update(&m, .key("x"), keymap: keymap) == [.cancelRetrieve(studyInstanceUID: "1.2.9")])
-    _ = update(&m, .key("Down"), keymap: keymap)
+    // Running first: the send, then the retrieval.
     #expect(update(&m, .key("x"), keymap: keymap) == [.cancelJob(id: 1)])
+    _ = update(&m, .key("Down"), keymap: keymap)
+    #expect(update(&m, .key("x"), keymap: keymap) == [.cancelRetrieve(studyInstanceUID: "1.2.9")])
     _ = update(&m, .key("Down"), keymap: keymap)
     #expect(update(&m, .key("x"), keymap: keymap).isEmpty && m.status == "the job has ended already")
     _ = update(&m, .key("Esc"), keymap: keymap)
