@@ -180,7 +180,7 @@ let package = Package(
       name: "BilobaBenchmarks",
       dependencies: [
         "DICOM", "DICOMImaging", "TerminalGraphics", "RasterCore", "SyntheticData", "CSixel", "Archive", "Workstation",
-        "Spawn", "Deidentification",
+        "Spawn", "Deidentification", "Retrieval", "DICOMNetwork", .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictSettings
     ),

@@ -23,7 +23,7 @@ struct BilobaBenchmarks {
       default:
         FileHandle.standardError.write(
           Data(
-            "usage: BilobaBenchmarks [--files N] [--repeats N] [--dir DIR] [--only parse|pixels|graphics|archive|network|workstation|deidentify|images]\n"
+            "usage: BilobaBenchmarks [--files N] [--repeats N] [--dir DIR] [--only parse|pixels|graphics|archive|network|workstation|deidentify|images|reading]\n"
               .utf8))
         exit(2)
       }
@@ -61,6 +61,11 @@ struct BilobaBenchmarks {
     }
     if only == nil || only == "images" {
       for figure in try DisplayResolutionBenchmark.run(repeats: repeats, directory: directory + "-images") {
+        print(figure.line)
+      }
+    }
+    if only == nil || only == "reading" {
+      for figure in try ReadingBenchmark.run(repeats: repeats, directory: directory + "-reading") {
         print(figure.line)
       }
     }
