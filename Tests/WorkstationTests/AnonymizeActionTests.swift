@@ -47,17 +47,8 @@ import Testing
   }
 
   /// A node that keeps what it is sent, as a PACS would, and says so.
-  final class FakeNode: RemoteCatalog, Sendable {
+  final class FakeNode: StubNode, Sendable {
     let received = Mutex<[(path: String, patient: String?, staged: Bool)]>([])
-    var nodes: [String] { ["PACS"] }
-    func studies(node: String, query: StudyQuery) async throws -> [StudyQuery.Study] { [] }
-    func series(node: String, studyInstanceUID: String) async throws -> [LocalArchive.SeriesSummary] { [] }
-    func retrieve(
-      node: String, studyInstanceUID: String, seriesInstanceUID: String?,
-      readingAt: @escaping @Sendable () -> ReadingPosition?,
-      planned: @escaping @Sendable ([String: [PendingInstance]]) -> Void,
-      progress: @escaping @Sendable (JobProgress) -> Void
-    ) async throws -> JobProgress { JobProgress(finished: true) }
     func send(node: String, files: [String]) async throws -> (JobProgress, problems: [String]) {
       let seen = try files.map { path in
         (path, try DICOMFile.read(path: path, options: .headerOnly).dataset.string(Tag(0x0010, 0x0010)), true)

@@ -12,20 +12,11 @@ import Testing
 @Suite struct JobsTests {
   /// A node that takes objects in batches and breaks off one batch (the `failing`-th), as a link that
   /// drops does.
-  final class FlakyNode: RemoteCatalog, Sendable {
+  final class FlakyNode: StubNode, Sendable {
     let received = Mutex<[String]>([])
     let batches = Mutex(0)
     let failing: Int
     init(failing: Int) { self.failing = failing }
-    var nodes: [String] { ["PACS"] }
-    func studies(node: String, query: StudyQuery) async throws -> [StudyQuery.Study] { [] }
-    func series(node: String, studyInstanceUID: String) async throws -> [LocalArchive.SeriesSummary] { [] }
-    func retrieve(
-      node: String, studyInstanceUID: String, seriesInstanceUID: String?,
-      readingAt: @escaping @Sendable () -> ReadingPosition?,
-      planned: @escaping @Sendable ([String: [PendingInstance]]) -> Void,
-      progress: @escaping @Sendable (JobProgress) -> Void
-    ) async throws -> JobProgress { JobProgress(finished: true) }
     func send(node: String, files: [String]) async throws -> (JobProgress, problems: [String]) {
       let n = batches.withLock {
         $0 += 1

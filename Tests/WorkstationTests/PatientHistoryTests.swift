@@ -52,25 +52,14 @@ import Testing
   }
 
   /// A node that holds one more study of the patient (an older MR) and answers queries by patient.
-  final class HistoryNode: RemoteCatalog, Sendable {
+  final class HistoryNode: StubNode, Sendable {
     let asked = Mutex<[StudyQuery]>([])
-    var nodes: [String] { ["PACS"] }
     func studies(node: String, query: StudyQuery) async throws -> [StudyQuery.Study] {
       asked.withLock { $0.append(query) }
       return [
         PatientHistoryTests.study(12, date: "20250110"),
         PatientHistoryTests.study(13, date: "20230301", modality: "MR"),
       ]
-    }
-    func series(node: String, studyInstanceUID: String) async throws -> [LocalArchive.SeriesSummary] { [] }
-    func retrieve(
-      node: String, studyInstanceUID: String, seriesInstanceUID: String?,
-      readingAt: @escaping @Sendable () -> ReadingPosition?,
-      planned: @escaping @Sendable ([String: [PendingInstance]]) -> Void,
-      progress: @escaping @Sendable (JobProgress) -> Void
-    ) async throws -> JobProgress { JobProgress(finished: true) }
-    func send(node: String, files: [String]) async throws -> (JobProgress, problems: [String]) {
-      (JobProgress(finished: true), [])
     }
   }
 

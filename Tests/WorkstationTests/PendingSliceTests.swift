@@ -15,13 +15,11 @@ import Workstation
   static let study = "1.2.826.0.1.3680043.8.498.1"
   static let series = study + ".1"
 
-  final class RenderingNode: RemoteCatalog, Sendable {
+  final class RenderingNode: StubNode, Sendable {
     let jpeg: [UInt8]
     let asked = Mutex<[String]>([])
     init(jpeg: [UInt8]) { self.jpeg = jpeg }
     var nodes: [String] { ["web"] }
-    func studies(node: String, query: StudyQuery) async throws -> [StudyQuery.Study] { [] }
-    func series(node: String, studyInstanceUID: String) async throws -> [LocalArchive.SeriesSummary] { [] }
     func retrieve(
       node: String, studyInstanceUID: String, seriesInstanceUID: String?,
       readingAt: @escaping @Sendable () -> ReadingPosition?,
