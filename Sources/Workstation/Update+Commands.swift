@@ -1,5 +1,6 @@
 import Archive
 import DICOMImaging
+import Foundation
 
 /// The command line (split from Update.swift): `:` commands such as `wl W L`, `preset NAME`,
 /// `find KEY=VALUE`, `layout`, `privacy`, `sync`, `sort`, `q`, and those that pass a study on
@@ -106,5 +107,42 @@ func command(_ model: inout Model, _ text: String) -> [Effect] {
   default:
     model.status = "unknown command :\(verb)"
     return []
+  }
+}
+
+/// Date shortcuts for study searches: `today`, `yesterday`, `7d` (the last seven days, today included);
+/// anything else is a C-FIND date or range as typed.
+func dateRange(_ text: String, today: String) -> String {
+  let lower = text.lowercased()
+  guard let day = DICOMDay.date(today) else { return text }
+  if lower == "today" { return today }
+  if lower == "yesterday" { return DICOMDay.string(day, addingDays: -1) }
+  if lower.hasSuffix("d"), let n = Int(lower.dropLast()), (1...36500).contains(n) {
+    return DICOMDay.string(day, addingDays: -(n - 1)) + "-" + today
+  }
+  return text
+}
+
+/// DA values (YYYYMMDD) to and from dates, in the Gregorian calendar at UTC.
+enum DICOMDay {
+  static let calendar: Calendar = {
+    var c = Calendar(identifier: .gregorian)
+    c.timeZone = TimeZone(identifier: "UTC")!
+    return c
+  }()
+
+  static func date(_ yyyymmdd: String) -> Date? {
+    guard yyyymmdd.count == 8, let y = Int(yyyymmdd.prefix(4)), let m = Int(yyyymmdd.dropFirst(4).prefix(2)),
+      let d = Int(yyyymmdd.suffix(2))
+    else { return nil }
+    let parts = DateComponents(year: y, month: m, day: d)
+    guard parts.isValidDate(in: calendar) else { return nil }
+    return calendar.date(from: parts)
+  }
+
+  static func string(_ date: Date, addingDays days: Int) -> String {
+    let shifted = calendar.date(byAdding: .day, value: days, to: date) ?? date
+    let p = calendar.dateComponents([.year, .month, .day], from: shifted)
+    return String(format: "%04d%02d%02d", p.year ?? 0, p.month ?? 0, p.day ?? 0)
   }
 }

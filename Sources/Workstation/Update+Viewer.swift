@@ -2,6 +2,59 @@ import DICOMImaging
 
 /// The update of the viewer (split from Update.swift by screen): what a key's action does to the open
 /// series, its panes, slices, window, zoom and pan, and the probe and measurements.
+
+/// Keys on the viewer screen: the panes and their series and stacks, the history and key images, and
+/// everything else on the active pane (`viewerAction`), the other panes following when synchronized.
+func viewerScreenAction(_ model: inout Model, _ action: Action, count: Int) -> [Effect] {
+  if action == .tags, let v = model.viewer, v.paths.indices.contains(v.index) {
+    return [.loadTags(path: v.paths[v.index])]
+  }
+  switch action {
+  case .nextLayout:
+    let all = Model.Layout.allCases
+    return setLayout(&model, all[((all.firstIndex(of: model.layout) ?? 0) + 1) % all.count])
+  case .nextPane:
+    guard !model.panes.isEmpty else { return [] }
+    model.activePane = (model.activePane + count) % model.panes.count
+    return []
+  case .history:
+    guard !model.history.isEmpty else {
+      model.status = "no study of this patient is known yet"
+      return []
+    }
+    model.screen = .history
+    return []
+  case .openPrior:
+    return openPrior(&model)
+  case .keyImage, .nextKeyImage, .previousKeyImage:
+    return keyImageAction(&model, action, count: count)
+  case .nextStack, .previousStack:
+    // Another plane of the series (its scout, another localizer), where the reader left it.
+    guard var v = model.viewer, v.stacks.count > 1 else { return [] }
+    let step = action == .nextStack ? count : -count
+    v.stackIndex = ((v.stackIndex + step) % v.stacks.count + v.stacks.count) % v.stacks.count
+    model.viewer = v
+    return []
+  case .nextSeries, .previousSeries:
+    guard let v = model.viewer, !model.series.isEmpty else { return [] }
+    let here = model.series.firstIndex { $0.seriesInstanceUID == v.series.seriesInstanceUID } ?? 0
+    let step = action == .nextSeries ? count : -count
+    let next = model.series[((here + step) % model.series.count + model.series.count) % model.series.count]
+    return [
+      .fillPane(
+        model.activePane, studyInstanceUID: v.study.studyInstanceUID, seriesInstanceUID: next.seriesInstanceUID)
+    ]
+  default:
+    let before = model.viewer?.index
+    let effects = viewerAction(&model, action, count: count)
+    // Synchronized scrolling: the other panes follow by place in the patient (Update+Comparison.swift).
+    if model.syncScroll, let before, let after = model.viewer?.index, after != before {
+      synchronizePanes(&model, delta: after - before)
+    }
+    return effects
+  }
+}
+
 func viewerAction(_ model: inout Model, _ action: Action, count: Int) -> [Effect] {
   guard var v = model.viewer else { return [] }
   let total = v.paths.count

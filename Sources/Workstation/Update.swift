@@ -394,92 +394,11 @@ private func perform(_ model: inout Model, _ action: Action, count: Int) -> [Eff
   let page = model.size.rows - 4
   switch model.screen {
   case .studies:
-    guard moveSelection(&model.studyIndex, count: model.studies.count, action, by: count, page: page),
-      let study = model.selectedStudy
-    else { return [] }
-    // A remote study not yet here is retrieved (in the background); one already here opens.
-    if model.isRemote && !model.localStudyUIDs.contains(study.studyInstanceUID) {
-      if let job = model.jobs[study.studyInstanceUID], !job.finished {
-        // Under way: open what is here, or as soon as the first image is.
-        if job.completed > 0 { return [.loadSeries(studyInstanceUID: study.studyInstanceUID)] }
-        model.openWhenArrived = study.studyInstanceUID
-        model.status = "the study opens when its first image arrives"
-        return []
-      }
-      model.openWhenArrived = study.studyInstanceUID
-      model.jobs[study.studyInstanceUID] = JobProgress()
-      model.status = "retrieving from \(model.source)"
-      model.retrievingFrom[study.studyInstanceUID] = model.source
-      return [.retrieve(node: model.source, studyInstanceUID: study.studyInstanceUID)]
-    }
-    return [.loadSeries(studyInstanceUID: study.studyInstanceUID)]
+    return studyListAction(&model, action, count: count, page: page)
   case .series:
-    guard moveSelection(&model.seriesIndex, count: model.series.count, action, by: count, page: page),
-      let study = model.selectedStudy, let series = model.selectedSeries
-    else { return [] }
-    if model.seriesAreRemote {
-      // A remote series: retrieved in the background; the study opens when its first image is here.
-      let uid = study.studyInstanceUID
-      if let job = model.jobs[uid], !job.finished {
-        model.status = "a retrieval of this study is under way"
-        return []
-      }
-      model.jobs[uid] = JobProgress()
-      model.openWhenArrived = uid
-      model.screen = .studies
-      model.status = "retrieving series \(series.seriesNumber.map(String.init) ?? "") from \(model.source)"
-      model.retrievingFrom[uid] = model.source
-      return [.retrieve(node: model.source, studyInstanceUID: uid, seriesInstanceUID: series.seriesInstanceUID)]
-    }
-    return [.openSeries(studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID)]
+    return seriesListAction(&model, action, count: count, page: page)
   case .viewer:
-    if action == .tags, let v = model.viewer, v.paths.indices.contains(v.index) {
-      return [.loadTags(path: v.paths[v.index])]
-    }
-    switch action {
-    case .nextLayout:
-      let all = Model.Layout.allCases
-      return setLayout(&model, all[((all.firstIndex(of: model.layout) ?? 0) + 1) % all.count])
-    case .nextPane:
-      guard !model.panes.isEmpty else { return [] }
-      model.activePane = (model.activePane + count) % model.panes.count
-      return []
-    case .history:
-      guard !model.history.isEmpty else {
-        model.status = "no study of this patient is known yet"
-        return []
-      }
-      model.screen = .history
-      return []
-    case .openPrior:
-      return openPrior(&model)
-    case .keyImage, .nextKeyImage, .previousKeyImage:
-      return keyImageAction(&model, action, count: count)
-    case .nextStack, .previousStack:
-      // Another plane of the series (its scout, another localizer), where the reader left it.
-      guard var v = model.viewer, v.stacks.count > 1 else { return [] }
-      let step = action == .nextStack ? count : -count
-      v.stackIndex = ((v.stackIndex + step) % v.stacks.count + v.stacks.count) % v.stacks.count
-      model.viewer = v
-      return []
-    case .nextSeries, .previousSeries:
-      guard let v = model.viewer, !model.series.isEmpty else { return [] }
-      let here = model.series.firstIndex { $0.seriesInstanceUID == v.series.seriesInstanceUID } ?? 0
-      let step = action == .nextSeries ? count : -count
-      let next = model.series[((here + step) % model.series.count + model.series.count) % model.series.count]
-      return [
-        .fillPane(
-          model.activePane, studyInstanceUID: v.study.studyInstanceUID, seriesInstanceUID: next.seriesInstanceUID)
-      ]
-    default:
-      let before = model.viewer?.index
-      let effects = viewerAction(&model, action, count: count)
-      // Synchronized scrolling: the other panes follow by place in the patient (Update+Comparison.swift).
-      if model.syncScroll, let before, let after = model.viewer?.index, after != before {
-        synchronizePanes(&model, delta: after - before)
-      }
-      return effects
-    }
+    return viewerScreenAction(&model, action, count: count)
   case .history:
     return historyScreenAction(&model, action, count: count, page: page)
   case .jobs:
@@ -507,43 +426,6 @@ func moveSelection(_ index: inout Int, count total: Int, _ action: Action, by co
   default: break
   }
   return false
-}
-
-/// Date shortcuts for study searches: `today`, `yesterday`, `7d` (the last seven days, today included);
-/// anything else is a C-FIND date or range as typed.
-func dateRange(_ text: String, today: String) -> String {
-  let lower = text.lowercased()
-  guard let day = DICOMDay.date(today) else { return text }
-  if lower == "today" { return today }
-  if lower == "yesterday" { return DICOMDay.string(day, addingDays: -1) }
-  if lower.hasSuffix("d"), let n = Int(lower.dropLast()), (1...36500).contains(n) {
-    return DICOMDay.string(day, addingDays: -(n - 1)) + "-" + today
-  }
-  return text
-}
-
-/// DA values (YYYYMMDD) to and from dates, in the Gregorian calendar at UTC.
-enum DICOMDay {
-  static let calendar: Calendar = {
-    var c = Calendar(identifier: .gregorian)
-    c.timeZone = TimeZone(identifier: "UTC")!
-    return c
-  }()
-
-  static func date(_ yyyymmdd: String) -> Date? {
-    guard yyyymmdd.count == 8, let y = Int(yyyymmdd.prefix(4)), let m = Int(yyyymmdd.dropFirst(4).prefix(2)),
-      let d = Int(yyyymmdd.suffix(2))
-    else { return nil }
-    let parts = DateComponents(year: y, month: m, day: d)
-    guard parts.isValidDate(in: calendar) else { return nil }
-    return calendar.date(from: parts)
-  }
-
-  static func string(_ date: Date, addingDays days: Int) -> String {
-    let shifted = calendar.date(byAdding: .day, value: days, to: date) ?? date
-    let p = calendar.dateComponents([.year, .month, .day], from: shifted)
-    return String(format: "%04d%02d%02d", p.year ?? 0, p.month ?? 0, p.day ?? 0)
-  }
 }
 
 /// On the help screen, the arrows and page keys scroll when its lines are more than the screen holds;
