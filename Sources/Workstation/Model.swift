@@ -247,6 +247,8 @@ public struct Viewer: Sendable {
   public var probe: (x: Int, y: Int)?
   /// A measurement from an anchor to the probe's point: a distance, or a rectangle's statistics.
   public var measure: Measure?
+  /// The series of a prior's study, for `]` and `[` in its pane (empty: the study read, `Model.series`).
+  public var studySeries: [LocalArchive.SeriesSummary] = []
   /// Where the active pane's slice cuts this pane's image (set by the core; nil when it does not).
   public var referenceLine: ReferenceLine?
   /// Added to the active pane's place when synchronized scrolling pairs this pane's slices with it, mm:

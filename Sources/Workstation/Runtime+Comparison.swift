@@ -25,6 +25,7 @@ extension Runtime {
     let instances = try instances(series: series.seriesInstanceUID)
     guard !instances.isEmpty else { return [.failed("the study has no images to compare")] }
     var viewer = Self.viewer(study, series, instances)
+    viewer.studySeries = candidates
     viewer.presentationStates = presentationStates(studyInstanceUID: uid, seriesInstanceUID: series.seriesInstanceUID)
     // Level with the slice read when both stacks are of one plane (AX beside AX): by place, else by fraction.
     if let active, let here = active.currentPlane,

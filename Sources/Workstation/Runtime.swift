@@ -334,12 +334,14 @@ public final class Runtime: Sendable {
         return [.seriesOpened(viewer), try keyImagesLoaded(studyUID), try measurementsLoaded(seriesUID)]
           + (kept.map { [.failed($0)] } ?? [])
       case .fillPane(let pane, let studyUID, let seriesUID):
-        guard let study = model.viewer?.study, study.studyInstanceUID == studyUID,
-          let series = model.series.first(where: { $0.seriesInstanceUID == seriesUID })
-        else { return [] }
+        // The study of the active pane: the one read, or a prior beside it (its series from the archive).
+        guard let study = model.viewer?.study, study.studyInstanceUID == studyUID else { return [] }
+        let known = model.viewer?.studySeries.isEmpty == false ? model.viewer?.studySeries ?? [] : model.series
+        guard let series = known.first(where: { $0.seriesInstanceUID == seriesUID }) else { return [] }
         let instances = try instances(series: seriesUID)
         guard !instances.isEmpty else { return [] }
         var viewer = Self.viewer(study, series, instances)
+        viewer.studySeries = model.viewer?.studySeries ?? []
         viewer.presentationStates = presentationStates(
           studyInstanceUID: studyUID, seriesInstanceUID: seriesUID)
         let count = viewer.slices.count

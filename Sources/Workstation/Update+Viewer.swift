@@ -36,10 +36,13 @@ func viewerScreenAction(_ model: inout Model, _ action: Action, count: Int) -> [
     model.viewer = v
     return []
   case .nextSeries, .previousSeries:
-    guard let v = model.viewer, !model.series.isEmpty else { return [] }
-    let here = model.series.firstIndex { $0.seriesInstanceUID == v.series.seriesInstanceUID } ?? 0
+    // The series of the pane's own study: the one read, or a prior's (kept with its pane).
+    guard let v = model.viewer else { return [] }
+    let list = v.studySeries.isEmpty ? model.series : v.studySeries
+    guard !list.isEmpty else { return [] }
+    let here = list.firstIndex { $0.seriesInstanceUID == v.series.seriesInstanceUID } ?? 0
     let step = action == .nextSeries ? count : -count
-    let next = model.series[((here + step) % model.series.count + model.series.count) % model.series.count]
+    let next = list[((here + step) % list.count + list.count) % list.count]
     return [
       .fillPane(
         model.activePane, studyInstanceUID: v.study.studyInstanceUID, seriesInstanceUID: next.seriesInstanceUID)
