@@ -118,10 +118,11 @@ public struct Model: Sendable {
   /// Columns of the history panel beside the viewer (its separator included).
   public static let historyPanelColumns = 34
 
-  /// Whether the history panel shows beside the viewer.
+  /// Whether the history panel shows beside the viewer: when the patient has another study (a panel of
+  /// the study read alone would only take width from the image).
   public var showsHistoryPanel: Bool {
-    screen == .viewer && !history.isEmpty && (historyPanel ?? (size.columns >= 160))
-      && size.columns >= 2 * Self.historyPanelColumns
+    screen == .viewer && history.contains { $0.study.studyInstanceUID != viewer?.study.studyInstanceUID }
+      && (historyPanel ?? (size.columns >= 160)) && size.columns >= 2 * Self.historyPanelColumns
   }
 
   /// The tag browser: the current slice's elements as dump lines, a filter, and the first line shown.

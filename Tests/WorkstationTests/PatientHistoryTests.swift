@@ -38,6 +38,23 @@ import Testing
     #expect(history.map(\.whereHeld) == ["local", "local PACS", "PACS ARCHIVE"])
   }
 
+  @Test func the_panel_shows_from_160_columns_only_when_the_patient_has_another_study() {
+    var m = UpdateTests.viewerModel()
+    m.size = (200, 50)
+    let reading = m.viewer!.study
+    m.history = [HistoryEntry(study: reading, isLocal: true)]
+    #expect(!m.showsHistoryPanel, "the study read alone takes no width from the image")
+    m.history.append(HistoryEntry(study: Self.study(12, date: "20250110"), isLocal: false, nodes: ["PACS"]))
+    #expect(m.showsHistoryPanel)
+    m.size = (159, 50)
+    #expect(!m.showsHistoryPanel)
+    m.historyPanel = true
+    #expect(m.showsHistoryPanel, ":history on shows it whatever the width")
+    m.size = (200, 50)
+    m.historyPanel = false
+    #expect(!m.showsHistoryPanel)
+  }
+
   /// The comparison studies (a current CT with its scout, a prior a year before) in an archive.
   static func archive(_ dir: TemporaryDirectory) throws -> LocalArchive {
     let (scout, current, prior) = try SyntheticData.comparisonStudies()
