@@ -37,8 +37,11 @@ extension Runtime {
       viewer.index = min(viewer.slices.count - 1, active.index * viewer.slices.count / active.slices.count)
     }
     record(AuditEvent(action: .view, source: "workstation", studies: [uid], objects: instances.count))
+    let date = study.studyDate.isEmpty ? study.description : study.studyDate
     return [
       .paneFilled(pane, viewer), try keyImagesLoaded(uid), try measurementsLoaded(series.seriesInstanceUID),
+      .notice(
+        "the study of \(date) beside, series \(series.seriesNumber.map(String.init) ?? "-") \(series.description)"),
     ]
   }
 }
