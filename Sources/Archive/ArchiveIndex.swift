@@ -150,6 +150,20 @@ public final class ArchiveIndex: Sendable {
     m.registerMigration("v6: issuer of patient ID") { db in
       try db.execute(sql: "ALTER TABLE study ADD COLUMN issuerOfPatientID TEXT NOT NULL DEFAULT ''")
     }
+    // The files of each send the node has not confirmed yet: a send broken off resumes with them, after a
+    // restart too. A row goes once the node confirmed its file.
+    m.registerMigration("v7: sends not finished") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE pendingSend (
+            id INTEGER PRIMARY KEY,
+            send TEXT NOT NULL,       -- a UUID for one send
+            node TEXT NOT NULL, study TEXT NOT NULL, detail TEXT NOT NULL,
+            path TEXT NOT NULL        -- the stored file, as sent
+          );
+          CREATE INDEX pendingSend_send ON pendingSend(send, path);
+          """)
+    }
     return m
   }
 }

@@ -61,6 +61,8 @@ public enum Effect: Sendable, Equatable {
   case loadPaths(seriesInstanceUID: String)
   /// Shows a series of the open study in pane `pane` (a layout with more panes, or the next series).
   case fillPane(Int, studyInstanceUID: String, seriesInstanceUID: String)
+  /// The sends an earlier session left unfinished, listed as jobs to resume.
+  case loadUnfinishedSends
   /// A send stopped between its batches (it can be resumed).
   case cancelJob(id: Int)
   /// What an interrupted send left unsent, sent.

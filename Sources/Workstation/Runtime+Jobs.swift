@@ -9,6 +9,15 @@ struct UnsentFiles: Sendable {
   var node: String
   var detail: String
   var job: BackgroundJob
+  /// Its record in the archive's index (what survives a restart).
+  var record: String?
+}
+
+extension UnsentFiles {
+  /// What an earlier session left unsent, as a resumable send of this one.
+  init(_ send: LocalArchive.UnfinishedSend, job: BackgroundJob) {
+    self.init(files: send.files, study: send.study, node: send.node, detail: send.detail, job: job, record: send.id)
+  }
 }
 
 extension Runtime {
@@ -34,9 +43,14 @@ extension Runtime {
   /// they are). Returns the counts and the problems the node gave.
   func sendAsJob(
     _ files: [String], of study: String, to node: String, via remote: any RemoteCatalog, detail: String,
-    resumable: Bool, job started: BackgroundJob? = nil, post: @escaping @Sendable (Msg) -> Void
+    resumable: Bool, job started: BackgroundJob? = nil, record known: String? = nil,
+    post: @escaping @Sendable (Msg) -> Void
   ) async throws -> (JobProgress, problems: [String]) {
     var job = started ?? beginJob(.send, studyLabel(study) + " to \(node)", total: files.count, post: post)
+    // Noted in the index first, so that quitting mid-send leaves it to resume (a record that cannot be
+    // made costs only that).
+    let record =
+      resumable ? (known ?? (try? archive.beginSend(node: node, study: study, detail: detail, files: files))) : nil
     let done = job.progress.completed
     var sent = JobProgress(completed: done, remaining: files.count)
     var problems: [String] = []
@@ -68,6 +82,7 @@ extension Runtime {
         break
       }
       sent.completed += outcome.completed
+      if let record { try? archive.confirmSent(record, files: part) }
       left = left.dropFirst(part.count)
       sent.remaining = left.count
       job.progress = sent
@@ -80,7 +95,8 @@ extension Runtime {
     job.resumable = resumable && !left.isEmpty
     if job.resumable {
       unsent.withLock {
-        $0[job.id] = UnsentFiles(files: Array(left), study: study, node: node, detail: detail, job: job)
+        $0[job.id] = UnsentFiles(
+          files: Array(left), study: study, node: node, detail: detail, job: job, record: record)
       }
     }
     post(.backgroundJob(job))
@@ -95,8 +111,42 @@ extension Runtime {
     return [study.description, study.studyDate].filter { !$0.isEmpty }.joined(separator: " ")
   }
 
+  /// Sends a previous session left unfinished, as jobs to resume (Enter on the jobs screen).
+  func unfinishedSends() throws -> [Msg] {
+    let sends = try archive.unfinishedSends()
+    guard !sends.isEmpty else { return [] }
+    var msgs: [Msg] = []
+    for send in sends {
+      let id = jobNumbers.withLock {
+        $0 += 1
+        return $0
+      }
+      var job = BackgroundJob(id: id, kind: .send, what: studyLabel(send.study) + " to \(send.node)")
+      job.progress = JobProgress(
+        remaining: send.files.count, finished: true, error: "stopped before the end in an earlier session")
+      job.resumable = true
+      unsent.withLock {
+        $0[id] = UnsentFiles(send, job: job)
+      }
+      msgs.append(.backgroundJob(job))
+    }
+    let n = sends.count
+    return msgs + [
+      .notice("\(n) send\(n == 1 ? "" : "s") stopped before the end last time: J, then Enter resumes")
+    ]
+  }
+
   /// Stops a running send between its batches.
   func cancelJob(_ id: Int, post: @Sendable (Msg) -> Void) {
+    // A send that stopped before the end: its rest given up, here and in the index.
+    if let left = unsent.withLock({ $0.removeValue(forKey: id) }) {
+      if let record = left.record { try? archive.confirmSent(record, files: left.files) }
+      var job = left.job
+      job.resumable = false
+      post(.backgroundJob(job))
+      post(.notice("the rest of the send is given up: \(left.files.count) objects were not sent"))
+      return
+    }
     cancelledJobs.withLock { _ = $0.insert(id) }
     post(.notice("job \(id) stops after the batch under way"))
   }
@@ -114,7 +164,7 @@ extension Runtime {
     do {
       try await send(
         left.files, of: left.study, to: left.node, via: remote, detail: left.detail + ", resumed", saying: "sent",
-        resumable: true, job: job, post: post)
+        resumable: true, job: job, sendRecord: left.record, post: post)
     } catch {
       post(.failed("send: " + "\(error)".replacingOccurrences(of: "\n", with: "; ")))
     }

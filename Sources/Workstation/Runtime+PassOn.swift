@@ -51,10 +51,12 @@ extension Runtime {
   /// the audit trail and says how it went.
   func send(
     _ files: [String], of study: String, to node: String, via remote: any RemoteCatalog, detail: String,
-    saying verb: String, resumable: Bool = true, job: BackgroundJob? = nil, post: @escaping @Sendable (Msg) -> Void
+    saying verb: String, resumable: Bool = true, job: BackgroundJob? = nil, sendRecord: String? = nil,
+    post: @escaping @Sendable (Msg) -> Void
   ) async throws {
     let (sent, problems) = try await sendAsJob(
-      files, of: study, to: node, via: remote, detail: detail, resumable: resumable, job: job, post: post)
+      files, of: study, to: node, via: remote, detail: detail, resumable: resumable, job: job, record: sendRecord,
+      post: post)
     // A resumed send counts what it sent now, and says the whole job's count beside it.
     let before = job?.progress.completed ?? 0
     let now = sent.completed - before

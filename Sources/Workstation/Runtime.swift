@@ -350,6 +350,8 @@ public final class Runtime: Sendable {
           viewer.index = min(count - 1, active.index * count / active.slices.count)
         }
         return [.paneFilled(pane, viewer), try measurementsLoaded(seriesUID)]
+      case .loadUnfinishedSends:
+        return try unfinishedSends()
       case .loadHistory(let key):
         return [.historyLoaded(key, node: nil, try key.query.run(on: archive))]
       case .openBeside(let pane, let studyUID):

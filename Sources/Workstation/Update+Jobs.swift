@@ -16,10 +16,13 @@ func jobsScreenAction(_ model: inout Model, _ action: Action, count: Int, page: 
   return [.resumeJob(id: id)]
 }
 
-/// `x` on the jobs screen: a retrieval aborted, a send stopped between its batches.
+/// `x` on the jobs screen: a retrieval aborted, a send stopped between its batches, and the rest of a send
+/// that stopped before the end given up.
 func cancelSelectedJob(_ model: inout Model) -> [Effect] {
   let rows = model.jobRows
-  guard rows.indices.contains(model.jobIndex), !rows[model.jobIndex].progress.finished else {
+  guard rows.indices.contains(model.jobIndex),
+    !rows[model.jobIndex].progress.finished || rows[model.jobIndex].resumable
+  else {
     model.status = "the job has ended already"
     return []
   }
@@ -32,7 +35,10 @@ func cancelSelectedJob(_ model: inout Model) -> [Effect] {
       model.status = "only retrievals and sends can be cancelled"
       return []
     }
-    model.status = "cancelling the send after its batch under way"
+    // A send stopped before the end is given up (it will not be offered again); a running one stops.
+    model.status =
+      rows[model.jobIndex].progress.finished
+      ? "giving up the rest of the send" : "cancelling the send after its batch under way"
     return [.cancelJob(id: id)]
   }
 }

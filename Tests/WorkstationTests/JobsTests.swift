@@ -80,6 +80,59 @@ import Testing
     #expect(m.screen == .studies)
   }
 
+  @Test func a_send_broken_off_resumes_after_a_restart_and_one_given_up_is_not_offered_again() async throws {
+    let keymap = try UpdateTests.keymap("default")
+    let dir = try TemporaryDirectory()
+    let archive = try AnonymizeActionTests.archiveWithSamples(dir)
+    let study = try #require(try StudyQuery().run(on: archive).first)
+    let node = FlakyNode(failing: 1)
+    let posted = Mutex<[Msg]>([])
+    func run(_ runtime: Runtime, _ effect: Effect, into m: inout Model) async throws {
+      posted.withLock { $0 = [] }
+      runtime.performInBackground(effect) { msg in posted.withLock { $0.append(msg) } }
+      for _ in 0..<400 {
+        if posted.withLock({ $0.contains { if case .notice = $0 { true } else { false } } }) { break }
+        try await Task.sleep(for: .milliseconds(10))
+      }
+      for msg in posted.withLock({ $0 }) { _ = update(&m, msg, keymap: keymap) }
+    }
+    var m = Model()
+    try await run(
+      Runtime(archive: archive, remote: node),
+      .passOn(studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: nil, to: .node("PACS")), into: &m)
+    #expect(m.status.contains("then stopped"), "\(m.status)")
+
+    // The workstation quits; the next one offers the send again, and resumes it with what was unconfirmed.
+    let next = Runtime(archive: archive, remote: node)
+    m = Model()
+    for msg in next.perform(.loadUnfinishedSends, model: m) { _ = update(&m, msg, keymap: keymap) }
+    #expect(m.status == "1 send stopped before the end last time: J, then Enter resumes", "\(m.status)")
+    let job = try #require(m.backgroundJobs.first)
+    #expect(job.resumable && job.progress.remaining == study.instanceCount)
+    try await run(next, .resumeJob(id: job.id), into: &m)
+    #expect(m.status == "sent \(study.instanceCount) objects to PACS", "\(m.status)")
+    let stored = Set(
+      try archive.series(studyInstanceUID: study.studyInstanceUID).flatMap {
+        try archive.instancePaths(seriesInstanceUID: $0.seriesInstanceUID)
+      })
+    #expect(stored.isSubset(of: Set(node.received.withLock { $0 })), "every object arrived")
+    #expect(try archive.unfinishedSends().isEmpty, "nothing left to offer")
+
+    // Broken off again and given up with x: not offered after a restart.
+    let flaky = FlakyNode(failing: 1)
+    m = Model()
+    let third = Runtime(archive: archive, remote: flaky)
+    try await run(
+      third, .passOn(studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: nil, to: .node("PACS")), into: &m)
+    _ = update(&m, .key("J"), keymap: keymap)
+    let giveUp = update(&m, .key("x"), keymap: keymap)
+    #expect(giveUp == [.cancelJob(id: try #require(m.backgroundJobs.first?.id))])
+    try await run(third, giveUp[0], into: &m)
+    #expect(m.status.hasPrefix("the rest of the send is given up"), "\(m.status)")
+    let left = try archive.unfinishedSends()
+    #expect(left.isEmpty, "\(left.map { ($0.id, $0.files.count) }) \(m.backgroundJobs)")
+  }
+
   @Test func running_jobs_are_counted_on_the_status_line_and_x_cancels_the_selected_one() throws {
     let keymap = try UpdateTests.keymap("default")
     var m = UpdateTests.viewerModel()
