@@ -74,11 +74,10 @@ extension Runtime {
         stopped = "\(error)".replacingOccurrences(of: "\n", with: "; ")
         break
       }
-      let said = problems
       // A batch counts as sent only when the node took all of it; otherwise it is sent again on resume.
       guard outcome.failed == 0, outcome.error == nil else {
         sent.failed += part.count
-        stopped = outcome.error ?? "\(outcome.failed) refused" + (said.first.map { " (\($0))" } ?? "")
+        stopped = outcome.error ?? "\(outcome.failed) refused" + (problems.first.map { " (\($0))" } ?? "")
         break
       }
       sent.completed += outcome.completed
