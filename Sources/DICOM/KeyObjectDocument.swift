@@ -26,6 +26,9 @@ public struct KeyObjectDocument: Sendable, Equatable {
     self.note = note
   }
 
+  /// The highest frame number read from a document (as many as the archive indexes in one object).
+  public static let maxFrameNumber = 100_000
+
   /// Key Object Selection Document Storage, from the UID registry.
   public static let sopClassUID = UIDRegistry.lookup(keyword: "KeyObjectSelectionDocumentStorage")?.uid
 
@@ -188,7 +191,10 @@ public struct KeyObjectDocument: Sendable, Equatable {
             let sopClass = sop.string(Tag.referencedSOPClassUID), UIDSyntax.isValid(sopClass),
             let series = seriesOf[instance]
           else { continue }
-          let frames = (sop.ints(Tag.referencedFrameNumber) ?? []).filter { $0 >= 1 }
+          // Frame numbers count from 1; a hostile list is held to the frames one object can have.
+          let frames = Array(
+            Set((sop.ints(Tag.referencedFrameNumber) ?? []).filter { (1...Self.maxFrameNumber).contains($0) }).sorted()
+              .prefix(Self.maxFrameNumber))
           references.append(
             Reference(sopClassUID: sopClass, sopInstanceUID: instance, seriesInstanceUID: series, frames: frames))
         }

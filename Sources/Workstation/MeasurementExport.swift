@@ -28,28 +28,41 @@ public enum MeasurementExport {
   public static func rows(studyInstanceUID: String, in archive: LocalArchive) throws(ArchiveError) -> (
     rows: [Row], problems: [Problem]
   ) {
-    var rows: [Row] = []
+    let kept = try archive.measurements(studyInstanceUID: studyInstanceUID)
+    // Each image opened once, and let go before the next (a study's worth would not fit in memory);
+    // each frame decoded once for all the rectangles on it. Rows come out in the order kept.
+    var byImage: [String: [Int]] = [:]
+    var order: [String] = []
+    for (i, (path, _)) in kept.enumerated() {
+      if byImage[path] == nil { order.append(path) }
+      byImage[path, default: []].append(i)
+    }
+    var rows: [(Int, Row)] = []
     var problems: [Problem] = []
-    var images: [String: DICOMImage] = [:]
-    for (path, m) in try archive.measurements(studyInstanceUID: studyInstanceUID) {
+    for path in order {
+      let indices = byImage[path] ?? []
       do throws(ImagingError) {
-        let image: DICOMImage
-        if let known = images[path] {
-          image = known
-        } else {
-          image = try DICOMImage(path: path)
-          images[path] = image
+        let image = try DICOMImage(path: path)
+        var frames: [Int: DecodedFrame] = [:]
+        for i in indices {
+          let m = kept[i].1
+          do throws(ImagingError) {
+            rows.append((i, try row(m, image: image, frames: &frames)))
+          } catch {
+            problems.append(Problem(sopInstanceUID: m.sopInstanceUID, reason: "\(error)"))
+          }
         }
-        rows.append(try row(m, image: image))
       } catch {
-        problems.append(Problem(sopInstanceUID: m.sopInstanceUID, reason: "\(error)"))
+        problems += indices.map { Problem(sopInstanceUID: kept[$0].1.sopInstanceUID, reason: "\(error)") }
       }
     }
-    return (rows, problems)
+    return (rows.sorted { $0.0 < $1.0 }.map(\.1), problems)
   }
 
   /// One measurement's values on its frame, at the image's full resolution.
-  static func row(_ m: KeptMeasurement, image: DICOMImage) throws(ImagingError) -> Row {
+  static func row(_ m: KeptMeasurement, image: DICOMImage, frames: inout [Int: DecodedFrame]) throws(ImagingError)
+    -> Row
+  {
     guard m.frame < image.pixel.numberOfFrames else {
       throw ImagingError.frameOutOfRange(index: m.frame, count: image.pixel.numberOfFrames)
     }
@@ -66,7 +79,13 @@ public enum MeasurementExport {
     case .distance:
       measured = Measurements.distance(from: a, to: b, spacing: spacing)
     case .rectangle:
-      let frame = try image.decodeFrame(m.frame)
+      let frame: DecodedFrame
+      if let known = frames[m.frame] {
+        frame = known
+      } else {
+        frame = try image.decodeFrame(m.frame)
+        frames[m.frame] = frame
+      }
       guard frame.samplesPerPixel == 1 else {
         throw ImagingError.invalidAttribute("Samples per Pixel", reason: "statistics of a colour image")
       }

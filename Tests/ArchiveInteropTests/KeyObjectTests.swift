@@ -132,4 +132,36 @@ import Testing
       #expect(try archive.series(studyInstanceUID: study).allSatisfy { $0.modality != "KO" })
     }
   }
+
+  @Test func a_hostile_document_marks_only_valid_frames_of_images_its_evidence_names() throws {
+    let dir = try TemporaryDirectory()
+    let (_, ct, _, _) = try Self.archive(dir)
+    let header = try DICOMFile.read(path: ct[0], options: .headerOnly).dataset
+    let sopClass = try #require(header.string(Tag.sopClassUID))
+    let series = try #require(header.string(Tag.seriesInstanceUID))
+    let document = KeyObjectDocument(references: [
+      .init(sopClassUID: sopClass, sopInstanceUID: try Self.uid(ct[0]), seriesInstanceUID: series, frames: [2])
+    ])
+    var ds = try document.dataset(
+      studyOf: header,
+      placement: .init(
+        seriesInstanceUID: "1.2.3", seriesNumber: 9, sopInstanceUID: "1.2.3.4", date: "20260101", time: "0"))
+    // Frame numbers of nothing, below one, repeated and far past any object; an image not in the evidence;
+    // a UID that is no UID.
+    var content = try #require(ds.items(Tag.contentSequence))
+    var sop = try #require(content[0].items(Tag.referencedSOPSequence)?.first)
+    try sop.set(Tag.referencedFrameNumber, .IS, ["0", "-3", "2", "2", "10000000"])
+    content[0].set(Tag.referencedSOPSequence, items: [sop])
+    var stranger = content[0]
+    var other = sop
+    try other.set(Tag.referencedSOPInstanceUID, .UI, "1.2.999")
+    stranger.set(Tag.referencedSOPSequence, items: [other])
+    var garbage = content[0]
+    try other.set(Tag.referencedSOPInstanceUID, .UI, "1..x")
+    garbage.set(Tag.referencedSOPSequence, items: [other])
+    ds.set(Tag.contentSequence, items: content + [stranger, garbage])
+    let read = try #require(KeyObjectDocument(ds))
+    #expect(read.references.map(\.sopInstanceUID) == [try Self.uid(ct[0])])
+    #expect(read.references.first?.frames == [2])
+  }
 }

@@ -32,6 +32,17 @@ import Testing
     }
   }
 
+  /// Runs a background effect and applies what it posted, once it has said how the work went (4 s at most).
+  static func run(_ runtime: Runtime, _ effect: Effect, into m: inout Model, keymap: Keymap) async throws {
+    let posted = Mutex<[Msg]>([])
+    runtime.performInBackground(effect) { msg in posted.withLock { $0.append(msg) } }
+    for _ in 0..<400 {
+      if posted.withLock({ $0.contains { if case .notice = $0 { true } else { false } } }) { break }
+      try await Task.sleep(for: .milliseconds(10))
+    }
+    for msg in posted.withLock({ $0 }) { _ = update(&m, msg, keymap: keymap) }
+  }
+
   @Test func a_send_broken_off_resumes_with_what_was_not_confirmed_and_every_object_arrives() async throws {
     let keymap = try UpdateTests.keymap("default")
     let dir = try TemporaryDirectory()
@@ -39,19 +50,10 @@ import Testing
     let study = try #require(try StudyQuery().run(on: archive).first)
     let node = FlakyNode(failing: 2)
     let runtime = Runtime(archive: archive, remote: node)
-    let posted = Mutex<[Msg]>([])
     var m = Model()
     m.size = (160, 30)
     m.studies = [study]
-    func run(_ effect: Effect) async throws {
-      posted.withLock { $0 = [] }
-      runtime.performInBackground(effect) { msg in posted.withLock { $0.append(msg) } }
-      for _ in 0..<400 {
-        if posted.withLock({ $0.contains { if case .notice = $0 { true } else { false } } }) { break }
-        try await Task.sleep(for: .milliseconds(10))
-      }
-      for msg in posted.withLock({ $0 }) { _ = update(&m, msg, keymap: keymap) }
-    }
+    func run(_ effect: Effect) async throws { try await Self.run(runtime, effect, into: &m, keymap: keymap) }
     try await run(.passOn(studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: nil, to: .node("PACS")))
     let batch = Runtime.sendBatch(of: study.instanceCount)
     #expect(
@@ -86,15 +88,8 @@ import Testing
     let archive = try AnonymizeActionTests.archiveWithSamples(dir)
     let study = try #require(try StudyQuery().run(on: archive).first)
     let node = FlakyNode(failing: 1)
-    let posted = Mutex<[Msg]>([])
     func run(_ runtime: Runtime, _ effect: Effect, into m: inout Model) async throws {
-      posted.withLock { $0 = [] }
-      runtime.performInBackground(effect) { msg in posted.withLock { $0.append(msg) } }
-      for _ in 0..<400 {
-        if posted.withLock({ $0.contains { if case .notice = $0 { true } else { false } } }) { break }
-        try await Task.sleep(for: .milliseconds(10))
-      }
-      for msg in posted.withLock({ $0 }) { _ = update(&m, msg, keymap: keymap) }
+      try await Self.run(runtime, effect, into: &m, keymap: keymap)
     }
     var m = Model()
     try await run(
