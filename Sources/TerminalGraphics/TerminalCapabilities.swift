@@ -1,6 +1,9 @@
 /// The graphics protocols Biloba can draw with.
 public enum GraphicsProtocol: String, Sendable, Equatable, CaseIterable {
   case sixel, kitty, iterm, blocks, ascii
+
+  /// Draws pixels (sized by the cell's pixel size, passed through tmux) rather than characters.
+  public var drawsPixels: Bool { self == .sixel || self == .kitty || self == .iterm }
 }
 
 /// What the terminal can show, from its replies, the window size and the environment, with every

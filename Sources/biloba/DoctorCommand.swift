@@ -56,7 +56,7 @@ struct DoctorCommand: AsyncParsableCommand {
     let capabilities = TerminalSession.capabilities()
     let name = capabilities.replies.version ?? ProcessInfo.processInfo.environment["TERM"] ?? "unknown"
     let proto = capabilities.bestProtocol
-    let quality: Verdict = [.sixel, .kitty, .iterm].contains(proto) ? .ok : .note
+    let quality: Verdict = proto.drawsPixels ? .ok : .note
     let advice =
       quality == .ok
       ? ""

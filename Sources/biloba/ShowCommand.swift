@@ -101,7 +101,7 @@ struct ShowCommand: ParsableCommand {
     let encoder = TerminalImageEncoder(
       protocol: proto,
       sixel: SixelEncoder(registers: registers ?? capabilities.colorRegisters, dithering: dither ? .ordered : .none),
-      blocks: blocks, tmuxPassthrough: wrap && [.sixel, .kitty, .iterm].contains(proto))
+      blocks: blocks, tmuxPassthrough: wrap && proto.drawsPixels)
     var failed = false
     for (index, path) in files.enumerated() {
       do {

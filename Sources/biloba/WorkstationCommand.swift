@@ -75,16 +75,20 @@ struct WorkstationCommand: ParsableCommand {
     guard isatty(1) != 0 && isatty(0) != 0 else {
       throw CommandFailure("the workstation needs a terminal (see `biloba --help` for the other commands)")
     }
+    // A chosen picture protocol still needs the cell's size in pixels (xterm's are 6x13 where 10x20
+    // would be assumed, and the pictures would overflow their area): the probe learns it in one round
+    // trip. Characters (blocks, ASCII) need no probe.
+    let chosen = GraphicsProtocol(rawValue: graphics)
     let capabilities =
-      graphics == "auto"
-      ? TerminalSession.capabilities()
-      : TerminalCapabilities(environment: ProcessInfo.processInfo.environment)
-    let proto = GraphicsProtocol(rawValue: graphics) ?? capabilities.bestProtocol
+      chosen?.drawsPixels == false
+      ? TerminalCapabilities(environment: ProcessInfo.processInfo.environment)
+      : TerminalSession.capabilities()
+    let proto = chosen ?? capabilities.bestProtocol
     let cell = capabilities.cellPixels
     let encoder = TerminalImageEncoder(
       protocol: proto, sixel: SixelEncoder(registers: capabilities.colorRegisters),
       blocks: BlockEncoder(depth: capabilities.colorDepth),
-      tmuxPassthrough: capabilities.inTmux && [.sixel, .kitty, .iterm].contains(proto) && TmuxPassthrough.isAllowed())
+      tmuxPassthrough: capabilities.inTmux && proto.drawsPixels && TmuxPassthrough.isAllowed())
     var model = Model()
     model.sources = ["Local"] + catalog.nodes
     model.openWhenArrived = opening

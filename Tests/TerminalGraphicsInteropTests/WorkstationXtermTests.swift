@@ -19,7 +19,9 @@ import Testing
     let xdotool: ([String]) -> Void
   }
 
-  static func start(_ dir: TemporaryDirectory, extra: ((String) throws -> String)? = nil) throws -> Running {
+  static func start(
+    _ dir: TemporaryDirectory, options: String = "", extra: ((String) throws -> String)? = nil
+  ) throws -> Running {
     let biloba = try BuiltProducts.biloba()
     let source = dir.file("study")
     try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
@@ -39,7 +41,8 @@ import Testing
     try x.xterm(
       ["-ti", "vt340", "-geometry", "100x40+0+0", "-bg", "black", "-fg", "white", "+sb"],
       script:
-        "'\(biloba)' probe > '\(probed)'; XDG_CONFIG_HOME='\(dir.path)' '\(biloba)' --archive '\(archive)'; sleep 30")
+        "'\(biloba)' probe > '\(probed)'; XDG_CONFIG_HOME='\(dir.path)' '\(biloba)' --archive '\(archive)' \(options); sleep 30"
+    )
     #expect(XvfbSession.waitFor(probed))
     // Keys go in once the study list is drawn (typed while the workstation still probes the terminal,
     // they could be taken for its answers): text in the top rows, the title, header and study line.
@@ -87,13 +90,16 @@ import Testing
     return best
   }
 
-  @Test func the_study_list_and_then_a_sixel_slice_appear_in_xterm() throws {
+  /// Auto, and sixel chosen with --graphics: a chosen protocol still learns xterm's cell size (6x13
+  /// pixels here, where 10x20 would be assumed and the slice would overflow its area).
+  @Test(arguments: ["", "--graphics sixel"])
+  func the_study_list_and_then_a_sixel_slice_appear_in_xterm(options: String) throws {
     guard ProcessRunner.isInstalled("xdotool") else {
       Issue.record("xdotool is needed (apt-get install xdotool)")
       return
     }
     let dir = try TemporaryDirectory()
-    let run = try Self.start(dir)
+    let run = try Self.start(dir, options: options)
     let list = try run.x.screenshot(to: dir.file("list.ppm"))
     // Text in the top rows: the title, the header and the study line.
     let topBright = list.gray.prefix(list.width * 80).filter { $0 > 128 }.count
