@@ -109,8 +109,9 @@ public final class CursesApp {
     self.model.grayLevels = graphics.encoder.grayLevels
   }
 
-  /// Runs until the user quits. The terminal is restored on every way out, signals included.
-  public func run(initial effects: [Effect]) {
+  /// Runs until the user quits. The terminal is restored on every way out, signals included. `typeahead`:
+  /// keys typed before curses started (while the terminal was probed), taken first.
+  public func run(initial effects: [Effect], typeahead: [UInt8] = []) {
     TerminalRestore.install(kitty: graphics.encoder.proto == .kitty)
     biloba_curses_start()
     biloba_mouse_mode(0)
@@ -121,6 +122,10 @@ public final class CursesApp {
     model.today = Self.today()
     calibrate()
     dispatch(effects)
+    if !typeahead.isEmpty {
+      biloba_unget_keys(typeahead, Int32(typeahead.count))
+      takeInput(keys: true)
+    }
     while !model.quit {
       let now = SystemIO.monotonicSeconds()
       writer.flush(at: now)

@@ -32,6 +32,13 @@ public struct ProbeReplyParser: Sendable {
   public private(set) var isComplete = false
   /// More than `maxBytes` arrived: the rest is ignored.
   public private(set) var overflowed = false
+  /// Keys the reader typed while the probe waited, in order and at most `maxTyped`: given back to the
+  /// program, so a key typed at once is not lost. Only plain characters, Enter, Tab and Backspace that
+  /// came before the first reply or after the last (DA1): escape sequences may be replies this parser
+  /// does not know, and bytes among the replies are more likely a garbled reply than keys.
+  public private(set) var typed: [UInt8] = []
+  public static let maxTyped = 64
+  private var repliesBegan = false
   private var buffer: [UInt8] = []
   private var total = 0
 
@@ -53,9 +60,13 @@ public struct ProbeReplyParser: Sendable {
     var i = 0
     while i < buffer.count {
       guard buffer[i] == 0x1B else {
-        i += 1  // stray byte: skipped
+        if (!repliesBegan || isComplete) && Self.isTypedKey(buffer[i]) && typed.count < Self.maxTyped {
+          typed.append(buffer[i])
+        }
+        i += 1
         continue
       }
+      repliesBegan = true
       guard let (length, complete) = sequenceLength(at: i) else { break }  // incomplete: wait for more
       if complete { interpret(Array(buffer[i..<(i + length)])) }
       i += length
@@ -115,6 +126,11 @@ public struct ProbeReplyParser: Sendable {
       let text = String(decoding: s[3...], as: UTF8.self)
       if text.contains("i=31") && text.contains(";OK") { replies.kittyGraphics = true }
     }
+  }
+
+  /// A byte outside every reply that a reader types: printable ASCII, CR or LF (Enter), Tab, Backspace.
+  static func isTypedKey(_ b: UInt8) -> Bool {
+    (0x20...0x7E).contains(b) || b == 0x0D || b == 0x0A || b == 0x09 || b == 0x08 || b == 0x7F
   }
 
   /// Semicolon-separated decimal numbers of at most 6 digits each; nil when anything else is there.

@@ -15,6 +15,8 @@ public struct TerminalCapabilities: Sendable {
   public var windowSizeCell: (width: Int, height: Int)?
   /// Columns and rows of the terminal.
   public var cells: (columns: Int, rows: Int)?
+  /// Keys typed while the probe waited for the terminal's answers, to be taken as typed.
+  public var typeahead: [UInt8] = []
 
   public static let assumedCell = (width: 10, height: 20)
 

@@ -24,17 +24,19 @@ public enum TerminalProbe {
       capabilities.cells = (Int(cols), Int(rows))
       if xpixel > 0 && ypixel > 0 { capabilities.windowSizeCell = (Int(xpixel) / Int(cols), Int(ypixel) / Int(rows)) }
     }
-    capabilities.replies = exchange(fd: fd, timeoutMilliseconds: timeoutMilliseconds)
+    let parser = exchange(fd: fd, timeoutMilliseconds: timeoutMilliseconds)
+    capabilities.replies = parser.replies
+    capabilities.typeahead = parser.typed
     return capabilities
   }
 
   /// Writes the queries and reads replies until the DA1 sentinel, the byte bound or the timeout.
-  public static func exchange(fd: Int32, timeoutMilliseconds: Int) -> ProbeReplies {
+  public static func exchange(fd: Int32, timeoutMilliseconds: Int) -> ProbeReplyParser {
     var parser = ProbeReplyParser()
     TerminalExchange.run(fd: fd, question: queries, timeoutMilliseconds: timeoutMilliseconds) { chunk, _ in
       parser.feed(chunk)
       return parser.isComplete || parser.overflowed
     }
-    return parser.replies
+    return parser
   }
 }

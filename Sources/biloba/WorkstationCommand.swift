@@ -99,7 +99,7 @@ struct WorkstationCommand: ParsableCommand {
         deidentificationKeyPath: AnonymizeCommand.defaultKeyPath()),
       keymap: keys,
       graphics: .init(encoder: encoder, cell: .init(width: cell.width, height: cell.height)), model: model)
-    app.run(initial: [.loadStudies(StudyQuery()), .loadUnfinishedSends])
+    app.run(initial: [.loadStudies(StudyQuery()), .loadUnfinishedSends], typeahead: capabilities.typeahead)
   }
 
   /// The chosen keymap with the user's overrides on top.

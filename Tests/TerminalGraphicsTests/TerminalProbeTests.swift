@@ -113,6 +113,31 @@ import Testing
     #expect(caps.cellPixels == TerminalCapabilities.assumedCell)
   }
 
+  @Test func keys_typed_before_the_replies_or_after_the_last_are_kept_in_order() {
+    var parser = ProbeReplyParser()
+    parser.feed(Array("\rj".utf8))  // typed while the questions were on their way
+    parser.feed(Array("\u{1B}P>|XTerm(379)\u{1B}\\zz\u{1B}[6;20;10t".utf8))  // zz among replies: garbled
+    parser.feed(Array("\u{1B}OB\u{1B}[?63;4c".utf8))  // an arrow key: an escape sequence, never kept
+    parser.feed(Array("k\u{7F}\u{01}".utf8))  // after the last reply; C-a is not a key kept
+    #expect(parser.isComplete)
+    #expect(parser.replies.cellPixels?.width == 10 && parser.replies.cellPixels?.height == 20)
+    #expect(parser.typed == Array("\rjk\u{7F}".utf8))
+  }
+
+  @Test func keys_kept_are_bounded() {
+    var parser = ProbeReplyParser()
+    parser.feed([UInt8](repeating: 0x6A, count: 1000))
+    #expect(parser.typed.count == ProbeReplyParser.maxTyped)
+  }
+
+  @Test func a_key_typed_before_the_answers_reaches_the_program() throws {
+    let terminal = try FakeTerminal(script: [(0, "j"), (30, "\u{1B}[?62;4c")])
+    terminal.start()
+    let caps = TerminalProbe.probe(fd: terminal.slave, timeoutMilliseconds: 300, environment: Self.environment)
+    #expect(caps.supportsSixel)
+    #expect(caps.typeahead == Array("j".utf8))
+  }
+
   @Test func a_flood_of_replies_is_cut_at_the_bound() {
     var parser = ProbeReplyParser()
     parser.feed([UInt8](repeating: 0x41, count: 10_000))
