@@ -110,13 +110,13 @@ static inline void biloba_put_text(int row, int column, const char *utf8) {
 static inline void biloba_refresh(void) { wrefresh(stdscr); }
 static inline void biloba_clear(void) { wclear(stdscr); }
 
-/// The next key: returns OK with a character, KEY_CODE_YES with a function key code, or ERR on timeout.
 /// Gives keys back to curses' input queue, first byte first out (curses takes them before the
 /// terminal's, with the same key decoding).
 static inline void biloba_unget_keys(const unsigned char *bytes, int count) {
   for (int i = count - 1; i >= 0; i--) ungetch(bytes[i]);
 }
 
+/// The next key: returns OK with a character, KEY_CODE_YES with a function key code, or ERR on timeout.
 static inline int biloba_get_key(int timeout_ms, wint_t *key) {
   wtimeout(stdscr, timeout_ms);
   return wget_wch(stdscr, key);

@@ -79,10 +79,11 @@ struct WorkstationCommand: ParsableCommand {
     // would be assumed, and the pictures would overflow their area): the probe learns it in one round
     // trip. Characters (blocks, ASCII) need no probe.
     let chosen = GraphicsProtocol(rawValue: graphics)
+    let probed = chosen.map(\.drawsPixels) ?? true
     let capabilities =
-      chosen?.drawsPixels == false
-      ? TerminalCapabilities(environment: ProcessInfo.processInfo.environment)
-      : TerminalSession.capabilities()
+      probed
+      ? TerminalSession.capabilities()
+      : TerminalCapabilities(environment: ProcessInfo.processInfo.environment)
     let proto = chosen ?? capabilities.bestProtocol
     let cell = capabilities.cellPixels
     let encoder = TerminalImageEncoder(

@@ -273,7 +273,8 @@ import Workstation
     try session.keys("Enter")
     screens.append(try session.wait(for: "Im 1/24"))
     try session.keys("t")
-    screens.append(try session.wait(for: "Tags of slice 1"))
+    // The patient's name line, not the title alone: a capture between the two showed no masked value.
+    screens.append(try session.wait(for: "(0010,0010)"))
     for _ in 0..<3 {
       try session.keys("PageDown")
       usleep(100_000)
