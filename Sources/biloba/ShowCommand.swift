@@ -12,9 +12,9 @@ struct ShowCommand: ParsableCommand {
     abstract: "Draw DICOM images in the terminal.",
     discussion: """
       With --protocol auto (the default) the terminal is probed (kitty graphics, sixel, cell size in \
-      pixels) and the best protocol chosen; inside tmux, Unicode blocks. With an explicit protocol nothing \
-      is probed, so the output can go to a file or a pipe; the cell size is then --cell-size, else 10x20 \
-      pixels. The image is sized in terminal pixels to fit --cols x --rows cells (default: the terminal).
+      pixels) and the best protocol chosen; inside tmux, Unicode blocks. An explicit sixel, kitty or iterm \
+      drawn on the terminal still asks it its cell size (unless --cell-size gives it); into a file or a \
+      pipe nothing is asked, and the cell size is --cell-size, else 10x20 pixels. The image is sized in terminal pixels to fit --cols x --rows cells (default: the terminal).
       """
   )
 
@@ -80,13 +80,16 @@ struct ShowCommand: ParsableCommand {
   }
 
   func run() throws {
-    let probing = `protocol` == "auto"
+    let chosen = GraphicsProtocol(rawValue: `protocol`)
+    // A picture drawn on this terminal needs its cell size in pixels (xterm's 6x13 where 10x20 would be
+    // assumed); a picture going into a file or a pipe asks the terminal nothing.
+    let probing = chosen.map { $0.drawsPixels && cellSize == nil && isatty(1) != 0 } ?? true
     let capabilities =
       probing
       ? TerminalSession.capabilities()
       : TerminalCapabilities(
         environment: ProcessInfo.processInfo.environment)
-    let proto = GraphicsProtocol(rawValue: `protocol`) ?? capabilities.bestProtocol
+    let proto = chosen ?? capabilities.bestProtocol
     let reported = capabilities.cellPixels
     let cell =
       try cellSize.map(Self.parseCell) ?? GraphicsLayout.CellSize(width: reported.width, height: reported.height)
@@ -97,7 +100,7 @@ struct ShowCommand: ParsableCommand {
     let blocks = BlockEncoder(
       shape: quadrants ? .quadrants : .halfBlocks,
       depth: colors.flatMap(ColorDepth.init(rawValue:)) ?? capabilities.colorDepth)
-    let wrap = passthrough || (!probing && capabilities.inTmux && TmuxPassthrough.isAllowed())
+    let wrap = passthrough || (chosen != nil && capabilities.inTmux && TmuxPassthrough.isAllowed())
     let encoder = TerminalImageEncoder(
       protocol: proto,
       sixel: SixelEncoder(registers: registers ?? capabilities.colorRegisters, dithering: dither ? .ordered : .none),
@@ -114,7 +117,7 @@ struct ShowCommand: ParsableCommand {
           protocol: proto, blocks: blocks)
         let raster = Resampler.resize(rendered.raster, width: size.width, height: size.height)
         var bytes = encoder.encode(raster, imageID: UInt32(index + 1), layout: layout)
-        if proto == .sixel || proto == .kitty || proto == .iterm { bytes += [0x0A] }
+        if proto.drawsPixels { bytes += [0x0A] }
         TerminalSession.writeStandardOutput(bytes)
       } catch {
         failed = true

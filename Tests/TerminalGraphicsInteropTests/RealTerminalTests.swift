@@ -46,7 +46,10 @@ import Testing
     return va > 0 && vb > 0 ? cov / (va * vb).squareRoot() : 0
   }
 
-  @Test func sixel_in_xterm_vt340_shows_the_windowed_image() throws {
+  /// Probed, and with sixel named: a named protocol drawn on the terminal still learns its cell size
+  /// (6x13 pixels in this xterm, where 10x20 would be assumed).
+  @Test(arguments: ["", "--protocol sixel"])
+  func sixel_in_xterm_vt340_shows_the_windowed_image(options: String) throws {
     let dir = try TemporaryDirectory()
     let biloba = try BuiltProducts.biloba()
     let file = try Self.sample(dir)
@@ -56,7 +59,7 @@ import Testing
       ["-ti", "vt340", "-geometry", "100x40+0+0", "-bg", "black", "-fg", "white", "+sb"],
       script: """
         clear; '\(biloba)' probe > '\(dir.file("probe.txt"))'; clear
-        '\(biloba)' show '\(file)' --cols 40 --rows 20; touch '\(done)'; sleep 60
+        '\(biloba)' show '\(file)' --cols 40 --rows 20 \(options); touch '\(done)'; sleep 60
         """)
     #expect(XvfbSession.waitFor(done), "xterm did not finish drawing")
     usleep(500_000)
