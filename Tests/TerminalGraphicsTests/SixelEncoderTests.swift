@@ -86,13 +86,23 @@ import Testing
 
 @Suite struct SixelDecoderRobustnessTests {
   @Test func hostile_sixel_streams_give_errors_not_crashes() {
-    let cases = [
+    // Each must be refused with a typed failure: an endless repeat, a raster past the bound, a repeat
+    // cut short, an unknown colour system, not a sixel at all, a control byte.
+    let refused = [
       "\u{1B}Pq!99999999999999999999999~\u{1B}\\", "\u{1B}Pq\"1;1;99999;99999\u{1B}\\", "\u{1B}Pq!5",
-      "\u{1B}Pq#1;9;1;1;1",
-      "\u{1B}Pq#99999999999999999999;2;500;500;500~\u{1B}\\", "\u{1B}P", "\u{1B}Pq\u{01}",
+      "\u{1B}Pq#1;9;1;1;1", "\u{1B}P", "\u{1B}Pq\u{01}",
     ]
-    for c in cases {
-      _ = try? SixelDecoder.decode(Array(c.utf8))  // must return or throw, never trap
+    for c in refused {
+      #expect(throws: SixelDecoder.Failure.self, "\(c.debugDescription)") { try SixelDecoder.decode(Array(c.utf8)) }
+    }
+    // An absurd register number and out-of-range percentages: decoded, within the bounds, every pixel
+    // accounted for.
+    let odd = "\u{1B}Pq#99999999999999999999;2;500;500;500~\u{1B}\\"
+    do {
+      let image = try SixelDecoder.decode(Array(odd.utf8))
+      #expect(image.width <= 16384 && image.height <= 16384 && image.rgb.count == image.width * image.height)
+    } catch {
+      #expect(Bool(false), "\(error)")
     }
   }
 }

@@ -32,6 +32,13 @@ import Testing
     }
   }
 
+  /// The bundled samples in an archive of their own (kept while `dir` lives), and their first study.
+  static func samples() throws -> (dir: TemporaryDirectory, archive: LocalArchive, study: StudyQuery.Study) {
+    let dir = try TemporaryDirectory()
+    let archive = try AnonymizeActionTests.archiveWithSamples(dir)
+    return (dir, archive, try #require(try StudyQuery().run(on: archive).first))
+  }
+
   /// Runs a background effect and applies what it posted, once it has said how the work went (4 s at most).
   static func run(_ runtime: Runtime, _ effect: Effect, into m: inout Model, keymap: Keymap) async throws {
     let posted = Mutex<[Msg]>([])
@@ -45,9 +52,7 @@ import Testing
 
   @Test func a_send_broken_off_resumes_with_what_was_not_confirmed_and_every_object_arrives() async throws {
     let keymap = try UpdateTests.keymap("default")
-    let dir = try TemporaryDirectory()
-    let archive = try AnonymizeActionTests.archiveWithSamples(dir)
-    let study = try #require(try StudyQuery().run(on: archive).first)
+    let (_dir, archive, study) = try Self.samples()
     let node = FlakyNode(failing: 2)
     let runtime = Runtime(archive: archive, remote: node)
     var m = Model()
@@ -84,9 +89,7 @@ import Testing
 
   @Test func a_send_broken_off_resumes_after_a_restart_and_one_given_up_is_not_offered_again() async throws {
     let keymap = try UpdateTests.keymap("default")
-    let dir = try TemporaryDirectory()
-    let archive = try AnonymizeActionTests.archiveWithSamples(dir)
-    let study = try #require(try StudyQuery().run(on: archive).first)
+    let (_dir, archive, study) = try Self.samples()
     let node = FlakyNode(failing: 1)
     func run(_ runtime: Runtime, _ effect: Effect, into m: inout Model) async throws {
       try await Self.run(runtime, effect, into: &m, keymap: keymap)
