@@ -52,20 +52,22 @@ extension LocalArchive {
         try Row.fetchAll(db, sql: "SELECT send, node, study, detail, path FROM pendingSend ORDER BY id")
       }
       var out: [UnfinishedSend] = []
-      var gone: [(String, String)] = []
+      var gone: [String: [String]] = [:]
       for row in rows {
         let (id, path): (String, String) = (row["send"], row["path"])
         guard FileManager.default.fileExists(atPath: path) else {
-          gone.append((id, path))
+          gone[id, default: []].append(path)
           continue
         }
         if let i = out.firstIndex(where: { $0.id == id }) {
           out[i].files.append(path)
         } else {
-          out.append(UnfinishedSend(id: id, node: row["node"], study: row["study"], detail: row["detail"], files: [path]))
+          out.append(
+            UnfinishedSend(id: id, node: row["node"], study: row["study"], detail: row["detail"], files: [path]))
         }
       }
-      for (id, path) in gone { try confirmSent(id, files: [path]) }
+      // One write a send, not one a file.
+      for (id, paths) in gone { try confirmSent(id, files: paths) }
       return out
     } catch let error as ArchiveError {
       throw error
