@@ -16,11 +16,20 @@ import Workstation
     init(_ command: String, columns: Int = 100, rows: Int = 30) throws {
       // Not through pipes: the tmux server this may start would keep them open, and a reader waiting
       // for their end would wait forever.
-      let tmux = try ChildProcess([
-        "tmux", "new-session", "-d", "-s", name, "-x", String(columns), "-y", String(rows), command,
-      ])
-      guard tmux.wait() == .exited(0) else { throw POSIXError(.ECHILD) }
+      // A few tries: the shared tmux server may be exiting as its last session (another test's) ends,
+      // and a client that reaches it then is refused (CI saw one such start fail).
+      for attempt in 1...3 {
+        let tmux = try ChildProcess([
+          "tmux", "new-session", "-d", "-s", name, "-x", String(columns), "-y", String(rows), command,
+        ])
+        let ended = tmux.wait()
+        if ended == .exited(0) { return }
+        guard attempt < 3 else { throw StartFailure(description: "tmux new-session ended \(ended) three times") }
+        usleep(300_000)
+      }
     }
+
+    struct StartFailure: Error, CustomStringConvertible { let description: String }
 
     func keys(_ keys: String...) throws { _ = try ProcessRunner.run("tmux", ["send-keys", "-t", name] + keys) }
 
